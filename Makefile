@@ -1,0 +1,28 @@
+# io_uring for Linux 6.1 (Debian's linux-source-6.1): build, boot, test.
+#
+#   make check           build the patched kernel, boot it, run the selftests
+#   make run             build, boot, run io_uring-bench on the emulated NVMe disk
+#   make check-stripped  prove the stripped base has no io_uring (ENOSYS)
+#   make clean           remove build/ (the download cache too)
+#
+# Everything lives in build/, which git ignores.
+
+.PHONY: check run check-stripped assemble kernel clean
+
+check:
+	@scripts/guest-suite.sh ours check
+
+run:
+	@scripts/guest-suite.sh ours run
+
+check-stripped:
+	@scripts/check-stripped.sh
+
+assemble:
+	@scripts/deps.sh && scripts/fetch-base.sh base && scripts/assemble.py
+
+kernel: assemble
+	@scripts/build-kernel.sh ours
+
+clean:
+	rm -rf build

@@ -1,0 +1,1353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_uring: asynchronous I/O through submission and completion rings that
+ * the kernel shares with userspace.
+ *
+ * Userspace writes submission queue entries (SQEs) into an array, publishes
+ * their indices on the SQ ring and moves the SQ tail; io_uring_enter() (or,
+ * later in the series, a kernel thread) consumes them.  Every request ends
+ * with exactly one completion queue entry (CQE) on the CQ ring, carrying the
+ * SQE's user_data and the result.
+ *
+ * Memory ordering contract with userspace.  Each ring has one producer and
+ * one consumer; the producer owns the tail, the consumer owns the head:
+ *
+ *  - SQ: userspace fills the SQE and the index array slot, then stores the
+ *    tail with release semantics.  The kernel loads the tail with acquire
+ *    semantics (io_get_sqe()), so the entries it then reads are complete.
+ *    The kernel stores the SQ head with release semantics once it has
+ *    copied the entries, and userspace loads it with acquire semantics
+ *    before reusing those slots.
+ *  - CQ: the kernel fills a CQE, then stores the tail with release semantics
+ *    (io_commit_cqring()); userspace loads the tail with acquire semantics
+ *    before reading the CQEs and stores the head with release semantics when
+ *    it is done with them; the kernel reads that head before overwriting a
+ *    slot.
+ *
+ * Every load and store of memory that userspace can write goes through
+ * READ_ONCE()/WRITE_ONCE() or the acquire/release helpers, and every value
+ * read from it is read once: SQEs are copied into the request before they
+ * are looked at, and indices are masked or range-checked before use.
+ *
+ * Requests are tried inline with IOCB_NOWAIT; when that would block they
+ * are handed to a per-ring workqueue whose workers adopt the submitter's mm
+ * and credentials.
+ */
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/errno.h>
+#include <linux/syscalls.h>
+#include <linux/compat.h>
+#include <linux/refcount.h>
+#include <linux/uio.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/user.h>
+#include <linux/fs.h>
+#include <linux/file.h>
+#include <linux/fdtable.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/mmu_context.h>
+#include <linux/percpu-refcount.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <linux/kthread.h>
+#include <linux/blkdev.h>
+#include <linux/anon_inodes.h>
+#include <linux/uaccess.h>
+#include <linux/poll.h>
+#include <linux/ioprio.h>
+#include <linux/cred.h>
+#include <linux/capability.h>
+
+#include <uapi/linux/io_uring.h>
+
+#define IORING_MAX_ENTRIES	4096
+
+/* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
+#define IOSQE_VALID_FLAGS	IOSQE_FIXED_FILE
+#define IORING_SETUP_VALID	IORING_SETUP_IOPOLL
+#define IORING_ENTER_VALID	IORING_ENTER_GETEVENTS
+
+/* Requests allocated in one go at the start of a submission batch. */
+#define IO_REQ_ALLOC_BATCH	8
+
+/*
+ * A ring's head and tail: each on its own cacheline, since the two sides
+ * write them from different CPUs.
+ */
+struct io_uring {
+	u32 head ____cacheline_aligned_in_smp;
+	u32 tail ____cacheline_aligned_in_smp;
+};
+
+/* The SQ ring as mapped at IORING_OFF_SQ_RING. */
+struct io_sq_ring {
+	struct io_uring		r;
+	u32			ring_mask;
+	u32			ring_entries;
+	/* written by the kernel only: SQ index array entries out of range */
+	u32			dropped;
+	/* IORING_SQ_* */
+	u32			flags;
+	/* indices into the SQE array, written by userspace */
+	u32			array[];
+};
+
+/* The CQ ring as mapped at IORING_OFF_CQ_RING. */
+struct io_cq_ring {
+	struct io_uring		r;
+	u32			ring_mask;
+	u32			ring_entries;
+	/* written by the kernel only: completions lost to a full ring */
+	u32			overflow;
+	u32			flags;
+	struct io_uring_cqe	cqes[] ____cacheline_aligned_in_smp;
+};
+
+struct io_ring_ctx {
+	/* live requests hold a reference each; killed when the ring closes */
+	struct percpu_ref	refs ____cacheline_aligned_in_smp;
+	unsigned int		flags;
+	bool			compat;
+	bool			account_mem;
+
+	/* submission side, under uring_lock */
+	struct {
+		struct mutex		uring_lock;
+		struct io_sq_ring	*sq_ring;
+		struct io_uring_sqe	*sq_sqes;
+		unsigned int		cached_sq_head;
+		unsigned int		sq_entries;
+		unsigned int		sq_mask;
+		/* IOPOLL requests issued and not yet reaped */
+		struct list_head	poll_list;
+	} ____cacheline_aligned_in_smp;
+
+	/* completion side, under completion_lock */
+	struct {
+		spinlock_t		completion_lock;
+		struct io_cq_ring	*cq_ring;
+		unsigned int		cached_cq_tail;
+		unsigned int		cq_entries;
+		unsigned int		cq_mask;
+		/* io_uring_enter(GETEVENTS) and poll() on the ring fd */
+		wait_queue_head_t	wait;
+	} ____cacheline_aligned_in_smp;
+
+	/*
+	 * Workers for requests that would block.  Work on regular files and
+	 * block devices finishes in bounded time; reads from pipes, sockets
+	 * and ttys may wait forever, so they get their own queue and cannot
+	 * starve the first.
+	 */
+	struct workqueue_struct	*async_wq[2];
+	/* what async work runs as: the submitter's mm and credentials */
+	struct mm_struct	*sqo_mm;
+	const struct cred	*creds;
+	struct user_struct	*user;
+
+	struct work_struct	exit_work;
+};
+
+/* io_kiocb->flags */
+enum {
+	REQ_F_NOWAIT		= BIT(0),	/* issued with IOCB_NOWAIT */
+	REQ_F_IOPOLL_DONE	= BIT(1),	/* polled completion seen */
+	REQ_F_ASYNC		= BIT(2),	/* running in a worker */
+};
+
+/*
+ * One request.  The SQE is copied in at submission, so nothing userspace
+ * does to the SQ array afterwards can change what we act on.
+ */
+struct io_kiocb {
+	union {
+		struct file	*file;
+		struct kiocb	rw;
+	};
+	struct io_ring_ctx	*ctx;
+	struct list_head	list;
+	unsigned int		flags;
+	long			result;
+	u64			user_data;
+	struct io_uring_sqe	sqe;
+	struct work_struct	work;
+};
+
+/*
+ * State kept across one submission batch: preallocated requests, and the
+ * last file looked up, so a run of SQEs on one fd does one fdtable lookup.
+ */
+struct io_submit_state {
+	void			*reqs[IO_REQ_ALLOC_BATCH];
+	unsigned int		free_reqs;
+	unsigned int		cur_req;
+
+	struct file		*file;
+	int			fd;
+};
+
+static struct kmem_cache *req_cachep;
+static const struct file_operations io_uring_fops;
+
+static void io_queue_async(struct io_kiocb *req);
+
+/* ---- ring helpers ---------------------------------------------------- */
+
+static unsigned int io_cqring_events(struct io_ring_ctx *ctx)
+{
+	struct io_cq_ring *ring = ctx->cq_ring;
+
+	/* pairs with the release store of the tail in io_commit_cqring() */
+	return smp_load_acquire(&ring->r.tail) - READ_ONCE(ring->r.head);
+}
+
+static void io_commit_cqring(struct io_ring_ctx *ctx)
+{
+	struct io_cq_ring *ring = ctx->cq_ring;
+
+	/* the CQEs must be visible before the tail that publishes them */
+	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail))
+		smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
+}
+
+/* Post one CQE; the caller holds completion_lock and commits. */
+static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
+				 long res)
+{
+	struct io_cq_ring *ring = ctx->cq_ring;
+	unsigned int tail = ctx->cached_cq_tail;
+	struct io_uring_cqe *cqe;
+
+	/*
+	 * A full ring drops the completion and counts it, which is all
+	 * userspace can learn about it.  The head is read once: userspace
+	 * may move it while we look.
+	 */
+	if (tail - READ_ONCE(ring->r.head) == ctx->cq_entries) {
+		WRITE_ONCE(ring->overflow, READ_ONCE(ring->overflow) + 1);
+		return;
+	}
+	cqe = &ring->cqes[tail & ctx->cq_mask];
+	WRITE_ONCE(cqe->user_data, user_data);
+	WRITE_ONCE(cqe->res, res);
+	WRITE_ONCE(cqe->flags, 0);
+	ctx->cached_cq_tail = tail + 1;
+}
+
+static void io_cqring_ev_posted(struct io_ring_ctx *ctx)
+{
+	/* wq_has_sleeper() orders the tail store before the waiter check */
+	if (wq_has_sleeper(&ctx->wait))
+		wake_up(&ctx->wait);
+}
+
+static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
+				long res)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->completion_lock, flags);
+	io_cqring_fill_event(ctx, user_data, res);
+	io_commit_cqring(ctx);
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	io_cqring_ev_posted(ctx);
+}
+
+/*
+ * Fetch the next SQE index from the SQ ring.  Indices that point outside
+ * the SQE array are skipped and counted in sq_ring->dropped.
+ */
+static const struct io_uring_sqe *io_get_sqe(struct io_ring_ctx *ctx)
+{
+	struct io_sq_ring *ring = ctx->sq_ring;
+	unsigned int head = ctx->cached_sq_head;
+	unsigned int index;
+
+	/* pairs with the release store of the tail by userspace */
+	while (head != smp_load_acquire(&ring->r.tail)) {
+		index = READ_ONCE(ring->array[head & ctx->sq_mask]);
+		ctx->cached_sq_head = ++head;
+		if (likely(index < ctx->sq_entries))
+			return &ctx->sq_sqes[index];
+		WRITE_ONCE(ring->dropped, READ_ONCE(ring->dropped) + 1);
+	}
+	return NULL;
+}
+
+static void io_commit_sqring(struct io_ring_ctx *ctx)
+{
+	struct io_sq_ring *ring = ctx->sq_ring;
+
+	/* our copies of the SQEs are done before userspace may reuse them */
+	if (READ_ONCE(ring->r.head) != ctx->cached_sq_head)
+		smp_store_release(&ring->r.head, ctx->cached_sq_head);
+}
+
+/* ---- request lifetime ------------------------------------------------- */
+
+static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx,
+				     struct io_submit_state *state)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	struct io_kiocb *req;
+
+	if (!percpu_ref_tryget(&ctx->refs))
+		return NULL;
+
+	if (!state->free_reqs) {
+		int ret;
+
+		/* batch allocation, with a single allocation as fallback */
+		ret = kmem_cache_alloc_bulk(req_cachep, gfp, IO_REQ_ALLOC_BATCH,
+					    state->reqs);
+		if (unlikely(ret <= 0)) {
+			state->reqs[0] = kmem_cache_alloc(req_cachep, gfp);
+			if (!state->reqs[0])
+				goto fail;
+			ret = 1;
+		}
+		state->free_reqs = ret;
+		state->cur_req = 0;
+	}
+	req = state->reqs[state->cur_req++];
+	state->free_reqs--;
+
+	req->ctx = ctx;
+	req->file = NULL;
+	req->flags = 0;
+	req->result = 0;
+	return req;
+fail:
+	percpu_ref_put(&ctx->refs);
+	return NULL;
+}
+
+static void io_free_req(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (req->file)
+		fput(req->file);
+	kmem_cache_free(req_cachep, req);
+	percpu_ref_put(&ctx->refs);
+}
+
+/* Complete a request with @res and free it. */
+static void io_req_complete(struct io_kiocb *req, long res)
+{
+	io_cqring_add_event(req->ctx, req->user_data, res);
+	io_free_req(req);
+}
+
+/* ---- polled I/O (IORING_SETUP_IOPOLL) ---------------------------------- */
+
+/*
+ * Reap what has completed on the poll list: post CQEs for finished
+ * requests, then free them; resubmit those that came back with -EAGAIN.
+ * Called with uring_lock held.
+ */
+static int io_iopoll_reap(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	LIST_HEAD(done);
+	int nr = 0;
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry_safe(req, tmp, &ctx->poll_list, list) {
+		/* pairs with the release in io_complete_rw_iopoll() */
+		if (!(smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE))
+			continue;
+		list_del(&req->list);
+		if (req->result == -EAGAIN) {
+			io_queue_async(req);
+			continue;
+		}
+		io_cqring_fill_event(ctx, req->user_data, req->result);
+		list_add_tail(&req->list, &done);
+		nr++;
+	}
+	io_commit_cqring(ctx);
+	spin_unlock_irq(&ctx->completion_lock);
+
+	list_for_each_entry_safe(req, tmp, &done, list)
+		io_free_req(req);
+	if (nr)
+		io_cqring_ev_posted(ctx);
+	return nr;
+}
+
+/*
+ * One pass over the poll list: poll each request's file once, then reap.
+ * Returns the number of CQEs posted.
+ */
+static int io_do_iopoll(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	list_for_each_entry(req, &ctx->poll_list, list) {
+		struct kiocb *kiocb = &req->rw;
+
+		if (smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE)
+			continue;
+		kiocb->ki_filp->f_op->iopoll(kiocb, NULL, 0);
+	}
+	return io_iopoll_reap(ctx);
+}
+
+/*
+ * Wait for @min polled completions (with uring_lock held), polling the
+ * device instead of sleeping.  Stops early when nothing is in flight, on a
+ * signal, or to let others run.
+ */
+static int io_iopoll_check(struct io_ring_ctx *ctx, unsigned int min)
+{
+	unsigned int found = io_cqring_events(ctx);
+
+	while (found < min || !found) {
+		if (list_empty(&ctx->poll_list))
+			break;
+		found += io_do_iopoll(ctx);
+		if (signal_pending(current))
+			return found ? 0 : -EINTR;
+		if (need_resched()) {
+			mutex_unlock(&ctx->uring_lock);
+			cond_resched();
+			mutex_lock(&ctx->uring_lock);
+		}
+	}
+	return 0;
+}
+
+/* Reap every polled request still in flight; used at teardown. */
+static void io_iopoll_reap_all(struct io_ring_ctx *ctx)
+{
+	if (!(ctx->flags & IORING_SETUP_IOPOLL))
+		return;
+	mutex_lock(&ctx->uring_lock);
+	while (!list_empty(&ctx->poll_list)) {
+		io_do_iopoll(ctx);
+		mutex_unlock(&ctx->uring_lock);
+		cond_resched();
+		mutex_lock(&ctx->uring_lock);
+	}
+	mutex_unlock(&ctx->uring_lock);
+}
+
+/* Freeze protection is taken for writes to regular files only, as aio does. */
+static void io_start_write(struct kiocb *kiocb)
+{
+	if (S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
+		kiocb_start_write(kiocb);
+	kiocb->ki_flags |= IOCB_WRITE;
+}
+
+static void io_end_write(struct kiocb *kiocb)
+{
+	if ((kiocb->ki_flags & IOCB_WRITE) &&
+	    S_ISREG(file_inode(kiocb->ki_filp)->i_mode))
+		kiocb_end_write(kiocb);
+}
+
+static void io_complete_rw_iopoll(struct kiocb *kiocb, long res)
+{
+	struct io_kiocb *req = container_of(kiocb, struct io_kiocb, rw);
+
+	io_end_write(kiocb);
+	req->result = res;
+	/* the result must be visible before the request is marked done */
+	smp_store_release(&req->flags, req->flags | REQ_F_IOPOLL_DONE);
+}
+
+static void io_iopoll_req_issued(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool async = req->flags & REQ_F_ASYNC;
+
+	if (async)
+		mutex_lock(&ctx->uring_lock);
+	list_add_tail(&req->list, &ctx->poll_list);
+	if (async)
+		mutex_unlock(&ctx->uring_lock);
+}
+
+/* ---- read and write ---------------------------------------------------- */
+
+static void io_complete_rw(struct kiocb *kiocb, long res)
+{
+	struct io_kiocb *req = container_of(kiocb, struct io_kiocb, rw);
+
+	io_end_write(kiocb);
+	/*
+	 * A non-blocking attempt the device refused (no free tag, say) is
+	 * retried from a worker, where it may block.
+	 */
+	if (res == -EAGAIN && (req->flags & REQ_F_NOWAIT)) {
+		io_queue_async(req);
+		return;
+	}
+	io_req_complete(req, res);
+}
+
+static bool io_file_supports_nowait(struct file *file)
+{
+	return file->f_mode & FMODE_NOWAIT;
+}
+
+static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	struct kiocb *kiocb = &req->rw;
+	int ret;
+
+	if (sqe->buf_index || sqe->personality || sqe->splice_fd_in ||
+	    sqe->addr3 || sqe->__pad2[0])
+		return -EINVAL;
+
+	kiocb->ki_pos = sqe->off;
+	kiocb->ki_flags = iocb_flags(kiocb->ki_filp);
+	kiocb->private = NULL;
+	if (sqe->ioprio) {
+		ret = ioprio_check_cap(sqe->ioprio);
+		if (ret)
+			return ret;
+		kiocb->ki_ioprio = sqe->ioprio;
+	} else {
+		kiocb->ki_ioprio = get_current_ioprio();
+	}
+	ret = kiocb_set_rw_flags(kiocb, sqe->rw_flags);
+	if (unlikely(ret))
+		return ret;
+
+	if (force_nonblock) {
+		kiocb->ki_flags |= IOCB_NOWAIT;
+		req->flags |= REQ_F_NOWAIT;
+	} else {
+		req->flags &= ~REQ_F_NOWAIT;
+	}
+
+	if (ctx->flags & IORING_SETUP_IOPOLL) {
+		if (!(kiocb->ki_flags & IOCB_DIRECT) ||
+		    !kiocb->ki_filp->f_op->iopoll)
+			return -EOPNOTSUPP;
+		kiocb->ki_flags |= IOCB_HIPRI;
+		kiocb->ki_complete = io_complete_rw_iopoll;
+	} else {
+		if (kiocb->ki_flags & IOCB_HIPRI)
+			return -EINVAL;
+		kiocb->ki_complete = io_complete_rw;
+	}
+	return 0;
+}
+
+static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
+			       struct iovec **iovec, struct iov_iter *iter)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	void __user *buf = u64_to_user_ptr(sqe->addr);
+
+	return __import_iovec(rw, buf, sqe->len, UIO_FASTIOV, iovec, iter,
+			      req->ctx->compat);
+}
+
+/*
+ * Hand the outcome of ->read_iter()/->write_iter() to its owner: queued
+ * requests complete through ->ki_complete, the rest complete here.
+ */
+static void io_rw_done(struct io_kiocb *req, ssize_t ret)
+{
+	struct kiocb *kiocb = &req->rw;
+
+	switch (ret) {
+	case -EIOCBQUEUED:
+		break;
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		/* a restart cannot be replayed from the ring */
+		ret = -EINTR;
+		fallthrough;
+	default:
+		kiocb->ki_complete(kiocb, ret);
+	}
+}
+
+/*
+ * Issue a READV/WRITEV.  Returns -EAGAIN when a non-blocking attempt would
+ * have blocked: the caller then hands the request to a worker.  Any other
+ * outcome has been (or will be) completed through io_rw_done().
+ */
+static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
+{
+	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
+	struct kiocb *kiocb = &req->rw;
+	struct file *file = kiocb->ki_filp;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	if (unlikely(!(file->f_mode & (rw == READ ? FMODE_READ : FMODE_WRITE))))
+		return -EBADF;
+	if (unlikely(rw == READ ? !file->f_op->read_iter : !file->f_op->write_iter))
+		return -EINVAL;
+	/* files that cannot say "would block" go straight to a worker */
+	if (force_nonblock && !io_file_supports_nowait(file))
+		return -EAGAIN;
+	/* so do buffered writes the file system cannot do without blocking */
+	if (force_nonblock && rw == WRITE && !(kiocb->ki_flags & IOCB_DIRECT) &&
+	    S_ISREG(file_inode(file)->i_mode) && !(file->f_mode & FMODE_BUF_WASYNC))
+		return -EAGAIN;
+
+	ret = io_prep_rw(req, force_nonblock);
+	if (ret)
+		return ret;
+	ret = io_import_iovec(req, rw, &iovec, &iter);
+	if (ret < 0)
+		return ret;
+	/* stream files (pipes, sockets) have no position */
+	ret = rw_verify_area(rw, file, file->f_mode & FMODE_STREAM ? NULL : &kiocb->ki_pos,
+			     iov_iter_count(&iter));
+	if (ret)
+		goto out_free;
+
+	if (rw == WRITE) {
+		io_start_write(kiocb);
+		ret = call_write_iter(file, kiocb, &iter);
+	} else {
+		ret = call_read_iter(file, kiocb, &iter);
+	}
+
+	/* file systems without IOCB_NOWAIT support for writes say so */
+	if (force_nonblock && (ret == -EAGAIN || ret == -EOPNOTSUPP)) {
+		io_end_write(kiocb);
+		ret = -EAGAIN;
+		goto out_free;
+	}
+	io_rw_done(req, ret);
+	ret = 0;
+out_free:
+	kfree(iovec);
+	return ret;
+}
+
+/* ---- other opcodes ----------------------------------------------------- */
+
+static bool io_sqe_unused_nonzero(const struct io_uring_sqe *sqe)
+{
+	return sqe->buf_index || sqe->personality || sqe->splice_fd_in ||
+	       sqe->addr3 || sqe->__pad2[0];
+}
+
+static int io_nop(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return -EINVAL;
+	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags ||
+	    io_sqe_unused_nonzero(sqe))
+		return -EINVAL;
+	io_req_complete(req, 0);
+	return 0;
+}
+
+static int io_fsync(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	loff_t start = sqe->off, end;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return -EINVAL;
+	if (sqe->ioprio || sqe->addr || io_sqe_unused_nonzero(sqe))
+		return -EINVAL;
+	if (sqe->fsync_flags & ~IORING_FSYNC_DATASYNC)
+		return -EINVAL;
+	if (start < 0)
+		return -EINVAL;
+	/* len 0 means "to the end of the file", as for sync_file_range() */
+	end = sqe->len ? start + sqe->len - 1 : LLONG_MAX;
+
+	/* fsync always blocks */
+	if (force_nonblock)
+		return -EAGAIN;
+
+	ret = vfs_fsync_range(req->file, start, end,
+			      sqe->fsync_flags & IORING_FSYNC_DATASYNC);
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/* ---- submission -------------------------------------------------------- */
+
+/*
+ * Issue one request.  Returns 0 when the request has been completed or
+ * queued, -EAGAIN when it must be retried from a worker, or an error the
+ * caller posts as its completion.
+ */
+static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
+{
+	int ret;
+
+	switch (req->sqe.opcode) {
+	case IORING_OP_NOP:
+		ret = io_nop(req);
+		break;
+	case IORING_OP_READV:
+		ret = io_rw(req, READ, force_nonblock);
+		break;
+	case IORING_OP_WRITEV:
+		ret = io_rw(req, WRITE, force_nonblock);
+		break;
+	case IORING_OP_FSYNC:
+		ret = io_fsync(req, force_nonblock);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	if (!ret && (req->ctx->flags & IORING_SETUP_IOPOLL) &&
+	    (req->sqe.opcode == IORING_OP_READV ||
+	     req->sqe.opcode == IORING_OP_WRITEV))
+		io_iopoll_req_issued(req);
+	return ret;
+}
+
+static void io_async_work(struct work_struct *work)
+{
+	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+	struct io_ring_ctx *ctx = req->ctx;
+	const struct cred *old_cred;
+	int ret = -EFAULT;
+
+	/* the request may be gone before we are: keep the ring */
+	percpu_ref_get(&ctx->refs);
+	old_cred = override_creds(ctx->creds);
+	/* the submitter may have exited: then there is no memory to do IO to */
+	if (mmget_not_zero(ctx->sqo_mm)) {
+		kthread_use_mm(ctx->sqo_mm);
+		ret = io_issue_sqe(req, false);
+		kthread_unuse_mm(ctx->sqo_mm);
+		mmput(ctx->sqo_mm);
+	}
+	revert_creds(old_cred);
+	if (ret)
+		io_req_complete(req, ret);
+	/* nobody will poll a closed ring: reap what we just issued */
+	else if ((ctx->flags & IORING_SETUP_IOPOLL) && percpu_ref_is_dying(&ctx->refs))
+		io_iopoll_reap_all(ctx);
+	percpu_ref_put(&ctx->refs);
+}
+
+static bool io_file_bounded(struct file *file)
+{
+	umode_t mode;
+
+	if (!file)
+		return true;
+	mode = file_inode(file)->i_mode;
+	return S_ISREG(mode) || S_ISBLK(mode);
+}
+
+static void io_queue_async(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
+	INIT_WORK(&req->work, io_async_work);
+	queue_work(ctx->async_wq[!io_file_bounded(req->file)], &req->work);
+}
+
+/* Take a reference to @fd's file, reusing the batch's last lookup. */
+static struct file *io_file_get(struct io_submit_state *state, int fd)
+{
+	if (state->file) {
+		if (state->fd == fd) {
+			get_file(state->file);
+			return state->file;
+		}
+		fput(state->file);
+		state->file = NULL;
+	}
+	state->file = fget(fd);
+	if (!state->file)
+		return NULL;
+	state->fd = fd;
+	get_file(state->file);
+	return state->file;
+}
+
+static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (sqe->opcode == IORING_OP_NOP)
+		return 0;
+	/* no files are registered yet: every index is out of range */
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return -EBADF;
+	req->file = io_file_get(state, sqe->fd);
+	if (unlikely(!req->file))
+		return -EBADF;
+	return 0;
+}
+
+static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe,
+			 struct io_submit_state *state)
+{
+	struct io_kiocb *req;
+	int ret;
+
+	req = io_alloc_req(ctx, state);
+	if (unlikely(!req))
+		return -EAGAIN;
+
+	memcpy(&req->sqe, sqe, sizeof(req->sqe));
+	req->user_data = req->sqe.user_data;
+
+	ret = -EINVAL;
+	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
+		goto fail;
+	ret = io_req_set_file(req, state);
+	if (unlikely(ret))
+		goto fail;
+
+	ret = io_issue_sqe(req, true);
+	if (ret == -EAGAIN) {
+		io_queue_async(req);
+		return 0;
+	}
+	if (!ret)
+		return 0;
+fail:
+	io_req_complete(req, ret);
+	return 0;
+}
+
+static void io_submit_state_end(struct io_submit_state *state)
+{
+	if (state->file)
+		fput(state->file);
+	if (state->free_reqs)
+		kmem_cache_free_bulk(req_cachep, state->free_reqs,
+				     &state->reqs[state->cur_req]);
+}
+
+/*
+ * Consume up to @to_submit SQEs.  Per-request errors become CQEs; only a
+ * failure to allocate anything at all is returned (-EAGAIN).
+ */
+static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
+{
+	struct io_submit_state state = { };
+	struct blk_plug plug;
+	int submitted = 0;
+
+	if (to_submit > IO_REQ_ALLOC_BATCH / 2)
+		blk_start_plug(&plug);
+	while (submitted < to_submit) {
+		const struct io_uring_sqe *sqe = io_get_sqe(ctx);
+		int ret;
+
+		if (!sqe)
+			break;
+		ret = io_submit_sqe(ctx, sqe, &state);
+		if (unlikely(ret)) {
+			/* leave the SQE on the ring for the next attempt */
+			ctx->cached_sq_head--;
+			if (!submitted)
+				submitted = ret;
+			break;
+		}
+		submitted++;
+	}
+	io_commit_sqring(ctx);
+	if (to_submit > IO_REQ_ALLOC_BATCH / 2)
+		blk_finish_plug(&plug);
+	io_submit_state_end(&state);
+	return submitted;
+}
+
+/* ---- waiting for completions ------------------------------------------- */
+
+static int io_set_sigmask(struct io_ring_ctx *ctx, const sigset_t __user *sig,
+			  size_t sigsz)
+{
+#ifdef CONFIG_COMPAT
+	if (in_compat_syscall())
+		return set_compat_user_sigmask((const compat_sigset_t __user *)sig,
+					       sigsz);
+#endif
+	return set_user_sigmask(sig, sigsz);
+}
+
+/*
+ * Wait until at least @min_events CQEs are on the ring, with the signal
+ * mask @sig in force while waiting, as ppoll() does.
+ */
+static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
+			  const sigset_t __user *sig, size_t sigsz)
+{
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	if (io_cqring_events(ctx) >= min_events)
+		return 0;
+
+	if (sig) {
+		ret = io_set_sigmask(ctx, sig, sigsz);
+		if (ret)
+			return ret;
+	}
+
+	for (;;) {
+		prepare_to_wait_exclusive(&ctx->wait, &wait, TASK_INTERRUPTIBLE);
+		if (io_cqring_events(ctx) >= min_events)
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&ctx->wait, &wait);
+
+	if (sig)
+		restore_saved_sigmask_unless(ret == -EINTR);
+	return ret;
+}
+
+/* ---- teardown ---------------------------------------------------------- */
+
+static void io_unaccount_mem(struct user_struct *user, unsigned long nr_pages)
+{
+	atomic_long_sub(nr_pages, &user->locked_vm);
+}
+
+/* Charge @nr_pages to @user's RLIMIT_MEMLOCK; -ENOMEM past the limit. */
+static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	long cur = atomic_long_read(&user->locked_vm);
+
+	do {
+		if (cur + nr_pages > limit)
+			return -ENOMEM;
+	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, cur + nr_pages));
+	return 0;
+}
+
+static size_t io_sq_ring_size(unsigned int entries)
+{
+	return struct_size((struct io_sq_ring *)NULL, array, entries);
+}
+
+static size_t io_cq_ring_size(unsigned int entries)
+{
+	return struct_size((struct io_cq_ring *)NULL, cqes, entries);
+}
+
+static unsigned long io_ring_pages(unsigned int sq_entries,
+				   unsigned int cq_entries)
+{
+	return (PAGE_SIZE << get_order(io_sq_ring_size(sq_entries)) >> PAGE_SHIFT) +
+	       (PAGE_SIZE << get_order(io_cq_ring_size(cq_entries)) >> PAGE_SHIFT) +
+	       (PAGE_SIZE << get_order(sq_entries * sizeof(struct io_uring_sqe)) >> PAGE_SHIFT);
+}
+
+/* Zeroed, physically contiguous memory that userspace maps. */
+static void *io_mem_alloc(size_t size)
+{
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN | __GFP_COMP |
+		    __GFP_NORETRY;
+
+	return (void *)__get_free_pages(gfp, get_order(size));
+}
+
+static void io_mem_free(void *ptr)
+{
+	struct page *page;
+
+	if (!ptr)
+		return;
+	page = virt_to_head_page(ptr);
+	free_pages((unsigned long)ptr, compound_order(page));
+}
+
+static void io_ring_ctx_free(struct io_ring_ctx *ctx)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->async_wq); i++) {
+		if (ctx->async_wq[i])
+			destroy_workqueue(ctx->async_wq[i]);
+	}
+	if (ctx->sqo_mm)
+		mmdrop(ctx->sqo_mm);
+	io_mem_free(ctx->sq_ring);
+	io_mem_free(ctx->sq_sqes);
+	io_mem_free(ctx->cq_ring);
+	if (ctx->account_mem)
+		io_unaccount_mem(ctx->user,
+				 io_ring_pages(ctx->sq_entries, ctx->cq_entries));
+	free_uid(ctx->user);
+	if (ctx->creds)
+		put_cred(ctx->creds);
+	percpu_ref_exit(&ctx->refs);
+	kfree(ctx);
+}
+
+static void io_ring_exit_work(struct work_struct *work)
+{
+	io_ring_ctx_free(container_of(work, struct io_ring_ctx, exit_work));
+}
+
+/*
+ * The last request of a closed ring is gone: free it.  This may run in
+ * interrupt context, and destroying the workqueues sleeps, hence the work.
+ */
+static void io_ring_ctx_ref_free(struct percpu_ref *ref)
+{
+	struct io_ring_ctx *ctx = container_of(ref, struct io_ring_ctx, refs);
+
+	queue_work(system_unbound_wq, &ctx->exit_work);
+}
+
+/*
+ * Closing the ring does not wait for requests in flight: each holds a
+ * reference, and the last one to go frees the ring.  Polled requests
+ * complete only when somebody polls, so reap those here.
+ */
+static int io_uring_release(struct inode *inode, struct file *file)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+
+	file->private_data = NULL;
+	mutex_lock(&ctx->uring_lock);
+	percpu_ref_kill(&ctx->refs);
+	mutex_unlock(&ctx->uring_lock);
+	io_iopoll_reap_all(ctx);
+	return 0;
+}
+
+static __poll_t io_uring_poll(struct file *file, poll_table *wait)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+	struct io_sq_ring *sq = ctx->sq_ring;
+	__poll_t mask = 0;
+
+	poll_wait(file, &ctx->wait, wait);
+	/* the wait entry is queued before the rings are looked at */
+	smp_rmb();
+	if (READ_ONCE(sq->r.tail) - READ_ONCE(sq->r.head) != ctx->sq_entries)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (io_cqring_events(ctx))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	loff_t offset = (loff_t)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned long size = vma->vm_end - vma->vm_start;
+	struct io_ring_ctx *ctx = file->private_data;
+	struct page *page;
+	void *ptr;
+
+	switch (offset) {
+	case IORING_OFF_SQ_RING:
+		ptr = ctx->sq_ring;
+		break;
+	case IORING_OFF_CQ_RING:
+		ptr = ctx->cq_ring;
+		break;
+	case IORING_OFF_SQES:
+		ptr = ctx->sq_sqes;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	page = virt_to_head_page(ptr);
+	if (size > page_size(page))
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(page), size,
+			       vma->vm_page_prot);
+}
+
+static const struct file_operations io_uring_fops = {
+	.release	= io_uring_release,
+	.mmap		= io_uring_mmap,
+	.poll		= io_uring_poll,
+};
+
+/* ---- setup ------------------------------------------------------------- */
+
+static int io_allocate_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	struct io_sq_ring *sq;
+	struct io_cq_ring *cq;
+
+	sq = io_mem_alloc(io_sq_ring_size(p->sq_entries));
+	if (!sq)
+		return -ENOMEM;
+	ctx->sq_ring = sq;
+	sq->ring_mask = p->sq_entries - 1;
+	sq->ring_entries = p->sq_entries;
+	ctx->sq_mask = sq->ring_mask;
+	ctx->sq_entries = sq->ring_entries;
+
+	ctx->sq_sqes = io_mem_alloc(array_size(sizeof(struct io_uring_sqe),
+					       p->sq_entries));
+	if (!ctx->sq_sqes)
+		return -ENOMEM;
+
+	cq = io_mem_alloc(io_cq_ring_size(p->cq_entries));
+	if (!cq)
+		return -ENOMEM;
+	ctx->cq_ring = cq;
+	cq->ring_mask = p->cq_entries - 1;
+	cq->ring_entries = p->cq_entries;
+	ctx->cq_mask = cq->ring_mask;
+	ctx->cq_entries = cq->ring_entries;
+	return 0;
+}
+
+static void io_fill_offsets(struct io_uring_params *p)
+{
+	memset(&p->sq_off, 0, sizeof(p->sq_off));
+	p->sq_off.head = offsetof(struct io_sq_ring, r.head);
+	p->sq_off.tail = offsetof(struct io_sq_ring, r.tail);
+	p->sq_off.ring_mask = offsetof(struct io_sq_ring, ring_mask);
+	p->sq_off.ring_entries = offsetof(struct io_sq_ring, ring_entries);
+	p->sq_off.flags = offsetof(struct io_sq_ring, flags);
+	p->sq_off.dropped = offsetof(struct io_sq_ring, dropped);
+	p->sq_off.array = offsetof(struct io_sq_ring, array);
+
+	memset(&p->cq_off, 0, sizeof(p->cq_off));
+	p->cq_off.head = offsetof(struct io_cq_ring, r.head);
+	p->cq_off.tail = offsetof(struct io_cq_ring, r.tail);
+	p->cq_off.ring_mask = offsetof(struct io_cq_ring, ring_mask);
+	p->cq_off.ring_entries = offsetof(struct io_cq_ring, ring_entries);
+	p->cq_off.overflow = offsetof(struct io_cq_ring, overflow);
+	p->cq_off.cqes = offsetof(struct io_cq_ring, cqes);
+	p->cq_off.flags = offsetof(struct io_cq_ring, flags);
+}
+
+static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
+{
+	struct io_ring_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return NULL;
+	if (percpu_ref_init(&ctx->refs, io_ring_ctx_ref_free, 0, GFP_KERNEL)) {
+		kfree(ctx);
+		return NULL;
+	}
+	ctx->flags = p->flags;
+	ctx->compat = in_compat_syscall();
+	mutex_init(&ctx->uring_lock);
+	INIT_LIST_HEAD(&ctx->poll_list);
+	spin_lock_init(&ctx->completion_lock);
+	init_waitqueue_head(&ctx->wait);
+	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
+	ctx->user = get_current_user();
+	ctx->creds = get_current_cred();
+	return ctx;
+}
+
+/* Async workers adopt the submitter's address space. */
+static int io_async_init(struct io_ring_ctx *ctx)
+{
+	unsigned int bounded = clamp(ctx->sq_entries, 1U, 2 * num_online_cpus());
+
+	mmgrab(current->mm);
+	ctx->sqo_mm = current->mm;
+	ctx->async_wq[0] = alloc_workqueue("io_ring-wq", WQ_UNBOUND | WQ_FREEZABLE,
+					   bounded);
+	ctx->async_wq[1] = alloc_workqueue("io_ring-unbound", WQ_UNBOUND | WQ_FREEZABLE,
+					   ctx->sq_entries);
+	return ctx->async_wq[0] && ctx->async_wq[1] ? 0 : -ENOMEM;
+}
+
+static int io_uring_get_fd(struct io_ring_ctx *ctx, struct file **filep)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_getfile("[io_uring]", &io_uring_fops, ctx,
+				  O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	*filep = file;
+	return fd;
+}
+
+static int io_uring_create(unsigned int entries, struct io_uring_params *p,
+			   struct io_uring_params __user *params)
+{
+	struct io_ring_ctx *ctx;
+	struct file *file;
+	unsigned long pages;
+	int ret, fd;
+
+	if (!entries || entries > IORING_MAX_ENTRIES)
+		return -EINVAL;
+	p->sq_entries = roundup_pow_of_two(entries);
+	p->cq_entries = 2 * p->sq_entries;
+
+	ctx = io_ring_ctx_alloc(p);
+	if (!ctx)
+		return -ENOMEM;
+
+	pages = io_ring_pages(p->sq_entries, p->cq_entries);
+	if (!capable(CAP_IPC_LOCK)) {
+		ret = io_account_mem(ctx->user, pages);
+		if (ret)
+			goto err;
+		ctx->account_mem = true;
+	}
+
+	ret = io_allocate_rings(ctx, p);
+	if (ret)
+		goto err;
+	ret = io_async_init(ctx);
+	if (ret)
+		goto err;
+
+	io_fill_offsets(p);
+	p->features = 0;
+	if (copy_to_user(params, p, sizeof(*p))) {
+		ret = -EFAULT;
+		goto err;
+	}
+
+	fd = io_uring_get_fd(ctx, &file);
+	if (fd < 0) {
+		ret = fd;
+		goto err;
+	}
+	fd_install(fd, file);
+	return fd;
+err:
+	io_ring_ctx_free(ctx);
+	return ret;
+}
+
+static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
+{
+	struct io_uring_params p;
+	int i;
+
+	if (copy_from_user(&p, params, sizeof(p)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(p.resv); i++) {
+		if (p.resv[i])
+			return -EINVAL;
+	}
+	/* wq_fd is only meaningful with IORING_SETUP_ATTACH_WQ, not offered */
+	if (p.wq_fd)
+		return -EINVAL;
+	if (p.flags & ~IORING_SETUP_VALID)
+		return -EINVAL;
+
+	return io_uring_create(entries, &p, params);
+}
+
+SYSCALL_DEFINE2(io_uring_setup, u32, entries,
+		struct io_uring_params __user *, params)
+{
+	return io_uring_setup(entries, params);
+}
+
+/* ---- enter and register ------------------------------------------------ */
+
+static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete,
+			      const sigset_t __user *sig, size_t sigsz)
+{
+	int ret;
+
+	min_complete = min(min_complete, ctx->cq_entries);
+	if (!(ctx->flags & IORING_SETUP_IOPOLL))
+		return io_cqring_wait(ctx, min_complete, sig, sigsz);
+
+	mutex_lock(&ctx->uring_lock);
+	ret = io_iopoll_check(ctx, min_complete);
+	mutex_unlock(&ctx->uring_lock);
+	return ret;
+}
+
+SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
+		u32, min_complete, u32, flags, const sigset_t __user *, sig,
+		size_t, sigsz)
+{
+	struct io_ring_ctx *ctx;
+	int submitted = 0;
+	struct fd f;
+	long ret;
+
+	if (flags & ~IORING_ENTER_VALID)
+		return -EINVAL;
+
+	f = fdget(fd);
+	if (!f.file)
+		return -EBADF;
+	ret = -EOPNOTSUPP;
+	if (f.file->f_op != &io_uring_fops)
+		goto out_fput;
+	ret = -ENXIO;
+	ctx = f.file->private_data;
+	if (!percpu_ref_tryget(&ctx->refs))
+		goto out_fput;
+
+	ret = 0;
+	if (to_submit) {
+		to_submit = min(to_submit, ctx->sq_entries);
+		mutex_lock(&ctx->uring_lock);
+		submitted = io_submit_sqes(ctx, to_submit);
+		mutex_unlock(&ctx->uring_lock);
+	}
+	if (flags & IORING_ENTER_GETEVENTS)
+		ret = io_enter_getevents(ctx, min_complete, sig, sigsz);
+
+	percpu_ref_put(&ctx->refs);
+out_fput:
+	fdput(f);
+	return submitted ? submitted : ret;
+}
+
+SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
+		void __user *, arg, unsigned int, nr_args)
+{
+	struct fd f;
+	long ret;
+
+	f = fdget(fd);
+	if (!f.file)
+		return -EBADF;
+	ret = -EOPNOTSUPP;
+	if (f.file->f_op != &io_uring_fops)
+		goto out_fput;
+	/* no registration opcodes are offered yet */
+	ret = -EINVAL;
+out_fput:
+	fdput(f);
+	return ret;
+}
+
+static int __init io_uring_init(void)
+{
+	req_cachep = KMEM_CACHE(io_kiocb, SLAB_HWCACHE_ALIGN | SLAB_PANIC |
+				SLAB_ACCOUNT);
+	return 0;
+}
+__initcall(io_uring_init);

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * io_uring: asynchronous I/O through rings shared with the kernel.
+ *
+ * Userspace fills submission queue entries (SQEs) and publishes their
+ * indices on the SQ ring; the kernel posts completion queue entries (CQEs)
+ * on the CQ ring.  Both rings and the SQE array are mapped from the ring
+ * file descriptor at the IORING_OFF_* offsets below.
+ *
+ * Every structure here is part of the ABI: sizes and offsets never change,
+ * and reserved fields must be zero.
+ */
+#ifndef LINUX_IO_URING_H
+#define LINUX_IO_URING_H
+
+#include <linux/fs.h>
+#include <linux/types.h>
+
+/*
+ * One submission queue entry: 64 bytes.
+ */
+struct io_uring_sqe {
+	__u8	opcode;		/* IORING_OP_* */
+	__u8	flags;		/* IOSQE_* */
+	__u16	ioprio;		/* I/O priority of the request */
+	__s32	fd;		/* file descriptor, or fixed file index */
+	union {
+		__u64	off;	/* file offset */
+		__u64	addr2;
+	};
+	__u64	addr;		/* buffer, iovec array or other pointer */
+	__u32	len;		/* buffer length or number of iovecs */
+	union {			/* per-opcode flags */
+		__kernel_rwf_t	rw_flags;
+		__u32		fsync_flags;
+		__u16		poll_events;	/* compatibility */
+		__u32		poll32_events;	/* word-reversed on big endian */
+		__u32		sync_range_flags;
+		__u32		msg_flags;
+		__u32		timeout_flags;
+		__u32		accept_flags;
+		__u32		cancel_flags;
+		__u32		open_flags;
+		__u32		statx_flags;
+	};
+	__u64	user_data;	/* echoed back in the completion */
+	union {
+		/* index into the registered buffers, for READ/WRITE_FIXED */
+		__u16	buf_index;
+		__u16	buf_group;
+	} __attribute__((packed));
+	__u16	personality;
+	union {
+		__s32	splice_fd_in;
+		__u32	file_index;
+	};
+	__u64	addr3;
+	__u64	__pad2[1];
+};
+
+/* sqe->flags */
+#define IOSQE_FIXED_FILE	(1U << 0)	/* sqe->fd is a registered file index */
+
+/* io_uring_setup() flags */
+#define IORING_SETUP_IOPOLL	(1U << 0)	/* completions are polled for, not signalled */
+#define IORING_SETUP_SQPOLL	(1U << 1)	/* a kernel thread consumes the SQ */
+#define IORING_SETUP_SQ_AFF	(1U << 2)	/* sq_thread_cpu is valid */
+
+enum io_uring_op {
+	IORING_OP_NOP,
+	IORING_OP_READV,
+	IORING_OP_WRITEV,
+	IORING_OP_FSYNC,
+	IORING_OP_READ_FIXED,
+	IORING_OP_WRITE_FIXED,
+	IORING_OP_POLL_ADD,
+	IORING_OP_POLL_REMOVE,
+
+	/* this goes last, obviously */
+	IORING_OP_LAST,
+};
+
+/* sqe->fsync_flags */
+#define IORING_FSYNC_DATASYNC	(1U << 0)
+
+/*
+ * One completion queue entry: 16 bytes.
+ */
+struct io_uring_cqe {
+	__u64	user_data;	/* sqe->user_data, unchanged */
+	__s32	res;		/* result, or -errno */
+	__u32	flags;
+};
+
+/* Magic offsets for mmap() of the ring file descriptor. */
+#define IORING_OFF_SQ_RING	0ULL
+#define IORING_OFF_CQ_RING	0x8000000ULL
+#define IORING_OFF_SQES		0x10000000ULL
+
+/* Where each SQ ring field lives, relative to the IORING_OFF_SQ_RING mapping. */
+struct io_sqring_offsets {
+	__u32 head;
+	__u32 tail;
+	__u32 ring_mask;
+	__u32 ring_entries;
+	__u32 flags;
+	__u32 dropped;
+	__u32 array;
+	__u32 resv1;
+	__u64 resv2;
+};
+
+/* sq_ring->flags */
+#define IORING_SQ_NEED_WAKEUP	(1U << 0)	/* the SQ thread sleeps: IORING_ENTER_SQ_WAKEUP */
+
+/* Where each CQ ring field lives, relative to the IORING_OFF_CQ_RING mapping. */
+struct io_cqring_offsets {
+	__u32 head;
+	__u32 tail;
+	__u32 ring_mask;
+	__u32 ring_entries;
+	__u32 overflow;
+	__u32 cqes;
+	__u32 flags;
+	__u32 resv1;
+	__u64 resv2;
+};
+
+/* io_uring_enter() flags */
+#define IORING_ENTER_GETEVENTS	(1U << 0)
+#define IORING_ENTER_SQ_WAKEUP	(1U << 1)
+
+/*
+ * Passed to io_uring_setup(); the kernel fills in the ring sizes and the
+ * offsets on success.
+ */
+struct io_uring_params {
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 flags;
+	__u32 sq_thread_cpu;
+	__u32 sq_thread_idle;	/* milliseconds */
+	__u32 features;		/* IORING_FEAT_*, set by the kernel */
+	__u32 wq_fd;
+	__u32 resv[3];
+	struct io_sqring_offsets sq_off;
+	struct io_cqring_offsets cq_off;
+};
+
+/* io_uring_register() opcodes */
+#define IORING_REGISTER_BUFFERS		0
+#define IORING_UNREGISTER_BUFFERS	1
+#define IORING_REGISTER_FILES		2
+#define IORING_UNREGISTER_FILES		3
+
+#endif /* LINUX_IO_URING_H */

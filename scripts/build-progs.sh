@@ -1,0 +1,49 @@
+#!/bin/sh
+# Build the statically linked programs the guest runs.
+#   build-progs.sh VARIANT OUTDIR
+# ours/debug: installs the kernel's uapi headers, then builds the selftests
+# (with their own kselftest Makefile) and tools/io_uring against them.
+# stripped: only the ENOSYS probe.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+variant=$1 out=$2
+rm -rf "$out"
+mkdir -p "$out/tests" "$out/tools"
+CFLAGS_G="-O2 -Wall -static"
+
+case $variant in
+stripped)
+	gcc $CFLAGS_G -o "$out/tests/enosys" "$TOP/scripts/guest/enosys.c"
+	exit 0
+	;;
+esac
+
+src="$BUILD/src" obj="$BUILD/obj-$variant"
+make -s -C "$src" O="$obj" headers_install >/dev/null
+hdr="$obj/usr/include"
+gcc $CFLAGS_G -isystem "$hdr" -o "$out/tests/syscalls_answer" "$TOP/scripts/guest/syscalls_answer.c"
+
+st="$src/tools/testing/selftests/io_uring"
+if [ -f "$st/Makefile" ]; then
+	make -s -C "$st" OUTPUT="$BUILD/progs-obj/selftests" KHDR_INCLUDES="-isystem $hdr" \
+		LDLIBS="-static -lpthread" >"$BUILD/progs-obj.log" 2>&1 ||
+		{ cat "$BUILD/progs-obj.log" >&2; die "building the selftests failed"; }
+	grep -i 'warning' "$BUILD/progs-obj.log" >&2 || true
+	for t in $(make -s -C "$st" --no-print-directory -f Makefile -f - print-tests <<'MK'
+print-tests:
+	@echo $(TEST_GEN_PROGS)
+MK
+	); do
+		cp "$BUILD/progs-obj/selftests/$t" "$out/tests/"
+	done
+fi
+if [ -f "$src/tools/io_uring/Makefile" ]; then
+	make -s -C "$src/tools/io_uring" KHDR_INCLUDES="-isystem $hdr" LDFLAGS=-static \
+		>"$BUILD/progs-tools.log" 2>&1 ||
+		{ cat "$BUILD/progs-tools.log" >&2; die "building tools/io_uring failed"; }
+	for t in io_uring-bench io_uring-cp; do
+		[ -x "$src/tools/io_uring/$t" ] && cp "$src/tools/io_uring/$t" "$out/tools/"
+	done
+fi
+exit 0

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Build everything a suite needs, boot it, and judge the result.
+#
+#   guest-suite.sh VARIANT SUITE [TIMEOUT_S]
+#
+# VARIANT: ours | debug | stripped.  SUITE: check | run | enosys.
+# The last line printed is 'N passed, N failed' (', N skipped'); the exit
+# status is non-zero on any failure.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+variant=$1 suite=$2 limit=${3:-900}
+S="$TOP/scripts"
+start=$(date +%s)
+
+"$S/deps.sh"
+"$S/fetch-base.sh" base
+[ "$variant" = stripped ] || python3 "$S/assemble.py"
+"$S/build-kernel.sh" "$variant"
+msg "building guest programs"
+progs="$BUILD/progs-$variant"
+"$S/build-progs.sh" "$variant" "$progs"
+initrd="$BUILD/guest/initrd-$variant.cpio.gz"
+"$S/mkinitramfs.sh" "$progs" "$initrd"
+
+out="$BUILD/runs/$variant-$suite"
+msg "booting the $variant kernel, suite '$suite' (log: $out)"
+set +e
+"$S/run-guest.sh" "$BUILD/obj-$variant/arch/x86/boot/bzImage" "$initrd" "$suite" "$out" "$limit" &
+qpid=$!
+# A progress line while the guest runs.
+while kill -0 $qpid 2>/dev/null; do
+	sleep 10
+	kill -0 $qpid 2>/dev/null || break
+	last=$(grep '^### begin' "$out/tap.log" 2>/dev/null | tail -n1 | cut -c11-)
+	msg "  ... guest running ${last:+(now: $last) }$(($(date +%s) - start)) s"
+done
+wait $qpid
+rc=$?
+set -e
+
+[ "$suite" = run ] && grep -v '^###' "$out/tap.log" 2>/dev/null || true
+expect=
+[ "$suite" = enosys ] && expect="--expect enosys"
+msg "done in $(($(date +%s) - start)) s"
+exec python3 "$S/results.py" "$out" --guest-rc "$rc" $expect

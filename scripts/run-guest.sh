@@ -1,0 +1,52 @@
+#!/bin/sh
+# Boot a guest kernel with an initramfs and run one suite in it.
+#
+#   run-guest.sh BZIMAGE INITRD SUITE OUTDIR [TIMEOUT_S]
+#
+# Writes OUTDIR/console.log (the kernel's serial console) and OUTDIR/tap.log
+# (the suite's output, from the second serial port).  A guest still running
+# after TIMEOUT_S seconds is killed; the exit status is then 124.
+# Extra kernel arguments: GUEST_APPEND.  Memory: GUEST_MEM (default 2G).
+set -eu
+. "$(dirname "$0")/common.sh"
+
+kernel=$1 initrd=$2 suite=$3 out=$4 limit=${5:-600}
+mkdir -p "$out" "$BUILD/guest"
+rm -f "$out/console.log" "$out/tap.log"
+
+# Two NVMe disks: nvme0n1 is a raw scratch disk (O_DIRECT tests and the
+# benchmark), nvme1n1 carries a fresh ext4 file system each boot.
+raw="$BUILD/guest/nvme-raw.img"
+ext="$BUILD/guest/nvme-ext4.img"
+[ -f "$raw" ] || truncate -s 1G "$raw"
+rm -f "$ext"
+truncate -s 1G "$ext"
+mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$ext" >/dev/null
+
+# KVM only where it really works (nested virtualisation often does not).
+accel="-accel tcg,thread=multi -cpu max"
+if [ "${USE_KVM:-auto}" != no ] && [ -w /dev/kvm ]; then
+	probe=$(echo quit | timeout 10 qemu-system-x86_64 -accel kvm -cpu host -M q35 \
+		-display none -nodefaults -S -monitor stdio 2>&1 || echo failed)
+	case $probe in
+	*rror*|*failed*|*ssertion*) ;;
+	*) accel="-accel kvm -cpu host" ;;
+	esac
+fi
+
+append="console=ttyS0 panic=-1 oops=panic iou_suite=$suite nvme.poll_queues=1"
+append="$append null_blk.nr_devices=1 null_blk.gb=1 null_blk.poll_queues=1"
+append="$append null_blk.submit_queues=2 printk.time=1 ${GUEST_APPEND:-}"
+
+set +e
+timeout -k 5 "$limit" qemu-system-x86_64 $accel -smp "${GUEST_SMP:-2}" -m "${GUEST_MEM:-2G}" \
+	-M q35 -nodefaults -display none -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	-serial "file:$out/console.log" -serial "file:$out/tap.log" \
+	-drive "file=$raw,if=none,id=nv0,format=raw" -device nvme,serial=iouraw,drive=nv0 \
+	-drive "file=$ext,if=none,id=nv1,format=raw" -device nvme,serial=iouext4,drive=nv1 \
+	${GUEST_QEMU_ARGS:-} </dev/null >"$out/qemu.log" 2>&1
+rc=$?
+set -e
+[ $rc -eq 124 ] && msg "guest timed out after $limit s and was killed"
+exit $rc

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The core opcodes (NOP, READV, WRITEV, FSYNC) on tmpfs, on ext4 on NVMe
+ * and on the raw NVMe disk; per-request errors in cqe->res; the SQ and CQ
+ * ring accounting (dropped, overflow, wraparound); several submitters;
+ * fork; and teardown with requests in flight.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+#define EXT4_DIR	"/mnt/ext4"
+#define RAW_DISK	"/dev/nvme0n1"
+
+static int nop(struct ring *r, __u64 user_data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	if (!sqe)
+		return -EBUSY;
+	sqe->opcode = IORING_OP_NOP;
+	sqe->fd = -1;
+	sqe->user_data = user_data;
+	return ring_run_one(r, user_data);
+}
+
+static int rw_one(struct ring *r, int op, int fd, struct iovec *iov, int nr,
+		  off_t off)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	prep_rw(sqe, op, fd, iov, nr, off);
+	sqe->user_data = 0x1234;
+	return ring_run_one(r, 0x1234);
+}
+
+static void fill(char *buf, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (char)(seed * 31 + i * 7 + (i >> 9));
+}
+
+FIXTURE(ring) {
+	struct ring r;
+};
+
+FIXTURE_SETUP(ring)
+{
+	ASSERT_EQ(0, ring_init(&self->r, 8, 0));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	ring_exit(&self->r);
+}
+
+TEST_F(ring, nop_echoes_user_data)
+{
+	EXPECT_EQ(0, nop(&self->r, 0xdeadbeefcafef00dULL));
+	EXPECT_EQ(0, nop(&self->r, 0));
+}
+
+TEST_F(ring, unknown_opcode_is_einval)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+
+	sqe->opcode = 250;
+	sqe->user_data = 7;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 7));
+}
+
+TEST_F(ring, unknown_sqe_flags_are_einval)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = 1u << 7;
+	sqe->user_data = 8;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 8));
+}
+
+TEST_F(ring, nop_reserved_fields_are_einval)
+{
+	struct io_uring_sqe *sqe;
+
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->len = 1;
+	sqe->user_data = 9;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 9));
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->__pad2[0] = 1;
+	sqe->user_data = 10;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 10));
+}
+
+static void write_read_verify(struct __test_metadata *_metadata, struct ring *r,
+			      int fd, size_t len, int nr_vecs)
+{
+	char *wbuf, *rbuf;
+	struct iovec iov[64];
+	size_t chunk = len / nr_vecs;
+	int i;
+
+	ASSERT_GE(64, nr_vecs);
+	ASSERT_EQ(0, posix_memalign((void **)&wbuf, 4096, len));
+	ASSERT_EQ(0, posix_memalign((void **)&rbuf, 4096, len));
+	fill(wbuf, len, len + nr_vecs);
+	memset(rbuf, 0, len);
+
+	for (i = 0; i < nr_vecs; i++) {
+		iov[i].iov_base = wbuf + i * chunk;
+		iov[i].iov_len = chunk;
+	}
+	EXPECT_EQ((int)len, rw_one(r, IORING_OP_WRITEV, fd, iov, nr_vecs, 4096));
+
+	for (i = 0; i < nr_vecs; i++) {
+		iov[i].iov_base = rbuf + i * chunk;
+		iov[i].iov_len = chunk;
+	}
+	EXPECT_EQ((int)len, rw_one(r, IORING_OP_READV, fd, iov, nr_vecs, 4096));
+	EXPECT_EQ(0, memcmp(wbuf, rbuf, len));
+	free(wbuf);
+	free(rbuf);
+}
+
+static int fsync_one(struct ring *r, int fd, unsigned int flags, __u64 off,
+		     unsigned int len)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_FSYNC;
+	sqe->fd = fd;
+	sqe->fsync_flags = flags;
+	sqe->off = off;
+	sqe->len = len;
+	sqe->user_data = 0x5555;
+	return ring_run_one(r, 0x5555);
+}
+
+TEST_F(ring, tmpfs_readv_writev_fsync)
+{
+	char path[] = "/tmp/io_uring-ops-XXXXXX";
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	unlink(path);
+	write_read_verify(_metadata, &self->r, fd, 64 * 1024, 1);
+	write_read_verify(_metadata, &self->r, fd, 64 * 1024, 64);
+	EXPECT_EQ(0, fsync_one(&self->r, fd, 0, 0, 0));
+	EXPECT_EQ(0, fsync_one(&self->r, fd, IORING_FSYNC_DATASYNC, 4096, 8192));
+	close(fd);
+}
+
+TEST_F(ring, ext4_buffered_and_direct)
+{
+	int fd;
+
+	if (access(EXT4_DIR, W_OK))
+		SKIP(return, "no ext4 file system at " EXT4_DIR);
+	fd = open(EXT4_DIR "/ops-buffered", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	write_read_verify(_metadata, &self->r, fd, 128 * 1024, 8);
+	EXPECT_EQ(0, fsync_one(&self->r, fd, 0, 0, 0));
+	EXPECT_EQ(0, fsync_one(&self->r, fd, IORING_FSYNC_DATASYNC, 0, 4096));
+	close(fd);
+
+	fd = open(EXT4_DIR "/ops-direct", O_RDWR | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+	ASSERT_LE(0, fd);
+	write_read_verify(_metadata, &self->r, fd, 128 * 1024, 8);
+	EXPECT_EQ(0, fsync_one(&self->r, fd, 0, 0, 0));
+	close(fd);
+	unlink(EXT4_DIR "/ops-buffered");
+	unlink(EXT4_DIR "/ops-direct");
+}
+
+TEST_F(ring, raw_nvme_direct_and_buffered)
+{
+	int fd;
+
+	fd = open(RAW_DISK, O_RDWR | O_DIRECT);
+	if (fd < 0)
+		SKIP(return, "no raw NVMe disk at " RAW_DISK ": %s", strerror(errno));
+	write_read_verify(_metadata, &self->r, fd, 256 * 1024, 16);
+	close(fd);
+	fd = open(RAW_DISK, O_RDWR);
+	ASSERT_LE(0, fd);
+	write_read_verify(_metadata, &self->r, fd, 64 * 1024, 4);
+	EXPECT_EQ(0, fsync_one(&self->r, fd, 0, 0, 0));
+	close(fd);
+}
+
+TEST_F(ring, short_read_at_eof)
+{
+	char path[] = "/tmp/io_uring-eof-XXXXXX";
+	char buf[4096];
+	struct iovec iov = { buf, sizeof(buf) };
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	unlink(path);
+	ASSERT_EQ(100, pwrite(fd, buf, 100, 0));
+	EXPECT_EQ(100, rw_one(&self->r, IORING_OP_READV, fd, &iov, 1, 0));
+	EXPECT_EQ(40, rw_one(&self->r, IORING_OP_READV, fd, &iov, 1, 60));
+	EXPECT_EQ(0, rw_one(&self->r, IORING_OP_READV, fd, &iov, 1, 100));
+	EXPECT_EQ(0, rw_one(&self->r, IORING_OP_READV, fd, &iov, 1, 1 << 20));
+	close(fd);
+}
+
+TEST_F(ring, rw_bad_inputs)
+{
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct iovec bad_iov = { (void *)8, 64 };
+	struct iovec huge[2] = { { buf, (size_t)-1 / 2 }, { buf, (size_t)-1 / 2 } };
+	struct io_uring_sqe *sqe;
+	int wfd, rfd;
+
+	wfd = open("/tmp/io_uring-bad", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, wfd);
+	rfd = open("/tmp/io_uring-bad", O_RDONLY);
+	ASSERT_LE(0, rfd);
+	unlink("/tmp/io_uring-bad");
+
+	/* a closed fd, a huge fd, -1 */
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_READV, 999, &iov, 1, 0));
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_READV, -1, &iov, 1, 0));
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_READV, wfd, &iov, 1, 0));
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_WRITEV, rfd, &iov, 1, 0));
+	/* iovec array and buffers that are not mapped */
+	EXPECT_EQ(-EFAULT, rw_one(&self->r, IORING_OP_READV, rfd, (void *)8, 1, 0));
+	EXPECT_EQ(-EFAULT, rw_one(&self->r, IORING_OP_WRITEV, wfd, &bad_iov, 1, 0));
+	/* too many iovecs, lengths that overflow, negative offset */
+	EXPECT_EQ(-EINVAL, rw_one(&self->r, IORING_OP_READV, rfd, &iov, 1025, 0));
+	EXPECT_EQ(-EINVAL, rw_one(&self->r, IORING_OP_WRITEV, wfd, huge, 2, 0));
+	EXPECT_EQ(-EINVAL, rw_one(&self->r, IORING_OP_READV, rfd, &iov, 1, -4096));
+	/* unknown rw_flags */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, rfd, &iov, 1, 0);
+	sqe->rw_flags = 1u << 30;
+	sqe->user_data = 1;
+	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&self->r, 1));
+	/* fixed-file index with nothing registered */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, 0, &iov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 2;
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 2));
+	/* buf_index is for the fixed opcodes only */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, rfd, &iov, 1, 0);
+	sqe->buf_index = 1;
+	sqe->user_data = 3;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	close(wfd);
+	close(rfd);
+}
+
+TEST_F(ring, fsync_bad_inputs)
+{
+	int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, fsync_one(&self->r, fd, 2, 0, 0));
+	EXPECT_EQ(-EBADF, fsync_one(&self->r, 999, 0, 0, 0));
+	EXPECT_EQ(0, fsync_one(&self->r, fd, 0, 0, 0));
+	close(fd);
+}
+
+/* A read from an empty pipe cannot finish inline: it goes to a worker. */
+TEST_F(ring, pipe_read_punted_then_completed)
+{
+	struct io_uring_cqe cqe;
+	char buf[16];
+	struct iovec iov = { buf, sizeof(buf) };
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	prep_rw(ring_get_sqe(&self->r), IORING_OP_READV, p[0], &iov, 1, 0);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(100 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(5, write(p[1], "hello", 5));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(5, cqe.res);
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_F(ring, out_of_range_index_is_dropped)
+{
+	struct io_uring_cqe cqe;
+	int ret;
+
+	/* publish an index beyond the SQE array */
+	self->r.sq_array[*self->r.sq_tail & *self->r.sq_mask] = 1000;
+	self->r.sqe_tail++;
+	ret = ring_submit(&self->r, 0);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(1, *self->r.sq_dropped);
+	EXPECT_EQ(*self->r.sq_tail, *self->r.sq_head);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	/* the ring still works after it */
+	EXPECT_EQ(0, nop(&self->r, 77));
+}
+
+TEST(cq_overflow_is_counted)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 1, 0));
+	ASSERT_EQ(2, r.p.cq_entries);
+	for (i = 0; i < 5; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+		ASSERT_NE(NULL, sqe);
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = i;
+		ASSERT_EQ(1, ring_submit(&r, 0));
+	}
+	EXPECT_EQ(3, *r.cq_overflow);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	ring_exit(&r);
+}
+
+/* Far more requests than entries, so head and tail wrap many times. */
+TEST(many_ops_through_a_small_ring)
+{
+	struct io_uring_cqe cqe;
+	unsigned long long done = 0, sent = 0;
+	const unsigned long long total = 100000;
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	while (done < total) {
+		struct io_uring_sqe *sqe;
+
+		while (sent < total && sent - done < 4 && (sqe = ring_get_sqe(&r))) {
+			sqe->opcode = IORING_OP_NOP;
+			sqe->user_data = sent++;
+		}
+		ASSERT_LE(0, ring_submit(&r, 1));
+		while (ring_peek_cqe(&r, &cqe)) {
+			ASSERT_EQ(done, cqe.user_data);
+			ASSERT_EQ(0, cqe.res);
+			done++;
+		}
+	}
+	EXPECT_EQ(0, *r.cq_overflow);
+	EXPECT_EQ(0, *r.sq_dropped);
+	ring_exit(&r);
+}
+
+struct shared {
+	struct ring r;
+	pthread_mutex_t lock;
+	int fd;
+	int errors;
+};
+
+static void *submitter(void *arg)
+{
+	struct shared *s = arg;
+	char buf[512], want[512];
+	struct iovec iov = { buf, sizeof(buf) };
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		unsigned int blk = (i * 7 + (int)(long)pthread_self()) % 64;
+		struct io_uring_cqe cqe;
+		struct io_uring_sqe *sqe;
+		int ret;
+
+		pthread_mutex_lock(&s->lock);
+		sqe = ring_get_sqe(&s->r);
+		prep_rw(sqe, IORING_OP_READV, s->fd, &iov, 1, blk * 512);
+		sqe->user_data = (unsigned long)&iov;
+		ret = ring_submit(&s->r, 0);
+		pthread_mutex_unlock(&s->lock);
+		if (ret != 1) {
+			__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		/* completions may belong to other threads: hand them over */
+		for (;;) {
+			pthread_mutex_lock(&s->lock);
+			ret = ring_peek_cqe(&s->r, &cqe);
+			pthread_mutex_unlock(&s->lock);
+			if (ret) {
+				struct iovec *owner = (void *)(unsigned long)cqe.user_data;
+
+				__atomic_store_n(&owner->iov_len, (size_t)cqe.res + 1000000,
+						 __ATOMIC_RELEASE);
+			}
+			if (__atomic_load_n(&iov.iov_len, __ATOMIC_ACQUIRE) != sizeof(buf))
+				break;
+			usleep(100);
+		}
+		if (iov.iov_len != sizeof(buf) + 1000000)
+			__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+		fill(want, sizeof(want), blk);
+		if (memcmp(buf, want, sizeof(want)))
+			__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+		iov.iov_len = sizeof(buf);
+	}
+	return NULL;
+}
+
+TEST(threads_share_a_ring)
+{
+	char path[] = "/tmp/io_uring-mt-XXXXXX";
+	pthread_t th[4];
+	struct shared s;
+	char blk[512];
+	int i;
+
+	ASSERT_EQ(0, ring_init(&s.r, 32, 0));
+	pthread_mutex_init(&s.lock, NULL);
+	s.errors = 0;
+	s.fd = mkstemp(path);
+	ASSERT_LE(0, s.fd);
+	unlink(path);
+	for (i = 0; i < 64; i++) {
+		fill(blk, sizeof(blk), i);
+		ASSERT_EQ(512, pwrite(s.fd, blk, 512, i * 512));
+	}
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, submitter, &s));
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	EXPECT_EQ(0, s.errors);
+	close(s.fd);
+	ring_exit(&s.r);
+}
+
+TEST_F(ring, fork_with_ring_open)
+{
+	pid_t pid;
+	int status;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(nop(&self->r, 42) == 0 ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, nop(&self->r, 43));
+}
+
+/* Close the ring, or exit, while requests are still in flight. */
+TEST(teardown_with_io_in_flight)
+{
+	char buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	int i, p[2];
+
+	for (i = 0; i < 20; i++) {
+		struct ring r;
+		pid_t pid;
+		int status, fd;
+
+		ASSERT_EQ(0, pipe(p));
+		ASSERT_EQ(0, ring_init(&r, 8, 0));
+		prep_rw(ring_get_sqe(&r), IORING_OP_READV, p[0], &iov, 1, 0);
+		fd = open("/tmp/io_uring-td", O_RDWR | O_CREAT | O_TRUNC, 0600);
+		ASSERT_LE(0, fd);
+		prep_rw(ring_get_sqe(&r), IORING_OP_WRITEV, fd, &iov, 1, 0);
+		ASSERT_EQ(2, ring_submit(&r, 0));
+
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			/* the child's copy: exit with its requests pending */
+			prep_rw(ring_get_sqe(&r), IORING_OP_WRITEV, fd, &iov, 1, 64);
+			ring_submit(&r, 0);
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ring_exit(&r);
+		/* the pipe read finishes only now, after the ring is gone */
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		close(p[0]);
+		close(p[1]);
+		close(fd);
+	}
+	unlink("/tmp/io_uring-td");
+}
+
+TEST_HARNESS_MAIN
