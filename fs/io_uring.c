@@ -977,6 +977,15 @@ static void io_mem_free(void *ptr)
 	free_pages((unsigned long)ptr, compound_order(page));
 }
 
+/* Give the ring's memory back to RLIMIT_MEMLOCK, once. */
+static void io_ring_unaccount(struct io_ring_ctx *ctx)
+{
+	if (!ctx->account_mem)
+		return;
+	io_unaccount_mem(ctx->user, io_ring_pages(ctx->sq_entries, ctx->cq_entries));
+	ctx->account_mem = false;
+}
+
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
 	int i;
@@ -990,9 +999,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	io_mem_free(ctx->sq_ring);
 	io_mem_free(ctx->sq_sqes);
 	io_mem_free(ctx->cq_ring);
-	if (ctx->account_mem)
-		io_unaccount_mem(ctx->user,
-				 io_ring_pages(ctx->sq_entries, ctx->cq_entries));
+	io_ring_unaccount(ctx);
 	free_uid(ctx->user);
 	if (ctx->creds)
 		put_cred(ctx->creds);
@@ -1029,6 +1036,11 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	mutex_lock(&ctx->uring_lock);
 	percpu_ref_kill(&ctx->refs);
 	mutex_unlock(&ctx->uring_lock);
+	/*
+	 * The memory is freed with the last request, but its charge goes now:
+	 * close() followed by a new io_uring_setup() must not fail for it.
+	 */
+	io_ring_unaccount(ctx);
 	io_iopoll_reap_all(ctx);
 	return 0;
 }
@@ -1149,6 +1161,8 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 		return NULL;
 	}
 	ctx->flags = p->flags;
+	ctx->sq_entries = p->sq_entries;
+	ctx->cq_entries = p->cq_entries;
 	ctx->compat = in_compat_syscall();
 	mutex_init(&ctx->uring_lock);
 	INIT_LIST_HEAD(&ctx->poll_list);

@@ -26,6 +26,7 @@ gcc $CFLAGS_G -isystem "$hdr" -o "$out/tests/syscalls_answer" "$TOP/scripts/gues
 
 st="$src/tools/testing/selftests/io_uring"
 if [ -f "$st/Makefile" ]; then
+	mkdir -p "$BUILD/progs-obj/selftests"
 	make -s -C "$st" OUTPUT="$BUILD/progs-obj/selftests" KHDR_INCLUDES="-isystem $hdr" \
 		LDLIBS="-static -lpthread" >"$BUILD/progs-obj.log" 2>&1 ||
 		{ cat "$BUILD/progs-obj.log" >&2; die "building the selftests failed"; }

@@ -4,7 +4,7 @@ set -eu
 . "$(dirname "$0")/common.sh"
 
 PKGS="bc flex bison libelf-dev libssl-dev dwarves ccache sparse make gcc
-python3 qemu-system-x86 qemu-utils busybox-static cpio xz-utils e2fsprogs
+python3 rsync qemu-system-x86 busybox-static cpio xz-utils e2fsprogs
 libc6-dev"
 PKGS="$PKGS ${EXTRA_PKGS:-}"
 mkdir -p "$BUILD"

@@ -177,7 +177,7 @@ static inline void prep_rw(struct io_uring_sqe *sqe, int op, int fd,
 /* Submit one SQE prepared by the caller and return its CQE's res. */
 static inline int ring_run_one(struct ring *r, __u64 user_data)
 {
-	struct io_uring_cqe cqe;
+	struct io_uring_cqe cqe = { 0 };
 	int ret;
 
 	ret = ring_submit(r, 1);
