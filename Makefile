@@ -7,13 +7,16 @@
 #
 # Everything lives in build/, which git ignores.
 
-.PHONY: check run check-stripped assemble kernel clean
+.PHONY: check check-runner run check-stripped assemble kernel clean
 
 check:
 	@scripts/guest-suite.sh ours check
 
 run:
 	@scripts/guest-suite.sh ours run
+
+check-runner:
+	@scripts/check-runner.sh
 
 check-stripped:
 	@scripts/check-stripped.sh

@@ -24,14 +24,18 @@ truncate -s 1G "$ext"
 mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$ext" >/dev/null
 
 # KVM only where it really works (nested virtualisation often does not).
+# The probe's verdict is cached in $BUILD/guest/kvm.
 accel="-accel tcg,thread=multi -cpu max"
 if [ "${USE_KVM:-auto}" != no ] && [ -w /dev/kvm ]; then
-	probe=$(echo quit | timeout 10 qemu-system-x86_64 -accel kvm -cpu host -M q35 \
-		-display none -nodefaults -S -monitor stdio 2>&1 || echo failed)
-	case $probe in
-	*rror*|*failed*|*ssertion*) ;;
-	*) accel="-accel kvm -cpu host" ;;
-	esac
+	if [ ! -f "$BUILD/guest/kvm" ]; then
+		probe=$(sh -c 'echo quit | timeout 10 qemu-system-x86_64 -accel kvm -cpu host \
+			-M q35 -display none -nodefaults -S -monitor stdio 2>&1' 2>/dev/null || echo failed)
+		case $probe in
+		*rror*|*failed*|*ssertion*) echo no >"$BUILD/guest/kvm" ;;
+		*) echo yes >"$BUILD/guest/kvm" ;;
+		esac
+	fi
+	[ "$(cat "$BUILD/guest/kvm")" = yes ] && accel="-accel kvm -cpu host"
 fi
 
 append="console=ttyS0 panic=-1 oops=panic iou_suite=$suite nvme.poll_queues=1"
