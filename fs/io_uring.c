@@ -106,6 +106,22 @@ struct io_cq_ring {
 	struct io_uring_cqe	cqes[] ____cacheline_aligned_in_smp;
 };
 
+/*
+ * A run of sequential buffered requests to one file, punted in order, is
+ * served by the one worker that took its first request: it stays in order
+ * and readahead sees one stream instead of several racing workers.
+ */
+struct io_seq_run {
+	/* protects the rest; taken from interrupt context too */
+	spinlock_t		lock;
+	/* the file the run is on, compared only; NULL when no run is active */
+	struct file		*file;
+	/* where the next request of the run starts */
+	loff_t			io_end;
+	/* requests waiting for the run's worker */
+	struct list_head	list;
+};
+
 struct io_ring_ctx {
 	/* live requests hold a reference each; killed when the ring closes */
 	struct percpu_ref	refs ____cacheline_aligned_in_smp;
@@ -115,6 +131,7 @@ struct io_ring_ctx {
 
 	/* submission side, under uring_lock */
 	struct {
+		/* serialises submitters and IOPOLL reaping */
 		struct mutex		uring_lock;
 		struct io_sq_ring	*sq_ring;
 		struct io_uring_sqe	*sq_sqes;
@@ -127,6 +144,7 @@ struct io_ring_ctx {
 
 	/* completion side, under completion_lock */
 	struct {
+		/* serialises CQ ring producers, some in IRQ context */
 		spinlock_t		completion_lock;
 		struct io_cq_ring	*cq_ring;
 		unsigned int		cached_cq_tail;
@@ -143,6 +161,8 @@ struct io_ring_ctx {
 	 * starve the first.
 	 */
 	struct workqueue_struct	*async_wq[2];
+	/* sequential buffered runs, one for reads and one for writes */
+	struct io_seq_run	seq_run[2];
 	/* what async work runs as: the submitter's mm and credentials */
 	struct mm_struct	*sqo_mm;
 	const struct cred	*creds;
@@ -156,6 +176,8 @@ enum {
 	REQ_F_NOWAIT		= BIT(0),	/* issued with IOCB_NOWAIT */
 	REQ_F_IOPOLL_DONE	= BIT(1),	/* polled completion seen */
 	REQ_F_ASYNC		= BIT(2),	/* running in a worker */
+	REQ_F_SEQ		= BIT(3),	/* buffered I/O to a regular file */
+	REQ_F_SEQ_OWNER		= BIT(4),	/* its worker serves a sequential run */
 };
 
 /*
@@ -171,6 +193,8 @@ struct io_kiocb {
 	struct list_head	list;
 	unsigned int		flags;
 	long			result;
+	/* bytes to transfer, for matching sequential buffered requests */
+	size_t			io_len;
 	u64			user_data;
 	struct io_uring_sqe	sqe;
 	struct work_struct	work;
@@ -208,8 +232,8 @@ static void io_commit_cqring(struct io_ring_ctx *ctx)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 
-	/* the CQEs must be visible before the tail that publishes them */
 	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail))
+		/* the CQEs must be visible before the tail that publishes them */
 		smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
 }
 
@@ -281,8 +305,8 @@ static void io_commit_sqring(struct io_ring_ctx *ctx)
 {
 	struct io_sq_ring *ring = ctx->sq_ring;
 
-	/* our copies of the SQEs are done before userspace may reuse them */
 	if (READ_ONCE(ring->r.head) != ctx->cached_sq_head)
+		/* our copies of the SQEs are done before userspace may reuse them */
 		smp_store_release(&ring->r.head, ctx->cached_sq_head);
 }
 
@@ -390,6 +414,7 @@ static int io_do_iopoll(struct io_ring_ctx *ctx)
 	list_for_each_entry(req, &ctx->poll_list, list) {
 		struct kiocb *kiocb = &req->rw;
 
+		/* pairs with the release in io_complete_rw_iopoll() */
 		if (smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE)
 			continue;
 		kiocb->ki_filp->f_op->iopoll(kiocb, NULL, 0);
@@ -491,9 +516,20 @@ static void io_complete_rw(struct kiocb *kiocb, long res)
 	io_req_complete(req, res);
 }
 
-static bool io_file_supports_nowait(struct file *file)
+/*
+ * Whether a request must go to a worker without even trying inline: files
+ * that cannot say "would block", and buffered writes that the file system
+ * cannot do without blocking.
+ */
+static bool io_rw_must_punt(struct kiocb *kiocb, int rw)
 {
-	return file->f_mode & FMODE_NOWAIT;
+	struct file *file = kiocb->ki_filp;
+
+	if (!(file->f_mode & FMODE_NOWAIT))
+		return true;
+	return rw == WRITE && !(kiocb->ki_flags & IOCB_DIRECT) &&
+	       S_ISREG(file_inode(file)->i_mode) &&
+	       !(file->f_mode & FMODE_BUF_WASYNC);
 }
 
 static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
@@ -593,13 +629,6 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 		return -EBADF;
 	if (unlikely(rw == READ ? !file->f_op->read_iter : !file->f_op->write_iter))
 		return -EINVAL;
-	/* files that cannot say "would block" go straight to a worker */
-	if (force_nonblock && !io_file_supports_nowait(file))
-		return -EAGAIN;
-	/* so do buffered writes the file system cannot do without blocking */
-	if (force_nonblock && rw == WRITE && !(kiocb->ki_flags & IOCB_DIRECT) &&
-	    S_ISREG(file_inode(file)->i_mode) && !(file->f_mode & FMODE_BUF_WASYNC))
-		return -EAGAIN;
 
 	ret = io_prep_rw(req, force_nonblock);
 	if (ret)
@@ -607,11 +636,19 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	ret = io_import_iovec(req, rw, &iovec, &iter);
 	if (ret < 0)
 		return ret;
+	req->io_len = iov_iter_count(&iter);
 	/* stream files (pipes, sockets) have no position */
 	ret = rw_verify_area(rw, file, file->f_mode & FMODE_STREAM ? NULL : &kiocb->ki_pos,
-			     iov_iter_count(&iter));
+			     req->io_len);
 	if (ret)
 		goto out_free;
+	if (!(kiocb->ki_flags & IOCB_DIRECT) && S_ISREG(file_inode(file)->i_mode) &&
+	    !(req->ctx->flags & IORING_SETUP_IOPOLL))
+		req->flags |= REQ_F_SEQ;
+	if (force_nonblock && io_rw_must_punt(kiocb, rw)) {
+		ret = -EAGAIN;
+		goto out_free;
+	}
 
 	if (rw == WRITE) {
 		io_start_write(kiocb);
@@ -716,29 +753,94 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	return ret;
 }
 
-static void io_async_work(struct work_struct *work)
+static struct io_seq_run *io_seq_run(struct io_kiocb *req)
 {
-	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
-	struct io_ring_ctx *ctx = req->ctx;
-	const struct cred *old_cred;
-	int ret = -EFAULT;
+	return &req->ctx->seq_run[req->sqe.opcode == IORING_OP_WRITEV];
+}
 
-	/* the request may be gone before we are: keep the ring */
-	percpu_ref_get(&ctx->refs);
-	old_cred = override_creds(ctx->creds);
-	/* the submitter may have exited: then there is no memory to do IO to */
-	if (mmget_not_zero(ctx->sqo_mm)) {
-		kthread_use_mm(ctx->sqo_mm);
-		ret = io_issue_sqe(req, false);
-		kthread_unuse_mm(ctx->sqo_mm);
-		mmput(ctx->sqo_mm);
+/*
+ * Join the active run when @req starts where it ends; otherwise start a run
+ * if none is active.  Returns true when @req was queued on the run.
+ */
+static bool io_seq_add(struct io_kiocb *req)
+{
+	struct io_seq_run *run = io_seq_run(req);
+	loff_t pos = req->sqe.off;
+	unsigned long flags;
+	bool queued = false;
+
+	spin_lock_irqsave(&run->lock, flags);
+	if (run->file == req->file && run->io_end == pos) {
+		list_add_tail(&req->list, &run->list);
+		queued = true;
+	} else if (!run->file) {
+		run->file = req->file;
+		req->flags |= REQ_F_SEQ_OWNER;
 	}
-	revert_creds(old_cred);
+	if (queued || (req->flags & REQ_F_SEQ_OWNER))
+		run->io_end = pos + req->io_len;
+	spin_unlock_irqrestore(&run->lock, flags);
+	return queued;
+}
+
+/* The run's next request, or NULL after ending the run. */
+static struct io_kiocb *io_seq_next(struct io_seq_run *run)
+{
+	struct io_kiocb *req;
+	unsigned long flags;
+
+	spin_lock_irqsave(&run->lock, flags);
+	req = list_first_entry_or_null(&run->list, struct io_kiocb, list);
+	if (req)
+		list_del(&req->list);
+	else
+		run->file = NULL;
+	spin_unlock_irqrestore(&run->lock, flags);
+	return req;
+}
+
+/* Issue @req from a worker; the mm is already adopted if @mm_ok. */
+static void io_async_issue(struct io_kiocb *req, bool mm_ok)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	/* the submitter may have exited: then there is no memory to do IO to */
+	ret = mm_ok ? io_issue_sqe(req, false) : -EFAULT;
 	if (ret)
 		io_req_complete(req, ret);
 	/* nobody will poll a closed ring: reap what we just issued */
 	else if ((ctx->flags & IORING_SETUP_IOPOLL) && percpu_ref_is_dying(&ctx->refs))
 		io_iopoll_reap_all(ctx);
+}
+
+static void io_async_work(struct work_struct *work)
+{
+	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_seq_run *run = NULL;
+	const struct cred *old_cred;
+	bool mm_ok;
+
+	/* requests may be gone before we are: keep the ring */
+	percpu_ref_get(&ctx->refs);
+	old_cred = override_creds(ctx->creds);
+	mm_ok = mmget_not_zero(ctx->sqo_mm);
+	if (mm_ok)
+		kthread_use_mm(ctx->sqo_mm);
+
+	if (req->flags & REQ_F_SEQ_OWNER)
+		run = io_seq_run(req);
+	do {
+		io_async_issue(req, mm_ok);
+		req = run ? io_seq_next(run) : NULL;
+	} while (req);
+
+	if (mm_ok) {
+		kthread_unuse_mm(ctx->sqo_mm);
+		mmput(ctx->sqo_mm);
+	}
+	revert_creds(old_cred);
 	percpu_ref_put(&ctx->refs);
 }
 
@@ -757,6 +859,8 @@ static void io_queue_async(struct io_kiocb *req)
 	struct io_ring_ctx *ctx = req->ctx;
 
 	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
+	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
+		return;
 	INIT_WORK(&req->work, io_async_work);
 	queue_work(ctx->async_wq[!io_file_bounded(req->file)], &req->work);
 }
@@ -1152,6 +1256,7 @@ static void io_fill_offsets(struct io_uring_params *p)
 static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 {
 	struct io_ring_ctx *ctx;
+	int i;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
@@ -1166,6 +1271,10 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	ctx->compat = in_compat_syscall();
 	mutex_init(&ctx->uring_lock);
 	INIT_LIST_HEAD(&ctx->poll_list);
+	for (i = 0; i < ARRAY_SIZE(ctx->seq_run); i++) {
+		spin_lock_init(&ctx->seq_run[i].lock);
+		INIT_LIST_HEAD(&ctx->seq_run[i].list);
+	}
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
@@ -1364,4 +1473,4 @@ static int __init io_uring_init(void)
 				SLAB_ACCOUNT);
 	return 0;
 }
-__initcall(io_uring_init);
+fs_initcall(io_uring_init);

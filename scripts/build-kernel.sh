@@ -54,7 +54,8 @@ fi
 msg "building $variant kernel in $obj (first build ~5 min, incremental seconds)"
 log="$obj/build.log"
 start=$(date +%s)
-( make -C "$src" O="$obj" CC="ccache gcc" -j"$JOBS" bzImage >"$log" 2>&1; echo $? >"$obj/.rc" ) &
+rm -f "$obj/.rc"
+( set +e; make -C "$src" O="$obj" CC="ccache gcc" -j"$JOBS" bzImage >"$log" 2>&1; echo $? >"$obj/.rc" ) &
 pid=$!
 while kill -0 "$pid" 2>/dev/null; do
 	sleep 15
@@ -63,7 +64,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	msg "  ... $variant: $n files compiled, $(($(date +%s) - start)) s"
 done
 wait "$pid" || true
-rc=$(cat "$obj/.rc")
+rc=$(cat "$obj/.rc" 2>/dev/null || echo 1)
 if [ "$rc" != 0 ]; then
 	grep -E 'error|Error' "$log" | head -30 >&2
 	die "kernel build failed (log: $log)"

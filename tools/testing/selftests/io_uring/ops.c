@@ -199,6 +199,57 @@ TEST_F(ring, raw_nvme_direct_and_buffered)
 	close(fd);
 }
 
+/*
+ * Buffered writes cannot be done without blocking, so they go to workers;
+ * a sequential run of them is served by one worker, in order: the
+ * completions come back in submission order.
+ */
+static void sequential_run(struct __test_metadata *_metadata, const char *dir)
+{
+	char path[64];
+	struct io_uring_cqe cqe = { 0 };
+	struct ring r;
+	static char bufs[64][4096];
+	struct iovec iov[64];
+	char check[4096];
+	int fd, i;
+
+	ASSERT_EQ(0, ring_init(&r, 64, 0));
+	snprintf(path, sizeof(path), "%s/io_uring-seq", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	for (i = 0; i < 64; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+		fill(bufs[i], sizeof(bufs[i]), i);
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = sizeof(bufs[i]);
+		prep_rw(sqe, IORING_OP_WRITEV, fd, &iov[i], 1, i * 4096ULL);
+		sqe->user_data = i;
+	}
+	ASSERT_EQ(64, ring_submit(&r, 0));
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(4096, cqe.res);
+		EXPECT_EQ(i, cqe.user_data);
+	}
+	for (i = 0; i < 64; i++) {
+		ASSERT_EQ(4096, pread(fd, check, sizeof(check), i * 4096));
+		ASSERT_EQ(0, memcmp(check, bufs[i], sizeof(check)));
+	}
+	close(fd);
+	ring_exit(&r);
+}
+
+TEST(sequential_buffered_writes_in_order)
+{
+	sequential_run(_metadata, "/tmp");
+	if (access(EXT4_DIR, W_OK))
+		SKIP(return, "no ext4 file system at " EXT4_DIR);
+	sequential_run(_metadata, EXT4_DIR);
+}
+
 TEST_F(ring, short_read_at_eof)
 {
 	char path[] = "/tmp/io_uring-eof-XXXXXX";
