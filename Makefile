@@ -2,18 +2,22 @@
 #
 #   make check           build the patched kernel, boot it, run the selftests
 #   make run             build, boot, run io_uring-bench on the emulated NVMe disk
+#   make check-debug     the same suite on a KASAN/lockdep/kmemleak kernel
 #   make check-stripped  prove the stripped base has no io_uring (ENOSYS)
 #   make clean           remove build/ (the download cache too)
 #
 # Everything lives in build/, which git ignores.
 
-.PHONY: check check-runner run check-stripped assemble kernel clean
+.PHONY: check check-debug check-runner run check-stripped assemble kernel clean
 
 check:
 	@scripts/guest-suite.sh ours check
 
 run:
 	@scripts/guest-suite.sh ours run
+
+check-debug:
+	@scripts/guest-suite.sh debug check 3000
 
 check-runner:
 	@scripts/check-runner.sh

@@ -60,15 +60,25 @@
 #include <linux/ioprio.h>
 #include <linux/cred.h>
 #include <linux/capability.h>
+#include <linux/bvec.h>
+#include <linux/hugetlb.h>
+#include <linux/nospec.h>
+#include <linux/sizes.h>
 
+#include <linux/io_uring.h>
 #include <uapi/linux/io_uring.h>
 
 #define IORING_MAX_ENTRIES	4096
 
 /* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
 #define IOSQE_VALID_FLAGS	IOSQE_FIXED_FILE
-#define IORING_SETUP_VALID	IORING_SETUP_IOPOLL
-#define IORING_ENTER_VALID	IORING_ENTER_GETEVENTS
+#define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
+				 IORING_SETUP_SQ_AFF)
+#define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
+
+/* Registration limits */
+#define IORING_MAX_FIXED_FILES	1024
+#define IORING_MAX_BUF_SIZE	SZ_1G
 
 /* Requests allocated in one go at the start of a submission batch. */
 #define IO_REQ_ALLOC_BATCH	8
@@ -169,6 +179,55 @@ struct io_ring_ctx {
 	struct user_struct	*user;
 
 	struct work_struct	exit_work;
+
+	/* registered files and buffers, under uring_lock */
+	struct io_file_table	*file_table;
+	struct io_buf_table	*buf_table;
+	unsigned long		buf_acct_pages;
+
+	/* IORING_SETUP_SQPOLL */
+	struct task_struct	*sqo_thread;
+	wait_queue_head_t	sqo_wait;
+	unsigned long		sq_thread_idle;
+
+	/* armed poll requests, under completion_lock */
+	struct list_head	cancel_list;
+};
+
+/* One registered buffer: its pinned pages as a bio_vec array. */
+struct io_mapped_ubuf {
+	u64			ubuf;
+	size_t			len;
+	unsigned int		nr_bvecs;
+	struct bio_vec		bvec[];
+};
+
+/*
+ * The registered buffers.  Each request that uses one holds a reference to
+ * the whole table, so unregistering never waits for I/O: the pages are
+ * unpinned when the last user goes.
+ */
+struct io_buf_table {
+	refcount_t		refs;
+	unsigned int		nr;
+	struct io_mapped_ubuf	*bufs[];
+};
+
+/*
+ * The registered files.  A request takes its own reference to the file it
+ * uses, so the table can go at any time.
+ */
+struct io_file_table {
+	unsigned int		nr;
+	struct file		*files[];
+};
+
+/* IORING_OP_POLL_ADD: a one-shot wait on a file's wait queue. */
+struct io_poll_iocb {
+	struct file		*file;
+	struct wait_queue_head	*head;
+	__poll_t		events;
+	struct wait_queue_entry	wait;
 };
 
 /* io_kiocb->flags */
@@ -186,12 +245,18 @@ enum {
  */
 struct io_kiocb {
 	union {
-		struct file	*file;
-		struct kiocb	rw;
+		struct file		*file;
+		struct kiocb		rw;
+		struct io_poll_iocb	poll;
 	};
 	struct io_ring_ctx	*ctx;
+	/* poll_list, a sequential run or the pending polls: one at a time */
 	struct list_head	list;
 	unsigned int		flags;
+	/* poll requests: the submission and a wakeup may race to the end */
+	refcount_t		refs;
+	/* READ/WRITE_FIXED: the buffer table the request resolved against */
+	struct io_buf_table	*buf_table;
 	long			result;
 	/* bytes to transfer, for matching sequential buffered requests */
 	size_t			io_len;
@@ -343,11 +408,15 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx,
 	req->file = NULL;
 	req->flags = 0;
 	req->result = 0;
+	req->buf_table = NULL;
+	refcount_set(&req->refs, 1);
 	return req;
 fail:
 	percpu_ref_put(&ctx->refs);
 	return NULL;
 }
+
+static void io_buf_table_put(struct io_buf_table *table);
 
 static void io_free_req(struct io_kiocb *req)
 {
@@ -355,8 +424,16 @@ static void io_free_req(struct io_kiocb *req)
 
 	if (req->file)
 		fput(req->file);
+	if (req->buf_table)
+		io_buf_table_put(req->buf_table);
 	kmem_cache_free(req_cachep, req);
 	percpu_ref_put(&ctx->refs);
+}
+
+static void io_put_req(struct io_kiocb *req)
+{
+	if (refcount_dec_and_test(&req->refs))
+		io_free_req(req);
 }
 
 /* Complete a request with @res and free it. */
@@ -539,8 +616,8 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	struct kiocb *kiocb = &req->rw;
 	int ret;
 
-	if (sqe->buf_index || sqe->personality || sqe->splice_fd_in ||
-	    sqe->addr3 || sqe->__pad2[0])
+	if ((sqe->buf_index && !req->buf_table) || sqe->personality ||
+	    sqe->splice_fd_in || sqe->addr3 || sqe->__pad2[0])
 		return -EINVAL;
 
 	kiocb->ki_pos = sqe->off;
@@ -590,6 +667,30 @@ static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 }
 
 /*
+ * READ/WRITE_FIXED: point @iter at [addr, addr + len) of the registered
+ * buffer, which must lie wholly inside it.
+ */
+static int io_import_fixed(struct io_kiocb *req, int rw, struct iov_iter *iter)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_buf_table *table = req->buf_table;
+	struct io_mapped_ubuf *imu;
+	u64 addr = sqe->addr, end;
+	size_t offset;
+
+	imu = table->bufs[array_index_nospec(sqe->buf_index, table->nr)];
+	if (check_add_overflow(addr, (u64)sqe->len, &end))
+		return -EFAULT;
+	if (addr < imu->ubuf || end > imu->ubuf + imu->len)
+		return -EFAULT;
+
+	offset = addr - imu->ubuf;
+	iov_iter_bvec(iter, rw, imu->bvec, imu->nr_bvecs, offset + sqe->len);
+	iov_iter_advance(iter, offset);
+	return 0;
+}
+
+/*
  * Hand the outcome of ->read_iter()/->write_iter() to its owner: queued
  * requests complete through ->ki_complete, the rest complete here.
  */
@@ -633,7 +734,12 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	ret = io_prep_rw(req, force_nonblock);
 	if (ret)
 		return ret;
-	ret = io_import_iovec(req, rw, &iovec, &iter);
+	if (req->buf_table) {
+		iovec = NULL;
+		ret = io_import_fixed(req, rw, &iter);
+	} else {
+		ret = io_import_iovec(req, rw, &iovec, &iter);
+	}
 	if (ret < 0)
 		return ret;
 	req->io_len = iov_iter_count(&iter);
@@ -718,6 +824,229 @@ static int io_fsync(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/* ---- poll ------------------------------------------------------------- */
+
+/*
+ * An armed poll request is on ctx->cancel_list and on its file's wait
+ * queue.  Whoever takes it off cancel_list (under completion_lock) posts
+ * its one CQE: a wakeup with the ready mask, or a removal with -ECANCELED.
+ * The wakeup runs under the wait queue's lock, so it only try-locks
+ * completion_lock (removal nests them the other way round) and leaves the
+ * work to a worker when that fails.
+ */
+
+/* Detach @req from its wait queue; harmless if a wakeup already did. */
+static void io_poll_unhook(struct io_kiocb *req)
+{
+	struct io_poll_iocb *poll = &req->poll;
+
+	spin_lock(&poll->head->lock);
+	list_del_init(&poll->wait.entry);
+	spin_unlock(&poll->head->lock);
+}
+
+/* Post the CQE of an armed request; completion_lock held.  True if it was. */
+static bool io_poll_complete(struct io_kiocb *req, long res)
+{
+	if (list_empty(&req->list))
+		return false;
+	list_del_init(&req->list);
+	io_cqring_fill_event(req->ctx, req->user_data, res);
+	io_commit_cqring(req->ctx);
+	return true;
+}
+
+/* Finish an armed request from process context: ask the file for the mask. */
+static void io_poll_complete_work(struct work_struct *work)
+{
+	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+	struct io_poll_iocb *poll = &req->poll;
+	struct io_ring_ctx *ctx = req->ctx;
+	__poll_t mask = vfs_poll(poll->file, NULL) & poll->events;
+	bool done;
+
+	spin_lock_irq(&ctx->completion_lock);
+	done = io_poll_complete(req, mangle_poll(mask));
+	spin_unlock_irq(&ctx->completion_lock);
+	if (done) {
+		io_cqring_ev_posted(ctx);
+		io_put_req(req);
+	}
+	io_put_req(req);
+}
+
+static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
+			int sync, void *key)
+{
+	struct io_kiocb *req = container_of(wait, struct io_kiocb, poll.wait);
+	struct io_ring_ctx *ctx = req->ctx;
+	__poll_t mask = key_to_poll(key);
+	unsigned long flags;
+
+	/* not an event we wait for */
+	if (mask && !(mask & req->poll.events))
+		return 0;
+
+	list_del_init(&wait->entry);
+	if (mask && spin_trylock_irqsave(&ctx->completion_lock, flags)) {
+		bool done = io_poll_complete(req, mangle_poll(mask));
+
+		spin_unlock_irqrestore(&ctx->completion_lock, flags);
+		if (done) {
+			io_cqring_ev_posted(ctx);
+			io_put_req(req);
+		}
+		return 1;
+	}
+	/* the worker's reference: removal may end the request meanwhile */
+	refcount_inc(&req->refs);
+	INIT_WORK(&req->work, io_poll_complete_work);
+	queue_work(system_unbound_wq, &req->work);
+	return 1;
+}
+
+struct io_poll_table {
+	struct poll_table_struct pt;
+	struct io_kiocb *req;
+	int error;
+};
+
+static void io_poll_queue_proc(struct file *file, struct wait_queue_head *head,
+			       struct poll_table_struct *p)
+{
+	struct io_poll_table *pt = container_of(p, struct io_poll_table, pt);
+
+	/* one wait queue per request: files that use several are refused */
+	if (unlikely(pt->req->poll.head)) {
+		pt->error = -EINVAL;
+		return;
+	}
+	pt->req->poll.head = head;
+	add_wait_queue(head, &pt->req->poll.wait);
+}
+
+/*
+ * Queue on the file's wait queue and arm, unless the file is ready already
+ * or a wakeup slipped in between vfs_poll() and arming: then complete now.
+ * Once queued, the request may have a wakeup worker holding a reference,
+ * so it ends through io_put_req() on every path.
+ */
+static int io_poll_add(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_poll_iocb *poll = &req->poll;
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_poll_table ipt;
+	bool armed = false, woken = false;
+	__poll_t mask;
+	u32 events;
+
+	if (ctx->flags & IORING_SETUP_IOPOLL)
+		return -EINVAL;
+	if (sqe->addr || sqe->ioprio || sqe->off || sqe->len ||
+	    io_sqe_unused_nonzero(sqe))
+		return -EINVAL;
+
+	events = sqe->poll32_events;
+#ifdef __BIG_ENDIAN
+	events = swahw32(events);
+#endif
+	poll->events = demangle_poll(events) | EPOLLERR | EPOLLHUP;
+	poll->head = NULL;
+	INIT_LIST_HEAD(&req->list);
+	init_waitqueue_func_entry(&poll->wait, io_poll_wake);
+
+	ipt.req = req;
+	ipt.error = 0;
+	init_poll_funcptr(&ipt.pt, io_poll_queue_proc);
+	ipt.pt._key = poll->events;
+
+	mask = vfs_poll(poll->file, &ipt.pt) & poll->events;
+
+	spin_lock_irq(&ctx->completion_lock);
+	if (poll->head) {
+		spin_lock(&poll->head->lock);
+		woken = list_empty(&poll->wait.entry);
+		if (!mask && !ipt.error && !woken) {
+			list_add_tail(&req->list, &ctx->cancel_list);
+			armed = true;
+		} else {
+			list_del_init(&poll->wait.entry);
+		}
+		spin_unlock(&poll->head->lock);
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	if (armed)
+		return 0;
+
+	if (woken && !mask && !ipt.error)
+		mask = vfs_poll(poll->file, NULL) & poll->events;
+	io_cqring_add_event(ctx, req->user_data,
+			    ipt.error ? ipt.error : mangle_poll(mask));
+	io_put_req(req);
+	return 0;
+}
+
+/* End an armed poll request with -ECANCELED; completion_lock held. */
+static bool io_poll_cancel_one(struct io_kiocb *req)
+{
+	if (!io_poll_complete(req, -ECANCELED))
+		return false;
+	io_poll_unhook(req);
+	return true;
+}
+
+static int io_poll_remove(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_kiocb *poll_req, *tmp, *found = NULL;
+	int ret = -ENOENT;
+
+	if (ctx->flags & IORING_SETUP_IOPOLL)
+		return -EINVAL;
+	if (sqe->ioprio || sqe->off || sqe->len || sqe->poll32_events ||
+	    io_sqe_unused_nonzero(sqe))
+		return -EINVAL;
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry_safe(poll_req, tmp, &ctx->cancel_list, list) {
+		if (poll_req->user_data == sqe->addr) {
+			if (io_poll_cancel_one(poll_req)) {
+				found = poll_req;
+				ret = 0;
+			}
+			break;
+		}
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	if (found) {
+		io_cqring_ev_posted(ctx);
+		io_put_req(found);
+	}
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/* Ring teardown: end every armed poll request. */
+static void io_poll_remove_all(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	for (;;) {
+		spin_lock_irq(&ctx->completion_lock);
+		req = list_first_entry_or_null(&ctx->cancel_list,
+					       struct io_kiocb, list);
+		if (req)
+			io_poll_cancel_one(req);
+		spin_unlock_irq(&ctx->completion_lock);
+		if (!req)
+			break;
+		io_cqring_ev_posted(ctx);
+		io_put_req(req);
+	}
+}
+
 /* ---- submission -------------------------------------------------------- */
 
 /*
@@ -734,28 +1063,37 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		ret = io_nop(req);
 		break;
 	case IORING_OP_READV:
+	case IORING_OP_READ_FIXED:
 		ret = io_rw(req, READ, force_nonblock);
 		break;
 	case IORING_OP_WRITEV:
+	case IORING_OP_WRITE_FIXED:
 		ret = io_rw(req, WRITE, force_nonblock);
 		break;
 	case IORING_OP_FSYNC:
 		ret = io_fsync(req, force_nonblock);
 		break;
+	case IORING_OP_POLL_ADD:
+		ret = io_poll_add(req);
+		break;
+	case IORING_OP_POLL_REMOVE:
+		ret = io_poll_remove(req);
+		break;
 	default:
 		ret = -EINVAL;
 		break;
 	}
-	if (!ret && (req->ctx->flags & IORING_SETUP_IOPOLL) &&
-	    (req->sqe.opcode == IORING_OP_READV ||
-	     req->sqe.opcode == IORING_OP_WRITEV))
+	/* only reads and writes get this far on an IOPOLL ring */
+	if (!ret && (req->ctx->flags & IORING_SETUP_IOPOLL))
 		io_iopoll_req_issued(req);
 	return ret;
 }
 
 static struct io_seq_run *io_seq_run(struct io_kiocb *req)
 {
-	return &req->ctx->seq_run[req->sqe.opcode == IORING_OP_WRITEV];
+	u8 op = req->sqe.opcode;
+
+	return &req->ctx->seq_run[op == IORING_OP_WRITEV || op == IORING_OP_WRITE_FIXED];
 }
 
 /*
@@ -888,14 +1226,43 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
-	if (sqe->opcode == IORING_OP_NOP)
+	struct io_file_table *table = req->ctx->file_table;
+
+	if (sqe->opcode == IORING_OP_NOP || sqe->opcode == IORING_OP_POLL_REMOVE)
 		return 0;
-	/* no files are registered yet: every index is out of range */
-	if (sqe->flags & IOSQE_FIXED_FILE)
+	if (sqe->flags & IOSQE_FIXED_FILE) {
+		unsigned int index = sqe->fd;
+
+		if (unlikely(!table || index >= table->nr))
+			return -EBADF;
+		req->file = table->files[array_index_nospec(index, table->nr)];
+		get_file(req->file);
+		return 0;
+	}
+	/* the SQ thread has no file table of the submitter's to look in */
+	if (req->ctx->flags & IORING_SETUP_SQPOLL)
 		return -EBADF;
 	req->file = io_file_get(state, sqe->fd);
 	if (unlikely(!req->file))
 		return -EBADF;
+	return 0;
+}
+
+/*
+ * READ/WRITE_FIXED resolve their buffer index now, under uring_lock, and
+ * keep the table for as long as the request lives.
+ */
+static int io_req_set_buffer(struct io_kiocb *req)
+{
+	struct io_buf_table *table = req->ctx->buf_table;
+	u8 op = req->sqe.opcode;
+
+	if (op != IORING_OP_READ_FIXED && op != IORING_OP_WRITE_FIXED)
+		return 0;
+	if (unlikely(!table || req->sqe.buf_index >= table->nr))
+		return -EFAULT;
+	refcount_inc(&table->refs);
+	req->buf_table = table;
 	return 0;
 }
 
@@ -916,6 +1283,9 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
 		goto fail;
 	ret = io_req_set_file(req, state);
+	if (unlikely(ret))
+		goto fail;
+	ret = io_req_set_buffer(req);
 	if (unlikely(ret))
 		goto fail;
 
@@ -975,6 +1345,128 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 	return submitted;
 }
 
+/* ---- the SQ thread (IORING_SETUP_SQPOLL) -------------------------------- */
+
+/* SQEs published by userspace and not yet consumed. */
+static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
+{
+	return smp_load_acquire(&ctx->sq_ring->r.tail) - ctx->cached_sq_head;
+}
+
+/*
+ * Say we are going to sleep, then look once more: userspace reads the flag
+ * after publishing its tail (with a full barrier in between), so either it
+ * sees the flag and wakes us, or we see its tail here.
+ */
+static bool io_sq_thread_may_sleep(struct io_ring_ctx *ctx)
+{
+	struct io_sq_ring *ring = ctx->sq_ring;
+
+	WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) | IORING_SQ_NEED_WAKEUP);
+	/* pairs with the barrier between tail store and flags load in userspace */
+	smp_mb();
+	if (io_sqring_entries(ctx) || kthread_should_stop()) {
+		WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) & ~IORING_SQ_NEED_WAKEUP);
+		return false;
+	}
+	return true;
+}
+
+static void io_sq_thread_sleep(struct io_ring_ctx *ctx)
+{
+	struct io_sq_ring *ring = ctx->sq_ring;
+	DEFINE_WAIT(wait);
+
+	prepare_to_wait(&ctx->sqo_wait, &wait, TASK_INTERRUPTIBLE);
+	if (io_sq_thread_may_sleep(ctx))
+		schedule();
+	finish_wait(&ctx->sqo_wait, &wait);
+	WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) & ~IORING_SQ_NEED_WAKEUP);
+}
+
+/*
+ * Consume the SQ as userspace fills it, and reap polled completions, with
+ * the submitter's mm and credentials; after sq_thread_idle without work,
+ * sleep until io_uring_enter(IORING_ENTER_SQ_WAKEUP).
+ */
+static int io_sq_thread(void *data)
+{
+	struct io_ring_ctx *ctx = data;
+	const struct cred *old_cred;
+	unsigned long timeout = jiffies + ctx->sq_thread_idle;
+	bool mm_ok;
+
+	old_cred = override_creds(ctx->creds);
+	mm_ok = mmget_not_zero(ctx->sqo_mm);
+	if (mm_ok)
+		kthread_use_mm(ctx->sqo_mm);
+
+	while (!kthread_should_stop()) {
+		unsigned int to_submit = io_sqring_entries(ctx);
+		bool iopoll_busy = false;
+
+		if (ctx->flags & IORING_SETUP_IOPOLL) {
+			mutex_lock(&ctx->uring_lock);
+			if (!list_empty(&ctx->poll_list)) {
+				io_do_iopoll(ctx);
+				iopoll_busy = true;
+			}
+			mutex_unlock(&ctx->uring_lock);
+		}
+		if (to_submit && mm_ok) {
+			mutex_lock(&ctx->uring_lock);
+			io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
+			mutex_unlock(&ctx->uring_lock);
+			timeout = jiffies + ctx->sq_thread_idle;
+		} else if (!iopoll_busy && time_after(jiffies, timeout)) {
+			io_sq_thread_sleep(ctx);
+			timeout = jiffies + ctx->sq_thread_idle;
+		}
+		cond_resched();
+	}
+
+	if (mm_ok) {
+		kthread_unuse_mm(ctx->sqo_mm);
+		mmput(ctx->sqo_mm);
+	}
+	revert_creds(old_cred);
+	return 0;
+}
+
+static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	struct task_struct *tsk;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
+	if (!ctx->sq_thread_idle)
+		ctx->sq_thread_idle = HZ;
+
+	if (p->flags & IORING_SETUP_SQ_AFF) {
+		int cpu = p->sq_thread_cpu;
+
+		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+			return -EINVAL;
+		tsk = kthread_create_on_cpu(io_sq_thread, ctx, cpu, "io_uring-sq");
+	} else {
+		tsk = kthread_create(io_sq_thread, ctx, "io_uring-sq");
+	}
+	if (IS_ERR(tsk))
+		return PTR_ERR(tsk);
+	ctx->sqo_thread = tsk;
+	wake_up_process(tsk);
+	return 0;
+}
+
+static void io_sq_thread_stop(struct io_ring_ctx *ctx)
+{
+	if (ctx->sqo_thread) {
+		kthread_stop(ctx->sqo_thread);
+		ctx->sqo_thread = NULL;
+	}
+}
+
 /* ---- waiting for completions ------------------------------------------- */
 
 static int io_set_sigmask(struct io_ring_ctx *ctx, const sigset_t __user *sig,
@@ -1024,7 +1516,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 	return ret;
 }
 
-/* ---- teardown ---------------------------------------------------------- */
+/* ---- RLIMIT_MEMLOCK accounting ----------------------------------------- */
 
 static void io_unaccount_mem(struct user_struct *user, unsigned long nr_pages)
 {
@@ -1043,6 +1535,254 @@ static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
 	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, cur + nr_pages));
 	return 0;
 }
+
+/* ---- registered files and buffers -------------------------------------- */
+
+static void io_buf_table_put(struct io_buf_table *table)
+{
+	unsigned int i, j;
+
+	if (!refcount_dec_and_test(&table->refs))
+		return;
+	for (i = 0; i < table->nr; i++) {
+		struct io_mapped_ubuf *imu = table->bufs[i];
+
+		for (j = 0; j < imu->nr_bvecs; j++)
+			unpin_user_page(imu->bvec[j].bv_page);
+		kvfree(imu);
+	}
+	kvfree(table);
+}
+
+/* Buffers may not be backed by files other than hugetlbfs (as in 5.1). */
+static bool io_vmas_ok(struct vm_area_struct **vmas, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct file *file = vmas[i]->vm_file;
+
+		if (file && !is_file_hugepages(file))
+			return false;
+	}
+	return true;
+}
+
+/* Pin the user memory of @iov long-term and describe it as bio_vecs. */
+static struct io_mapped_ubuf *io_buffer_pin(const struct iovec *iov,
+					    unsigned long *nr_pagesp)
+{
+	unsigned long ubuf = (unsigned long)iov->iov_base;
+	unsigned long start = ubuf >> PAGE_SHIFT;
+	unsigned long end = (ubuf + iov->iov_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long nr_pages = end - start, i;
+	struct vm_area_struct **vmas = NULL;
+	struct io_mapped_ubuf *imu = NULL;
+	struct page **pages = NULL;
+	size_t off, left;
+	long pinned = 0;
+	int ret = -ENOMEM;
+
+	pages = kvmalloc_array(nr_pages, sizeof(*pages), GFP_KERNEL);
+	vmas = kvmalloc_array(nr_pages, sizeof(*vmas), GFP_KERNEL);
+	imu = kvmalloc(struct_size(imu, bvec, nr_pages), GFP_KERNEL);
+	if (!pages || !vmas || !imu)
+		goto err;
+
+	mmap_read_lock(current->mm);
+	pinned = pin_user_pages(ubuf, nr_pages, FOLL_WRITE | FOLL_LONGTERM,
+				pages, vmas);
+	if (pinned == nr_pages)
+		ret = io_vmas_ok(vmas, nr_pages) ? 0 : -EOPNOTSUPP;
+	else
+		ret = pinned < 0 ? pinned : -EFAULT;
+	mmap_read_unlock(current->mm);
+	if (ret)
+		goto err;
+
+	off = ubuf & ~PAGE_MASK;
+	left = iov->iov_len;
+	for (i = 0; i < nr_pages; i++) {
+		size_t len = min_t(size_t, left, PAGE_SIZE - off);
+
+		imu->bvec[i].bv_page = pages[i];
+		imu->bvec[i].bv_len = len;
+		imu->bvec[i].bv_offset = off;
+		off = 0;
+		left -= len;
+	}
+	imu->ubuf = ubuf;
+	imu->len = iov->iov_len;
+	imu->nr_bvecs = nr_pages;
+	*nr_pagesp = nr_pages;
+	kvfree(vmas);
+	kvfree(pages);
+	return imu;
+err:
+	if (pinned > 0)
+		unpin_user_pages(pages, pinned);
+	kvfree(imu);
+	kvfree(vmas);
+	kvfree(pages);
+	return ERR_PTR(ret);
+}
+
+static int io_copy_iov(struct io_ring_ctx *ctx, struct iovec *dst,
+		       void __user *arg, unsigned int index)
+{
+#ifdef CONFIG_COMPAT
+	if (ctx->compat) {
+		struct compat_iovec __user *ciovs = arg;
+		struct compat_iovec ciov;
+
+		if (copy_from_user(&ciov, &ciovs[index], sizeof(ciov)))
+			return -EFAULT;
+		dst->iov_base = compat_ptr(ciov.iov_base);
+		dst->iov_len = ciov.iov_len;
+		return 0;
+	}
+#endif
+	if (copy_from_user(dst, (struct iovec __user *)arg + index, sizeof(*dst)))
+		return -EFAULT;
+	return 0;
+}
+
+static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
+			       unsigned int nr_args)
+{
+	struct io_buf_table *table;
+	unsigned long acct = 0;
+	int ret = 0;
+
+	if (ctx->buf_table)
+		return -EBUSY;
+	if (!nr_args || nr_args > UIO_MAXIOV)
+		return -EINVAL;
+
+	table = kvzalloc(struct_size(table, bufs, nr_args), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	refcount_set(&table->refs, 1);
+
+	for (; table->nr < nr_args; table->nr++) {
+		struct io_mapped_ubuf *imu;
+		unsigned long nr_pages;
+		struct iovec iov;
+
+		ret = io_copy_iov(ctx, &iov, arg, table->nr);
+		if (ret)
+			break;
+		ret = -EFAULT;
+		if (!iov.iov_base || !iov.iov_len || iov.iov_len > IORING_MAX_BUF_SIZE)
+			break;
+		/* charged before pinning, so a limit cannot be overshot */
+		nr_pages = (((unsigned long)iov.iov_base + iov.iov_len + PAGE_SIZE - 1) >>
+			    PAGE_SHIFT) - ((unsigned long)iov.iov_base >> PAGE_SHIFT);
+		if (ctx->account_mem) {
+			ret = io_account_mem(ctx->user, nr_pages);
+			if (ret)
+				break;
+			acct += nr_pages;
+		}
+		imu = io_buffer_pin(&iov, &nr_pages);
+		if (IS_ERR(imu)) {
+			ret = PTR_ERR(imu);
+			break;
+		}
+		table->bufs[table->nr] = imu;
+		ret = 0;
+	}
+	if (ret) {
+		if (acct)
+			io_unaccount_mem(ctx->user, acct);
+		io_buf_table_put(table);
+		return ret;
+	}
+	ctx->buf_table = table;
+	ctx->buf_acct_pages = acct;
+	return 0;
+}
+
+static int io_buffers_unregister(struct io_ring_ctx *ctx)
+{
+	if (!ctx->buf_table)
+		return -ENXIO;
+	/* requests still using the buffers keep them pinned; the charge goes now */
+	if (ctx->buf_acct_pages)
+		io_unaccount_mem(ctx->user, ctx->buf_acct_pages);
+	ctx->buf_acct_pages = 0;
+	io_buf_table_put(ctx->buf_table);
+	ctx->buf_table = NULL;
+	return 0;
+}
+
+static void io_file_table_free(struct io_file_table *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < table->nr; i++)
+		fput(table->files[i]);
+	kvfree(table);
+}
+
+static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
+			     unsigned int nr_args)
+{
+	__s32 __user *fds = arg;
+	struct io_file_table *table;
+	int ret = 0;
+
+	if (ctx->file_table)
+		return -EBUSY;
+	if (!nr_args || nr_args > IORING_MAX_FIXED_FILES)
+		return -EINVAL;
+
+	table = kvzalloc(struct_size(table, files, nr_args), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+
+	for (; table->nr < nr_args; table->nr++) {
+		struct file *file;
+		s32 fd;
+
+		if (get_user(fd, &fds[table->nr])) {
+			ret = -EFAULT;
+			break;
+		}
+		file = fget(fd);
+		ret = -EBADF;
+		if (!file)
+			break;
+		/*
+		 * A ring in a ring's file set could hold itself alive: refused,
+		 * which also keeps rings out of reach of the unix GC.
+		 */
+		if (file->f_op == &io_uring_fops) {
+			fput(file);
+			break;
+		}
+		table->files[table->nr] = file;
+		ret = 0;
+	}
+	if (ret) {
+		/* nothing stays registered on failure */
+		io_file_table_free(table);
+		return ret;
+	}
+	ctx->file_table = table;
+	return 0;
+}
+
+static int io_files_unregister(struct io_ring_ctx *ctx)
+{
+	if (!ctx->file_table)
+		return -ENXIO;
+	io_file_table_free(ctx->file_table);
+	ctx->file_table = NULL;
+	return 0;
+}
+
+/* ---- teardown ---------------------------------------------------------- */
 
 static size_t io_sq_ring_size(unsigned int entries)
 {
@@ -1094,6 +1834,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
 	int i;
 
+	io_sq_thread_stop(ctx);
 	for (i = 0; i < ARRAY_SIZE(ctx->async_wq); i++) {
 		if (ctx->async_wq[i])
 			destroy_workqueue(ctx->async_wq[i]);
@@ -1137,9 +1878,15 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	struct io_ring_ctx *ctx = file->private_data;
 
 	file->private_data = NULL;
+	io_sq_thread_stop(ctx);
 	mutex_lock(&ctx->uring_lock);
 	percpu_ref_kill(&ctx->refs);
+	if (ctx->file_table)
+		io_files_unregister(ctx);
+	if (ctx->buf_table)
+		io_buffers_unregister(ctx);
 	mutex_unlock(&ctx->uring_lock);
+	io_poll_remove_all(ctx);
 	/*
 	 * The memory is freed with the last request, but its charge goes now:
 	 * close() followed by a new io_uring_setup() must not fail for it.
@@ -1199,6 +1946,11 @@ static const struct file_operations io_uring_fops = {
 	.mmap		= io_uring_mmap,
 	.poll		= io_uring_poll,
 };
+
+bool io_is_uring_fops(struct file *file)
+{
+	return file->f_op == &io_uring_fops;
+}
 
 /* ---- setup ------------------------------------------------------------- */
 
@@ -1278,6 +2030,8 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
+	init_waitqueue_head(&ctx->sqo_wait);
+	INIT_LIST_HEAD(&ctx->cancel_list);
 	ctx->user = get_current_user();
 	ctx->creds = get_current_cred();
 	return ctx;
@@ -1346,6 +2100,14 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	ret = io_async_init(ctx);
 	if (ret)
 		goto err;
+	if (p->flags & IORING_SETUP_SQPOLL) {
+		ret = io_sq_thread_start(ctx, p);
+		if (ret)
+			goto err;
+	} else if (p->flags & IORING_SETUP_SQ_AFF) {
+		ret = -EINVAL;
+		goto err;
+	}
 
 	io_fill_offsets(p);
 	p->features = 0;
@@ -1433,7 +2195,12 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		goto out_fput;
 
 	ret = 0;
-	if (to_submit) {
+	if (ctx->flags & IORING_SETUP_SQPOLL) {
+		/* the SQ thread submits; we only wake it when asked to */
+		if (flags & IORING_ENTER_SQ_WAKEUP)
+			wake_up(&ctx->sqo_wait);
+		submitted = to_submit;
+	} else if (to_submit) {
 		to_submit = min(to_submit, ctx->sq_entries);
 		mutex_lock(&ctx->uring_lock);
 		submitted = io_submit_sqes(ctx, to_submit);
@@ -1448,9 +2215,31 @@ out_fput:
 	return submitted ? submitted : ret;
 }
 
+static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
+			       void __user *arg, unsigned int nr_args)
+{
+	switch (opcode) {
+	case IORING_REGISTER_BUFFERS:
+		return io_buffers_register(ctx, arg, nr_args);
+	case IORING_UNREGISTER_BUFFERS:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_buffers_unregister(ctx);
+	case IORING_REGISTER_FILES:
+		return io_files_register(ctx, arg, nr_args);
+	case IORING_UNREGISTER_FILES:
+		if (arg || nr_args)
+			return -EINVAL;
+		return io_files_unregister(ctx);
+	default:
+		return -EINVAL;
+	}
+}
+
 SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 		void __user *, arg, unsigned int, nr_args)
 {
+	struct io_ring_ctx *ctx;
 	struct fd f;
 	long ret;
 
@@ -1460,8 +2249,10 @@ SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 	ret = -EOPNOTSUPP;
 	if (f.file->f_op != &io_uring_fops)
 		goto out_fput;
-	/* no registration opcodes are offered yet */
-	ret = -EINVAL;
+	ctx = f.file->private_data;
+	mutex_lock(&ctx->uring_lock);
+	ret = __io_uring_register(ctx, opcode, arg, nr_args);
+	mutex_unlock(&ctx->uring_lock);
 out_fput:
 	fdput(f);
 	return ret;

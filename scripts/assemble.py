@@ -87,7 +87,10 @@ def apply_patches(state):
     if state.get("patch_stamp") == stamp:
         return
     before = {}
-    for rel in state.get("patched", []):
+    # Files the old or the new series touch go back to the base first: the
+    # new series may cover a file that was edited by hand for refresh-patch.
+    new_files = [f for p in plist for f in patched_files(p)]
+    for rel in sorted(set(state.get("patched", [])) | set(new_files)):
         p = os.path.join(SRC, rel)
         if os.path.exists(p):
             before[rel] = (digest(p), os.stat(p).st_mtime_ns)

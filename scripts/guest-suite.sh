@@ -24,6 +24,9 @@ initrd="$BUILD/guest/initrd-$variant.cpio.gz"
 "$S/mkinitramfs.sh" "$progs" "$initrd"
 
 out="$BUILD/runs/$variant-$suite"
+# Under TCG the soft-lockup watchdog fires falsely on a slow debug kernel.
+[ "$variant" = debug ] &&
+	export GUEST_APPEND="${GUEST_APPEND:-} kmemleak=on watchdog_thresh=60 hung_task_timeout_secs=600"
 msg "booting the $variant kernel, suite '$suite' (log: $out)"
 set +e
 "$S/run-guest.sh" "$BUILD/obj-$variant/arch/x86/boot/bzImage" "$initrd" "$suite" "$out" "$limit" &

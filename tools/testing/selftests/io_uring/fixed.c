@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Registered buffers (READ_FIXED/WRITE_FIXED) and registered files
+ * (IOSQE_FIXED_FILE): the happy paths, every registration error, range
+ * checks on fixed buffers, and RLIMIT_MEMLOCK accounting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+#define BUF_SIZE	(64 * 1024)
+
+static int reg_errno(int fd, unsigned int op, void *arg, unsigned int nr)
+{
+	return sys_register(fd, op, arg, nr) < 0 ? errno : 0;
+}
+
+static int fixed_rw(struct ring *r, int op, int fd, void *buf, unsigned int len,
+		    __u64 off, int index, int sqe_flags)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	prep_rw(sqe, op, fd, buf, len, off);
+	sqe->buf_index = index;
+	sqe->flags = sqe_flags;
+	sqe->user_data = 0xf1;
+	return ring_run_one(r, 0xf1);
+}
+
+static void *anon(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+FIXTURE(bufs) {
+	struct ring r;
+	struct iovec iov[2];
+	int fd;
+};
+
+FIXTURE_SETUP(bufs)
+{
+	char path[] = "/tmp/io_uring-fixed-XXXXXX";
+
+	ASSERT_EQ(0, ring_init(&self->r, 8, 0));
+	self->iov[0].iov_base = anon(BUF_SIZE);
+	self->iov[0].iov_len = BUF_SIZE;
+	self->iov[1].iov_base = anon(BUF_SIZE);
+	self->iov[1].iov_len = BUF_SIZE;
+	ASSERT_NE(NULL, self->iov[0].iov_base);
+	ASSERT_NE(NULL, self->iov[1].iov_base);
+	ASSERT_EQ(0, sys_register(self->r.fd, IORING_REGISTER_BUFFERS, self->iov, 2));
+	self->fd = mkstemp(path);
+	ASSERT_LE(0, self->fd);
+	unlink(path);
+}
+
+FIXTURE_TEARDOWN(bufs)
+{
+	close(self->fd);
+	ring_exit(&self->r);
+	munmap(self->iov[0].iov_base, BUF_SIZE);
+	munmap(self->iov[1].iov_base, BUF_SIZE);
+}
+
+TEST_F(bufs, write_then_read_fixed)
+{
+	char *w = self->iov[0].iov_base, *rd = self->iov[1].iov_base;
+
+	memset(w, 0x5a, BUF_SIZE);
+	memset(rd, 0, BUF_SIZE);
+	EXPECT_EQ(BUF_SIZE, fixed_rw(&self->r, IORING_OP_WRITE_FIXED, self->fd,
+				     w, BUF_SIZE, 0, 0, 0));
+	EXPECT_EQ(BUF_SIZE, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				     rd, BUF_SIZE, 0, 1, 0));
+	EXPECT_EQ(0, memcmp(w, rd, BUF_SIZE));
+	/* a range in the middle of a buffer */
+	memset(rd, 0, BUF_SIZE);
+	EXPECT_EQ(100, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				rd + 5000, 100, 7, 1, 0));
+	EXPECT_EQ(0x5a, rd[5000]);
+	EXPECT_EQ(0x5a, rd[5099]);
+	EXPECT_EQ(0, rd[5100]);
+	EXPECT_EQ(0, rd[4999]);
+}
+
+TEST_F(bufs, ranges_outside_the_buffer_fault)
+{
+	char *b = self->iov[0].iov_base;
+
+	/* starts before, ends after, wraps around, wrong buffer */
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				    b - 1, 16, 0, 0, 0));
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				    b + BUF_SIZE - 8, 16, 0, 0, 0));
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				    (void *)(uintptr_t)-8, 16, 0, 0, 0));
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_WRITE_FIXED, self->fd,
+				    b, 16, 0, 1, 0));
+	/* indices that do not exist */
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				    b, 16, 0, 2, 0));
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				    b, 16, 0, 65535, 0));
+}
+
+TEST_F(bufs, raw_nvme_direct)
+{
+	char *w = self->iov[0].iov_base, *rd = self->iov[1].iov_base;
+	int fd = open("/dev/nvme0n1", O_RDWR | O_DIRECT);
+
+	if (fd < 0)
+		SKIP(return, "no /dev/nvme0n1: %s", strerror(errno));
+	memset(w, 0xa7, BUF_SIZE);
+	memset(rd, 0, BUF_SIZE);
+	EXPECT_EQ(BUF_SIZE, fixed_rw(&self->r, IORING_OP_WRITE_FIXED, fd, w,
+				     BUF_SIZE, 1 << 20, 0, 0));
+	EXPECT_EQ(BUF_SIZE, fixed_rw(&self->r, IORING_OP_READ_FIXED, fd, rd,
+				     BUF_SIZE, 1 << 20, 1, 0));
+	EXPECT_EQ(0, memcmp(w, rd, BUF_SIZE));
+	close(fd);
+}
+
+TEST_F(bufs, register_twice_and_unregister)
+{
+	EXPECT_EQ(EBUSY, reg_errno(self->r.fd, IORING_REGISTER_BUFFERS, self->iov, 1));
+	EXPECT_EQ(EINVAL, reg_errno(self->r.fd, IORING_UNREGISTER_BUFFERS, self->iov, 0));
+	EXPECT_EQ(EINVAL, reg_errno(self->r.fd, IORING_UNREGISTER_BUFFERS, NULL, 1));
+	EXPECT_EQ(0, reg_errno(self->r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	EXPECT_EQ(ENXIO, reg_errno(self->r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	/* no buffers: the fixed opcodes fault */
+	EXPECT_EQ(-EFAULT, fixed_rw(&self->r, IORING_OP_READ_FIXED, self->fd,
+				    self->iov[0].iov_base, 16, 0, 0, 0));
+	EXPECT_EQ(0, reg_errno(self->r.fd, IORING_REGISTER_BUFFERS, self->iov, 2));
+}
+
+TEST(buffer_registration_errors)
+{
+	struct iovec iov;
+	struct ring r;
+	char path[] = "/tmp/io_uring-fb-XXXXXX";
+	void *filemem;
+	int fd;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	iov.iov_base = anon(4096);
+	iov.iov_len = 4096;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 0));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1025));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, NULL, 1));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, (void *)8, 1));
+
+	/* NULL base, zero length, over 1 GiB, unmapped memory */
+	iov.iov_base = NULL;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	iov.iov_base = anon(4096);
+	iov.iov_len = 0;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	iov.iov_len = (1UL << 30) + 1;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	iov.iov_base = (void *)0x10000;
+	iov.iov_len = 4096;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+
+	/* memory backed by a (tmpfs) file */
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	ASSERT_EQ(0, ftruncate(fd, 8192));
+	filemem = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, filemem);
+	iov.iov_base = filemem;
+	iov.iov_len = 8192;
+	EXPECT_EQ(EOPNOTSUPP, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+
+	/* none of that left anything registered */
+	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	munmap(filemem, 8192);
+	close(fd);
+	ring_exit(&r);
+}
+
+/* Unknown register opcodes, and the register call on a non-ring fd */
+TEST(register_bad_opcode_and_fd)
+{
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, 1000, NULL, 0));
+	EXPECT_EQ(EBADF, reg_errno(-1, IORING_REGISTER_FILES, NULL, 0));
+	EXPECT_EQ(EOPNOTSUPP, reg_errno(0, IORING_REGISTER_FILES, NULL, 0));
+	ring_exit(&r);
+}
+
+/* Pinned pages are charged to RLIMIT_MEMLOCK and uncharged on unregister. */
+TEST(buffer_memlock_limit)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to an unprivileged user");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rlimit rl = { 256 * 1024, 256 * 1024 };
+		struct iovec big = { anon(1 << 20), 1 << 20 };
+		struct iovec small = { anon(64 * 1024), 64 * 1024 };
+		struct ring r;
+		int i;
+
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) || setgid(65534) || setuid(65534))
+			_exit(10);
+		if (ring_init(&r, 4, 0))
+			_exit(11);
+		if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &big, 1) != ENOMEM)
+			_exit(12);
+		/* register and unregister many times: the charge must come back */
+		for (i = 0; i < 20; i++) {
+			if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &small, 1))
+				_exit(13);
+			if (reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0))
+				_exit(14);
+		}
+		/* and on close */
+		for (i = 0; i < 20; i++) {
+			struct ring r2;
+
+			if (ring_init(&r2, 4, 0))
+				_exit(15);
+			if (reg_errno(r2.fd, IORING_REGISTER_BUFFERS, &small, 1))
+				_exit(16);
+			ring_exit(&r2);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(fixed_files)
+{
+	char path[] = "/tmp/io_uring-ff-XXXXXX";
+	char buf[32] = "fixed file data", rd[32] = { 0 };
+	struct iovec iov = { buf, 16 }, riov = { rd, 16 };
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int fds[2], p[2];
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	fds[0] = mkstemp(path);
+	ASSERT_LE(0, fds[0]);
+	unlink(path);
+	ASSERT_EQ(0, pipe(p));
+	fds[1] = p[1];
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, fds, 2));
+	/* the table keeps its own references */
+	close(fds[0]);
+
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_WRITEV, 0, &iov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 1;
+	EXPECT_EQ(16, ring_run_one(&r, 1));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, 0, &riov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 2;
+	EXPECT_EQ(16, ring_run_one(&r, 2));
+	EXPECT_EQ(0, memcmp(buf, rd, 16));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_WRITEV, 1, &iov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 3;
+	EXPECT_EQ(16, ring_run_one(&r, 3));
+	EXPECT_EQ(16, read(p[0], rd, 32));
+
+	/* indices past the table */
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, 2, &riov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 4;
+	EXPECT_EQ(-EBADF, ring_run_one(&r, 4));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, -1, &riov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 5;
+	EXPECT_EQ(-EBADF, ring_run_one(&r, 5));
+
+	EXPECT_EQ(EBUSY, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 2));
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
+	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, 0, &riov, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 6;
+	EXPECT_EQ(-EBADF, ring_run_one(&r, 6));
+	close(p[0]);
+	close(p[1]);
+	ring_exit(&r);
+}
+
+TEST(file_registration_errors)
+{
+	struct ring r, other;
+	int fds[3];
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, ring_init(&other, 4, 0));
+	fds[0] = 0;
+	fds[1] = 1;
+	fds[2] = 12345;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 0));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 1025));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES, NULL, 2));
+	/* a bad fd at the end: nothing stays registered */
+	EXPECT_EQ(EBADF, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 3));
+	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
+	/* the ring itself, or another ring */
+	fds[2] = r.fd;
+	EXPECT_EQ(EBADF, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 3));
+	fds[2] = other.fd;
+	EXPECT_EQ(EBADF, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 3));
+	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 2));
+	ring_exit(&other);
+	ring_exit(&r);
+}
+
+/*
+ * A ring cannot travel over a unix socket (SCM_RIGHTS), so no reference
+ * cycle through a ring can hide from the unix garbage collector.
+ */
+TEST(ring_fd_cannot_be_sent)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct msghdr msg = { 0 };
+	struct iovec iov = { "x", 1 };
+	struct cmsghdr *cmsg;
+	struct ring r;
+	int sv[2];
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &r.fd, sizeof(int));
+	EXPECT_EQ(-1, sendmsg(sv[0], &msg, 0));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* a socket in a file set, in a cycle of its own, is still collected */
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, sv, 2));
+	memcpy(CMSG_DATA(cmsg), &sv[1], sizeof(int));
+	EXPECT_EQ(1, sendmsg(sv[0], &msg, 0));
+	close(sv[0]);
+	close(sv[1]);
+	ring_exit(&r);
+}
+
+TEST_HARNESS_MAIN
