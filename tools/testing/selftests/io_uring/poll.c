@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_OP_POLL_ADD (one-shot, completes with the ready mask) and
+ * IORING_OP_POLL_REMOVE (cancels by user_data) on pipes, eventfd and
+ * sockets, including wakeups racing with removal and with teardown.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+static void prep_poll(struct ring *r, int fd, unsigned int events, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = fd;
+	sqe->poll32_events = events;
+	sqe->user_data = data;
+}
+
+static void prep_poll_remove(struct ring *r, __u64 target, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_POLL_REMOVE;
+	sqe->fd = -1;
+	sqe->addr = target;
+	sqe->user_data = data;
+}
+
+FIXTURE(poll) {
+	struct ring r;
+};
+
+FIXTURE_SETUP(poll)
+{
+	ASSERT_EQ(0, ring_init(&self->r, 16, 0));
+}
+
+FIXTURE_TEARDOWN(poll)
+{
+	ring_exit(&self->r);
+}
+
+TEST_F(poll, pipe_becomes_readable)
+{
+	struct io_uring_cqe cqe = { 0 };
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	prep_poll(&self->r, p[0], POLLIN, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_TRUE(cqe.res & POLLIN);
+	/* one-shot: nothing more comes */
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_F(poll, ready_at_once)
+{
+	struct io_uring_cqe cqe = { 0 };
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	prep_poll(&self->r, p[1], POLLOUT, 2);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(POLLOUT, cqe.res & (POLLOUT | POLLIN));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_F(poll, eventfd_and_socket)
+{
+	struct io_uring_cqe cqe = { 0 };
+	uint64_t one = 1;
+	int efd, sv[2], i, seen = 0;
+
+	efd = eventfd(0, 0);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	prep_poll(&self->r, efd, POLLIN, 10);
+	prep_poll(&self->r, sv[1], POLLIN, 11);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	ASSERT_EQ(8, write(efd, &one, 8));
+	ASSERT_EQ(1, send(sv[0], "y", 1, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_TRUE(cqe.res & POLLIN);
+		seen |= 1 << (cqe.user_data - 10);
+	}
+	EXPECT_EQ(3, seen);
+	/* a hang-up is always reported */
+	prep_poll(&self->r, sv[1], POLLIN, 12);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_TRUE(cqe.res & POLLIN);
+	close(sv[0]);
+	close(sv[1]);
+	close(efd);
+}
+
+TEST_F(poll, remove_cancels)
+{
+	struct io_uring_cqe cqe = { 0 };
+	int p[2], i, got_poll = 0, got_remove = 0;
+
+	ASSERT_EQ(0, pipe(p));
+	prep_poll(&self->r, p[0], POLLIN, 0xabc);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	prep_poll_remove(&self->r, 0xabc, 0xdef);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data == 0xabc) {
+			EXPECT_EQ(-ECANCELED, cqe.res);
+			got_poll++;
+		} else {
+			EXPECT_EQ(0xdef, cqe.user_data);
+			EXPECT_EQ(0, cqe.res);
+			got_remove++;
+		}
+	}
+	EXPECT_EQ(1, got_poll);
+	EXPECT_EQ(1, got_remove);
+	/* nothing left to remove */
+	prep_poll_remove(&self->r, 0xabc, 0x123);
+	EXPECT_EQ(-ENOENT, ring_run_one(&self->r, 0x123));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_F(poll, bad_inputs)
+{
+	struct io_uring_sqe *sqe;
+
+	prep_poll(&self->r, 9999, POLLIN, 1);
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 1));
+	prep_poll(&self->r, 0, POLLIN, 2);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].addr = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
+	prep_poll_remove(&self->r, 1, 3);
+	sqe = &self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask];
+	sqe->len = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+}
+
+struct racer {
+	int fd;
+	int go;
+};
+
+static void *write_soon(void *arg)
+{
+	struct racer *r = arg;
+
+	while (!__atomic_load_n(&r->go, __ATOMIC_ACQUIRE))
+		;
+	if (write(r->fd, "z", 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+/* A wakeup racing with removal: exactly one of them ends the poll. */
+TEST_F(poll, wakeup_races_removal)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		struct io_uring_cqe cqe = { 0 };
+		struct racer rc;
+		pthread_t th;
+		int p[2], n, poll_res = 1, rm_res = 1;
+
+		ASSERT_EQ(0, pipe(p));
+		prep_poll(&self->r, p[0], POLLIN, 1);
+		ASSERT_EQ(1, ring_submit(&self->r, 0));
+		rc.fd = p[1];
+		rc.go = 0;
+		ASSERT_EQ(0, pthread_create(&th, NULL, write_soon, &rc));
+		prep_poll_remove(&self->r, 1, 2);
+		__atomic_store_n(&rc.go, 1, __ATOMIC_RELEASE);
+		ASSERT_EQ(1, ring_submit(&self->r, 0));
+		pthread_join(th, NULL);
+		for (n = 0; n < 2; n++) {
+			ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+			if (cqe.user_data == 1)
+				poll_res = cqe.res;
+			else
+				rm_res = cqe.res;
+		}
+		/* removed: -ECANCELED and 0; or woken first: the mask and -ENOENT */
+		if (rm_res == 0) {
+			EXPECT_EQ(-ECANCELED, poll_res);
+		} else {
+			EXPECT_EQ(-ENOENT, rm_res);
+			EXPECT_TRUE(poll_res & POLLIN);
+		}
+		EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+		close(p[0]);
+		close(p[1]);
+	}
+}
+
+/* Close the ring with polls armed, and with wakeups arriving meanwhile. */
+TEST(teardown_with_pending_polls)
+{
+	int i, j;
+
+	for (i = 0; i < 50; i++) {
+		struct ring r;
+		int p[2];
+
+		ASSERT_EQ(0, pipe(p));
+		ASSERT_EQ(0, ring_init(&r, 16, 0));
+		for (j = 0; j < 16; j++)
+			prep_poll(&r, p[0], POLLIN, j);
+		ASSERT_EQ(16, ring_submit(&r, 0));
+		if (i & 1)
+			ASSERT_EQ(1, write(p[1], "w", 1));
+		ring_exit(&r);
+		close(p[0]);
+		close(p[1]);
+	}
+}
+
+TEST_HARNESS_MAIN

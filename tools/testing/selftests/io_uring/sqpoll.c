@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_SETUP_SQPOLL: a kernel thread consumes the SQ; it needs
+ * CAP_SYS_ADMIN and registered files, goes to sleep after sq_thread_idle
+ * with IORING_SQ_NEED_WAKEUP set, and is woken by IORING_ENTER_SQ_WAKEUP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+static int sqpoll_init(struct ring *r, unsigned int entries, unsigned int flags,
+		       unsigned int idle_ms, unsigned int cpu)
+{
+	memset(r, 0, sizeof(*r));
+	r->p.flags = IORING_SETUP_SQPOLL | flags;
+	r->p.sq_thread_idle = idle_ms;
+	r->p.sq_thread_cpu = cpu;
+	r->fd = sys_setup(entries, &r->p);
+	if (r->fd < 0)
+		return -errno;
+	return ring_mmap(r);
+}
+
+/* Publish the SQEs and wake the thread if it sleeps; no submit count. */
+static void sq_publish(struct ring *r)
+{
+	ring_flush(r);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(r->sq_flags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)
+		sys_enter(r->fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+}
+
+static int wait_cqe_sqpoll(struct ring *r, struct io_uring_cqe *cqe)
+{
+	return ring_wait_cqe(r, cqe);
+}
+
+FIXTURE(sq) {
+	struct ring r;
+	int fd;
+};
+
+FIXTURE_SETUP(sq)
+{
+	char path[] = "/tmp/io_uring-sq-XXXXXX";
+	static char data[4096];
+
+	if (geteuid() != 0)
+		SKIP(return, "SQPOLL needs CAP_SYS_ADMIN");
+	ASSERT_EQ(0, sqpoll_init(&self->r, 16, 0, 100, 0));
+	self->fd = mkstemp(path);
+	ASSERT_LE(0, self->fd);
+	unlink(path);
+	ASSERT_EQ(4096, pwrite(self->fd, data, sizeof(data), 0));
+	ASSERT_EQ(0, sys_register(self->r.fd, IORING_REGISTER_FILES, &self->fd, 1));
+}
+
+FIXTURE_TEARDOWN(sq)
+{
+	if (geteuid() != 0)
+		return;
+	close(self->fd);
+	ring_exit(&self->r);
+}
+
+TEST_F(sq, submits_without_enter)
+{
+	struct io_uring_cqe cqe = { 0 };
+	char buf[512];
+	struct iovec iov = { buf, sizeof(buf) };
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+
+		prep_rw(sqe, IORING_OP_READV, 0, &iov, 1, 0);
+		sqe->flags = IOSQE_FIXED_FILE;
+		sqe->user_data = i;
+	}
+	sq_publish(&self->r);
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, wait_cqe_sqpoll(&self->r, &cqe));
+		EXPECT_EQ(512, cqe.res);
+	}
+}
+
+TEST_F(sq, plain_fd_is_ebadf)
+{
+	struct io_uring_cqe cqe = { 0 };
+	char buf[16];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+
+	prep_rw(sqe, IORING_OP_READV, self->fd, &iov, 1, 0);
+	sqe->user_data = 99;
+	sq_publish(&self->r);
+	ASSERT_EQ(0, wait_cqe_sqpoll(&self->r, &cqe));
+	EXPECT_EQ(99, cqe.user_data);
+	EXPECT_EQ(-EBADF, cqe.res);
+}
+
+TEST_F(sq, idle_sleep_and_wakeup)
+{
+	struct io_uring_cqe cqe = { 0 };
+	struct io_uring_sqe *sqe;
+	int i;
+
+	/* idle is 100 ms: after a while the thread must say it sleeps */
+	for (i = 0; i < 50; i++) {
+		if (__atomic_load_n(self->r.sq_flags, __ATOMIC_ACQUIRE) &
+		    IORING_SQ_NEED_WAKEUP)
+			break;
+		usleep(50 * 1000);
+	}
+	ASSERT_TRUE(*self->r.sq_flags & IORING_SQ_NEED_WAKEUP);
+
+	/* published work alone does not wake it ... */
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->user_data = 7;
+	ring_flush(&self->r);
+	usleep(200 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	/* ... IORING_ENTER_SQ_WAKEUP does */
+	ASSERT_LE(0, sys_enter(self->r.fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0));
+	ASSERT_EQ(0, wait_cqe_sqpoll(&self->r, &cqe));
+	EXPECT_EQ(7, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+
+	/* the cycle repeats */
+	usleep(400 * 1000);
+	EXPECT_TRUE(*self->r.sq_flags & IORING_SQ_NEED_WAKEUP);
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->user_data = 8;
+	sq_publish(&self->r);
+	ASSERT_EQ(0, wait_cqe_sqpoll(&self->r, &cqe));
+	EXPECT_EQ(8, cqe.user_data);
+}
+
+TEST(needs_cap_sys_admin)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to an unprivileged user");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ring r;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		_exit(sqpoll_init(&r, 4, 0, 0, 0) == -EPERM ? 0 : 11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(sq_affinity)
+{
+	struct ring r;
+	struct io_uring_params p;
+
+	if (geteuid() != 0)
+		SKIP(return, "SQPOLL needs CAP_SYS_ADMIN");
+	ASSERT_EQ(0, sqpoll_init(&r, 4, IORING_SETUP_SQ_AFF, 0, 0));
+	ring_exit(&r);
+	EXPECT_EQ(-EINVAL, sqpoll_init(&r, 4, IORING_SETUP_SQ_AFF, 0, 4096));
+	EXPECT_EQ(-EINVAL, sqpoll_init(&r, 4, IORING_SETUP_SQ_AFF, 0,
+				       sysconf(_SC_NPROCESSORS_CONF)));
+	/* SQ_AFF means nothing without SQPOLL */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQ_AFF;
+	EXPECT_EQ(-1, sys_setup(4, &p));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* SQPOLL and IOPOLL together, on the raw NVMe disk with poll queues. */
+TEST(sqpoll_with_iopoll)
+{
+	struct io_uring_cqe cqe = { 0 };
+	struct ring r;
+	void *buf;
+	struct iovec iov;
+	int fd, i;
+
+	if (geteuid() != 0)
+		SKIP(return, "SQPOLL needs CAP_SYS_ADMIN");
+	fd = open("/dev/nvme0n1", O_RDONLY | O_DIRECT);
+	if (fd < 0)
+		SKIP(return, "no /dev/nvme0n1: %s", strerror(errno));
+	ASSERT_EQ(0, posix_memalign(&buf, 4096, 4096));
+	iov.iov_base = buf;
+	iov.iov_len = 4096;
+	ASSERT_EQ(0, sqpoll_init(&r, 8, IORING_SETUP_IOPOLL, 100, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, &fd, 1));
+	for (i = 0; i < 4; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+		prep_rw(sqe, IORING_OP_READV, 0, &iov, 1, i * 4096);
+		sqe->flags = IOSQE_FIXED_FILE;
+		sqe->user_data = i;
+	}
+	sq_publish(&r);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(4096, cqe.res);
+	}
+	ring_exit(&r);
+	close(fd);
+}
+
+/* Closing an SQPOLL ring stops its thread, with work still queued. */
+TEST(teardown_with_thread_running)
+{
+	int i;
+
+	if (geteuid() != 0)
+		SKIP(return, "SQPOLL needs CAP_SYS_ADMIN");
+	for (i = 0; i < 20; i++) {
+		struct ring r;
+		int j;
+
+		ASSERT_EQ(0, sqpoll_init(&r, 32, 0, 10, 0));
+		for (j = 0; j < 32; j++) {
+			struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+			sqe->opcode = IORING_OP_NOP;
+		}
+		sq_publish(&r);
+		ring_exit(&r);
+	}
+}
+
+TEST_HARNESS_MAIN
