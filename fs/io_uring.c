@@ -1056,6 +1056,8 @@ static void io_poll_remove_all(struct io_ring_ctx *ctx)
  */
 static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 {
+	/* once issued, the request may complete and be freed under us */
+	bool iopoll = req->ctx->flags & IORING_SETUP_IOPOLL;
 	int ret;
 
 	switch (req->sqe.opcode) {
@@ -1084,7 +1086,7 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		break;
 	}
 	/* only reads and writes get this far on an IOPOLL ring */
-	if (!ret && (req->ctx->flags & IORING_SETUP_IOPOLL))
+	if (!ret && iopoll)
 		io_iopoll_req_issued(req);
 	return ret;
 }

@@ -31,12 +31,16 @@ if [ -f "$st/Makefile" ]; then
 		LDLIBS="-static -lpthread" >"$BUILD/progs-obj.log" 2>&1 ||
 		{ cat "$BUILD/progs-obj.log" >&2; die "building the selftests failed"; }
 	grep -i 'warning' "$BUILD/progs-obj.log" >&2 || true
-	for t in $(make -s -C "$st" --no-print-directory -f Makefile -f - print-tests <<'MK'
+	lists=$(make -s -C "$st" --no-print-directory -f Makefile -f - print-tests <<'MK'
 print-tests:
-	@echo $(TEST_GEN_PROGS)
+	@echo "$(TEST_GEN_PROGS)|$(TEST_PROGS)"
 MK
-	); do
+	)
+	for t in ${lists%%|*}; do
 		cp "$BUILD/progs-obj/selftests/$t" "$out/tests/"
+	done
+	for t in ${lists#*|}; do
+		cp "$st/$t" "$out/tests/"
 	done
 fi
 if [ -f "$src/tools/io_uring/Makefile" ]; then
@@ -44,7 +48,7 @@ if [ -f "$src/tools/io_uring/Makefile" ]; then
 		>"$BUILD/progs-tools.log" 2>&1 ||
 		{ cat "$BUILD/progs-tools.log" >&2; die "building tools/io_uring failed"; }
 	for t in io_uring-bench io_uring-cp; do
-		[ -x "$src/tools/io_uring/$t" ] && cp "$src/tools/io_uring/$t" "$out/tools/"
+		cp "$src/tools/io_uring/$t" "$out/tools/"
 	done
 fi
 exit 0

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# tools/io_uring in the guest: every io_uring-bench option runs and prints
+# its IOPS lines; bad options and devices fail with a one-line error;
+# io_uring-cp makes byte-identical copies.  TAP output.
+BENCH=${BENCH:-/tools/io_uring-bench}
+CP=${CP:-/tools/io_uring-cp}
+DEV=${DEV:-/dev/nvme0n1}
+EXT4=${EXT4:-/mnt/ext4}
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $*"
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $*"
+}
+
+# bench NAME ARGS...: runs for a second, must exit 0 and print IOPS lines
+bench() {
+	name=$1
+	shift
+	out=$("$BENCH" -t 1 "$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && echo "$out" | grep -q '^IOPS=' &&
+	   echo "$out" | grep -q ' IOPS$'; then
+		ok "bench $name: $(echo "$out" | tail -n 1)"
+	else
+		not_ok "bench $name (exit $rc)"
+		echo "$out" | sed 's/^/# /'
+	fi
+}
+
+# fails NAME ARGS...: must exit non-zero with exactly one line of error
+fails() {
+	name=$1
+	shift
+	out=$("$BENCH" -t 1 "$@" 2>&1 >/dev/null)
+	rc=$?
+	lines=$(echo "$out" | wc -l)
+	if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && [ -n "$out" ]; then
+		ok "bench $name fails cleanly: $out"
+	else
+		not_ok "bench $name: exit $rc, $lines lines"
+		echo "$out" | sed 's/^/# /'
+	fi
+}
+
+echo "TAP version 13"
+echo "1..19"
+
+if [ ! -x "$BENCH" ] || [ ! -b "$DEV" ]; then
+	i=0
+	while [ $i -lt 19 ]; do
+		skip "no $BENCH or no $DEV"
+		i=$((i + 1))
+	done
+	exit 0
+fi
+
+bench default "$DEV"
+bench depth-1 -d 1 -s 1 -c 1 "$DEV"
+bench batches -d 64 -s 8 -c 4 "$DEV"
+bench block-size -b 65536 "$DEV"
+bench iopoll -p "$DEV"
+bench sqpoll -S "$DEV"
+bench sqpoll-cpu -C 0 "$DEV"
+bench sqpoll-iopoll -S -p "$DEV"
+bench fixed-buffers -B "$DEV"
+bench fixed-files -F "$DEV"
+bench everything -p -B -F "$DEV"
+bench two-devices "$DEV" "$DEV"
+bench nop --nop
+
+fails missing-device /dev/does-not-exist
+fails bad-option --no-such-option "$DEV"
+fails bad-number -d lots "$DEV"
+fails not-a-device /proc/version
+
+if [ -d "$EXT4" ] && [ -x "$CP" ]; then
+	src=$EXT4/cp-src dst=$EXT4/cp-dst
+	dd if=/dev/urandom of=$src bs=1M count=256 2>/dev/null
+	# an odd size exercises the short last block
+	dd if=/dev/urandom bs=4099 count=1 2>/dev/null >>$src
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	t0=$(date +%s.%N)
+	"$CP" "$src" "$dst"
+	rc=$?
+	t1=$(date +%s.%N)
+	if [ $rc -eq 0 ] && cmp "$src" "$dst"; then
+		ok "io_uring-cp of 256 MiB on ext4 compares equal"
+	else
+		not_ok "io_uring-cp of 256 MiB on ext4 (exit $rc)"
+	fi
+	rm -f "$dst"
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	t2=$(date +%s.%N)
+	cp "$src" "$dst" && sync
+	t3=$(date +%s.%N)
+	echo "# io_uring-cp $(echo "$t1 $t0" | awk '{printf "%.2f", $1 - $2}') s," \
+		"busybox cp + sync $(echo "$t3 $t2" | awk '{printf "%.2f", $1 - $2}') s"
+	# a source that cannot be read, a destination that cannot be made
+	if "$CP" /does-not-exist "$dst" 2>/dev/null; then
+		not_ok "io_uring-cp of a missing file succeeded"
+	else
+		ok "io_uring-cp of a missing file fails"
+	fi
+	rm -f "$src" "$dst"
+else
+	skip "no ext4 at $EXT4 or no $CP"
+	skip "no ext4 at $EXT4 or no $CP"
+fi
+[ $failed -eq 0 ]
