@@ -262,7 +262,8 @@ int main(int argc, char **argv)
 	struct slot *slots;
 	unsigned int *free_idx, nr_free, inflight = 0, i;
 	unsigned long long done = 0, last_done = 0, calls = 0, last_calls = 0;
-	unsigned long long submitted = 0, last_submitted = 0, reaped_calls = 0;
+	unsigned long long submitted = 0, last_submitted = 0;
+	unsigned long long reaped_calls = 0, last_reaped = 0;
 	double start, last, t;
 	int ret;
 
@@ -335,9 +336,10 @@ int main(int argc, char **argv)
 
 	start = last = now();
 	for (;;) {
-		unsigned int to_submit = 0, wait_nr, head, seen = 0;
+		unsigned int to_submit = 0, wait_nr = 0, seen = 0;
 		struct io_uring_cqe *cqe;
 
+		/* top the queue up, submit_batch SQEs per call */
 		while (nr_free && to_submit < o.submit_batch) {
 			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 			unsigned int idx;
@@ -348,18 +350,18 @@ int main(int argc, char **argv)
 			prep_one(sqe, &slots[idx], idx, &o);
 			to_submit++;
 		}
-		wait_nr = inflight + to_submit >= o.complete_batch ? o.complete_batch :
-			  inflight + to_submit;
+		/* with the queue full, wait for a batch of completions */
+		if (!nr_free)
+			wait_nr = o.complete_batch;
 		ret = io_uring_submit_and_wait(&ring, wait_nr);
 		if (ret < 0) {
 			fprintf(stderr, "io_uring-bench: io_uring_enter: %s\n", strerror(-ret));
 			return 1;
 		}
 		calls++;
-		submitted += ret;
+		submitted += to_submit;
 		inflight += to_submit;
 
-		head = *ring.cq.khead;
 		while (!io_uring_peek_cqe(&ring, &cqe)) {
 			unsigned int idx = cqe->user_data;
 			int want = o.nop ? 0 : (int)o.bs;
@@ -374,7 +376,6 @@ int main(int argc, char **argv)
 			inflight--;
 			seen++;
 		}
-		(void)head;
 		if (seen)
 			reaped_calls++;
 		done += seen;
@@ -382,18 +383,20 @@ int main(int argc, char **argv)
 		t = now();
 		if (t - last >= 1.0) {
 			double secs = t - last;
+			unsigned long long n_calls = calls - last_calls;
+			unsigned long long n_reaps = reaped_calls - last_reaped;
 
 			printf("IOPS=%.0f, IOS/call=%.1f/%.1f, inflight=%u\n",
 			       (done - last_done) / secs,
-			       calls > last_calls ? (double)(submitted - last_submitted) /
-						   (calls - last_calls) : 0.0,
-			       reaped_calls ? (double)done / reaped_calls : 0.0,
+			       n_calls ? (double)(submitted - last_submitted) / n_calls : 0.0,
+			       n_reaps ? (double)(done - last_done) / n_reaps : 0.0,
 			       inflight);
 			fflush(stdout);
 			last = t;
 			last_done = done;
 			last_calls = calls;
 			last_submitted = submitted;
+			last_reaped = reaped_calls;
 			if (t - start >= o.runtime)
 				break;
 		}
