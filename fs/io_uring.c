@@ -1282,7 +1282,8 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 	req->user_data = req->sqe.user_data;
 
 	ret = -EINVAL;
-	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
+	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS ||
+		     req->sqe.opcode >= IORING_OP_LAST))
 		goto fail;
 	ret = io_req_set_file(req, state);
 	if (unlikely(ret))

@@ -51,4 +51,20 @@ if [ -f "$src/tools/io_uring/Makefile" ]; then
 		cp "$src/tools/io_uring/$t" "$out/tools/"
 	done
 fi
+
+# Clients: programs built unmodified against Debian's liburing-dev, and
+# Debian's fio with the shared libraries it needs.
+clients="$TOP/tests/clients"
+for c in "$clients"/*.c; do
+	gcc $CFLAGS_G -D_GNU_SOURCE -o "$out/tests/$(basename "$c" .c)" "$c" -luring
+done
+cp "$clients/fio.sh" "$out/tests/"
+if command -v fio >/dev/null; then
+	mkdir -p "$out/root/bin"
+	cp "$(command -v fio)" "$out/root/bin/fio"
+	for lib in $(ldd "$(command -v fio)" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+		mkdir -p "$out/root$(dirname "$lib")"
+		cp -L "$lib" "$out/root$lib"
+	done
+fi
 exit 0

@@ -16,6 +16,8 @@ cp "$TOP/scripts/guest/init" "$root/init"
 chmod 755 "$root/init"
 [ -d "$progs/tests" ] && cp -a "$progs/tests/." "$root/tests/"
 [ -d "$progs/tools" ] && cp -a "$progs/tools/." "$root/tools/"
+# anything else the programs need (fio and its libraries), at its own path
+[ -d "$progs/root" ] && cp -a "$progs/root/." "$root/"
 cat >"$root/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/tmp:/bin/sh
