@@ -12,7 +12,7 @@ job() {
 	shift 2
 	n=$((n + 1))
 	out=$($FIO --name="$name" --filename="$dev" --direct=1 --bs=4k \
-		--size=16M --group_reporting "$@" 2>&1)
+		--size=8M --group_reporting "$@" 2>&1)
 	rc=$?
 	iops=$(echo "$out" | sed -n 's/.*IOPS=\([^,]*\),.*/\1/p' | head -n 1)
 	if [ $rc -eq 0 ] && echo "$out" | grep -q 'err= 0'; then

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A seeded SQE fuzzer: rings in normal, IOPOLL and SQPOLL mode, with files
+ * and buffers registered, fed random opcodes, flags, fds and indices,
+ * addresses (valid, NULL, unmapped, read-only, kernel), lengths, offsets
+ * and user_data; SQ index arrays with out-of-range slots; removals,
+ * wakeups, forks and closes with requests in flight.  The kernel must
+ * answer everything with a CQE or an errno: any splat in the kernel log
+ * or a hang fails the run.
+ *
+ * usage: fuzz [SECONDS_PER_MODE [SEED]]   (default 10 s, seed 1)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "ring.h"
+
+#define SCRATCH_SIZE	(256 * 1024)
+#define NR_FDS		10
+
+static uint64_t rng_state;
+static char *scratch;		/* the only memory requests may write */
+static char *readonly;		/* mapped, but not writable */
+static char *unmapped;		/* mapped once, then unmapped */
+static struct iovec *iovs;	/* iovec arrays live in scratch */
+static int fds[NR_FDS];
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static uint64_t pick(const uint64_t *v, int n)
+{
+	return v[rnd() % n];
+}
+
+static uint64_t rnd_addr(void)
+{
+	const uint64_t choices[] = {
+		0, 1, 4096, (uintptr_t)unmapped, (uintptr_t)readonly,
+		(uintptr_t)scratch, (uintptr_t)scratch + SCRATCH_SIZE - 64,
+		(uintptr_t)iovs, 0xffff888000000000ULL, 0xffffffffffffffffULL,
+		(uintptr_t)scratch + (rnd() % SCRATCH_SIZE),
+	};
+
+	return pick(choices, sizeof(choices) / sizeof(choices[0]));
+}
+
+static uint32_t rnd_len(void)
+{
+	const uint64_t choices[] = { 0, 1, 8, 512, 4096, 65536, SCRATCH_SIZE,
+				     SCRATCH_SIZE + 1, 1024, 1025, 0x7fffffff,
+				     0xffffffff };
+
+	return pick(choices, sizeof(choices) / sizeof(choices[0]));
+}
+
+/* Random iovecs in scratch, each pointing at scratch or somewhere hostile. */
+static void fill_iovs(void)
+{
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		iovs[i].iov_base = (void *)(uintptr_t)(rnd() % 4 ? (uintptr_t)scratch +
+					    rnd() % (SCRATCH_SIZE / 2) : rnd_addr());
+		iovs[i].iov_len = rnd() % 4 ? rnd() % 8192 : rnd_len();
+	}
+}
+
+static void fill_sqe(struct io_uring_sqe *sqe)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = rnd() % 10 ? rnd() % 9 : rnd();
+	sqe->flags = rnd() % 8 ? (rnd() & 1) : rnd();
+	sqe->fd = rnd() % 3 ? fds[rnd() % NR_FDS] :
+		  (int)pick((const uint64_t[]){ 0, 1, 2, 9, 1000, -1, 0x7fffffff }, 7);
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		sqe->fd = rnd() % 4 ? (int)(rnd() % NR_FDS) : (int)rnd();
+	sqe->addr = rnd() % 2 ? (uintptr_t)(iovs + rnd() % 32) : rnd_addr();
+	sqe->len = rnd() % 3 ? rnd() % 8 : rnd_len();
+	sqe->off = rnd() % 3 ? (rnd() % 64) * 4096 : rnd();
+	sqe->rw_flags = rnd() % 8 ? 0 : rnd();
+	sqe->user_data = rnd() % 16;
+	if (rnd() % 8 == 0)
+		sqe->buf_index = rnd() % 4;
+	if (rnd() % 16 == 0)
+		sqe->ioprio = rnd();
+	if (rnd() % 32 == 0)
+		sqe->__pad2[0] = rnd();
+	if (sqe->opcode == IORING_OP_POLL_ADD)
+		sqe->poll32_events = rnd() % 4 ? 1 : rnd();
+	if (sqe->opcode == IORING_OP_POLL_REMOVE)
+		sqe->addr = rnd() % 16;
+}
+
+static void on_alarm(int sig)
+{
+}
+
+static void open_fds(void)
+{
+	int p[2], sv[2];
+
+	fds[0] = open("/tmp/fuzz-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	unlink("/tmp/fuzz-file");
+	if (pipe(p) == 0) {
+		fds[1] = p[0];
+		fds[2] = p[1];
+		/* our own wakeup writes must never block on a full pipe */
+		fcntl(p[1], F_SETFL, O_NONBLOCK);
+	}
+	fds[3] = eventfd(0, EFD_NONBLOCK);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+		fds[4] = sv[0];
+		fds[5] = sv[1];
+	}
+	fds[6] = open("/dev/null", O_RDWR);
+	fds[7] = open("/dev/nvme0n1", O_RDWR | O_DIRECT);
+	fds[8] = open("/dev/nullb0", O_RDWR | O_DIRECT);
+	fds[9] = open("/tmp", O_RDONLY | O_DIRECTORY);
+	if (fds[7] < 0)
+		fds[7] = fds[0];
+	if (fds[8] < 0)
+		fds[8] = fds[0];
+}
+
+/* One ring's life: set up, register, fuzz, close with things in flight. */
+static void one_ring(unsigned int flags, unsigned long long *sqes,
+		     unsigned long long *cqes)
+{
+	struct io_uring_params p;
+	struct io_uring_cqe cqe;
+	struct iovec bufs[2] = {
+		{ scratch, SCRATCH_SIZE / 2 },
+		{ scratch + SCRATCH_SIZE / 2, SCRATCH_SIZE / 2 },
+	};
+	struct ring r;
+	int rounds = 1 + rnd() % 50, i, j;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	p.sq_thread_idle = rnd() % 20;
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.fd = sys_setup(1 + rnd() % 64, &r.p);
+	if (r.fd < 0 || ring_mmap(&r))
+		return;
+	if (rnd() % 4)
+		sys_register(r.fd, IORING_REGISTER_FILES, fds, NR_FDS);
+	if (rnd() % 4)
+		sys_register(r.fd, IORING_REGISTER_BUFFERS, bufs, 2);
+
+	for (i = 0; i < rounds; i++) {
+		unsigned int n = rnd() % (r.p.sq_entries + 1);
+		unsigned int min = rnd() % 4 ? 0 : rnd() % 4;
+
+		fill_iovs();
+		for (j = 0; j < (int)n; j++) {
+			struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+			if (!sqe)
+				break;
+			fill_sqe(sqe);
+			/* now and then an index past the SQE array */
+			if (rnd() % 32 == 0)
+				r.sq_array[(r.sqe_tail - 1) & *r.sq_mask] = rnd();
+			(*sqes)++;
+		}
+		ring_flush(&r);
+		/* waits are bounded: requests on idle pipes never finish */
+		ualarm(50 * 1000, 0);
+		sys_enter(r.fd, rnd() % 2 ? n : rnd() % 128, min,
+			  (rnd() % 2 ? IORING_ENTER_GETEVENTS : 0) |
+			  (rnd() % 4 ? 0 : IORING_ENTER_SQ_WAKEUP), NULL, 0);
+		ualarm(0, 0);
+		while (ring_peek_cqe(&r, &cqe))
+			(*cqes)++;
+		if (rnd() % 8 == 0 && write(fds[2], "w", 1) < 0)
+			;
+		if (rnd() % 8 == 0) {
+			uint64_t one = 1;
+
+			if (write(fds[3], &one, 8) < 0)
+				;
+		}
+		if (rnd() % 16 == 0)
+			sys_register(r.fd, rnd() % 4, rnd() % 2 ? bufs : NULL, rnd() % 3);
+		if (rnd() % 64 == 0) {
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				/* the child shares the ring and exits mid-flight */
+				sys_enter(r.fd, 1, 0, 0, NULL, 0);
+				_exit(0);
+			}
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+	}
+	ring_exit(&r);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct { unsigned int flags; const char *name; bool root; } modes[] = {
+		{ 0, "normal", false },
+		{ IORING_SETUP_IOPOLL, "iopoll", false },
+		{ IORING_SETUP_SQPOLL, "sqpoll", true },
+		{ IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL, "sqpoll+iopoll", true },
+	};
+	int seconds = argc > 1 ? atoi(argv[1]) : 10;
+	unsigned long long seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;
+	unsigned int m;
+
+	FILE *tap;
+	int devnull;
+
+	/*
+	 * Requests go to random fds, 0-2 included: keep the TAP stream on a
+	 * descriptor of its own and give them /dev/null.
+	 */
+	tap = fdopen(dup(1), "w");
+	devnull = open("/dev/null", O_RDWR);
+	if (!tap || devnull < 0)
+		return 1;
+	dup2(devnull, 0);
+	dup2(devnull, 1);
+	dup2(devnull, 2);
+	signal(SIGALRM, on_alarm);
+	signal(SIGPIPE, SIG_IGN);
+	scratch = mmap(NULL, SCRATCH_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	readonly = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unmapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(unmapped, 4096);
+	iovs = (struct iovec *)(scratch + SCRATCH_SIZE - 64 * sizeof(struct iovec));
+	open_fds();
+
+	fprintf(tap, "TAP version 13\n1..%zu\n", sizeof(modes) / sizeof(modes[0]));
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		unsigned long long sqes = 0, cqes = 0, rings = 0;
+		time_t end = time(NULL) + seconds;
+
+		if (modes[m].root && geteuid()) {
+			fprintf(tap, "ok %u # SKIP %s needs root\n", m + 1, modes[m].name);
+			continue;
+		}
+		rng_state = seed * 0x9e3779b97f4a7c15ULL + m + 1;
+		while (time(NULL) < end) {
+			one_ring(modes[m].flags, &sqes, &cqes);
+			rings++;
+		}
+		fprintf(tap, "ok %u fuzz %s: seed %llu, %llu rings, %llu SQEs, %llu CQEs\n",
+		       m + 1, modes[m].name, seed, rings, sqes, cqes);
+		fflush(tap);
+	}
+	return 0;
+}
