@@ -1,6 +1,7 @@
 # io_uring for Linux 6.1 (Debian's linux-source-6.1): build, boot, test.
 #
 #   make check           build the patched kernel, boot it, run the selftests
+#                        (ONLY=name[,name] runs just those, e.g. ONLY=fixed,poll)
 #   make run             build, boot, run io_uring-bench on the emulated NVMe disk
 #   make check-debug     the same suite on a KASAN/lockdep/kmemleak kernel
 #   make check-stripped  prove the stripped base has no io_uring (ENOSYS)

@@ -237,6 +237,7 @@ enum {
 	REQ_F_ASYNC		= BIT(2),	/* running in a worker */
 	REQ_F_SEQ		= BIT(3),	/* buffered I/O to a regular file */
 	REQ_F_SEQ_OWNER		= BIT(4),	/* its worker serves a sequential run */
+	REQ_F_RETRY		= BIT(5),	/* refused with -EAGAIN: retry in a worker */
 };
 
 /*
@@ -253,7 +254,12 @@ struct io_kiocb {
 	/* poll_list, a sequential run or the pending polls: one at a time */
 	struct list_head	list;
 	unsigned int		flags;
-	/* poll requests: the submission and a wakeup may race to the end */
+	/*
+	 * One reference for the completion; while ->read_iter()/->write_iter()
+	 * runs the submitter holds another, since the file system may still
+	 * touch the kiocb after an early completion, and a poll wakeup handed
+	 * to a worker holds one.
+	 */
 	refcount_t		refs;
 	/* READ/WRITE_FIXED: the buffer table the request resolved against */
 	struct io_buf_table	*buf_table;
@@ -440,7 +446,7 @@ static void io_put_req(struct io_kiocb *req)
 static void io_req_complete(struct io_kiocb *req, long res)
 {
 	io_cqring_add_event(req->ctx, req->user_data, res);
-	io_free_req(req);
+	io_put_req(req);
 }
 
 /* ---- polled I/O (IORING_SETUP_IOPOLL) ---------------------------------- */
@@ -474,7 +480,7 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 	spin_unlock_irq(&ctx->completion_lock);
 
 	list_for_each_entry_safe(req, tmp, &done, list)
-		io_free_req(req);
+		io_put_req(req);
 	if (nr)
 		io_cqring_ev_posted(ctx);
 	return nr;
@@ -577,6 +583,23 @@ static void io_iopoll_req_issued(struct io_kiocb *req)
 
 /* ---- read and write ---------------------------------------------------- */
 
+/*
+ * Drop a reference to a read or write; the last one frees it, or hands it
+ * to a worker when the device asked for a retry.
+ */
+static void io_rw_put(struct io_kiocb *req)
+{
+	if (!refcount_dec_and_test(&req->refs))
+		return;
+	if (req->flags & REQ_F_RETRY) {
+		req->flags &= ~REQ_F_RETRY;
+		refcount_set(&req->refs, 1);
+		io_queue_async(req);
+		return;
+	}
+	io_free_req(req);
+}
+
 static void io_complete_rw(struct kiocb *kiocb, long res)
 {
 	struct io_kiocb *req = container_of(kiocb, struct io_kiocb, rw);
@@ -584,10 +607,12 @@ static void io_complete_rw(struct kiocb *kiocb, long res)
 	io_end_write(kiocb);
 	/*
 	 * A non-blocking attempt the device refused (no free tag, say) is
-	 * retried from a worker, where it may block.
+	 * retried from a worker, where it may block: by whoever of us and the
+	 * submitter lets go of the request last.
 	 */
 	if (res == -EAGAIN && (req->flags & REQ_F_NOWAIT)) {
-		io_queue_async(req);
+		req->flags |= REQ_F_RETRY;
+		io_rw_put(req);
 		return;
 	}
 	io_req_complete(req, res);
@@ -756,6 +781,8 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 		goto out_free;
 	}
 
+	/* the completion may come before ->read_iter() is done with the kiocb */
+	refcount_inc(&req->refs);
 	if (rw == WRITE) {
 		io_start_write(kiocb);
 		ret = call_write_iter(file, kiocb, &iter);
@@ -767,10 +794,12 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	if (force_nonblock && (ret == -EAGAIN || ret == -EOPNOTSUPP)) {
 		io_end_write(kiocb);
 		ret = -EAGAIN;
-		goto out_free;
+		goto out_put;
 	}
 	io_rw_done(req, ret);
 	ret = 0;
+out_put:
+	io_rw_put(req);
 out_free:
 	kfree(iovec);
 	return ret;
@@ -945,6 +974,12 @@ static int io_poll_add(struct io_kiocb *req)
 		return -EINVAL;
 	if (sqe->addr || sqe->ioprio || sqe->off || sqe->len ||
 	    io_sqe_unused_nonzero(sqe))
+		return -EINVAL;
+	/*
+	 * An armed poll holds its file.  On a ring's own fd, or on a ring that
+	 * polls back, that is a reference cycle no close() would ever break.
+	 */
+	if (io_is_uring_fops(poll->file))
 		return -EINVAL;
 
 	events = sqe->poll32_events;

@@ -24,6 +24,7 @@ initrd="$BUILD/guest/initrd-$variant.cpio.gz"
 "$S/mkinitramfs.sh" "$progs" "$initrd"
 
 out="$BUILD/runs/$variant-$suite"
+[ -n "${ONLY:-}" ] && export GUEST_APPEND="${GUEST_APPEND:-} iou_only=$ONLY"
 # Under TCG the soft-lockup watchdog fires falsely on a slow debug kernel.
 [ "$variant" = debug ] &&
 	export GUEST_APPEND="${GUEST_APPEND:-} kmemleak=on watchdog_thresh=60 hung_task_timeout_secs=600"

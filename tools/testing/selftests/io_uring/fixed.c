@@ -203,50 +203,45 @@ TEST(register_bad_opcode_and_fd)
 }
 
 /* Pinned pages are charged to RLIMIT_MEMLOCK and uncharged on unregister. */
+static int buffer_memlock_child(void *arg)
+{
+	struct rlimit rl = { 256 * 1024, 256 * 1024 };
+	struct iovec big = { anon(1 << 20), 1 << 20 };
+	struct iovec small = { anon(64 * 1024), 64 * 1024 };
+	struct ring r;
+	int i;
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		return 10;
+	if (ring_init(&r, 4, 0))
+		return 11;
+	if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &big, 1) != ENOMEM)
+		return 12;
+	/* register and unregister many times: the charge must come back */
+	for (i = 0; i < 20; i++) {
+		if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &small, 1))
+			return 13;
+		if (reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0))
+			return 14;
+	}
+	/* and on close */
+	for (i = 0; i < 20; i++) {
+		struct ring r2;
+
+		if (ring_init(&r2, 4, 0))
+			return 15;
+		if (reg_errno(r2.fd, IORING_REGISTER_BUFFERS, &small, 1))
+			return 16;
+		ring_exit(&r2);
+	}
+	return 0;
+}
+
 TEST(buffer_memlock_limit)
 {
-	pid_t pid;
-	int status;
-
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to an unprivileged user");
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct rlimit rl = { 256 * 1024, 256 * 1024 };
-		struct iovec big = { anon(1 << 20), 1 << 20 };
-		struct iovec small = { anon(64 * 1024), 64 * 1024 };
-		struct ring r;
-		int i;
-
-		if (setrlimit(RLIMIT_MEMLOCK, &rl) || setgid(65534) || setuid(65534))
-			_exit(10);
-		if (ring_init(&r, 4, 0))
-			_exit(11);
-		if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &big, 1) != ENOMEM)
-			_exit(12);
-		/* register and unregister many times: the charge must come back */
-		for (i = 0; i < 20; i++) {
-			if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &small, 1))
-				_exit(13);
-			if (reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0))
-				_exit(14);
-		}
-		/* and on close */
-		for (i = 0; i < 20; i++) {
-			struct ring r2;
-
-			if (ring_init(&r2, 4, 0))
-				_exit(15);
-			if (reg_errno(r2.fd, IORING_REGISTER_BUFFERS, &small, 1))
-				_exit(16);
-			ring_exit(&r2);
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, run_in_child(buffer_memlock_child, NULL, 1));
 }
 
 TEST(fixed_files)

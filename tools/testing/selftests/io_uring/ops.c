@@ -393,8 +393,22 @@ TEST(cq_overflow_is_counted)
 	ring_exit(&r);
 }
 
-/* Far more requests than entries, so head and tail wrap many times. */
-TEST(many_ops_through_a_small_ring)
+/*
+ * Far more requests than entries, so head and tail wrap many times.  A
+ * debug kernel under emulation needs minutes for it, hence the timeout.
+ */
+FIXTURE(wrap) {
+};
+
+FIXTURE_SETUP(wrap)
+{
+}
+
+FIXTURE_TEARDOWN(wrap)
+{
+}
+
+TEST_F_TIMEOUT(wrap, many_ops_through_a_small_ring, 600)
 {
 	struct io_uring_cqe cqe;
 	unsigned long long done = 0, sent = 0;

@@ -147,6 +147,15 @@ TEST_F(poll, remove_cancels)
 TEST_F(poll, bad_inputs)
 {
 	struct io_uring_sqe *sqe;
+	struct ring other;
+
+	/* rings cannot be polled: a ring polling itself would never close */
+	prep_poll(&self->r, self->r.fd, POLLIN, 4);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 4));
+	ASSERT_EQ(0, ring_init(&other, 4, 0));
+	prep_poll(&self->r, other.fd, POLLIN, 5);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 5));
+	ring_exit(&other);
 
 	prep_poll(&self->r, 9999, POLLIN, 1);
 	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 1));

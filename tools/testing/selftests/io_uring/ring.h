@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <linux/io_uring.h>
 
 struct ring {
@@ -189,6 +190,27 @@ static inline int ring_run_one(struct ring *r, __u64 user_data)
 	if (cqe.user_data != user_data)
 		return -EPROTO;
 	return cqe.res;
+}
+
+/*
+ * Run @fn(@arg) in a child process, as user and group nobody when
+ * @unprivileged, and return its exit status: -1 if it did not exit.
+ */
+static inline int run_in_child(int (*fn)(void *), void *arg, int unprivileged)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (unprivileged && (setgid(65534) || setuid(65534)))
+			_exit(126);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 #endif

@@ -183,40 +183,33 @@ TEST(ring_memory_is_zeroed)
  * Ring memory is charged to RLIMIT_MEMLOCK for users without
  * CAP_IPC_LOCK, and uncharged on close.
  */
+static int memlock_child(void *arg)
+{
+	struct rlimit rl = { 64 * 1024, 64 * 1024 };
+	struct io_uring_params p;
+	int fd, i;
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		return 10;
+	memset(&p, 0, sizeof(p));
+	if (setup_errno(4096, &p) != ENOMEM)
+		return 11;
+	/* small rings fit, and closing one gives its charge back at once */
+	for (i = 0; i < 100; i++) {
+		memset(&p, 0, sizeof(p));
+		fd = sys_setup(1, &p);
+		if (fd < 0)
+			return 12;
+		close(fd);
+	}
+	return 0;
+}
+
 TEST(memlock_limit)
 {
-	pid_t pid;
-	int status;
-
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to an unprivileged user");
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct rlimit rl = { 64 * 1024, 64 * 1024 };
-		struct io_uring_params p;
-		int fd, i;
-
-		if (setrlimit(RLIMIT_MEMLOCK, &rl) || setgid(65534) || setuid(65534))
-			_exit(10);
-		memset(&p, 0, sizeof(p));
-		if (setup_errno(4096, &p) != ENOMEM)
-			_exit(11);
-		/* small rings fit, and closing them gives the memory back */
-		for (i = 0; i < 100; i++) {
-			memset(&p, 0, sizeof(p));
-			fd = sys_setup(1, &p);
-			if (fd < 0)
-				_exit(12);
-			close(fd);
-			/* the charge goes when the last reference does */
-			usleep(1000);
-		}
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, run_in_child(memlock_child, NULL, 1));
 }
 
 TEST(enter_bad_fds_and_flags)

@@ -142,25 +142,18 @@ TEST_F(sq, idle_sleep_and_wakeup)
 	EXPECT_EQ(8, cqe.user_data);
 }
 
+static int sqpoll_unprivileged(void *arg)
+{
+	struct ring r;
+
+	return sqpoll_init(&r, 4, 0, 0, 0) == -EPERM ? 0 : 11;
+}
+
 TEST(needs_cap_sys_admin)
 {
-	pid_t pid;
-	int status;
-
 	if (geteuid() != 0)
 		SKIP(return, "needs root to drop to an unprivileged user");
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		struct ring r;
-
-		if (setgid(65534) || setuid(65534))
-			_exit(10);
-		_exit(sqpoll_init(&r, 4, 0, 0, 0) == -EPERM ? 0 : 11);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, run_in_child(sqpoll_unprivileged, NULL, 1));
 }
 
 TEST(sq_affinity)
