@@ -64,6 +64,8 @@
 #include <linux/hugetlb.h>
 #include <linux/nospec.h>
 #include <linux/sizes.h>
+#include <linux/sysctl.h>
+#include <linux/uidgid.h>
 
 #include <linux/io_uring.h>
 #include <uapi/linux/io_uring.h>
@@ -285,6 +287,14 @@ struct io_submit_state {
 };
 
 static struct kmem_cache *req_cachep;
+
+/*
+ * kernel.io_uring_disabled: 0, anyone may create rings; 1, only
+ * CAP_SYS_ADMIN and members of kernel.io_uring_group (-1: no group);
+ * 2, nobody.  Rings that exist keep working.
+ */
+static int sysctl_io_uring_disabled;
+static int sysctl_io_uring_group = -1;
 static const struct file_operations io_uring_fops;
 
 static void io_queue_async(struct io_kiocb *req);
@@ -1388,6 +1398,7 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 /* SQEs published by userspace and not yet consumed. */
 static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
 {
+	/* pairs with the release store of the tail by userspace */
 	return smp_load_acquire(&ctx->sq_ring->r.tail) - ctx->cached_sq_head;
 }
 
@@ -2166,10 +2177,26 @@ err:
 	return ret;
 }
 
+static bool io_uring_allowed(void)
+{
+	int disabled = READ_ONCE(sysctl_io_uring_disabled);
+	kgid_t group;
+
+	if (disabled == 2)
+		return false;
+	if (disabled == 0 || capable(CAP_SYS_ADMIN))
+		return true;
+	group = make_kgid(&init_user_ns, READ_ONCE(sysctl_io_uring_group));
+	return gid_valid(group) && in_group_p(group);
+}
+
 static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
 {
 	struct io_uring_params p;
 	int i;
+
+	if (!io_uring_allowed())
+		return -EPERM;
 
 	if (copy_from_user(&p, params, sizeof(p)))
 		return -EFAULT;
@@ -2296,10 +2323,35 @@ out_fput:
 	return ret;
 }
 
+#ifdef CONFIG_SYSCTL
+static struct ctl_table io_uring_sysctl_table[] = {
+	{
+		.procname	= "io_uring_disabled",
+		.data		= &sysctl_io_uring_disabled,
+		.maxlen		= sizeof(sysctl_io_uring_disabled),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
+		.procname	= "io_uring_group",
+		.data		= &sysctl_io_uring_group,
+		.maxlen		= sizeof(sysctl_io_uring_group),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec,
+	},
+	{}
+};
+#endif
+
 static int __init io_uring_init(void)
 {
 	req_cachep = KMEM_CACHE(io_kiocb, SLAB_HWCACHE_ALIGN | SLAB_PANIC |
 				SLAB_ACCOUNT);
+#ifdef CONFIG_SYSCTL
+	register_sysctl_init("kernel", io_uring_sysctl_table);
+#endif
 	return 0;
 }
 fs_initcall(io_uring_init);

@@ -16,8 +16,10 @@ rm -f "$out/console.log" "$out/tap.log"
 
 # Two NVMe disks: nvme0n1 is a raw scratch disk (O_DIRECT tests and the
 # benchmark), nvme1n1 carries a fresh ext4 file system each boot.
-raw="$BUILD/guest/nvme-raw.img"
-ext="$BUILD/guest/nvme-ext4.img"
+# They live with the run's logs, so runs of different kernels or suites can
+# boot side by side.
+raw="$out/nvme-raw.img"
+ext="$out/nvme-ext4.img"
 [ -f "$raw" ] || truncate -s 1G "$raw"
 rm -f "$ext"
 truncate -s 1G "$ext"
