@@ -362,23 +362,30 @@ static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
 }
 
 /*
- * Fetch the next SQE index from the SQ ring.  Indices that point outside
- * the SQE array are skipped and counted in sq_ring->dropped.
+ * How many SQ entries to look at now: what userspace published, but never
+ * more than a ring's worth, whatever it wrote into the tail.
+ */
+static unsigned int io_sqring_avail(struct io_ring_ctx *ctx)
+{
+	/* pairs with the release store of the tail by userspace */
+	unsigned int avail = smp_load_acquire(&ctx->sq_ring->r.tail) - ctx->cached_sq_head;
+
+	return min(avail, ctx->sq_entries);
+}
+
+/*
+ * Consume one SQ entry.  An index outside the SQE array is skipped and
+ * counted in sq_ring->dropped: then there is no SQE (NULL).
  */
 static const struct io_uring_sqe *io_get_sqe(struct io_ring_ctx *ctx)
 {
 	struct io_sq_ring *ring = ctx->sq_ring;
-	unsigned int head = ctx->cached_sq_head;
 	unsigned int index;
 
-	/* pairs with the release store of the tail by userspace */
-	while (head != smp_load_acquire(&ring->r.tail)) {
-		index = READ_ONCE(ring->array[head & ctx->sq_mask]);
-		ctx->cached_sq_head = ++head;
-		if (likely(index < ctx->sq_entries))
-			return &ctx->sq_sqes[index];
-		WRITE_ONCE(ring->dropped, READ_ONCE(ring->dropped) + 1);
-	}
+	index = READ_ONCE(ring->array[ctx->cached_sq_head++ & ctx->sq_mask]);
+	if (likely(index < ctx->sq_entries))
+		return &ctx->sq_sqes[index];
+	WRITE_ONCE(ring->dropped, READ_ONCE(ring->dropped) + 1);
 	return NULL;
 }
 
@@ -1367,15 +1374,17 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 	struct io_submit_state state = { };
 	struct blk_plug plug;
 	int submitted = 0;
+	unsigned int i;
 
+	to_submit = min(to_submit, io_sqring_avail(ctx));
 	if (to_submit > IO_REQ_ALLOC_BATCH / 2)
 		blk_start_plug(&plug);
-	while (submitted < to_submit) {
+	for (i = 0; i < to_submit; i++) {
 		const struct io_uring_sqe *sqe = io_get_sqe(ctx);
 		int ret;
 
 		if (!sqe)
-			break;
+			continue;
 		ret = io_submit_sqe(ctx, sqe, &state);
 		if (unlikely(ret)) {
 			/* leave the SQE on the ring for the next attempt */

@@ -26,11 +26,12 @@
 
 #define SCRATCH_SIZE	(256 * 1024)
 #define NR_FDS		10
+#define GUARD_SIZE	(1024 * 1024)
 
 static uint64_t rng_state;
 static char *scratch;		/* the only memory requests may write */
 static char *readonly;		/* mapped, but not writable */
-static char *unmapped;		/* mapped once, then unmapped */
+static char *unmapped;		/* reserved, never accessible */
 static struct iovec *iovs;	/* iovec arrays live in scratch */
 static int fds[NR_FDS];
 
@@ -52,7 +53,7 @@ static uint64_t rnd_addr(void)
 	const uint64_t choices[] = {
 		0, 1, 4096, (uintptr_t)unmapped, (uintptr_t)readonly,
 		(uintptr_t)scratch, (uintptr_t)scratch + SCRATCH_SIZE - 64,
-		(uintptr_t)iovs, 0xffff888000000000ULL, 0xffffffffffffffffULL,
+		0xffff888000000000ULL, 0xffffffffffffffffULL,
 		(uintptr_t)scratch + (rnd() % SCRATCH_SIZE),
 	};
 
@@ -110,6 +111,26 @@ static void on_alarm(int sig)
 {
 }
 
+static int tap_fd = -1;
+static struct ring *cur;
+#include <ucontext.h>
+
+/* Say where we crashed: the fuzzer's own bugs must be told from the kernel's. */
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	char buf[256];
+	int n;
+
+	ucontext_t *ctx = uc;
+
+	n = snprintf(buf, sizeof(buf), "# fuzz: SIGSEGV at %p ip %llx (scratch %p, sq %p sqes %p cq %p)\n",
+		     si->si_addr, (unsigned long long)ctx->uc_mcontext.gregs[REG_RIP],
+		     scratch, cur->sq_ptr, cur->sqes, cur->cq_ptr);
+	if (write(tap_fd, buf, n) < 0)
+		_exit(3);
+	_exit(3);
+}
+
 static void open_fds(void)
 {
 	int p[2], sv[2];
@@ -155,6 +176,7 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 	p.sq_thread_idle = rnd() % 20;
 	memset(&r, 0, sizeof(r));
 	r.p = p;
+	cur = &r;
 	r.fd = sys_setup(1 + rnd() % 64, &r.p);
 	if (r.fd < 0 || ring_mmap(&r))
 		return;
@@ -232,7 +254,12 @@ int main(int argc, char **argv)
 	 * Requests go to random fds, 0-2 included: keep the TAP stream on a
 	 * descriptor of its own and give them /dev/null.
 	 */
-	tap = fdopen(dup(1), "w");
+	struct sigaction sa = { .sa_sigaction = on_segv, .sa_flags = SA_SIGINFO };
+
+	tap_fd = dup(1);
+	tap = fdopen(tap_fd, "w");
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
 	devnull = open("/dev/null", O_RDWR);
 	if (!tap || devnull < 0)
 		return 1;
@@ -241,12 +268,32 @@ int main(int argc, char **argv)
 	dup2(devnull, 2);
 	signal(SIGALRM, on_alarm);
 	signal(SIGPIPE, SIG_IGN);
-	scratch = mmap(NULL, SCRATCH_SIZE, PROT_READ | PROT_WRITE,
+	/*
+	 * Scratch sits between two inaccessible guard areas, so that reads
+	 * with huge lengths fault there instead of overwriting whatever is
+	 * mapped next to it (our own rings, say).
+	 */
+	scratch = mmap(NULL, SCRATCH_SIZE + 2 * GUARD_SIZE, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (scratch == MAP_FAILED)
+		return 1;
+	scratch += GUARD_SIZE;
+	if (mprotect(scratch, SCRATCH_SIZE, PROT_READ | PROT_WRITE))
+		return 1;
 	readonly = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unmapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	munmap(unmapped, 4096);
-	iovs = (struct iovec *)(scratch + SCRATCH_SIZE - 64 * sizeof(struct iovec));
+	/*
+	 * "Unmapped" stays reserved (PROT_NONE): a hole left by munmap()
+	 * would soon hold one of our rings, and requests would write there.
+	 */
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/*
+	 * The iovec arrays live on a page of their own that no request
+	 * writes to: were they in scratch, a read could fill them with
+	 * pointers into our own rings.
+	 */
+	iovs = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (iovs == MAP_FAILED)
+		return 1;
 	open_fds();
 
 	fprintf(tap, "TAP version 13\n1..%zu\n", sizeof(modes) / sizeof(modes[0]));

@@ -368,6 +368,28 @@ TEST_F(ring, out_of_range_index_is_dropped)
 	EXPECT_EQ(0, nop(&self->r, 77));
 }
 
+/*
+ * A tail far ahead of the head, or behind it, is nonsense from userspace:
+ * the kernel looks at one ring's worth at most and returns.
+ */
+TEST(hostile_sq_tail_is_bounded)
+{
+	unsigned int i, j;
+	struct ring r;
+
+	for (j = 0; j < 2; j++) {
+		ASSERT_EQ(0, ring_init(&r, 4, 0));
+		for (i = 0; i < 4; i++) {
+			r.sqes[i].opcode = IORING_OP_NOP;
+			r.sq_array[i] = j ? 1000 : i;	/* valid, or all dropped */
+		}
+		__atomic_store_n(r.sq_tail, j ? -1u : 0x80000000u, __ATOMIC_RELEASE);
+		EXPECT_GE(4, sys_enter(r.fd, ~0u, 0, 0, NULL, 0));
+		EXPECT_GE(4, sys_enter(r.fd, ~0u, 0, 0, NULL, 0));
+		ring_exit(&r);
+	}
+}
+
 TEST(cq_overflow_is_counted)
 {
 	struct io_uring_cqe cqe;
