@@ -5,7 +5,7 @@
  *
  * Userspace writes submission queue entries (SQEs) into an array, publishes
  * their indices on the SQ ring and moves the SQ tail; io_uring_enter() (or,
- * later in the series, a kernel thread) consumes them.  Every request ends
+ * with IORING_SETUP_SQPOLL, a kernel thread) consumes them.  Every request ends
  * with exactly one completion queue entry (CQE) on the CQ ring, carrying the
  * SQE's user_data and the result.
  *
@@ -14,7 +14,8 @@
  *
  *  - SQ: userspace fills the SQE and the index array slot, then stores the
  *    tail with release semantics.  The kernel loads the tail with acquire
- *    semantics (io_get_sqe()), so the entries it then reads are complete.
+ *    semantics (io_sqring_avail()), so the entries it then reads are
+ *    complete, and never walks more than a ring's worth past its head.
  *    The kernel stores the SQ head with release semantics once it has
  *    copied the entries, and userspace loads it with acquire semantics
  *    before reusing those slots.
@@ -31,7 +32,9 @@
  *
  * Requests are tried inline with IOCB_NOWAIT; when that would block they
  * are handed to a per-ring workqueue whose workers adopt the submitter's mm
- * and credentials.
+ * and credentials.  A ring's memory, workers and requests live until the
+ * last request of a closed ring is gone; closing a ring waits only for
+ * polled (IOPOLL) requests, which nobody else would reap.
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
