@@ -271,6 +271,8 @@ struct io_kiocb {
 	long			result;
 	/* bytes to transfer, for matching sequential buffered requests */
 	size_t			io_len;
+	/* a buffered read cut short without blocking: bytes already read */
+	size_t			io_done;
 	u64			user_data;
 	struct io_uring_sqe	sqe;
 	struct work_struct	work;
@@ -434,6 +436,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx,
 	req->file = NULL;
 	req->flags = 0;
 	req->result = 0;
+	req->io_done = 0;
 	req->buf_table = NULL;
 	refcount_set(&req->refs, 1);
 	return req;
@@ -625,6 +628,9 @@ static void io_complete_rw(struct kiocb *kiocb, long res)
 	struct io_kiocb *req = container_of(kiocb, struct io_kiocb, rw);
 
 	io_end_write(kiocb);
+	/* the rest of a read cut short inline: count both parts */
+	if (req->io_done)
+		res = res < 0 ? req->io_done : res + req->io_done;
 	/*
 	 * A non-blocking attempt the device refused (no free tag, say) is
 	 * retried from a worker, where it may block: by whoever of us and the
@@ -763,6 +769,21 @@ static void io_rw_done(struct io_kiocb *req, ssize_t ret)
  * have blocked: the caller then hands the request to a worker.  Any other
  * outcome has been (or will be) completed through io_rw_done().
  */
+/*
+ * A buffered read of a regular file stops short without blocking when the
+ * rest is not in the page cache yet.  Unless it stopped at EOF, a worker
+ * reads the rest: one completion for the whole range saves the application
+ * a round trip per readahead window, and it is what read(2) would give.
+ */
+static bool io_read_cut_short(struct io_kiocb *req, int rw, ssize_t ret)
+{
+	struct kiocb *kiocb = &req->rw;
+
+	return rw == READ && (req->flags & REQ_F_SEQ) && ret > 0 &&
+	       (size_t)ret < req->io_len &&
+	       kiocb->ki_pos < i_size_read(file_inode(kiocb->ki_filp));
+}
+
 static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 {
 	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
@@ -796,6 +817,11 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	if (!(kiocb->ki_flags & IOCB_DIRECT) && S_ISREG(file_inode(file)->i_mode) &&
 	    !(req->ctx->flags & IORING_SETUP_IOPOLL))
 		req->flags |= REQ_F_SEQ;
+	/* a worker carries on where the non-blocking attempt stopped */
+	if (req->io_done) {
+		iov_iter_advance(&iter, req->io_done);
+		kiocb->ki_pos += req->io_done;
+	}
 	if (force_nonblock && io_rw_must_punt(kiocb, rw)) {
 		ret = -EAGAIN;
 		goto out_free;
@@ -813,6 +839,11 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	/* file systems without IOCB_NOWAIT support for writes say so */
 	if (force_nonblock && (ret == -EAGAIN || ret == -EOPNOTSUPP)) {
 		io_end_write(kiocb);
+		ret = -EAGAIN;
+		goto out_put;
+	}
+	if (force_nonblock && io_read_cut_short(req, rw, ret)) {
+		req->io_done = ret;
 		ret = -EAGAIN;
 		goto out_put;
 	}

@@ -38,7 +38,7 @@ static void usage(FILE *out)
 	fprintf(out,
 "usage: io_uring-cp [-d DEPTH] [-b BLOCK_SIZE] SOURCE DEST\n"
 "Copy SOURCE to DEST with io_uring READV/WRITEV, DEPTH blocks in flight\n"
-"(default 32) of BLOCK_SIZE bytes each (default 131072).\n");
+"(default 8) of BLOCK_SIZE bytes each (default 1048576).\n");
 }
 
 static void queue_rw(struct block *b)
@@ -77,8 +77,14 @@ static off_t file_size(int fd)
 
 int main(int argc, char **argv)
 {
-	unsigned int depth = 32, inflight = 0, i;
-	size_t bs = 128 * 1024;
+	/*
+	 * Few large blocks: a buffered write to most file systems is done by
+	 * an async worker, so every block costs a hand-off; 8 x 1 MiB keeps
+	 * the disk busy with a fraction of the hand-offs of 32 x 128 KiB
+	 * (measured in the guest: about 20 % faster).
+	 */
+	unsigned int depth = 8, inflight = 0, i;
+	size_t bs = 1024 * 1024;
 	struct block *blocks, **idle;
 	unsigned int nr_idle;
 	off_t size, next = 0;

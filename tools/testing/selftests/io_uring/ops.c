@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -181,6 +182,64 @@ TEST_F(ring, ext4_buffered_and_direct)
 	close(fd);
 	unlink(EXT4_DIR "/ops-buffered");
 	unlink(EXT4_DIR "/ops-direct");
+}
+
+/* Empty the page cache (the guest kernel has no fadvise). */
+static int drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	int ret = fd < 0 || write(fd, "1", 1) != 1 ? -1 : 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/*
+ * A buffered read whose range is only partly in the page cache completes
+ * whole: the part that is cached is read inline, the rest by a worker, and
+ * the CQE counts both, as read(2) would.
+ */
+TEST_F(ring, partly_cached_read_completes_whole)
+{
+	const size_t len = 4 << 20;
+	char *buf = malloc(len), *back = malloc(len), *map;
+	struct iovec iov = { back, len };
+	unsigned char resident[2];
+	long page = sysconf(_SC_PAGESIZE);
+	int fd;
+
+	if (access(EXT4_DIR, W_OK))
+		SKIP(return, "no ext4 file system at " EXT4_DIR);
+	ASSERT_TRUE(buf && back);
+	fd = open(EXT4_DIR "/ops-partly-cached", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	fill(buf, len, 7);
+	ASSERT_EQ((ssize_t)len, pwrite(fd, buf, len, 0));
+	ASSERT_EQ(0, fsync(fd));
+	ASSERT_EQ(0, drop_caches());
+	/* bring the head into the cache; the tail stays on disk */
+	ASSERT_EQ(4096, pread(fd, back, 4096, 0));
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mincore(map, page, &resident[0]));
+	ASSERT_EQ(0, mincore(map + len - page, page, &resident[1]));
+	munmap(map, len);
+	ASSERT_EQ(1, resident[0] & 1);
+	ASSERT_EQ(0, resident[1] & 1);
+
+	memset(back, 0, len);
+	EXPECT_EQ((int)len, rw_one(&self->r, IORING_OP_READV, fd, &iov, 1, 0));
+	EXPECT_EQ(0, memcmp(buf, back, len));
+	/* and from the middle of the file to past its end: up to EOF */
+	ASSERT_EQ(0, drop_caches());
+	ASSERT_EQ(4096, pread(fd, back, 4096, len / 2));
+	EXPECT_EQ((int)len / 2, rw_one(&self->r, IORING_OP_READV, fd, &iov, 1, len / 2));
+	EXPECT_EQ(0, memcmp(buf + len / 2, back, len / 2));
+	close(fd);
+	unlink(EXT4_DIR "/ops-partly-cached");
+	free(buf);
+	free(back);
 }
 
 TEST_F(ring, raw_nvme_direct_and_buffered)
