@@ -1446,6 +1446,37 @@ static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
 }
 
 /*
+ * Whether the SQ thread has SQEs it can submit: once the submitter's mm is
+ * gone nobody can, and the ring is about to be released.
+ */
+static bool io_sq_thread_has_work(struct io_ring_ctx *ctx)
+{
+	return io_sqring_entries(ctx) && atomic_read(&ctx->sqo_mm->mm_users);
+}
+
+/*
+ * The SQ thread keeps the submitter's mm while it is busy, to switch to it
+ * once per busy spell rather than once per batch, and lets it go before it
+ * sleeps.
+ */
+static struct mm_struct *io_sq_thread_get_mm(struct io_ring_ctx *ctx)
+{
+	if (!mmget_not_zero(ctx->sqo_mm))
+		return NULL;
+	kthread_use_mm(ctx->sqo_mm);
+	return ctx->sqo_mm;
+}
+
+static struct mm_struct *io_sq_thread_put_mm(struct mm_struct *mm)
+{
+	if (mm) {
+		kthread_unuse_mm(mm);
+		mmput(mm);
+	}
+	return NULL;
+}
+
+/*
  * Say we are going to sleep, then look once more: userspace reads the flag
  * after publishing its tail (with a full barrier in between), so either it
  * sees the flag and wakes us, or we see its tail here.
@@ -1457,7 +1488,7 @@ static bool io_sq_thread_may_sleep(struct io_ring_ctx *ctx)
 	WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) | IORING_SQ_NEED_WAKEUP);
 	/* pairs with the barrier between tail store and flags load in userspace */
 	smp_mb();
-	if (io_sqring_entries(ctx) || kthread_should_stop()) {
+	if (io_sq_thread_has_work(ctx) || kthread_should_stop()) {
 		WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) & ~IORING_SQ_NEED_WAKEUP);
 		return false;
 	}
@@ -1486,16 +1517,22 @@ static int io_sq_thread(void *data)
 	struct io_ring_ctx *ctx = data;
 	const struct cred *old_cred;
 	unsigned long timeout = jiffies + ctx->sq_thread_idle;
-	bool mm_ok;
+	struct mm_struct *mm = NULL;
 
 	old_cred = override_creds(ctx->creds);
-	mm_ok = mmget_not_zero(ctx->sqo_mm);
-	if (mm_ok)
-		kthread_use_mm(ctx->sqo_mm);
-
 	while (!kthread_should_stop()) {
 		unsigned int to_submit = io_sqring_entries(ctx);
 		bool iopoll_busy = false;
+
+		/*
+		 * Never be the mm's last user: the process has exited, and only
+		 * the teardown of its mm unmaps the rings, releasing the ring
+		 * and so stopping us.
+		 */
+		if (mm && atomic_read(&mm->mm_users) == 1)
+			mm = io_sq_thread_put_mm(mm);
+		if (to_submit && !mm)
+			mm = io_sq_thread_get_mm(ctx);
 
 		if (ctx->flags & IORING_SETUP_IOPOLL) {
 			mutex_lock(&ctx->uring_lock);
@@ -1505,22 +1542,20 @@ static int io_sq_thread(void *data)
 			}
 			mutex_unlock(&ctx->uring_lock);
 		}
-		if (to_submit && mm_ok) {
+		if (to_submit && mm) {
 			mutex_lock(&ctx->uring_lock);
 			io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
 			mutex_unlock(&ctx->uring_lock);
 			timeout = jiffies + ctx->sq_thread_idle;
 		} else if (!iopoll_busy && time_after(jiffies, timeout)) {
+			mm = io_sq_thread_put_mm(mm);
 			io_sq_thread_sleep(ctx);
 			timeout = jiffies + ctx->sq_thread_idle;
 		}
 		cond_resched();
 	}
 
-	if (mm_ok) {
-		kthread_unuse_mm(ctx->sqo_mm);
-		mmput(ctx->sqo_mm);
-	}
+	io_sq_thread_put_mm(mm);
 	revert_creds(old_cred);
 	return 0;
 }

@@ -36,11 +36,12 @@ print-tests:
 	@echo "$(TEST_GEN_PROGS)|$(TEST_PROGS)"
 MK
 	)
+	# lib.mk prefixes the names with a directory when make is not nested
 	for t in ${lists%%|*}; do
-		cp "$BUILD/progs-obj/selftests/$t" "$out/tests/"
+		cp "$BUILD/progs-obj/selftests/${t##*/}" "$out/tests/"
 	done
 	for t in ${lists#*|}; do
-		cp "$st/$t" "$out/tests/"
+		cp "$st/${t##*/}" "$out/tests/"
 	done
 fi
 if [ -f "$src/tools/io_uring/Makefile" ]; then
