@@ -60,12 +60,21 @@ for c in "$clients"/*.c; do
 	gcc $CFLAGS_G -D_GNU_SOURCE -o "$out/tests/$(basename "$c" .c)" "$c" -luring
 done
 cp "$clients/fio.sh" "$out/tests/"
-if command -v fio >/dev/null; then
+# trinity and stress-ng, bounded; the soak suite runs them longer
+cp "$TOP/tests/reliability/trinity.sh" "$TOP/tests/reliability/stress-ng.sh" "$out/tests/"
+
+# A Debian program and the shared libraries it needs, at their own paths.
+copy_with_libs() {
+	bin=$(command -v "$1") || { msg "no $1 on this machine: its tests will skip"; return 0; }
 	mkdir -p "$out/root/bin"
-	cp "$(command -v fio)" "$out/root/bin/fio"
-	for lib in $(ldd "$(command -v fio)" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+	cp "$bin" "$out/root/bin/$1"
+	for lib in $(ldd "$bin" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
 		mkdir -p "$out/root$(dirname "$lib")"
 		cp -L "$lib" "$out/root$lib"
 	done
-fi
+}
+# fio for the client tests; trinity and stress-ng for the reliability ones
+for p in fio trinity stress-ng; do
+	copy_with_libs "$p"
+done
 exit 0

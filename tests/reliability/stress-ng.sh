@@ -1,0 +1,47 @@
+#!/bin/sh
+# stress-ng's io-uring stressor (Debian) for a bounded time, two workers,
+# on ext4 when there is one.  TAP.   IOU_STRESS_S  seconds (default 20)
+#
+# Debian 12's stress-ng (0.15) also issues opcodes from later kernels
+# (READ, WRITE, FALLOCATE, STATX, ...) and gives up after five -EINVAL
+# completions, which is what this kernel must answer for an opcode it does
+# not offer.  So it runs again and again until the time is up, and a run
+# passes when its only failures are those -EINVALs.
+secs=${IOU_STRESS_S:-20}
+dir=/mnt/ext4
+[ -d $dir ] || dir=/tmp
+echo "TAP version 13"
+echo "1..1"
+if ! command -v stress-ng >/dev/null; then
+	echo "ok 1 # SKIP stress-ng is not installed on the host that built the guest"
+	exit 0
+fi
+# the first opcode this kernel does not offer (IORING_OP_LAST)
+last=8
+end=$(($(cut -d. -f1 /proc/uptime) + secs))
+runs=0 ops=0 bad=0
+while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+	stress-ng --io-uring 2 --timeout "${secs}s" --temp-path "$dir" --metrics-brief \
+		>/tmp/stress-ng.out 2>&1
+	runs=$((runs + 1))
+	n=$(awk '/metrc:.*io-uring/ { print $5 }' /tmp/stress-ng.out)
+	ops=$((ops + ${n:-0}))
+	# any failure but "an opcode we do not offer answered -EINVAL" counts
+	if grep 'fail:' /tmp/stress-ng.out |
+	   grep -v "opcode=\([0-9]*\) (IORING_OP_[A-Z_]*), error=22 " |
+	   grep -q . ||
+	   grep 'fail:' /tmp/stress-ng.out | sed -n 's/.*opcode=\([0-9]*\) .*/\1/p' |
+	   awk -v last=$last '$1 < last { bad = 1 } END { exit !bad }'; then
+		bad=$((bad + 1))
+		sed 's/^/# /' /tmp/stress-ng.out
+	fi
+done
+unsupported=$(grep -o 'opcode=[0-9]* (IORING_OP_[A-Z_]*)' /tmp/stress-ng.out | sort -u |
+	sed 's/.*(\(.*\))/\1/' | tr '\n' ' ')
+echo "# $runs runs in $secs s; opcodes answered -EINVAL (not offered): ${unsupported:-none}"
+if [ $bad -eq 0 ] && [ $ops -gt 0 ]; then
+	echo "ok 1 stress-ng --io-uring 2: $runs runs, $ops bogo ops"
+else
+	echo "not ok 1 stress-ng: $bad of $runs runs failed otherwise ($ops bogo ops)"
+	exit 1
+fi
