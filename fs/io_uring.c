@@ -176,6 +176,12 @@ struct io_ring_ctx {
 	 * starve the first.
 	 */
 	struct workqueue_struct	*async_wq[2];
+	/*
+	 * Requests that may wait forever (armed polls, work on the second
+	 * queue), capped at the CQ size: idle pipes cannot eat kernel memory,
+	 * and if they all complete at once their CQEs fit.
+	 */
+	atomic_t		nr_waiting;
 	/* sequential buffered runs, one for reads and one for writes */
 	struct io_seq_run	seq_run[2];
 	/* what async work runs as: the submitter's mm and credentials */
@@ -243,6 +249,7 @@ enum {
 	REQ_F_SEQ		= BIT(3),	/* buffered I/O to a regular file */
 	REQ_F_SEQ_OWNER		= BIT(4),	/* its worker serves a sequential run */
 	REQ_F_RETRY		= BIT(5),	/* refused with -EAGAIN: retry in a worker */
+	REQ_F_WAITING		= BIT(6),	/* counted in ctx->nr_waiting */
 };
 
 /*
@@ -451,12 +458,32 @@ static void io_free_req(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
+	if (req->flags & REQ_F_WAITING)
+		atomic_dec(&ctx->nr_waiting);
 	if (req->file)
 		fput(req->file);
 	if (req->buf_table)
 		io_buf_table_put(req->buf_table);
 	kmem_cache_free(req_cachep, req);
 	percpu_ref_put(&ctx->refs);
+}
+
+/*
+ * Count @req among the requests that may wait forever; false when the ring
+ * has as many as its CQ holds.
+ */
+static bool io_waiting_get(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (req->flags & REQ_F_WAITING)
+		return true;
+	if (atomic_inc_return(&ctx->nr_waiting) > ctx->cq_entries) {
+		atomic_dec(&ctx->nr_waiting);
+		return false;
+	}
+	req->flags |= REQ_F_WAITING;
+	return true;
 }
 
 static void io_put_req(struct io_kiocb *req)
@@ -1032,6 +1059,8 @@ static int io_poll_add(struct io_kiocb *req)
 	 */
 	if (io_is_uring_fops(poll->file))
 		return -EINVAL;
+	if (!io_waiting_get(req))
+		return -EBUSY;
 
 	events = sqe->poll32_events;
 #ifdef __BIG_ENDIAN
@@ -1283,12 +1312,17 @@ static bool io_file_bounded(struct file *file)
 static void io_queue_async(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
+	bool bounded = io_file_bounded(req->file);
 
 	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
+	if (!bounded && !io_waiting_get(req)) {
+		io_req_complete(req, -EBUSY);
+		return;
+	}
 	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
 		return;
 	INIT_WORK(&req->work, io_async_work);
-	queue_work(ctx->async_wq[!io_file_bounded(req->file)], &req->work);
+	queue_work(ctx->async_wq[!bounded], &req->work);
 }
 
 /* Take a reference to @fd's file, reusing the batch's last lookup. */
@@ -1786,7 +1820,7 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 	if (!nr_args || nr_args > UIO_MAXIOV)
 		return -EINVAL;
 
-	table = kvzalloc(struct_size(table, bufs, nr_args), GFP_KERNEL);
+	table = kvzalloc(struct_size(table, bufs, nr_args), GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return -ENOMEM;
 	refcount_set(&table->refs, 1);
@@ -1864,7 +1898,7 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 	if (!nr_args || nr_args > IORING_MAX_FIXED_FILES)
 		return -EINVAL;
 
-	table = kvzalloc(struct_size(table, files, nr_args), GFP_KERNEL);
+	table = kvzalloc(struct_size(table, files, nr_args), GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return -ENOMEM;
 
@@ -2137,7 +2171,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	struct io_ring_ctx *ctx;
 	int i;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return NULL;
 	if (percpu_ref_init(&ctx->refs, io_ring_ctx_ref_free, 0, GFP_KERNEL)) {

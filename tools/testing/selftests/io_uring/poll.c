@@ -247,4 +247,68 @@ TEST(teardown_with_pending_polls)
 	}
 }
 
+/*
+ * Requests that may wait forever (armed polls, reads of an idle pipe) are
+ * capped at the CQ size: past it they complete at once with -EBUSY, so an
+ * idle pipe cannot pin unbounded kernel memory; a slot frees when one ends.
+ */
+TEST(waiting_requests_are_bounded)
+{
+	struct io_uring_cqe cqe = { 0 };
+	struct io_uring_sqe *sqe;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct ring r;
+	int p[2], i, polled = 0;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(8, r.p.cq_entries);
+	for (i = 0; i < 8; i++) {
+		prep_poll(&r, p[0], POLLIN, 100 + i);
+		if (i % 4 == 3)
+			ASSERT_EQ(4, ring_submit(&r, 0));
+	}
+	usleep(50 * 1000);
+	ASSERT_EQ(0, ring_peek_cqe(&r, &cqe));
+
+	/* a ninth poll and a pipe read find no room */
+	prep_poll(&r, p[0], POLLIN, 200);
+	ASSERT_EQ(1, ring_submit(&r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(200, cqe.user_data);
+	EXPECT_EQ(-EBUSY, cqe.res);
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, p[0], &iov, 1, 0);
+	sqe->user_data = 201;
+	ASSERT_EQ(1, ring_submit(&r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(201, cqe.user_data);
+	EXPECT_EQ(-EBUSY, cqe.res);
+
+	/* removing one makes room for another */
+	prep_poll_remove(&r, 100, 300);
+	ASSERT_EQ(1, ring_submit(&r, 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(cqe.user_data == 100 ? -ECANCELED : 0, cqe.res);
+	}
+	prep_poll(&r, p[0], POLLIN, 400);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, ring_peek_cqe(&r, &cqe));
+
+	/* data: all eight complete, and the CQ holds them all */
+	ASSERT_EQ(1, write(p[1], "w", 1));
+	while (polled < 8) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(POLLIN, cqe.res & POLLIN);
+		polled++;
+	}
+	EXPECT_EQ(0, *r.cq_overflow);
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_HARNESS_MAIN
