@@ -36,6 +36,8 @@
  * last request of a closed ring is gone; closing a ring waits only for
  * polled (IOPOLL) requests, which nobody else would reap.
  */
+#define pr_fmt(fmt) "io_uring: " fmt
+
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/errno.h>
@@ -299,6 +301,17 @@ struct io_submit_state {
 };
 
 static struct kmem_cache *req_cachep;
+
+/*
+ * Fail with @err and say why: "echo 'file io_uring.c +p' >
+ * /proc/dynamic_debug/control" turns these lines on, so the kernel log
+ * names the check that refused a call or an SQE, and the value it refused,
+ * instead of leaving a bare errno to guess from.
+ */
+#define io_fail(err, fmt, ...) \
+	({ pr_debug(fmt "\n", ##__VA_ARGS__); (err); })
+#define io_sqe_fail(req, err, fmt, ...) \
+	io_fail(err, "sqe %#llx: " fmt, (req)->user_data, ##__VA_ARGS__)
 
 /*
  * kernel.io_uring_disabled: 0, anyone may create rings; 1, only
@@ -687,6 +700,26 @@ static bool io_rw_must_punt(struct kiocb *kiocb, int rw)
 	       !(file->f_mode & FMODE_BUF_WASYNC);
 }
 
+/* The first field no opcode of ours uses that is not zero, or NULL. */
+static const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
+{
+	if (sqe->personality)
+		return "personality";
+	if (sqe->splice_fd_in)
+		return "splice_fd_in";
+	if (sqe->addr3)
+		return "addr3";
+	if (sqe->__pad2[0])
+		return "__pad2";
+	return NULL;
+}
+
+/* As io_sqe_reserved(), for opcodes that take no buffer index either. */
+static const char *io_sqe_unused(const struct io_uring_sqe *sqe)
+{
+	return sqe->buf_index ? "buf_index" : io_sqe_reserved(sqe);
+}
+
 static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -694,9 +727,11 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	struct kiocb *kiocb = &req->rw;
 	int ret;
 
-	if ((sqe->buf_index && !req->buf_table) || sqe->personality ||
-	    sqe->splice_fd_in || sqe->addr3 || sqe->__pad2[0])
-		return -EINVAL;
+	if (sqe->buf_index && !req->buf_table)
+		return io_sqe_fail(req, -EINVAL, "buf_index %u without READ/WRITE_FIXED",
+				   sqe->buf_index);
+	if (io_sqe_reserved(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
 
 	kiocb->ki_pos = sqe->off;
 	kiocb->ki_flags = iocb_flags(kiocb->ki_filp);
@@ -704,14 +739,14 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	if (sqe->ioprio) {
 		ret = ioprio_check_cap(sqe->ioprio);
 		if (ret)
-			return ret;
+			return io_sqe_fail(req, ret, "ioprio %#x refused", sqe->ioprio);
 		kiocb->ki_ioprio = sqe->ioprio;
 	} else {
 		kiocb->ki_ioprio = get_current_ioprio();
 	}
 	ret = kiocb_set_rw_flags(kiocb, sqe->rw_flags);
 	if (unlikely(ret))
-		return ret;
+		return io_sqe_fail(req, ret, "rw_flags %#x not supported", sqe->rw_flags);
 
 	if (force_nonblock) {
 		kiocb->ki_flags |= IOCB_NOWAIT;
@@ -723,12 +758,13 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	if (ctx->flags & IORING_SETUP_IOPOLL) {
 		if (!(kiocb->ki_flags & IOCB_DIRECT) ||
 		    !kiocb->ki_filp->f_op->iopoll)
-			return -EOPNOTSUPP;
+			return io_sqe_fail(req, -EOPNOTSUPP,
+					   "IOPOLL needs O_DIRECT on a file that can be polled");
 		kiocb->ki_flags |= IOCB_HIPRI;
 		kiocb->ki_complete = io_complete_rw_iopoll;
 	} else {
 		if (kiocb->ki_flags & IOCB_HIPRI)
-			return -EINVAL;
+			return io_sqe_fail(req, -EINVAL, "RWF_HIPRI needs an IOPOLL ring");
 		kiocb->ki_complete = io_complete_rw;
 	}
 	return 0;
@@ -757,10 +793,10 @@ static int io_import_fixed(struct io_kiocb *req, int rw, struct iov_iter *iter)
 	size_t offset;
 
 	imu = table->bufs[array_index_nospec(sqe->buf_index, table->nr)];
-	if (check_add_overflow(addr, (u64)sqe->len, &end))
-		return -EFAULT;
-	if (addr < imu->ubuf || end > imu->ubuf + imu->len)
-		return -EFAULT;
+	if (check_add_overflow(addr, (u64)sqe->len, &end) ||
+	    addr < imu->ubuf || end > imu->ubuf + imu->len)
+		return io_sqe_fail(req, -EFAULT, "[%#llx, +%u) is outside buffer %u",
+				   addr, sqe->len, sqe->buf_index);
 
 	offset = addr - imu->ubuf;
 	iov_iter_bvec(iter, rw, imu->bvec, imu->nr_bvecs, offset + sqe->len);
@@ -820,9 +856,11 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	ssize_t ret;
 
 	if (unlikely(!(file->f_mode & (rw == READ ? FMODE_READ : FMODE_WRITE))))
-		return -EBADF;
+		return io_sqe_fail(req, -EBADF, "file not open for %s",
+				   rw == READ ? "reading" : "writing");
 	if (unlikely(rw == READ ? !file->f_op->read_iter : !file->f_op->write_iter))
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "file has no %s",
+				   rw == READ ? "read_iter" : "write_iter");
 
 	ret = io_prep_rw(req, force_nonblock);
 	if (ret)
@@ -885,21 +923,16 @@ out_free:
 
 /* ---- other opcodes ----------------------------------------------------- */
 
-static bool io_sqe_unused_nonzero(const struct io_uring_sqe *sqe)
-{
-	return sqe->buf_index || sqe->personality || sqe->splice_fd_in ||
-	       sqe->addr3 || sqe->__pad2[0];
-}
-
 static int io_nop(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
-		return -EINVAL;
-	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags ||
-	    io_sqe_unused_nonzero(sqe))
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "NOP on an IOPOLL ring");
+	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "NOP takes no ioprio, off, addr, len or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 	io_req_complete(req, 0);
 	return 0;
 }
@@ -911,13 +944,15 @@ static int io_fsync(struct io_kiocb *req, bool force_nonblock)
 	int ret;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
-		return -EINVAL;
-	if (sqe->ioprio || sqe->addr || io_sqe_unused_nonzero(sqe))
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "FSYNC on an IOPOLL ring");
+	if (sqe->ioprio || sqe->addr)
+		return io_sqe_fail(req, -EINVAL, "FSYNC takes no ioprio or addr");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 	if (sqe->fsync_flags & ~IORING_FSYNC_DATASYNC)
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "fsync_flags %#x unknown", sqe->fsync_flags);
 	if (start < 0)
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "offset %lld is negative", start);
 	/* len 0 means "to the end of the file", as for sync_file_range() */
 	end = sqe->len ? start + sqe->len - 1 : LLONG_MAX;
 
@@ -1049,18 +1084,20 @@ static int io_poll_add(struct io_kiocb *req)
 	u32 events;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
-		return -EINVAL;
-	if (sqe->addr || sqe->ioprio || sqe->off || sqe->len ||
-	    io_sqe_unused_nonzero(sqe))
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "POLL_ADD on an IOPOLL ring");
+	if (sqe->addr || sqe->ioprio || sqe->off || sqe->len)
+		return io_sqe_fail(req, -EINVAL, "POLL_ADD takes no addr, ioprio, off or len");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 	/*
 	 * An armed poll holds its file.  On a ring's own fd, or on a ring that
 	 * polls back, that is a reference cycle no close() would ever break.
 	 */
 	if (io_is_uring_fops(poll->file))
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "an io_uring cannot be polled");
 	if (!io_waiting_get(req))
-		return -EBUSY;
+		return io_sqe_fail(req, -EBUSY, "%u requests wait already, as many as the CQ holds",
+				   ctx->cq_entries);
 
 	events = sqe->poll32_events;
 #ifdef __BIG_ENDIAN
@@ -1119,10 +1156,12 @@ static int io_poll_remove(struct io_kiocb *req)
 	int ret = -ENOENT;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
-		return -EINVAL;
-	if (sqe->ioprio || sqe->off || sqe->len || sqe->poll32_events ||
-	    io_sqe_unused_nonzero(sqe))
-		return -EINVAL;
+		return io_sqe_fail(req, -EINVAL, "POLL_REMOVE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->off || sqe->len || sqe->poll32_events)
+		return io_sqe_fail(req, -EINVAL,
+				   "POLL_REMOVE takes no ioprio, off, len or poll events");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry_safe(poll_req, tmp, &ctx->cancel_list, list) {
@@ -1197,7 +1236,7 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		ret = io_poll_remove(req);
 		break;
 	default:
-		ret = -EINVAL;
+		ret = io_sqe_fail(req, -EINVAL, "opcode %u unknown", req->sqe.opcode);
 		break;
 	}
 	/* only reads and writes get this far on an IOPOLL ring */
@@ -1356,17 +1395,19 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 		unsigned int index = sqe->fd;
 
 		if (unlikely(!table || index >= table->nr))
-			return -EBADF;
+			return io_sqe_fail(req, -EBADF, "fixed file %u, %u registered", index,
+					   table ? table->nr : 0);
 		req->file = table->files[array_index_nospec(index, table->nr)];
 		get_file(req->file);
 		return 0;
 	}
 	/* the SQ thread has no file table of the submitter's to look in */
 	if (req->ctx->flags & IORING_SETUP_SQPOLL)
-		return -EBADF;
+		return io_sqe_fail(req, -EBADF, "fd %d: an SQPOLL ring takes registered files only",
+				   sqe->fd);
 	req->file = io_file_get(state, sqe->fd);
 	if (unlikely(!req->file))
-		return -EBADF;
+		return io_sqe_fail(req, -EBADF, "fd %d is not open", sqe->fd);
 	return 0;
 }
 
@@ -1382,7 +1423,8 @@ static int io_req_set_buffer(struct io_kiocb *req)
 	if (op != IORING_OP_READ_FIXED && op != IORING_OP_WRITE_FIXED)
 		return 0;
 	if (unlikely(!table || req->sqe.buf_index >= table->nr))
-		return -EFAULT;
+		return io_sqe_fail(req, -EFAULT, "buffer %u, %u registered", req->sqe.buf_index,
+				   table ? table->nr : 0);
 	refcount_inc(&table->refs);
 	req->buf_table = table;
 	return 0;
@@ -1402,9 +1444,14 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 	req->user_data = req->sqe.user_data;
 
 	ret = -EINVAL;
-	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS ||
-		     req->sqe.opcode >= IORING_OP_LAST))
+	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS)) {
+		ret = io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
 		goto fail;
+	}
+	if (unlikely(req->sqe.opcode >= IORING_OP_LAST)) {
+		ret = io_sqe_fail(req, -EINVAL, "opcode %u unknown", req->sqe.opcode);
+		goto fail;
+	}
 	ret = io_req_set_file(req, state);
 	if (unlikely(ret))
 		goto fail;
@@ -1599,7 +1646,7 @@ static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p
 	struct task_struct *tsk;
 
 	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
+		return io_fail(-EPERM, "setup: IORING_SETUP_SQPOLL needs CAP_SYS_ADMIN");
 	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
 	if (!ctx->sq_thread_idle)
 		ctx->sq_thread_idle = HZ;
@@ -1608,7 +1655,8 @@ static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p
 		int cpu = p->sq_thread_cpu;
 
 		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
-			return -EINVAL;
+			return io_fail(-EINVAL, "setup: sq_thread_cpu %u is not an online CPU",
+				       p->sq_thread_cpu);
 		tsk = kthread_create_on_cpu(io_sq_thread, ctx, cpu, "io_uring-sq");
 	} else {
 		tsk = kthread_create(io_sq_thread, ctx, "io_uring-sq");
@@ -1633,12 +1681,18 @@ static void io_sq_thread_stop(struct io_ring_ctx *ctx)
 static int io_set_sigmask(struct io_ring_ctx *ctx, const sigset_t __user *sig,
 			  size_t sigsz)
 {
+	int ret;
+
 #ifdef CONFIG_COMPAT
 	if (in_compat_syscall())
-		return set_compat_user_sigmask((const compat_sigset_t __user *)sig,
-					       sigsz);
+		ret = set_compat_user_sigmask((const compat_sigset_t __user *)sig, sigsz);
+	else
 #endif
-	return set_user_sigmask(sig, sigsz);
+		ret = set_user_sigmask(sig, sigsz);
+	if (ret)
+		return io_fail(ret, "enter: signal mask at %#lx of %zu bytes refused",
+			       (unsigned long)sig, sigsz);
+	return 0;
 }
 
 /*
@@ -1692,7 +1746,8 @@ static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
 
 	do {
 		if (cur + nr_pages > limit)
-			return -ENOMEM;
+			return io_fail(-ENOMEM, "memlock: %lu more pages pass RLIMIT_MEMLOCK",
+				       nr_pages);
 	} while (!atomic_long_try_cmpxchg(&user->locked_vm, &cur, cur + nr_pages));
 	return 0;
 }
@@ -1816,9 +1871,9 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 	int ret = 0;
 
 	if (ctx->buf_table)
-		return -EBUSY;
+		return io_fail(-EBUSY, "register: buffers are registered already");
 	if (!nr_args || nr_args > UIO_MAXIOV)
-		return -EINVAL;
+		return io_fail(-EINVAL, "register: %u buffers, not 1..%u", nr_args, UIO_MAXIOV);
 
 	table = kvzalloc(struct_size(table, bufs, nr_args), GFP_KERNEL_ACCOUNT);
 	if (!table)
@@ -1831,11 +1886,17 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 		struct iovec iov;
 
 		ret = io_copy_iov(ctx, &iov, arg, table->nr);
-		if (ret)
+		if (ret) {
+			io_fail(ret, "register: cannot read iovec %u at %#lx", table->nr,
+				(unsigned long)arg);
 			break;
+		}
 		ret = -EFAULT;
-		if (!iov.iov_base || !iov.iov_len || iov.iov_len > IORING_MAX_BUF_SIZE)
+		if (!iov.iov_base || !iov.iov_len || iov.iov_len > IORING_MAX_BUF_SIZE) {
+			io_fail(ret, "register: buffer %u at %#lx of %zu bytes: not 1 byte..1 GiB",
+				table->nr, (unsigned long)iov.iov_base, iov.iov_len);
 			break;
+		}
 		/* charged before pinning, so a limit cannot be overshot */
 		nr_pages = (((unsigned long)iov.iov_base + iov.iov_len + PAGE_SIZE - 1) >>
 			    PAGE_SHIFT) - ((unsigned long)iov.iov_base >> PAGE_SHIFT);
@@ -1847,7 +1908,10 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 		}
 		imu = io_buffer_pin(&iov, &nr_pages);
 		if (IS_ERR(imu)) {
-			ret = PTR_ERR(imu);
+			ret = io_fail(PTR_ERR(imu), "register: buffer %u at %#lx: %s", table->nr,
+				      (unsigned long)iov.iov_base,
+				      PTR_ERR(imu) == -EOPNOTSUPP ? "file-backed memory" :
+				      "cannot pin its pages");
 			break;
 		}
 		table->bufs[table->nr] = imu;
@@ -1867,7 +1931,7 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 static int io_buffers_unregister(struct io_ring_ctx *ctx)
 {
 	if (!ctx->buf_table)
-		return -ENXIO;
+		return io_fail(-ENXIO, "register: no buffers to unregister");
 	/* requests still using the buffers keep them pinned; the charge goes now */
 	if (ctx->buf_acct_pages)
 		io_unaccount_mem(ctx->user, ctx->buf_acct_pages);
@@ -1894,9 +1958,10 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 	int ret = 0;
 
 	if (ctx->file_table)
-		return -EBUSY;
+		return io_fail(-EBUSY, "register: files are registered already");
 	if (!nr_args || nr_args > IORING_MAX_FIXED_FILES)
-		return -EINVAL;
+		return io_fail(-EINVAL, "register: %u files, not 1..%u", nr_args,
+			       IORING_MAX_FIXED_FILES);
 
 	table = kvzalloc(struct_size(table, files, nr_args), GFP_KERNEL_ACCOUNT);
 	if (!table)
@@ -1907,18 +1972,22 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 		s32 fd;
 
 		if (get_user(fd, &fds[table->nr])) {
-			ret = -EFAULT;
+			ret = io_fail(-EFAULT, "register: cannot read fd %u at %#lx", table->nr,
+				      (unsigned long)fds);
 			break;
 		}
 		file = fget(fd);
 		ret = -EBADF;
-		if (!file)
+		if (!file) {
+			io_fail(ret, "register: file %u: fd %d is not open", table->nr, fd);
 			break;
+		}
 		/*
 		 * A ring in a ring's file set could hold itself alive: refused,
 		 * which also keeps rings out of reach of the unix GC.
 		 */
 		if (file->f_op == &io_uring_fops) {
+			io_fail(ret, "register: file %u: fd %d is an io_uring", table->nr, fd);
 			fput(file);
 			break;
 		}
@@ -1937,7 +2006,7 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 static int io_files_unregister(struct io_ring_ctx *ctx)
 {
 	if (!ctx->file_table)
-		return -ENXIO;
+		return io_fail(-ENXIO, "register: no files to unregister");
 	io_file_table_free(ctx->file_table);
 	ctx->file_table = NULL;
 	return 0;
@@ -2092,12 +2161,13 @@ static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 		ptr = ctx->sq_sqes;
 		break;
 	default:
-		return -EINVAL;
+		return io_fail(-EINVAL, "mmap: offset %#llx is none of the rings", offset);
 	}
 
 	page = virt_to_head_page(ptr);
 	if (size > page_size(page))
-		return -EINVAL;
+		return io_fail(-EINVAL, "mmap: %lu bytes at %#llx, %lu there", size, offset,
+			       page_size(page));
 	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(page), size,
 			       vma->vm_page_prot);
 }
@@ -2239,7 +2309,8 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	int ret, fd;
 
 	if (!entries || entries > IORING_MAX_ENTRIES)
-		return -EINVAL;
+		return io_fail(-EINVAL, "setup: %u entries, not 1..%u", entries,
+			       IORING_MAX_ENTRIES);
 	p->sq_entries = roundup_pow_of_two(entries);
 	p->cq_entries = 2 * p->sq_entries;
 
@@ -2266,14 +2337,15 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 		if (ret)
 			goto err;
 	} else if (p->flags & IORING_SETUP_SQ_AFF) {
-		ret = -EINVAL;
+		ret = io_fail(-EINVAL, "setup: IORING_SETUP_SQ_AFF without IORING_SETUP_SQPOLL");
 		goto err;
 	}
 
 	io_fill_offsets(p);
 	p->features = 0;
 	if (copy_to_user(params, p, sizeof(*p))) {
-		ret = -EFAULT;
+		ret = io_fail(-EFAULT, "setup: cannot write params back to %#lx",
+			      (unsigned long)params);
 		goto err;
 	}
 
@@ -2308,19 +2380,21 @@ static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
 	int i;
 
 	if (!io_uring_allowed())
-		return -EPERM;
+		return io_fail(-EPERM, "setup: refused by kernel.io_uring_disabled = %d",
+			       READ_ONCE(sysctl_io_uring_disabled));
 
 	if (copy_from_user(&p, params, sizeof(p)))
-		return -EFAULT;
+		return io_fail(-EFAULT, "setup: cannot read params at %#lx",
+			       (unsigned long)params);
 	for (i = 0; i < ARRAY_SIZE(p.resv); i++) {
 		if (p.resv[i])
-			return -EINVAL;
+			return io_fail(-EINVAL, "setup: resv[%d] is %u, not zero", i, p.resv[i]);
 	}
 	/* wq_fd is only meaningful with IORING_SETUP_ATTACH_WQ, not offered */
 	if (p.wq_fd)
-		return -EINVAL;
+		return io_fail(-EINVAL, "setup: wq_fd is %u, not zero", p.wq_fd);
 	if (p.flags & ~IORING_SETUP_VALID)
-		return -EINVAL;
+		return io_fail(-EINVAL, "setup: flags %#x unknown", p.flags & ~IORING_SETUP_VALID);
 
 	return io_uring_create(entries, &p, params);
 }
@@ -2358,14 +2432,16 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	long ret;
 
 	if (flags & ~IORING_ENTER_VALID)
-		return -EINVAL;
+		return io_fail(-EINVAL, "enter: flags %#x unknown", flags & ~IORING_ENTER_VALID);
 
 	f = fdget(fd);
 	if (!f.file)
-		return -EBADF;
+		return io_fail(-EBADF, "enter: fd %u is not open", fd);
 	ret = -EOPNOTSUPP;
-	if (f.file->f_op != &io_uring_fops)
+	if (f.file->f_op != &io_uring_fops) {
+		io_fail(ret, "enter: fd %u is not an io_uring", fd);
 		goto out_fput;
+	}
 	ret = -ENXIO;
 	ctx = f.file->private_data;
 	if (!percpu_ref_tryget(&ctx->refs))
@@ -2400,16 +2476,16 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_buffers_register(ctx, arg, nr_args);
 	case IORING_UNREGISTER_BUFFERS:
 		if (arg || nr_args)
-			return -EINVAL;
+			return io_fail(-EINVAL, "register: UNREGISTER_BUFFERS takes no arguments");
 		return io_buffers_unregister(ctx);
 	case IORING_REGISTER_FILES:
 		return io_files_register(ctx, arg, nr_args);
 	case IORING_UNREGISTER_FILES:
 		if (arg || nr_args)
-			return -EINVAL;
+			return io_fail(-EINVAL, "register: UNREGISTER_FILES takes no arguments");
 		return io_files_unregister(ctx);
 	default:
-		return -EINVAL;
+		return io_fail(-EINVAL, "register: opcode %u unknown", opcode);
 	}
 }
 
@@ -2422,10 +2498,12 @@ SYSCALL_DEFINE4(io_uring_register, unsigned int, fd, unsigned int, opcode,
 
 	f = fdget(fd);
 	if (!f.file)
-		return -EBADF;
+		return io_fail(-EBADF, "register: fd %u is not open", fd);
 	ret = -EOPNOTSUPP;
-	if (f.file->f_op != &io_uring_fops)
+	if (f.file->f_op != &io_uring_fops) {
+		io_fail(ret, "register: fd %u is not an io_uring", fd);
 		goto out_fput;
+	}
 	ctx = f.file->private_data;
 	mutex_lock(&ctx->uring_lock);
 	ret = __io_uring_register(ctx, opcode, arg, nr_args);
