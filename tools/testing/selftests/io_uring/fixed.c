@@ -369,4 +369,73 @@ TEST(ring_fd_cannot_be_sent)
 	ring_exit(&r);
 }
 
+/*
+ * A buffer backed by huge pages (hugetlb when the kernel has pages to give,
+ * else transparent huge pages): I/O across the huge page boundary works,
+ * and ranges reaching past either end of the buffer are refused whole,
+ * with nothing written outside [addr, addr + len).
+ */
+TEST(huge_page_buffer)
+{
+	const size_t huge = 2 << 20, len = 2 * huge;
+	const char *kind = "hugetlb";
+	struct iovec iov;
+	struct ring r;
+	char path[] = "/tmp/io_uring-huge-XXXXXX";
+	char *buf, *area;
+	int fd, hp;
+
+	hp = open("/proc/sys/vm/nr_hugepages", O_WRONLY);
+	if (hp >= 0) {
+		if (write(hp, "4", 1) != 1)
+			TH_LOG("could not reserve huge pages");
+		close(hp);
+	}
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (buf == MAP_FAILED) {
+		/* a huge-aligned stretch of an over-sized mapping, made huge */
+		kind = "transparent huge pages";
+		area = anon(len + huge);
+		ASSERT_NE(NULL, area);
+		buf = (char *)(((uintptr_t)area + huge - 1) & ~(huge - 1));
+		if (madvise(buf, len, MADV_HUGEPAGE))
+			kind = "small pages (no THP in this kernel)";
+	}
+	TH_LOG("a %zu MiB buffer of %s", len >> 20, kind);
+	memset(buf, 0x11, len);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	unlink(path);
+
+	/* across the boundary between the two huge pages */
+	memset(buf + huge - 4096, 0x22, 8192);
+	EXPECT_EQ(8192, fixed_rw(&r, IORING_OP_WRITE_FIXED, fd, buf + huge - 4096, 8192, 0,
+				 0, 0));
+	memset(buf + huge - 4096, 0, 8192);
+	EXPECT_EQ(8192, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf + huge - 4096, 8192, 0,
+				 0, 0));
+	EXPECT_EQ(0x22, buf[huge - 4096]);
+	EXPECT_EQ(0x22, buf[huge + 4095]);
+	EXPECT_EQ(0x11, buf[huge - 4097]);
+	EXPECT_EQ(0x11, buf[huge + 4096]);
+
+	/* past the end, before the start: refused, nothing touched */
+	EXPECT_EQ(-EFAULT, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf + len - 4096, 8192, 0,
+				    0, 0));
+	EXPECT_EQ(0x11, buf[len - 4096]);
+	EXPECT_EQ(0x11, buf[len - 1]);
+	EXPECT_EQ(-EFAULT, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf - 4096, 8192, 0, 0, 0));
+	EXPECT_EQ(0x11, buf[0]);
+	EXPECT_EQ(0x11, buf[4095]);
+	/* the whole buffer in one request */
+	EXPECT_EQ((int)len, fixed_rw(&r, IORING_OP_WRITE_FIXED, fd, buf, len, 0, 0, 0));
+	close(fd);
+	ring_exit(&r);
+}
+
 TEST_HARNESS_MAIN
