@@ -202,6 +202,8 @@ struct io_ring_ctx {
 	struct task_struct	*sqo_thread;
 	wait_queue_head_t	sqo_wait;
 	unsigned long		sq_thread_idle;
+	/* RLIMIT_FSIZE of the ring's creator, for the writes the SQ thread issues */
+	unsigned long		sq_fsize;
 
 	/* armed poll requests, under completion_lock */
 	struct list_head	cancel_list;
@@ -282,6 +284,8 @@ struct io_kiocb {
 	size_t			io_len;
 	/* a buffered read cut short without blocking: bytes already read */
 	size_t			io_done;
+	/* writes: the submitter's RLIMIT_FSIZE, which no kernel thread has */
+	unsigned long		fsize;
 	u64			user_data;
 	struct io_uring_sqe	sqe;
 	struct work_struct	work;
@@ -847,6 +851,36 @@ static bool io_read_cut_short(struct io_kiocb *req, int rw, ssize_t ret)
 	       kiocb->ki_pos < i_size_read(file_inode(kiocb->ki_filp));
 }
 
+/*
+ * Whose RLIMIT_FSIZE a write obeys.  generic_write_checks() applies the
+ * current task's: right when the submitter issues, but workers and the SQ
+ * thread are kernel threads without a limit, so they hold the write to the
+ * submitter's here, as the check would (only without SIGXFSZ, which has
+ * nobody to go to).
+ */
+static int io_write_limit(struct io_kiocb *req, struct iov_iter *iter)
+{
+	struct kiocb *kiocb = &req->rw;
+	struct inode *inode = file_inode(kiocb->ki_filp);
+	loff_t pos = kiocb->ki_pos;
+
+	if (!(current->flags & PF_KTHREAD)) {
+		req->fsize = rlimit(RLIMIT_FSIZE);
+		return 0;
+	}
+	if (!(req->flags & REQ_F_ASYNC))
+		req->fsize = req->ctx->sq_fsize;
+	if (req->fsize == RLIM_INFINITY || !S_ISREG(inode->i_mode))
+		return 0;
+	if (kiocb->ki_flags & IOCB_APPEND)
+		pos = i_size_read(inode);
+	if ((unsigned long long)pos >= req->fsize)
+		return io_sqe_fail(req, -EFBIG, "offset %lld is past RLIMIT_FSIZE %lu", pos,
+				   req->fsize);
+	iov_iter_truncate(iter, req->fsize - pos);
+	return 0;
+}
+
 static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 {
 	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
@@ -877,6 +911,8 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	/* stream files (pipes, sockets) have no position */
 	ret = rw_verify_area(rw, file, file->f_mode & FMODE_STREAM ? NULL : &kiocb->ki_pos,
 			     req->io_len);
+	if (!ret && rw == WRITE)
+		ret = io_write_limit(req, &iter);
 	if (ret)
 		goto out_free;
 	if (!(kiocb->ki_flags & IOCB_DIRECT) && S_ISREG(file_inode(file)->i_mode) &&
@@ -1647,6 +1683,7 @@ static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p
 
 	if (!capable(CAP_SYS_ADMIN))
 		return io_fail(-EPERM, "setup: IORING_SETUP_SQPOLL needs CAP_SYS_ADMIN");
+	ctx->sq_fsize = rlimit(RLIMIT_FSIZE);
 	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
 	if (!ctx->sq_thread_idle)
 		ctx->sq_thread_idle = HZ;

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -43,6 +44,19 @@ static int sqe_rw(struct ring *r, int op, int fd, void *buf, size_t len, off_t o
 		prep_rw(sqe, op, fd, buf, len, off);
 	else
 		prep_rw(sqe, op, fd, &iov, 1, off);
+	return run_one(r, sqe);
+}
+
+/* WRITEV through registered file 0, as an SQPOLL ring needs. */
+static int sqe_rw_fixed_file(struct ring *r, void *buf, size_t len, off_t off)
+{
+	static struct iovec iov;
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	prep_rw(sqe, IORING_OP_WRITEV, 0, &iov, 1, off);
+	sqe->flags = IOSQE_FIXED_FILE;
 	return run_one(r, sqe);
 }
 
@@ -168,6 +182,69 @@ TEST(async_work_runs_with_the_submitters_credentials)
 	unlink(EXT4_DIR "/suid-ring");
 	unlink(EXT4_DIR "/suid-fixed");
 	unlink(EXT4_DIR "/root-only");
+}
+
+/*
+ * RLIMIT_FSIZE: a write that a worker or the SQ thread does obeys the
+ * submitter's limit exactly as write(2) does: short up to the limit,
+ * -EFBIG from it on (SIGXFSZ ignored, as it has nobody to go to).
+ */
+static int fsize_child(void *arg)
+{
+	struct rlimit lim = { 8192, 8192 };
+	static char buf[16384];
+	struct ring r, sq;
+	int fd, n = 0;
+
+	(void)arg;
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &lim) || ring_init(&r, 8, 0))
+		return 100;
+	fd = open(EXT4_DIR "/fsize", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	/* 1, 2: write(2) stops at the limit, and will not start past it */
+	n++;
+	if (fd < 0 || pwrite(fd, buf, 16384, 0) != 8192)
+		return n;
+	n++;
+	if (pwrite(fd, buf, 1, 8192) != -1 || errno != EFBIG)
+		return n;
+	/* 3, 4: buffered ext4 writes through the ring go to a worker */
+	n++;
+	if (sqe_rw(&r, IORING_OP_WRITEV, fd, buf, 16384, 0) != 8192)
+		return n;
+	n++;
+	if (sqe_rw(&r, IORING_OP_WRITEV, fd, buf, 1, 8192) != -EFBIG)
+		return n;
+	ring_exit(&r);
+	/* 5: and through the SQ thread */
+	n++;
+	memset(&sq, 0, sizeof(sq));
+	sq.p.flags = IORING_SETUP_SQPOLL;
+	sq.p.sq_thread_idle = 5000;	/* awake throughout: no wakeups needed */
+	sq.fd = sys_setup(8, &sq.p);
+	if (sq.fd < 0 || ring_mmap(&sq) ||
+	    sys_register(sq.fd, IORING_REGISTER_FILES, &fd, 1))
+		return n;
+	n++;
+	if (sqe_rw_fixed_file(&sq, buf, 4096, 6144) != 2048 ||
+	    sqe_rw_fixed_file(&sq, buf, 1, 8192) != -EFBIG)
+		return n;
+	ring_exit(&sq);
+	close(fd);
+	return 0;
+}
+
+TEST(punted_writes_obey_the_submitters_rlimit_fsize)
+{
+	int ret;
+
+	if (geteuid() != 0)
+		SKIP(return, "the SQPOLL part needs CAP_SYS_ADMIN");
+	if (access(EXT4_DIR, W_OK))
+		SKIP(return, "no ext4 file system at " EXT4_DIR);
+	ret = run_in_child(fsize_child, NULL, 0);
+	EXPECT_EQ(0, ret) TH_LOG("step %d: the ring's result differs from write(2)'s", ret);
+	unlink(EXT4_DIR "/fsize");
 }
 
 /* ---- hostile ring memory ------------------------------------------------ */
