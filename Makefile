@@ -6,12 +6,17 @@
 #   make check-debug     the same suite on a KASAN/lockdep/kmemleak kernel
 #   make soak            fuzz (ours + trinity) and stress-ng for SOAK_S seconds
 #                        (default 600) on the debug kernel; SEED=n varies seeds
+#   make bench           our io_uring vs stock 6.1 (built from the unstripped
+#                        base), libaio and psync under fio, with medians, CSV,
+#                        Markdown and a chart in build/bench/MODE/;
+#                        BENCH_MODE=icount counts instructions instead of
+#                        wall time, BENCH_REPS=3 rounds, BENCH_S=3 s per row
 #   make check-stripped  prove the stripped base has no io_uring (ENOSYS)
 #   make clean           remove build/ (the download cache too)
 #
 # Everything lives in build/, which git ignores.
 
-.PHONY: check check-debug check-runner run soak check-stripped assemble kernel clean
+.PHONY: check check-debug check-runner run soak bench check-stripped assemble kernel clean
 
 check:
 	@scripts/guest-suite.sh ours check
@@ -27,6 +32,9 @@ SEED ?= 1
 soak:
 	@GUEST_APPEND="iou_soak=$(SOAK_S) iou_seed=$(SEED)" \
 		scripts/guest-suite.sh debug soak $$(($(SOAK_S) + 900))
+
+bench:
+	@scripts/bench.sh
 
 check-runner:
 	@scripts/check-runner.sh

@@ -63,6 +63,12 @@ cp "$clients/fio.sh" "$out/tests/"
 # trinity and stress-ng, bounded; the soak suite runs them longer
 cp "$TOP/tests/reliability/trinity.sh" "$TOP/tests/reliability/stress-ng.sh" "$out/tests/"
 
+# The benchmark's guest side (scripts/bench.sh), outside /tests so that
+# the check suite does not run it
+mkdir -p "$out/root/bench"
+gcc $CFLAGS_G -isystem "$hdr" -o "$out/root/bench/ringmem" "$TOP/tests/bench/ringmem.c"
+cp "$TOP/tests/bench/bench.sh" "$out/root/bench/"
+
 # A Debian program and the shared libraries it needs, at their own paths.
 copy_with_libs() {
 	bin=$(command -v "$1") || { msg "no $1 on this machine: its tests will skip"; return 0; }

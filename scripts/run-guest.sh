@@ -7,6 +7,7 @@
 # (the suite's output, from the second serial port).  A guest still running
 # after TIMEOUT_S seconds is killed; the exit status is then 124.
 # Extra kernel arguments: GUEST_APPEND.  Memory: GUEST_MEM (default 2G).
+# vCPUs: GUEST_SMP (default 2).
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -26,9 +27,12 @@ truncate -s 1G "$ext"
 mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$ext" >/dev/null
 
 # KVM only where it really works (nested virtualisation often does not).
-# The probe's verdict is cached in $BUILD/guest/kvm.
+# The probe's verdict is cached in $BUILD/guest/kvm.  GUEST_ACCEL, when
+# set, replaces the choice (the benchmark's -icount mode).
 accel="-accel tcg,thread=multi -cpu max"
-if [ "${USE_KVM:-auto}" != no ] && [ -w /dev/kvm ]; then
+if [ -n "${GUEST_ACCEL:-}" ]; then
+	accel=$GUEST_ACCEL
+elif [ "${USE_KVM:-auto}" != no ] && [ -w /dev/kvm ]; then
 	if [ ! -f "$BUILD/guest/kvm" ]; then
 		probe=$(sh -c 'echo quit | timeout 10 qemu-system-x86_64 -accel kvm -cpu host \
 			-M q35 -display none -nodefaults -S -monitor stdio 2>&1' 2>/dev/null || echo failed)

@@ -1,0 +1,106 @@
+#!/bin/sh
+# The benchmark workloads, run inside the guest (scripts/bench.sh boots it).
+#
+#   bench.sh MODE SECONDS
+#
+# MODE wall: every row.  MODE icount: only the rows whose cost is CPU time
+# (null_blk with inline completion, the page cache, NOPs), since under
+# -icount guest time is an instruction count, and the emulated NVMe disk
+# (its virtual clock runs on while the guest waits) and SQPOLL (a spinning
+# thread on the only vCPU) would measure QEMU rather than the kernel.
+#
+# One line per row:  BENCH <device>/<workload> <value> <unit>
+# A row that fails prints  BENCH <row> FAIL <reason>  and the rest go on.
+mode=${1:-wall}
+secs=${2:-3}
+FIO=${FIO:-fio}
+BENCH_TOOL=${BENCH_TOOL:-/tools/io_uring-bench}
+
+say_row() { echo "BENCH $*"; }
+
+# fio_row ROW FIO-ARGS...: one fio job, its read IOPS (terse field 8)
+fio_row() {
+	row=$1
+	shift
+	echo "# $row: fio $*"
+	out=$($FIO --name=bench --time_based --runtime="$secs" --bs=4k \
+		--norandommap --randrepeat=0 --minimal "$@" 2>&1)
+	rc=$?
+	iops=$(echo "$out" | grep '^3;' | cut -d';' -f8 | head -n 1)
+	err=$(echo "$out" | grep '^3;' | cut -d';' -f5 | head -n 1)
+	if [ $rc -ne 0 ] || [ -z "$iops" ] || [ "$err" != 0 ]; then
+		echo "$out" | tail -n 5 | sed 's/^/# /'
+		say_row "$row FAIL fio-exit-$rc-err-${err:-none}"
+		return
+	fi
+	say_row "$row $iops IOPS"
+}
+
+# The O_DIRECT 4 KiB random-read rows on one block device.
+device_rows() {
+	tag=$1 dev=$2
+	if [ ! -b "$dev" ]; then
+		echo "# $dev missing: its rows are skipped"
+		return
+	fi
+	d="--filename=$dev --direct=1 --rw=randread"
+	u="--ioengine=io_uring"
+	fio_row "$tag/psync-qd1" $d --ioengine=psync --iodepth=1
+	fio_row "$tag/libaio-qd1" $d --ioengine=libaio --iodepth=1
+	fio_row "$tag/libaio-qd32" $d --ioengine=libaio --iodepth=32
+	fio_row "$tag/uring-qd1" $d $u --iodepth=1
+	fio_row "$tag/uring-qd32" $d $u --iodepth=32
+	fio_row "$tag/uring-qd32-fixed" $d $u --iodepth=32 --fixedbufs --registerfiles
+	fio_row "$tag/uring-qd32-hipri" $d $u --iodepth=32 --hipri
+	fio_row "$tag/uring-qd32-hipri-fixed" $d $u --iodepth=32 --hipri --fixedbufs --registerfiles
+	[ "$mode" = icount ] && return
+	fio_row "$tag/uring-qd32-sqpoll" $d $u --iodepth=32 --sqthread_poll=1
+}
+
+# Buffered sequential 4 KiB reads of a file that is entirely in the page cache.
+cached_rows() {
+	dir=/mnt/ext4
+	[ -d "$dir" ] || dir=/tmp
+	f=$dir/bench-cached
+	dd if=/dev/zero of="$f" bs=1M count=64 2>/dev/null
+	cat "$f" >/dev/null
+	c="--filename=$f --size=64M --direct=0 --rw=read"
+	fio_row cached/psync-qd1 $c --ioengine=psync --iodepth=1
+	fio_row cached/uring-qd1 $c --ioengine=io_uring --iodepth=1
+	fio_row cached/uring-qd32 $c --ioengine=io_uring --iodepth=32
+	rm -f "$f"
+}
+
+nop_row() {
+	echo "# nop/uring-qd32: io_uring-bench --nop -d 32 -s 32 -c 32 -t $secs"
+	out=$($BENCH_TOOL --nop -d 32 -s 32 -c 32 -t "$secs" 2>&1)
+	rc=$?
+	iops=$(echo "$out" | sed -n 's/.* \([0-9][0-9]*\) IOPS$/\1/p' | tail -n 1)
+	if [ $rc -ne 0 ] || [ -z "$iops" ]; then
+		echo "$out" | tail -n 5 | sed 's/^/# /'
+		say_row "nop/uring-qd32 FAIL exit-$rc"
+		return
+	fi
+	say_row "nop/uring-qd32 $iops IOPS"
+}
+
+ringmem_row() {
+	out=$(/bench/ringmem 4096 2>&1)
+	echo "# $out"
+	kib=$(echo "$out" | sed -n 's/.*: \([0-9][0-9]*\) KiB per ring.*/\1/p')
+	slab=$(echo "$out" | sed -n 's/.*(slab \([0-9-][0-9]*\) KiB).*/\1/p')
+	if [ -z "$kib" ]; then
+		say_row "memory/ring-4096 FAIL ringmem"
+		return
+	fi
+	say_row "memory/ring-4096 $kib KiB"
+	say_row "memory/ring-4096-slab $slab KiB"
+}
+
+echo "# bench: mode $mode, $secs s per row, kernel $(uname -r)"
+ringmem_row
+nop_row
+device_rows nullb /dev/nullb0
+cached_rows
+[ "$mode" = icount ] || device_rows nvme /dev/nvme0n1
+echo "# bench: done"
