@@ -58,6 +58,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
+#include <linux/llist.h>
 #include <linux/blkdev.h>
 #include <linux/anon_inodes.h>
 #include <linux/uaccess.h>
@@ -87,8 +88,10 @@
 #define IORING_MAX_FIXED_FILES	1024
 #define IORING_MAX_BUF_SIZE	SZ_1G
 
-/* Requests allocated in one go at the start of a submission batch. */
+/* Requests allocated in one go when the request cache runs dry. */
 #define IO_REQ_ALLOC_BATCH	8
+/* Batches at least this long are plugged, so the block layer can merge. */
+#define IO_PLUG_THRESHOLD	4
 
 /*
  * A ring's head and tail: each on its own cacheline, since the two sides
@@ -158,6 +161,16 @@ struct io_ring_ctx {
 		/* IOPOLL requests issued and not yet reaped */
 		struct list_head	poll_list;
 	} ____cacheline_aligned_in_smp;
+
+	/*
+	 * Freed requests, kept for the next submissions: a request costs a
+	 * list push and pop instead of a trip through the slab allocator.
+	 * Completions push from any context; submitters pop under uring_lock,
+	 * which makes them the single consumer that llist needs.  It holds at
+	 * most as many requests as were ever in flight at once, and goes with
+	 * the ring.
+	 */
+	struct llist_head	req_cache ____cacheline_aligned_in_smp;
 
 	/* completion side, under completion_lock */
 	struct {
@@ -289,17 +302,15 @@ struct io_kiocb {
 	u64			user_data;
 	struct io_uring_sqe	sqe;
 	struct work_struct	work;
+	/* in ctx->req_cache while free */
+	struct llist_node	cache_node;
 };
 
 /*
- * State kept across one submission batch: preallocated requests, and the
- * last file looked up, so a run of SQEs on one fd does one fdtable lookup.
+ * State kept across one submission batch: the last file looked up, so a
+ * run of SQEs on one fd does one fdtable lookup.
  */
 struct io_submit_state {
-	void			*reqs[IO_REQ_ALLOC_BATCH];
-	unsigned int		free_reqs;
-	unsigned int		cur_req;
-
 	struct file		*file;
 	int			fd;
 };
@@ -429,32 +440,43 @@ static void io_commit_sqring(struct io_ring_ctx *ctx)
 
 /* ---- request lifetime ------------------------------------------------- */
 
-static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx,
-				     struct io_submit_state *state)
+/*
+ * The request cache is empty: allocate a batch, keep all but one in the
+ * cache and return that one.  Called with uring_lock held.
+ */
+static struct io_kiocb *io_req_cache_refill(struct io_ring_ctx *ctx)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	void *reqs[IO_REQ_ALLOC_BATCH];
+	int i, nr;
+
+	nr = kmem_cache_alloc_bulk(req_cachep, gfp, ARRAY_SIZE(reqs), reqs);
+	if (unlikely(nr <= 0))
+		return kmem_cache_alloc(req_cachep, gfp);
+	for (i = 1; i < nr; i++)
+		llist_add(&((struct io_kiocb *)reqs[i])->cache_node, &ctx->req_cache);
+	return reqs[0];
+}
+
+/* Called with uring_lock held: submitters are the cache's only consumer. */
+static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
+{
+	struct llist_node *node;
 	struct io_kiocb *req;
 
 	if (!percpu_ref_tryget(&ctx->refs))
 		return NULL;
 
-	if (!state->free_reqs) {
-		int ret;
-
-		/* batch allocation, with a single allocation as fallback */
-		ret = kmem_cache_alloc_bulk(req_cachep, gfp, IO_REQ_ALLOC_BATCH,
-					    state->reqs);
-		if (unlikely(ret <= 0)) {
-			state->reqs[0] = kmem_cache_alloc(req_cachep, gfp);
-			if (!state->reqs[0])
-				goto fail;
-			ret = 1;
+	node = llist_del_first(&ctx->req_cache);
+	if (likely(node)) {
+		req = llist_entry(node, struct io_kiocb, cache_node);
+	} else {
+		req = io_req_cache_refill(ctx);
+		if (unlikely(!req)) {
+			percpu_ref_put(&ctx->refs);
+			return NULL;
 		}
-		state->free_reqs = ret;
-		state->cur_req = 0;
 	}
-	req = state->reqs[state->cur_req++];
-	state->free_reqs--;
 
 	req->ctx = ctx;
 	req->file = NULL;
@@ -464,9 +486,6 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx,
 	req->buf_table = NULL;
 	refcount_set(&req->refs, 1);
 	return req;
-fail:
-	percpu_ref_put(&ctx->refs);
-	return NULL;
 }
 
 static void io_buf_table_put(struct io_buf_table *table);
@@ -481,8 +500,19 @@ static void io_free_req(struct io_kiocb *req)
 		fput(req->file);
 	if (req->buf_table)
 		io_buf_table_put(req->buf_table);
-	kmem_cache_free(req_cachep, req);
+	/* any context, any lock held: llist_add takes none */
+	llist_add(&req->cache_node, &ctx->req_cache);
+	/* the last reference may free the ring, and the cache with it */
 	percpu_ref_put(&ctx->refs);
+}
+
+/* Ring teardown: nothing can allocate or free requests any more. */
+static void io_req_cache_free(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+
+	llist_for_each_entry_safe(req, tmp, llist_del_all(&ctx->req_cache), cache_node)
+		kmem_cache_free(req_cachep, req);
 }
 
 /*
@@ -1472,7 +1502,7 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 	struct io_kiocb *req;
 	int ret;
 
-	req = io_alloc_req(ctx, state);
+	req = io_alloc_req(ctx);
 	if (unlikely(!req))
 		return -EAGAIN;
 
@@ -1511,9 +1541,6 @@ static void io_submit_state_end(struct io_submit_state *state)
 {
 	if (state->file)
 		fput(state->file);
-	if (state->free_reqs)
-		kmem_cache_free_bulk(req_cachep, state->free_reqs,
-				     &state->reqs[state->cur_req]);
 }
 
 /*
@@ -1528,7 +1555,7 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 	unsigned int i;
 
 	to_submit = min(to_submit, io_sqring_avail(ctx));
-	if (to_submit > IO_REQ_ALLOC_BATCH / 2)
+	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_start_plug(&plug);
 	for (i = 0; i < to_submit; i++) {
 		const struct io_uring_sqe *sqe = io_get_sqe(ctx);
@@ -1547,7 +1574,7 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 		submitted++;
 	}
 	io_commit_sqring(ctx);
-	if (to_submit > IO_REQ_ALLOC_BATCH / 2)
+	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_finish_plug(&plug);
 	io_submit_state_end(&state);
 	return submitted;
@@ -2108,6 +2135,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	}
 	if (ctx->sqo_mm)
 		mmdrop(ctx->sqo_mm);
+	io_req_cache_free(ctx);
 	io_mem_free(ctx->sq_ring);
 	io_mem_free(ctx->sq_sqes);
 	io_mem_free(ctx->cq_ring);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: our io_uring against stock 6.1's, libaio and psync.
 #
-#   bench.sh            (BENCH_MODE=wall|icount, BENCH_REPS=3, BENCH_S=3)
+#   bench.sh            (BENCH_MODE=wall|icount, BENCH_REPS=3, BENCH_S=3,
+#                        BENCH_KERNELS="ours stock")
 #
 # Builds our kernel and a stock kernel from the unstripped base with the
 # same config, packs one initramfs (fio, io_uring-bench, ringmem), and boots
@@ -20,6 +21,7 @@ set -eu
 mode=${BENCH_MODE:-wall}
 reps=${BENCH_REPS:-3}
 secs=${BENCH_S:-3}
+kernels=${BENCH_KERNELS:-ours stock}
 S="$TOP/scripts"
 case $mode in
 wall)
@@ -36,14 +38,18 @@ icount)
 esac
 case $reps in ''|*[!0-9]*|0) die "BENCH_REPS must be a positive number" ;; esac
 case $secs in ''|*[!0-9]*|0) die "BENCH_S must be a positive number of seconds" ;; esac
+for k in $kernels; do
+	case $k in ours|stock) ;; *) die "BENCH_KERNELS: '$k' is neither ours nor stock" ;; esac
+done
 start=$(date +%s)
 
 EXTRA_PKGS=gnuplot-nox "$S/deps.sh"
 "$S/fetch-base.sh" base
-"$S/fetch-base.sh" stock
 python3 "$S/assemble.py"
-"$S/build-kernel.sh" ours
-"$S/build-kernel.sh" stock
+for k in $kernels; do
+	[ "$k" = stock ] && "$S/fetch-base.sh" stock
+	"$S/build-kernel.sh" "$k"
+done
 msg "building guest programs"
 progs="$BUILD/progs-bench"
 "$S/build-progs.sh" ours "$progs"
@@ -54,7 +60,6 @@ out="$BUILD/bench/$mode"
 mkdir -p "$out"
 raw="$out/raw.csv"
 echo "mode,kernel,rep,row,value,unit" >"$raw"
-rows=$(grep -c 'fio_row "\|nop_row$\|ringmem_row$' "$TOP/tests/bench/bench.sh" || true)
 
 # boot KERNEL REP: one guest run of every workload; its rows go to raw.csv
 boot() {
@@ -70,7 +75,7 @@ boot() {
 		sleep 15
 		kill -0 $qpid 2>/dev/null || break
 		n=$(grep -c '^BENCH ' "$log" 2>/dev/null || true)
-		msg "  ... $k, round $rep of $reps: $n rows done (about $rows), $(($(date +%s) - start)) s"
+		msg "  ... $k, round $rep of $reps: $n rows done, $(($(date +%s) - start)) s"
 	done
 	wait $qpid
 	rc=$?
@@ -86,7 +91,9 @@ boot() {
 
 r=1
 while [ $r -le "$reps" ]; do
-	if [ $((r % 2)) -eq 1 ]; then order="ours stock"; else order="stock ours"; fi
+	# alternate which kernel goes first, so neither always boots second
+	order=$kernels
+	[ $((r % 2)) -eq 0 ] && order=$(echo "$kernels" | awk '{ for (i = NF; i; i--) printf "%s ", $i }')
 	for k in $order; do
 		msg "round $r of $reps: booting the $k kernel ($mode mode, $secs s per row)"
 		boot "$k" "$r"
