@@ -794,7 +794,12 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 		    !kiocb->ki_filp->f_op->iopoll)
 			return io_sqe_fail(req, -EOPNOTSUPP,
 					   "IOPOLL needs O_DIRECT on a file that can be polled");
-		kiocb->ki_flags |= IOCB_HIPRI;
+		/*
+		 * Polled bios complete in the task that reaps them, never in
+		 * interrupt context: they may come from the block layer's
+		 * per-CPU bio cache, which saves a slab round trip per IO.
+		 */
+		kiocb->ki_flags |= IOCB_HIPRI | IOCB_ALLOC_CACHE;
 		kiocb->ki_complete = io_complete_rw_iopoll;
 	} else {
 		if (kiocb->ki_flags & IOCB_HIPRI)
