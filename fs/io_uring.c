@@ -77,11 +77,15 @@
 #include <uapi/linux/io_uring.h>
 
 #define IORING_MAX_ENTRIES	4096
+#define IORING_MAX_CQ_ENTRIES	(2 * IORING_MAX_ENTRIES)
 
 /* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
 #define IOSQE_VALID_FLAGS	IOSQE_FIXED_FILE
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
-				 IORING_SETUP_SQ_AFF)
+				 IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
+				 IORING_SETUP_CLAMP)
+/* What io_uring_setup() reports in params->features */
+#define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
 
 /* Registration limits */
@@ -102,20 +106,23 @@ struct io_uring {
 	u32 tail ____cacheline_aligned_in_smp;
 };
 
-/* The SQ ring as mapped at IORING_OFF_SQ_RING. */
+/*
+ * The SQ ring.  It shares one allocation with the CQ ring, after it, so
+ * that one mmap() covers both (IORING_FEAT_SINGLE_MMAP).
+ */
 struct io_sq_ring {
 	struct io_uring		r;
 	u32			ring_mask;
 	u32			ring_entries;
 	/* written by the kernel only: SQ index array entries out of range */
 	u32			dropped;
-	/* IORING_SQ_* */
-	u32			flags;
+	/* IORING_SQ_*, set and cleared by the SQ thread and by completions */
+	atomic_t		flags;
 	/* indices into the SQE array, written by userspace */
 	u32			array[];
 };
 
-/* The CQ ring as mapped at IORING_OFF_CQ_RING. */
+/* The CQ ring, at the start of the rings' allocation. */
 struct io_cq_ring {
 	struct io_uring		r;
 	u32			ring_mask;
@@ -140,6 +147,12 @@ struct io_seq_run {
 	loff_t			io_end;
 	/* requests waiting for the run's worker */
 	struct list_head	list;
+};
+
+/* A CQE waiting for room in the CQ ring. */
+struct io_backlog_cqe {
+	struct list_head	list;
+	struct io_uring_cqe	cqe;
 };
 
 struct io_ring_ctx {
@@ -182,6 +195,11 @@ struct io_ring_ctx {
 		unsigned int		cq_mask;
 		/* io_uring_enter(GETEVENTS) and poll() on the ring fd */
 		wait_queue_head_t	wait;
+		/*
+		 * CQEs that found the CQ ring full, oldest first, moved to
+		 * the ring as userspace makes room (IORING_FEAT_NODROP)
+		 */
+		struct list_head	cq_backlog;
 	} ____cacheline_aligned_in_smp;
 
 	/*
@@ -358,28 +376,91 @@ static void io_commit_cqring(struct io_ring_ctx *ctx)
 		smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
 }
 
-/* Post one CQE; the caller holds completion_lock and commits. */
-static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
-				 long res)
+static void io_sq_flags_set(struct io_ring_ctx *ctx, u32 mask)
+{
+	atomic_or(mask, &ctx->sq_ring->flags);
+}
+
+static void io_sq_flags_clear(struct io_ring_ctx *ctx, u32 mask)
+{
+	atomic_andnot(mask, &ctx->sq_ring->flags);
+}
+
+/*
+ * Write one CQE into the ring if it has room; completion_lock held.  The
+ * head is read once: userspace may move it while we look.
+ */
+static bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 	unsigned int tail = ctx->cached_cq_tail;
 	struct io_uring_cqe *cqe;
 
-	/*
-	 * A full ring drops the completion and counts it, which is all
-	 * userspace can learn about it.  The head is read once: userspace
-	 * may move it while we look.
-	 */
-	if (tail - READ_ONCE(ring->r.head) == ctx->cq_entries) {
-		WRITE_ONCE(ring->overflow, READ_ONCE(ring->overflow) + 1);
-		return;
-	}
+	if (tail - READ_ONCE(ring->r.head) == ctx->cq_entries)
+		return false;
 	cqe = &ring->cqes[tail & ctx->cq_mask];
 	WRITE_ONCE(cqe->user_data, user_data);
 	WRITE_ONCE(cqe->res, res);
 	WRITE_ONCE(cqe->flags, 0);
 	ctx->cached_cq_tail = tail + 1;
+	return true;
+}
+
+/*
+ * The CQ ring is full: keep the CQE until userspace makes room, and tell it
+ * so in the SQ ring flags.  Only if even that memory cannot be had is the
+ * completion lost, and counted in the CQ ring's overflow field.
+ */
+static void io_cqring_backlog_add(struct io_ring_ctx *ctx, u64 user_data,
+				  s32 res)
+{
+	struct io_cq_ring *ring = ctx->cq_ring;
+	struct io_backlog_cqe *b;
+
+	b = kmalloc(sizeof(*b), GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!b) {
+		WRITE_ONCE(ring->overflow, READ_ONCE(ring->overflow) + 1);
+		return;
+	}
+	b->cqe.user_data = user_data;
+	b->cqe.res = res;
+	b->cqe.flags = 0;
+	if (list_empty(&ctx->cq_backlog))
+		io_sq_flags_set(ctx, IORING_SQ_CQ_OVERFLOW);
+	list_add_tail(&b->list, &ctx->cq_backlog);
+}
+
+/*
+ * Move backlogged CQEs into the ring while it has room; completion_lock
+ * held.  True when the backlog is empty afterwards.
+ */
+static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
+{
+	struct io_backlog_cqe *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &ctx->cq_backlog, list) {
+		if (!io_cqring_put(ctx, b->cqe.user_data, b->cqe.res))
+			return false;
+		list_del(&b->list);
+		kfree(b);
+	}
+	io_sq_flags_clear(ctx, IORING_SQ_CQ_OVERFLOW);
+	return true;
+}
+
+/*
+ * Post one CQE; the caller holds completion_lock and commits.  While older
+ * CQEs wait in the backlog, new ones queue behind them, so userspace sees
+ * completions in the order they happened.
+ */
+static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
+				 long res)
+{
+	if (likely(list_empty(&ctx->cq_backlog)) || io_cqring_backlog_move(ctx)) {
+		if (likely(io_cqring_put(ctx, user_data, res)))
+			return;
+	}
+	io_cqring_backlog_add(ctx, user_data, res);
 }
 
 static void io_cqring_ev_posted(struct io_ring_ctx *ctx)
@@ -399,6 +480,34 @@ static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
 	io_commit_cqring(ctx);
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
 	io_cqring_ev_posted(ctx);
+}
+
+/*
+ * Move what the backlog holds into the room userspace has made.  False
+ * when CQEs still wait: the ring is full again.
+ */
+static bool io_cqring_backlog_flush(struct io_ring_ctx *ctx)
+{
+	unsigned long flags;
+	bool empty;
+
+	if (likely(list_empty_careful(&ctx->cq_backlog)))
+		return true;
+	spin_lock_irqsave(&ctx->completion_lock, flags);
+	empty = io_cqring_backlog_move(ctx);
+	io_commit_cqring(ctx);
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	io_cqring_ev_posted(ctx);
+	return empty;
+}
+
+/* Ring teardown: nobody will read these CQEs any more. */
+static void io_cqring_backlog_free(struct io_ring_ctx *ctx)
+{
+	struct io_backlog_cqe *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &ctx->cq_backlog, list)
+		kfree(b);
 }
 
 /*
@@ -1559,6 +1668,12 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 	int submitted = 0;
 	unsigned int i;
 
+	/*
+	 * While CQEs wait for room in the CQ ring, take no more requests:
+	 * their completions would only make the backlog longer.
+	 */
+	if (unlikely(!io_cqring_backlog_flush(ctx)))
+		return io_fail(-EBUSY, "submit: the CQ ring is full and CQEs wait for room");
 	to_submit = min(to_submit, io_sqring_avail(ctx));
 	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_start_plug(&plug);
@@ -1632,13 +1747,11 @@ static struct mm_struct *io_sq_thread_put_mm(struct mm_struct *mm)
  */
 static bool io_sq_thread_may_sleep(struct io_ring_ctx *ctx)
 {
-	struct io_sq_ring *ring = ctx->sq_ring;
-
-	WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) | IORING_SQ_NEED_WAKEUP);
+	io_sq_flags_set(ctx, IORING_SQ_NEED_WAKEUP);
 	/* pairs with the barrier between tail store and flags load in userspace */
-	smp_mb();
+	smp_mb__after_atomic();
 	if (io_sq_thread_has_work(ctx) || kthread_should_stop()) {
-		WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) & ~IORING_SQ_NEED_WAKEUP);
+		io_sq_flags_clear(ctx, IORING_SQ_NEED_WAKEUP);
 		return false;
 	}
 	return true;
@@ -1646,14 +1759,13 @@ static bool io_sq_thread_may_sleep(struct io_ring_ctx *ctx)
 
 static void io_sq_thread_sleep(struct io_ring_ctx *ctx)
 {
-	struct io_sq_ring *ring = ctx->sq_ring;
 	DEFINE_WAIT(wait);
 
 	prepare_to_wait(&ctx->sqo_wait, &wait, TASK_INTERRUPTIBLE);
 	if (io_sq_thread_may_sleep(ctx))
 		schedule();
 	finish_wait(&ctx->sqo_wait, &wait);
-	WRITE_ONCE(ring->flags, READ_ONCE(ring->flags) & ~IORING_SQ_NEED_WAKEUP);
+	io_sq_flags_clear(ctx, IORING_SQ_NEED_WAKEUP);
 }
 
 /*
@@ -2083,21 +2195,24 @@ static int io_files_unregister(struct io_ring_ctx *ctx)
 
 /* ---- teardown ---------------------------------------------------------- */
 
-static size_t io_sq_ring_size(unsigned int entries)
+/* Where the SQ ring starts in the rings' allocation: after the CQ ring. */
+static size_t io_sq_ring_offset(unsigned int cq_entries)
 {
-	return struct_size((struct io_sq_ring *)NULL, array, entries);
+	return ALIGN(struct_size((struct io_cq_ring *)NULL, cqes, cq_entries),
+		     SMP_CACHE_BYTES);
 }
 
-static size_t io_cq_ring_size(unsigned int entries)
+/* Both rings, in one allocation (sizes are bounded: no overflow). */
+static size_t io_rings_size(unsigned int sq_entries, unsigned int cq_entries)
 {
-	return struct_size((struct io_cq_ring *)NULL, cqes, entries);
+	return io_sq_ring_offset(cq_entries) +
+	       struct_size((struct io_sq_ring *)NULL, array, sq_entries);
 }
 
 static unsigned long io_ring_pages(unsigned int sq_entries,
 				   unsigned int cq_entries)
 {
-	return (PAGE_SIZE << get_order(io_sq_ring_size(sq_entries)) >> PAGE_SHIFT) +
-	       (PAGE_SIZE << get_order(io_cq_ring_size(cq_entries)) >> PAGE_SHIFT) +
+	return (PAGE_SIZE << get_order(io_rings_size(sq_entries, cq_entries)) >> PAGE_SHIFT) +
 	       (PAGE_SIZE << get_order(sq_entries * sizeof(struct io_uring_sqe)) >> PAGE_SHIFT);
 }
 
@@ -2141,9 +2256,10 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	if (ctx->sqo_mm)
 		mmdrop(ctx->sqo_mm);
 	io_req_cache_free(ctx);
-	io_mem_free(ctx->sq_ring);
-	io_mem_free(ctx->sq_sqes);
+	io_cqring_backlog_free(ctx);
+	/* the CQ ring starts the allocation that holds the SQ ring too */
 	io_mem_free(ctx->cq_ring);
+	io_mem_free(ctx->sq_sqes);
 	io_ring_unaccount(ctx);
 	free_uid(ctx->user);
 	if (ctx->creds)
@@ -2207,7 +2323,8 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	smp_rmb();
 	if (READ_ONCE(sq->r.tail) - READ_ONCE(sq->r.head) != ctx->sq_entries)
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	if (io_cqring_events(ctx))
+	/* backlogged CQEs are readable too: io_uring_enter() moves them in */
+	if (io_cqring_events(ctx) || !list_empty_careful(&ctx->cq_backlog))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
@@ -2222,9 +2339,8 @@ static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 
 	switch (offset) {
 	case IORING_OFF_SQ_RING:
-		ptr = ctx->sq_ring;
-		break;
 	case IORING_OFF_CQ_RING:
+		/* one allocation holds both rings; the offsets say where */
 		ptr = ctx->cq_ring;
 		break;
 	case IORING_OFF_SQES:
@@ -2260,9 +2376,16 @@ static int io_allocate_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	struct io_sq_ring *sq;
 	struct io_cq_ring *cq;
 
-	sq = io_mem_alloc(io_sq_ring_size(p->sq_entries));
-	if (!sq)
+	cq = io_mem_alloc(io_rings_size(p->sq_entries, p->cq_entries));
+	if (!cq)
 		return -ENOMEM;
+	ctx->cq_ring = cq;
+	cq->ring_mask = p->cq_entries - 1;
+	cq->ring_entries = p->cq_entries;
+	ctx->cq_mask = cq->ring_mask;
+	ctx->cq_entries = cq->ring_entries;
+
+	sq = (void *)cq + io_sq_ring_offset(p->cq_entries);
 	ctx->sq_ring = sq;
 	sq->ring_mask = p->sq_entries - 1;
 	sq->ring_entries = p->sq_entries;
@@ -2273,28 +2396,26 @@ static int io_allocate_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
 					       p->sq_entries));
 	if (!ctx->sq_sqes)
 		return -ENOMEM;
-
-	cq = io_mem_alloc(io_cq_ring_size(p->cq_entries));
-	if (!cq)
-		return -ENOMEM;
-	ctx->cq_ring = cq;
-	cq->ring_mask = p->cq_entries - 1;
-	cq->ring_entries = p->cq_entries;
-	ctx->cq_mask = cq->ring_mask;
-	ctx->cq_entries = cq->ring_entries;
 	return 0;
 }
 
+/*
+ * Every offset is from the start of the rings' allocation, which both
+ * IORING_OFF_SQ_RING and IORING_OFF_CQ_RING map: clients that map the two
+ * separately and clients that map once (IORING_FEAT_SINGLE_MMAP) both work.
+ */
 static void io_fill_offsets(struct io_uring_params *p)
 {
+	u32 sq = io_sq_ring_offset(p->cq_entries);
+
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
-	p->sq_off.head = offsetof(struct io_sq_ring, r.head);
-	p->sq_off.tail = offsetof(struct io_sq_ring, r.tail);
-	p->sq_off.ring_mask = offsetof(struct io_sq_ring, ring_mask);
-	p->sq_off.ring_entries = offsetof(struct io_sq_ring, ring_entries);
-	p->sq_off.flags = offsetof(struct io_sq_ring, flags);
-	p->sq_off.dropped = offsetof(struct io_sq_ring, dropped);
-	p->sq_off.array = offsetof(struct io_sq_ring, array);
+	p->sq_off.head = sq + offsetof(struct io_sq_ring, r.head);
+	p->sq_off.tail = sq + offsetof(struct io_sq_ring, r.tail);
+	p->sq_off.ring_mask = sq + offsetof(struct io_sq_ring, ring_mask);
+	p->sq_off.ring_entries = sq + offsetof(struct io_sq_ring, ring_entries);
+	p->sq_off.flags = sq + offsetof(struct io_sq_ring, flags);
+	p->sq_off.dropped = sq + offsetof(struct io_sq_ring, dropped);
+	p->sq_off.array = sq + offsetof(struct io_sq_ring, array);
 
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
 	p->cq_off.head = offsetof(struct io_cq_ring, r.head);
@@ -2330,6 +2451,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	}
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
+	INIT_LIST_HEAD(&ctx->cq_backlog);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	init_waitqueue_head(&ctx->sqo_wait);
 	INIT_LIST_HEAD(&ctx->cancel_list);
@@ -2370,6 +2492,45 @@ static int io_uring_get_fd(struct io_ring_ctx *ctx, struct file **filep)
 	return fd;
 }
 
+/*
+ * The ring sizes: @entries SQEs, rounded up to a power of two, and twice as
+ * many CQEs, or with IORING_SETUP_CQSIZE as many as p->cq_entries asks (a
+ * power of two, no fewer than the SQEs).  IORING_SETUP_CLAMP turns a size
+ * that is too large into the largest there is instead of an error.
+ */
+static int io_ring_sizes(unsigned int entries, struct io_uring_params *p)
+{
+	bool clamp = p->flags & IORING_SETUP_CLAMP;
+
+	if (!entries)
+		return io_fail(-EINVAL, "setup: 0 entries");
+	if (entries > IORING_MAX_ENTRIES) {
+		if (!clamp)
+			return io_fail(-EINVAL, "setup: %u entries, more than %u", entries,
+				       IORING_MAX_ENTRIES);
+		entries = IORING_MAX_ENTRIES;
+	}
+	p->sq_entries = roundup_pow_of_two(entries);
+
+	if (!(p->flags & IORING_SETUP_CQSIZE)) {
+		p->cq_entries = 2 * p->sq_entries;
+		return 0;
+	}
+	if (!p->cq_entries)
+		return io_fail(-EINVAL, "setup: CQSIZE with 0 cq_entries");
+	if (p->cq_entries > IORING_MAX_CQ_ENTRIES) {
+		if (!clamp)
+			return io_fail(-EINVAL, "setup: cq_entries %u, more than %u",
+				       p->cq_entries, IORING_MAX_CQ_ENTRIES);
+		p->cq_entries = IORING_MAX_CQ_ENTRIES;
+	}
+	p->cq_entries = roundup_pow_of_two(p->cq_entries);
+	if (p->cq_entries < p->sq_entries)
+		return io_fail(-EINVAL, "setup: cq_entries %u, fewer than the %u SQ entries",
+			       p->cq_entries, p->sq_entries);
+	return 0;
+}
+
 static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 			   struct io_uring_params __user *params)
 {
@@ -2378,11 +2539,9 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	unsigned long pages;
 	int ret, fd;
 
-	if (!entries || entries > IORING_MAX_ENTRIES)
-		return io_fail(-EINVAL, "setup: %u entries, not 1..%u", entries,
-			       IORING_MAX_ENTRIES);
-	p->sq_entries = roundup_pow_of_two(entries);
-	p->cq_entries = 2 * p->sq_entries;
+	ret = io_ring_sizes(entries, p);
+	if (ret)
+		return ret;
 
 	ctx = io_ring_ctx_alloc(p);
 	if (!ctx)
@@ -2412,7 +2571,7 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	}
 
 	io_fill_offsets(p);
-	p->features = 0;
+	p->features = IORING_FEATURES;
 	if (copy_to_user(params, p, sizeof(*p))) {
 		ret = io_fail(-EFAULT, "setup: cannot write params back to %#lx",
 			      (unsigned long)params);
@@ -2529,8 +2688,11 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		submitted = io_submit_sqes(ctx, to_submit);
 		mutex_unlock(&ctx->uring_lock);
 	}
-	if (flags & IORING_ENTER_GETEVENTS)
+	if (flags & IORING_ENTER_GETEVENTS) {
+		/* room userspace has made since: fill it from the backlog */
+		io_cqring_backlog_flush(ctx);
 		ret = io_enter_getevents(ctx, min_complete, sig, sigsz);
+	}
 
 	percpu_ref_put(&ctx->refs);
 out_fput:

@@ -65,6 +65,8 @@ struct io_uring_sqe {
 #define IORING_SETUP_IOPOLL	(1U << 0)	/* completions are polled for, not signalled */
 #define IORING_SETUP_SQPOLL	(1U << 1)	/* a kernel thread consumes the SQ */
 #define IORING_SETUP_SQ_AFF	(1U << 2)	/* sq_thread_cpu is valid */
+#define IORING_SETUP_CQSIZE	(1U << 3)	/* cq_entries is valid */
+#define IORING_SETUP_CLAMP	(1U << 4)	/* clamp sizes that are too large */
 
 enum io_uring_op {
 	IORING_OP_NOP,
@@ -112,6 +114,7 @@ struct io_sqring_offsets {
 
 /* sq_ring->flags */
 #define IORING_SQ_NEED_WAKEUP	(1U << 0)	/* the SQ thread sleeps: IORING_ENTER_SQ_WAKEUP */
+#define IORING_SQ_CQ_OVERFLOW	(1U << 1)	/* CQEs wait in the kernel for CQ ring space */
 
 /* Where each CQ ring field lives, relative to the IORING_OFF_CQ_RING mapping. */
 struct io_cqring_offsets {
@@ -146,6 +149,10 @@ struct io_uring_params {
 	struct io_sqring_offsets sq_off;
 	struct io_cqring_offsets cq_off;
 };
+
+/* io_uring_params->features */
+#define IORING_FEAT_SINGLE_MMAP		(1U << 0)	/* one mmap() covers SQ and CQ ring */
+#define IORING_FEAT_NODROP		(1U << 1)	/* a full CQ ring loses no CQE */
 
 /* io_uring_register() opcodes */
 #define IORING_REGISTER_BUFFERS		0

@@ -20,7 +20,6 @@
 #include "ring.h"
 
 /* Later kernels' ABI, which this one does not offer (yet): refused. */
-#define LATER_SETUP_CQSIZE		(1U << 3)
 #define LATER_SETUP_ATTACH_WQ		(1U << 5)
 #define LATER_ENTER_EXT_ARG		(1U << 3)
 #define LATER_ENTER_REGISTERED_RING	(1U << 4)
@@ -199,6 +198,7 @@ struct setup_case {
 	int resv;		/* 1 + index of a reserved word to set */
 	__u64 params;		/* X_PARAMS, or a hostile pointer */
 	int err;
+	__u32 cq_entries;	/* with IORING_SETUP_CQSIZE */
 };
 
 static const struct setup_case setup_cases[] = {
@@ -207,7 +207,15 @@ static const struct setup_case setup_cases[] = {
 	{ "2^31 entries", 1U << 31, 0, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "UINT_MAX entries", UINT_MAX, 0, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "unknown flag bit 31", 8, 1U << 31, 0, 0, 0, X_PARAMS, EINVAL },
-	{ "CQSIZE (not offered)", 8, LATER_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL },
+	{ "CQSIZE, 0 cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL, 0 },
+	{ "CQSIZE, fewer CQ than SQ entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS,
+	  EINVAL, 4 },
+	{ "CQSIZE, 8193 cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL, 8193 },
+	{ "CQSIZE, UINT_MAX cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL,
+	  UINT_MAX },
+	{ "CLAMP, zero entries", 0, IORING_SETUP_CLAMP, 0, 0, 0, X_PARAMS, EINVAL },
+	{ "CLAMP|CQSIZE, 0 cq_entries", 8, IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE, 0, 0, 0,
+	  X_PARAMS, EINVAL, 0 },
 	{ "ATTACH_WQ (not offered)", 8, LATER_SETUP_ATTACH_WQ, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "SQ_AFF without SQPOLL", 8, IORING_SETUP_SQ_AFF, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "sq_thread_cpu 4096", 8, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 4096, 0, 0,
@@ -242,6 +250,7 @@ TEST(setup_matrix)
 		env.params.flags = c->flags;
 		env.params.sq_thread_cpu = c->sq_thread_cpu;
 		env.params.wq_fd = c->wq_fd;
+		env.params.cq_entries = c->cq_entries;
 		if (c->resv)
 			env.params.resv[c->resv - 1] = 1;
 		ret = syscall(__NR_io_uring_setup, c->entries,

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -449,7 +450,12 @@ TEST(hostile_sq_tail_is_bounded)
 	}
 }
 
-TEST(cq_overflow_is_counted)
+/*
+ * IORING_FEAT_NODROP: CQEs that find the CQ ring full wait in the kernel,
+ * IORING_SQ_CQ_OVERFLOW says so, submitting more answers EBUSY until
+ * userspace makes room, and nothing is lost or reordered.
+ */
+TEST(full_cq_keeps_completions)
 {
 	struct io_uring_cqe cqe;
 	struct ring r;
@@ -457,20 +463,81 @@ TEST(cq_overflow_is_counted)
 
 	ASSERT_EQ(0, ring_init(&r, 1, 0));
 	ASSERT_EQ(2, r.p.cq_entries);
-	for (i = 0; i < 5; i++) {
-		struct io_uring_sqe *sqe = ring_get_sqe(&r);
-
-		ASSERT_NE(NULL, sqe);
-		sqe->opcode = IORING_OP_NOP;
-		sqe->user_data = i;
+	ASSERT_TRUE(r.p.features & IORING_FEAT_NODROP);
+	/* two fill the ring, the third waits in the backlog */
+	for (i = 0; i < 3; i++) {
+		ring_get_sqe(&r)->user_data = i;
 		ASSERT_EQ(1, ring_submit(&r, 0));
 	}
-	EXPECT_EQ(3, *r.cq_overflow);
-	for (i = 0; i < 2; i++) {
+	EXPECT_EQ(IORING_SQ_CQ_OVERFLOW, *r.sq_flags & IORING_SQ_CQ_OVERFLOW);
+	/* no room and CQEs waiting: the fourth is refused and stays queued */
+	ring_get_sqe(&r)->user_data = 3;
+	EXPECT_EQ(-EBUSY, ring_submit(&r, 0));
+	EXPECT_EQ(*r.sq_tail - 1, *r.sq_head);
+	EXPECT_EQ(0, *r.cq_overflow);
+
+	/* reaping one makes room: the next enter moves the backlog in */
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(0, cqe.user_data);
+	EXPECT_EQ(1, sys_enter(r.fd, 1, 0, 0, NULL, 0));
+	EXPECT_EQ(*r.sq_tail, *r.sq_head);
+	for (i = 1; i < 4; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+		EXPECT_EQ(0, cqe.res);
+	}
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_CQ_OVERFLOW);
+	EXPECT_EQ(0, *r.cq_overflow);
+	ring_exit(&r);
+}
+
+/* GETEVENTS alone also moves backlogged CQEs into the room made for them. */
+TEST(getevents_flushes_the_backlog)
+{
+	struct io_uring_cqe cqe;
+	struct pollfd pfd;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 2, 0));
+	ASSERT_EQ(4, r.p.cq_entries);
+	/* in pairs: four fill the CQ ring, the last two wait in the backlog */
+	for (i = 0; i < 6; i += 2) {
+		ring_get_sqe(&r)->user_data = i;
+		ring_get_sqe(&r)->user_data = i + 1;
+		ASSERT_EQ(2, ring_submit(&r, 0));
+	}
+	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
 		EXPECT_EQ(i, cqe.user_data);
 	}
+	/* the ring is empty now, yet poll() says there is something to read */
+	pfd.fd = r.fd;
+	pfd.events = POLLIN;
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	ASSERT_EQ(0, sys_enter(r.fd, 0, 2, IORING_ENTER_GETEVENTS, NULL, 0));
+	for (i = 4; i < 6; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_CQ_OVERFLOW);
+	ring_exit(&r);
+}
+
+/* A ring closed with CQEs in the backlog frees them (kmemleak checks). */
+TEST(close_with_a_backlog)
+{
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 1, 0));
+	for (i = 0; i < 3; i++) {
+		ring_get_sqe(&r)->user_data = i;
+		ASSERT_EQ(1, ring_submit(&r, 0));
+	}
+	EXPECT_EQ(IORING_SQ_CQ_OVERFLOW, *r.sq_flags & IORING_SQ_CQ_OVERFLOW);
 	ring_exit(&r);
 }
 

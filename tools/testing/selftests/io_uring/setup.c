@@ -51,6 +51,177 @@ TEST(bad_entries)
 	EXPECT_EQ(EINVAL, setup_errno(~0u, &p));
 }
 
+/* Without IORING_SETUP_CQSIZE, cq_entries is output only: what it held is ignored. */
+TEST(cq_entries_ignored_without_cqsize)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	p.cq_entries = 3;
+	fd = sys_setup(8, &p);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(16, p.cq_entries);
+	close(fd);
+}
+
+/* IORING_SETUP_CQSIZE: the CQ ring gets cq_entries, rounded up to a power of two. */
+TEST(cqsize)
+{
+	static const struct { unsigned int sq, cq, want_sq, want_cq; } ok[] = {
+		{ 8, 8, 8, 8 }, { 8, 100, 8, 128 }, { 1, 1, 1, 1 },
+		{ 4, 5, 4, 8 }, { 4096, 8192, 4096, 8192 }, { 3, 4, 4, 4 },
+	};
+	struct io_uring_params p;
+	struct ring r;
+	int i, fd;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_CQSIZE;
+		p.cq_entries = ok[i].cq;
+		fd = sys_setup(ok[i].sq, &p);
+		ASSERT_LE(0, fd) TH_LOG("sq %u cq %u: %s", ok[i].sq, ok[i].cq, strerror(errno));
+		EXPECT_EQ(ok[i].want_sq, p.sq_entries);
+		EXPECT_EQ(ok[i].want_cq, p.cq_entries);
+		close(fd);
+	}
+	/* the ring behind it has that size and works */
+	memset(&r, 0, sizeof(r));
+	r.p.flags = IORING_SETUP_CQSIZE;
+	r.p.cq_entries = 64;
+	r.fd = sys_setup(4, &r.p);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, ring_mmap(&r));
+	EXPECT_EQ(64, *r.cq_entries);
+	EXPECT_EQ(63, *r.cq_mask);
+	EXPECT_EQ(4, *r.sq_entries);
+	ring_get_sqe(&r)->user_data = 7;
+	ASSERT_EQ(0, ring_run_one(&r, 7));
+	ring_exit(&r);
+}
+
+TEST(cqsize_bad_sizes)
+{
+	static const struct { unsigned int sq, cq; } bad[] = {
+		{ 8, 0 },		/* no CQ at all */
+		{ 8, 4 },		/* fewer CQEs than SQEs */
+		{ 8, 8193 },		/* more than 2 * 4096 */
+		{ 8, ~0u },
+	};
+	struct io_uring_params p;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_CQSIZE;
+		p.cq_entries = bad[i].cq;
+		EXPECT_EQ(EINVAL, setup_errno(bad[i].sq, &p)) TH_LOG("sq %u cq %u",
+								    bad[i].sq, bad[i].cq);
+	}
+}
+
+/* IORING_SETUP_CLAMP: sizes past the limits become the limits, not errors. */
+TEST(clamp)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CLAMP;
+	fd = sys_setup(100000, &p);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(4096, p.sq_entries);
+	EXPECT_EQ(8192, p.cq_entries);
+	close(fd);
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE;
+	p.cq_entries = ~0u;
+	fd = sys_setup(~0u, &p);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(4096, p.sq_entries);
+	EXPECT_EQ(8192, p.cq_entries);
+	close(fd);
+
+	/* clamping never makes a ring of zero entries valid */
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CLAMP;
+	EXPECT_EQ(EINVAL, setup_errno(0, &p));
+	p.flags = IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE;
+	p.cq_entries = 0;
+	EXPECT_EQ(EINVAL, setup_errno(8, &p));
+	/* nor a CQ smaller than the SQ */
+	p.cq_entries = 2;
+	EXPECT_EQ(EINVAL, setup_errno(8, &p));
+}
+
+TEST(features_are_reported)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	p.features = ~0u;	/* output only: what it held does not matter */
+	fd = sys_setup(4, &p);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP, p.features);
+	close(fd);
+}
+
+/*
+ * IORING_FEAT_SINGLE_MMAP: one mapping at IORING_OFF_SQ_RING, as large as
+ * the larger of the two rings, serves both; offsets are relative to it.
+ */
+TEST(single_mmap)
+{
+	struct io_uring_params *p;
+	struct io_uring_cqe cqe;
+	struct ring r;
+	size_t size;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	p = &r.p;
+	r.fd = sys_setup(64, p);
+	ASSERT_LE(0, r.fd);
+	ASSERT_TRUE(p->features & IORING_FEAT_SINGLE_MMAP);
+	r.sq_size = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
+	r.cq_size = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	size = r.sq_size > r.cq_size ? r.sq_size : r.cq_size;
+	r.sq_ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+			r.fd, IORING_OFF_SQ_RING);
+	ASSERT_NE(MAP_FAILED, r.sq_ptr);
+	r.cq_ptr = r.sq_ptr;
+	r.sqes_size = p->sq_entries * sizeof(struct io_uring_sqe);
+	r.sqes = mmap(NULL, r.sqes_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		      r.fd, IORING_OFF_SQES);
+	ASSERT_NE(MAP_FAILED, r.sqes);
+	r.sq_head = (void *)((char *)r.sq_ptr + p->sq_off.head);
+	r.sq_tail = (void *)((char *)r.sq_ptr + p->sq_off.tail);
+	r.sq_mask = (void *)((char *)r.sq_ptr + p->sq_off.ring_mask);
+	r.sq_entries = (void *)((char *)r.sq_ptr + p->sq_off.ring_entries);
+	r.sq_array = (void *)((char *)r.sq_ptr + p->sq_off.array);
+	r.cq_head = (void *)((char *)r.cq_ptr + p->cq_off.head);
+	r.cq_tail = (void *)((char *)r.cq_ptr + p->cq_off.tail);
+	r.cq_mask = (void *)((char *)r.cq_ptr + p->cq_off.ring_mask);
+	r.cqes = (void *)((char *)r.cq_ptr + p->cq_off.cqes);
+	EXPECT_EQ(64, *r.sq_entries);
+	EXPECT_EQ(128, *(unsigned int *)((char *)r.cq_ptr + p->cq_off.ring_entries));
+
+	/* more requests than SQEs: both rings wrap through the one mapping */
+	for (i = 0; i < 200; i++) {
+		ring_get_sqe(&r)->user_data = i;
+		ASSERT_EQ(1, ring_submit(&r, 1));
+		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+		EXPECT_EQ(0, cqe.res);
+	}
+	munmap(r.sqes, r.sqes_size);
+	munmap(r.sq_ptr, size);
+	close(r.fd);
+}
+
 TEST(fd_is_cloexec_and_rdwr)
 {
 	struct io_uring_params p;
