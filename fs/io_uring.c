@@ -58,6 +58,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
+#include <linux/eventfd.h>
 #include <linux/llist.h>
 #include <linux/blkdev.h>
 #include <linux/anon_inodes.h>
@@ -84,6 +85,12 @@
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
 				 IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
 				 IORING_SETUP_CLAMP)
+/* The opcodes this kernel offers; the others answer -EINVAL */
+#define IO_OPS_SUPPORTED	(BIT_ULL(IORING_OP_NOP) | BIT_ULL(IORING_OP_READV) | \
+				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
+				 BIT_ULL(IORING_OP_READ_FIXED) | BIT_ULL(IORING_OP_WRITE_FIXED) | \
+				 BIT_ULL(IORING_OP_POLL_ADD) | BIT_ULL(IORING_OP_POLL_REMOVE) | \
+				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
@@ -147,6 +154,12 @@ struct io_seq_run {
 	loff_t			io_end;
 	/* requests waiting for the run's worker */
 	struct list_head	list;
+};
+
+/* A registered eventfd; freed after an RCU grace period. */
+struct io_ev_fd {
+	struct eventfd_ctx	*ctx;
+	struct rcu_head		rcu;
 };
 
 /* A CQE waiting for room in the CQ ring. */
@@ -238,6 +251,11 @@ struct io_ring_ctx {
 
 	/* armed poll requests, under completion_lock */
 	struct list_head	cancel_list;
+
+	/* IORING_REGISTER_EVENTFD: signalled for every CQE posted */
+	struct io_ev_fd __rcu	*ev_fd;
+	/* signals that had to wait for a context where signalling is safe */
+	struct work_struct	ev_fd_work;
 };
 
 /* One registered buffer: its pinned pages as a bio_vec array. */
@@ -463,11 +481,56 @@ static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
 	io_cqring_backlog_add(ctx, user_data, res);
 }
 
+static bool io_op_supported(unsigned int op)
+{
+	return op < IORING_OP_LAST && (IO_OPS_SUPPORTED & BIT_ULL(op));
+}
+
+/*
+ * Signal the registered eventfd.  Not from inside another eventfd's wakeup
+ * (a poll request on an eventfd completes there): eventfd_signal() refuses
+ * to nest, so that signal is sent from a work item instead, which holds a
+ * ring reference until it has run.
+ */
+static void io_eventfd_signal(struct io_ring_ctx *ctx)
+{
+	struct io_ev_fd *ev_fd;
+
+	rcu_read_lock();
+	ev_fd = rcu_dereference(ctx->ev_fd);
+	if (ev_fd) {
+		if (likely(eventfd_signal_allowed()))
+			eventfd_signal(ev_fd->ctx, 1);
+		else if (percpu_ref_tryget(&ctx->refs) &&
+			 !queue_work(system_unbound_wq, &ctx->ev_fd_work))
+			percpu_ref_put(&ctx->refs);
+	}
+	rcu_read_unlock();
+}
+
+static void io_eventfd_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx, ev_fd_work);
+
+	io_eventfd_signal(ctx);
+	percpu_ref_put(&ctx->refs);
+}
+
+static void io_eventfd_free(struct rcu_head *rcu)
+{
+	struct io_ev_fd *ev_fd = container_of(rcu, struct io_ev_fd, rcu);
+
+	eventfd_ctx_put(ev_fd->ctx);
+	kfree(ev_fd);
+}
+
 static void io_cqring_ev_posted(struct io_ring_ctx *ctx)
 {
 	/* wq_has_sleeper() orders the tail store before the waiter check */
 	if (wq_has_sleeper(&ctx->wait))
 		wake_up(&ctx->wait);
+	if (rcu_access_pointer(ctx->ev_fd))
+		io_eventfd_signal(ctx);
 }
 
 static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
@@ -918,12 +981,23 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/*
+ * READV/WRITEV: addr and len are an iovec array and its length.
+ * READ/WRITE: they are the buffer itself, which *@iovec (on the caller's
+ * stack) then describes; nothing is left to free.
+ */
 static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 			       struct iovec **iovec, struct iov_iter *iter)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	void __user *buf = u64_to_user_ptr(sqe->addr);
+	int ret;
 
+	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {
+		ret = import_single_range(rw, buf, sqe->len, *iovec, iter);
+		*iovec = NULL;
+		return ret;
+	}
 	return __import_iovec(rw, buf, sqe->len, UIO_FASTIOV, iovec, iter,
 			      req->ctx->compat);
 }
@@ -1400,10 +1474,12 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		break;
 	case IORING_OP_READV:
 	case IORING_OP_READ_FIXED:
+	case IORING_OP_READ:
 		ret = io_rw(req, READ, force_nonblock);
 		break;
 	case IORING_OP_WRITEV:
 	case IORING_OP_WRITE_FIXED:
+	case IORING_OP_WRITE:
 		ret = io_rw(req, WRITE, force_nonblock);
 		break;
 	case IORING_OP_FSYNC:
@@ -1429,7 +1505,8 @@ static struct io_seq_run *io_seq_run(struct io_kiocb *req)
 {
 	u8 op = req->sqe.opcode;
 
-	return &req->ctx->seq_run[op == IORING_OP_WRITEV || op == IORING_OP_WRITE_FIXED];
+	return &req->ctx->seq_run[op == IORING_OP_WRITEV || op == IORING_OP_WRITE_FIXED ||
+				  op == IORING_OP_WRITE];
 }
 
 /*
@@ -1628,8 +1705,8 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 		ret = io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
 		goto fail;
 	}
-	if (unlikely(req->sqe.opcode >= IORING_OP_LAST)) {
-		ret = io_sqe_fail(req, -EINVAL, "opcode %u unknown", req->sqe.opcode);
+	if (unlikely(!io_op_supported(req->sqe.opcode))) {
+		ret = io_sqe_fail(req, -EINVAL, "opcode %u not supported", req->sqe.opcode);
 		goto fail;
 	}
 	ret = io_req_set_file(req, state);
@@ -2246,6 +2323,7 @@ static void io_ring_unaccount(struct io_ring_ctx *ctx)
 
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
+	struct io_ev_fd *ev_fd;
 	int i;
 
 	io_sq_thread_stop(ctx);
@@ -2257,6 +2335,10 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 		mmdrop(ctx->sqo_mm);
 	io_req_cache_free(ctx);
 	io_cqring_backlog_free(ctx);
+	/* no reference is left, so nothing can be signalling it */
+	ev_fd = rcu_dereference_protected(ctx->ev_fd, true);
+	if (ev_fd)
+		io_eventfd_free(&ev_fd->rcu);
 	/* the CQ ring starts the allocation that holds the SQ ring too */
 	io_mem_free(ctx->cq_ring);
 	io_mem_free(ctx->sq_sqes);
@@ -2452,6 +2534,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
 	INIT_LIST_HEAD(&ctx->cq_backlog);
+	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	init_waitqueue_head(&ctx->sqo_wait);
 	INIT_LIST_HEAD(&ctx->cancel_list);
@@ -2700,6 +2783,84 @@ out_fput:
 	return submitted ? submitted : ret;
 }
 
+/* IORING_REGISTER_EVENTFD: @arg points to the eventfd's fd. */
+static int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
+			       unsigned int nr_args)
+{
+	struct io_ev_fd *ev_fd;
+	int fd;
+
+	if (rcu_access_pointer(ctx->ev_fd))
+		return io_fail(-EBUSY, "register: an eventfd is already registered");
+	if (nr_args != 1)
+		return io_fail(-EINVAL, "register: EVENTFD takes 1 fd, not %u", nr_args);
+	if (copy_from_user(&fd, arg, sizeof(fd)))
+		return io_fail(-EFAULT, "register: cannot read the eventfd at %#lx",
+			       (unsigned long)arg);
+	ev_fd = kmalloc(sizeof(*ev_fd), GFP_KERNEL_ACCOUNT);
+	if (!ev_fd)
+		return -ENOMEM;
+	ev_fd->ctx = eventfd_ctx_fdget(fd);
+	if (IS_ERR(ev_fd->ctx)) {
+		int ret = PTR_ERR(ev_fd->ctx);
+
+		kfree(ev_fd);
+		return io_fail(ret, "register: fd %d is %s", fd,
+			       ret == -EBADF ? "not open" : "not an eventfd");
+	}
+	rcu_assign_pointer(ctx->ev_fd, ev_fd);
+	return 0;
+}
+
+/* Completions may be signalling it right now: free it after they are done. */
+static int io_eventfd_unregister(struct io_ring_ctx *ctx)
+{
+	struct io_ev_fd *ev_fd;
+
+	ev_fd = rcu_dereference_protected(ctx->ev_fd, lockdep_is_held(&ctx->uring_lock));
+	if (!ev_fd)
+		return io_fail(-ENXIO, "register: no eventfd to unregister");
+	RCU_INIT_POINTER(ctx->ev_fd, NULL);
+	call_rcu(&ev_fd->rcu, io_eventfd_free);
+	return 0;
+}
+
+/*
+ * IORING_REGISTER_PROBE: fill in which opcodes are offered, for up to
+ * @nr_args of them.  The buffer must come zeroed, so that fields later
+ * kernels fill in cannot be mistaken for answers.
+ */
+static int io_probe(struct io_ring_ctx *ctx, void __user *arg, unsigned int nr_args)
+{
+	struct io_uring_probe *probe;
+	size_t size;
+	int i, ret = 0;
+
+	nr_args = min_t(unsigned int, nr_args, IORING_OP_LAST);
+	size = struct_size(probe, ops, nr_args);
+	probe = memdup_user(arg, size);
+	if (IS_ERR(probe))
+		return io_fail(PTR_ERR(probe), "register: cannot read the probe at %#lx",
+			       (unsigned long)arg);
+	if (memchr_inv(probe, 0, size)) {
+		ret = io_fail(-EINVAL, "register: the probe buffer is not zeroed");
+		goto out;
+	}
+	probe->last_op = IORING_OP_LAST - 1;
+	probe->ops_len = nr_args;
+	for (i = 0; i < nr_args; i++) {
+		probe->ops[i].op = i;
+		if (io_op_supported(i))
+			probe->ops[i].flags = IO_URING_OP_SUPPORTED;
+	}
+	if (copy_to_user(arg, probe, size))
+		ret = io_fail(-EFAULT, "register: cannot write the probe to %#lx",
+			      (unsigned long)arg);
+out:
+	kfree(probe);
+	return ret;
+}
+
 static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			       void __user *arg, unsigned int nr_args)
 {
@@ -2716,6 +2877,14 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_FILES takes no arguments");
 		return io_files_unregister(ctx);
+	case IORING_REGISTER_EVENTFD:
+		return io_eventfd_register(ctx, arg, nr_args);
+	case IORING_UNREGISTER_EVENTFD:
+		if (arg || nr_args)
+			return io_fail(-EINVAL, "register: UNREGISTER_EVENTFD takes no arguments");
+		return io_eventfd_unregister(ctx);
+	case IORING_REGISTER_PROBE:
+		return io_probe(ctx, arg, nr_args);
 	default:
 		return io_fail(-EINVAL, "register: opcode %u unknown", opcode);
 	}

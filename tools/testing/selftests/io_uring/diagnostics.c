@@ -115,7 +115,7 @@ TEST_F(diag, sqes_name_their_field_and_user_data)
 	sqe->opcode = 200;
 	sqe->user_data = 0xabc;
 	EXPECT_EQ(-EINVAL, ring_run_one(&r, 0xabc));
-	EXPECT_TRUE(logged(self->kmsg, "sqe 0xabc: opcode 200 unknown"));
+	EXPECT_TRUE(logged(self->kmsg, "sqe 0xabc: opcode 200 not supported"));
 
 	sqe = ring_get_sqe(&r);
 	sqe->opcode = IORING_OP_NOP;

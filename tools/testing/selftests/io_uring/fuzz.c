@@ -83,8 +83,15 @@ static void fill_iovs(void)
 
 static void fill_sqe(struct io_uring_sqe *sqe)
 {
+	static const uint64_t offered[] = { 0, 1, 2, 3, 4, 5, 6, 7, IORING_OP_READ,
+					    IORING_OP_WRITE };
+
 	memset(sqe, 0, sizeof(*sqe));
-	sqe->opcode = rnd() % 10 ? rnd() % 9 : rnd();
+	/* mostly the opcodes offered, sometimes any of them, or garbage */
+	if (rnd() % 10)
+		sqe->opcode = pick(offered, 10);
+	else
+		sqe->opcode = rnd() % 2 ? rnd() % IORING_OP_LAST : rnd();
 	sqe->flags = rnd() % 8 ? (rnd() & 1) : rnd();
 	sqe->fd = rnd() % 3 ? fds[rnd() % NR_FDS] :
 		  (int)pick((const uint64_t[]){ 0, 1, 2, 9, 1000, -1, 0x7fffffff }, 7);
@@ -105,6 +112,12 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->poll32_events = rnd() % 4 ? 1 : rnd();
 	if (sqe->opcode == IORING_OP_POLL_REMOVE)
 		sqe->addr = rnd() % 16;
+	/* READ/WRITE: addr is the buffer itself */
+	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {
+		sqe->addr = rnd() % 4 ? (uintptr_t)scratch + rnd() % (SCRATCH_SIZE / 2) :
+			    rnd_addr();
+		sqe->len = rnd() % 4 ? rnd() % 8192 : rnd_len();
+	}
 }
 
 static void on_alarm(int sig)

@@ -25,8 +25,6 @@
 #define LATER_ENTER_REGISTERED_RING	(1U << 4)
 #define LATER_SQE_IO_DRAIN		(1U << 1)
 #define LATER_SQE_IO_LINK		(1U << 2)
-#define LATER_REGISTER_EVENTFD		4
-#define LATER_REGISTER_PROBE		8
 
 /* Below mmap_min_addr: nothing is ever mapped there. */
 #define UNMAPPED_ADDR	0x1000ULL
@@ -368,9 +366,19 @@ static const struct register_case register_cases[] = {
 	{ "regular file fd", X_FILE, IORING_REGISTER_FILES, X_FDS_OK, 1, EOPNOTSUPP },
 	{ "unknown opcode 99", X_PLAIN_RING, 99, 0, 0, EINVAL },
 	{ "opcode UINT_MAX", X_PLAIN_RING, UINT_MAX, 0, 0, EINVAL },
-	{ "PROBE (not offered)", X_PLAIN_RING, LATER_REGISTER_PROBE, X_BUF, 1, EINVAL },
-	{ "EVENTFD (not offered)", X_PLAIN_RING, LATER_REGISTER_EVENTFD, X_FDS_OK, 1,
+	{ "probe: NULL", X_PLAIN_RING, IORING_REGISTER_PROBE, 0, 4, EFAULT },
+	{ "probe: unmapped", X_PLAIN_RING, IORING_REGISTER_PROBE, X_UNMAPPED, 4, EFAULT },
+	{ "probe: read-only memory", X_PLAIN_RING, IORING_REGISTER_PROBE, X_RDONLY_MEM, 4,
+	  EFAULT },
+	{ "eventfd: not an eventfd", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_OK, 1,
 	  EINVAL },
+	{ "eventfd: fd -1", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_BAD, 1, EBADF },
+	{ "eventfd: pointer NULL", X_PLAIN_RING, IORING_REGISTER_EVENTFD, 0, 1, EFAULT },
+	{ "eventfd: 0 fds", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_OK, 0, EINVAL },
+	{ "eventfd: 2 fds", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_OK, 2, EINVAL },
+	{ "unregister eventfd: none", X_PLAIN_RING, IORING_UNREGISTER_EVENTFD, 0, 0, ENXIO },
+	{ "unregister eventfd: with an argument", X_PLAIN_RING, IORING_UNREGISTER_EVENTFD,
+	  X_FDS_OK, 0, EINVAL },
 	{ "buffers: 0 of them", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV, 0, EINVAL },
 	{ "buffers: 1025 of them", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV, 1025,
 	  EINVAL },

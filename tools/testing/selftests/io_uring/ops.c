@@ -379,6 +379,124 @@ TEST_F(ring, rw_bad_inputs)
 	close(rfd);
 }
 
+/* IORING_OP_READ/WRITE: addr and len are the buffer itself, no iovec. */
+static void read_write_plain(struct __test_metadata *_metadata, struct ring *r,
+			     int fd, size_t len)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char *wbuf, *rbuf;
+	size_t done;
+	int i;
+
+	ASSERT_EQ(0, posix_memalign((void **)&wbuf, 4096, len));
+	ASSERT_EQ(0, posix_memalign((void **)&rbuf, 4096, len));
+	fill(wbuf, len, 77);
+	for (done = 0; done < len; done += len / 4) {
+		sqe = ring_get_sqe(r);
+		prep_rw(sqe, IORING_OP_WRITE, fd, wbuf + done, len / 4, done);
+		sqe->user_data = 1;
+		/* a NOP alongside: the CQEs are told apart by user_data */
+		sqe = ring_get_sqe(r);
+		sqe->fd = -1;
+		sqe->user_data = 2;
+		ASSERT_EQ(2, ring_submit(r, 2));
+		for (i = 0; i < 2; i++) {
+			ASSERT_EQ(0, ring_wait_cqe(r, &cqe));
+			EXPECT_EQ(cqe.user_data == 1 ? (int)(len / 4) : 0, cqe.res);
+		}
+	}
+	memset(rbuf, 0, len);
+	sqe = ring_get_sqe(r);
+	prep_rw(sqe, IORING_OP_READ, fd, rbuf, len, 0);
+	sqe->user_data = 3;
+	EXPECT_EQ((int)len, ring_run_one(r, 3));
+	EXPECT_EQ(0, memcmp(wbuf, rbuf, len));
+	/* as pread(2): the same bytes, and short at EOF */
+	memset(rbuf, 0, len);
+	EXPECT_EQ((ssize_t)len, pread(fd, rbuf, len, 0));
+	EXPECT_EQ(0, memcmp(wbuf, rbuf, len));
+	sqe = ring_get_sqe(r);
+	prep_rw(sqe, IORING_OP_READ, fd, rbuf, len, len - 4096);
+	sqe->user_data = 4;
+	EXPECT_EQ(4096, ring_run_one(r, 4));
+	free(wbuf);
+	free(rbuf);
+}
+
+TEST_F(ring, read_write_nonvectored)
+{
+	int fd;
+
+	fd = open("/tmp/io_uring-rw", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	read_write_plain(_metadata, &self->r, fd, 64 * 1024);
+	close(fd);
+	unlink("/tmp/io_uring-rw");
+	if (access(EXT4_DIR, W_OK))
+		SKIP(return, "no ext4 file system at " EXT4_DIR);
+	fd = open(EXT4_DIR "/ops-rw", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	read_write_plain(_metadata, &self->r, fd, 128 * 1024);
+	close(fd);
+	fd = open(EXT4_DIR "/ops-rw", O_RDWR | O_DIRECT);
+	ASSERT_LE(0, fd);
+	read_write_plain(_metadata, &self->r, fd, 128 * 1024);
+	close(fd);
+	unlink(EXT4_DIR "/ops-rw");
+}
+
+TEST_F(ring, read_write_nonvectored_bad_inputs)
+{
+	char buf[64];
+	struct io_uring_sqe *sqe;
+	int wfd, rfd;
+
+	wfd = open("/tmp/io_uring-bad", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, wfd);
+	ASSERT_EQ(64, write(wfd, buf, 64));
+	rfd = open("/tmp/io_uring-bad", O_RDONLY);
+	ASSERT_LE(0, rfd);
+	unlink("/tmp/io_uring-bad");
+
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_READ, 999, (void *)buf, 64, 0));
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_READ, wfd, (void *)buf, 64, 0));
+	EXPECT_EQ(-EBADF, rw_one(&self->r, IORING_OP_WRITE, rfd, (void *)buf, 64, 0));
+	/* buffers that are not mapped, or in the kernel */
+	EXPECT_EQ(-EFAULT, rw_one(&self->r, IORING_OP_READ, rfd, (void *)8, 64, 0));
+	EXPECT_EQ(-EFAULT, rw_one(&self->r, IORING_OP_WRITE, wfd, (void *)8, 64, 0));
+	EXPECT_EQ(-EFAULT, rw_one(&self->r, IORING_OP_READ, rfd,
+				  (void *)0xffffffff81000000ULL, 64, 0));
+	EXPECT_EQ(-EINVAL, rw_one(&self->r, IORING_OP_READ, rfd, (void *)buf, 64, -4096));
+	/* a zero-length read reads nothing */
+	EXPECT_EQ(0, rw_one(&self->r, IORING_OP_READ, rfd, (void *)buf, 0, 0));
+	/* buf_index is for the fixed opcodes only */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, rfd, buf, 64, 0);
+	sqe->buf_index = 1;
+	sqe->user_data = 3;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	close(wfd);
+	close(rfd);
+}
+
+/* Opcodes of later kernels that this one does not offer answer -EINVAL. */
+TEST_F(ring, opcodes_not_offered_are_einval)
+{
+	static const int ops[] = { IORING_OP_SYNC_FILE_RANGE, IORING_OP_TIMEOUT,
+				   IORING_OP_ACCEPT, IORING_OP_STATX, IORING_OP_LAST };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+
+		sqe->opcode = ops[i];
+		sqe->fd = -1;
+		sqe->user_data = 100 + i;
+		EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 100 + i)) TH_LOG("opcode %d", ops[i]);
+	}
+}
+
 TEST_F(ring, fsync_bad_inputs)
 {
 	int fd = open("/tmp", O_RDONLY | O_DIRECTORY);

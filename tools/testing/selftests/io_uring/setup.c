@@ -116,8 +116,8 @@ TEST(cqsize_bad_sizes)
 		memset(&p, 0, sizeof(p));
 		p.flags = IORING_SETUP_CQSIZE;
 		p.cq_entries = bad[i].cq;
-		EXPECT_EQ(EINVAL, setup_errno(bad[i].sq, &p)) TH_LOG("sq %u cq %u",
-								    bad[i].sq, bad[i].cq);
+		EXPECT_EQ(EINVAL, setup_errno(bad[i].sq, &p))
+			TH_LOG("sq %u cq %u", bad[i].sq, bad[i].cq);
 	}
 }
 
@@ -220,6 +220,73 @@ TEST(single_mmap)
 	munmap(r.sqes, r.sqes_size);
 	munmap(r.sq_ptr, size);
 	close(r.fd);
+}
+
+static struct io_uring_probe *probe_alloc(unsigned int nr)
+{
+	return calloc(1, sizeof(struct io_uring_probe) + nr * sizeof(struct io_uring_probe_op));
+}
+
+/* IORING_REGISTER_PROBE names exactly the opcodes that work. */
+TEST(probe_lists_the_offered_opcodes)
+{
+	static const int offered[] = { IORING_OP_NOP, IORING_OP_READV, IORING_OP_WRITEV,
+				       IORING_OP_FSYNC, IORING_OP_READ_FIXED,
+				       IORING_OP_WRITE_FIXED, IORING_OP_POLL_ADD,
+				       IORING_OP_POLL_REMOVE, IORING_OP_READ, IORING_OP_WRITE };
+	struct io_uring_probe *p = probe_alloc(256);
+	struct ring r;
+	int i, j, n = 0;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_PROBE, p, 256));
+	EXPECT_EQ(IORING_OP_LAST - 1, p->last_op);
+	EXPECT_EQ(IORING_OP_LAST, p->ops_len);
+	for (i = 0; i < p->ops_len; i++) {
+		int want = 0;
+
+		for (j = 0; j < ARRAY_SIZE(offered); j++)
+			want |= offered[j] == i;
+		EXPECT_EQ(i, p->ops[i].op);
+		EXPECT_EQ(want ? IO_URING_OP_SUPPORTED : 0, p->ops[i].flags) TH_LOG("op %d", i);
+		n += !!(p->ops[i].flags & IO_URING_OP_SUPPORTED);
+	}
+	EXPECT_EQ(ARRAY_SIZE(offered), n);
+	/* entries past ops_len are left alone */
+	EXPECT_EQ(0, p->ops[IORING_OP_LAST].op);
+
+	/* a shorter buffer gets as many entries as it holds */
+	memset(p, 0, sizeof(*p) + 256 * sizeof(p->ops[0]));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_PROBE, p, 2));
+	EXPECT_EQ(2, p->ops_len);
+	EXPECT_EQ(1, p->ops[1].op);
+	EXPECT_EQ(0, p->ops[2].op);
+	free(p);
+	ring_exit(&r);
+}
+
+TEST(probe_bad_inputs)
+{
+	struct io_uring_probe *p = probe_alloc(IORING_OP_LAST);
+	struct ring r;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	/* the buffer must come zeroed */
+	p->ops[3].resv2 = 1;
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_PROBE, p, IORING_OP_LAST));
+	EXPECT_EQ(EINVAL, errno);
+	memset(p, 0, sizeof(*p));
+	p->resv = 1;
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_PROBE, p, IORING_OP_LAST));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_PROBE, NULL, 4));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_PROBE, (void *)8, 4));
+	EXPECT_EQ(EFAULT, errno);
+	free(p);
+	ring_exit(&r);
 }
 
 TEST(fd_is_cloexec_and_rdwr)
