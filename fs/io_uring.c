@@ -81,7 +81,7 @@
 #define IORING_MAX_CQ_ENTRIES	(2 * IORING_MAX_ENTRIES)
 
 /* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
-#define IOSQE_VALID_FLAGS	IOSQE_FIXED_FILE
+#define IOSQE_VALID_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK)
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
 				 IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
 				 IORING_SETUP_CLAMP)
@@ -213,6 +213,17 @@ struct io_ring_ctx {
 		 * the ring as userspace makes room (IORING_FEAT_NODROP)
 		 */
 		struct list_head	cq_backlog;
+		/* CQEs posted since setup, for IOSQE_IO_DRAIN */
+		u32			cq_done;
+		/*
+		 * IOSQE_IO_DRAIN: requests held back until cq_done reaches
+		 * their drain_need, in submission order; while drain_active,
+		 * every new request queues behind them.  Requests after a
+		 * drain request wait for it to complete: drain_next.
+		 */
+		struct list_head	defer_list;
+		u32			drain_next;
+		bool			drain_active;
 	} ____cacheline_aligned_in_smp;
 
 	/*
@@ -256,6 +267,11 @@ struct io_ring_ctx {
 	struct io_ev_fd __rcu	*ev_fd;
 	/* signals that had to wait for a context where signalling is safe */
 	struct work_struct	ev_fd_work;
+
+	/* requests submitted since setup: each will post exactly one CQE */
+	u32			sq_seq;
+	/* issues the held-back requests whose turn has come */
+	struct work_struct	drain_work;
 };
 
 /* One registered buffer: its pinned pages as a bio_vec array. */
@@ -340,6 +356,16 @@ struct io_kiocb {
 	struct work_struct	work;
 	/* in ctx->req_cache while free */
 	struct llist_node	cache_node;
+	/*
+	 * IOSQE_IO_LINK: the head of a chain holds the rest (by their
+	 * ->list) and starts the next when it succeeds; link_failed makes it
+	 * cancel them instead.
+	 */
+	struct list_head	link_list;
+	bool			link_failed;
+	/* its place in submission order, and what IOSQE_IO_DRAIN waits for */
+	u32			seq;
+	u32			drain_need;
 };
 
 /*
@@ -347,6 +373,9 @@ struct io_kiocb {
  * run of SQEs on one fd does one fdtable lookup.
  */
 struct io_submit_state {
+	/* the head of the chain being built (IOSQE_IO_LINK), if any */
+	struct io_kiocb		*link_head;
+
 	struct file		*file;
 	int			fd;
 };
@@ -385,6 +414,32 @@ static unsigned int io_cqring_events(struct io_ring_ctx *ctx)
 	return smp_load_acquire(&ring->r.tail) - READ_ONCE(ring->r.head);
 }
 
+/* Whether enough CQEs have been posted for @need; u32 arithmetic wraps. */
+static bool io_drain_done(struct io_ring_ctx *ctx, u32 need)
+{
+	return (s32)(ctx->cq_done - need) >= 0;
+}
+
+/*
+ * A CQE was posted while requests are held back for IOSQE_IO_DRAIN: if the
+ * first may start now, a work item issues it (we may be in interrupt
+ * context here).  completion_lock held.
+ */
+static void io_drain_kick(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req;
+
+	req = list_first_entry_or_null(&ctx->defer_list, struct io_kiocb, list);
+	if (!req) {
+		if (io_drain_done(ctx, ctx->drain_next))
+			ctx->drain_active = false;
+		return;
+	}
+	if (io_drain_done(ctx, req->drain_need) && percpu_ref_tryget(&ctx->refs) &&
+	    !queue_work(system_unbound_wq, &ctx->drain_work))
+		percpu_ref_put(&ctx->refs);
+}
+
 static void io_commit_cqring(struct io_ring_ctx *ctx)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
@@ -392,6 +447,8 @@ static void io_commit_cqring(struct io_ring_ctx *ctx)
 	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail))
 		/* the CQEs must be visible before the tail that publishes them */
 		smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
+	if (unlikely(ctx->drain_active))
+		io_drain_kick(ctx);
 }
 
 static void io_sq_flags_set(struct io_ring_ctx *ctx, u32 mask)
@@ -474,6 +531,7 @@ static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
 static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
 				 long res)
 {
+	ctx->cq_done++;
 	if (likely(list_empty(&ctx->cq_backlog)) || io_cqring_backlog_move(ctx)) {
 		if (likely(io_cqring_put(ctx, user_data, res)))
 			return;
@@ -655,17 +713,33 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->flags = 0;
 	req->result = 0;
 	req->io_done = 0;
+	req->io_len = 0;
 	req->buf_table = NULL;
+	INIT_LIST_HEAD(&req->link_list);
+	req->link_failed = false;
+	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
 	return req;
 }
 
 static void io_buf_table_put(struct io_buf_table *table);
 
+static void io_link_work(struct work_struct *work);
+
 static void io_free_req(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
+	/*
+	 * The head of a chain is done: a worker starts the next request or
+	 * cancels the rest, and frees the head after.  Not here: we may be in
+	 * interrupt context, or under a wait queue's lock.
+	 */
+	if (unlikely(!list_empty(&req->link_list))) {
+		INIT_WORK(&req->work, io_link_work);
+		queue_work(system_unbound_wq, &req->work);
+		return;
+	}
 	if (req->flags & REQ_F_WAITING)
 		atomic_dec(&ctx->nr_waiting);
 	if (req->file)
@@ -711,9 +785,21 @@ static void io_put_req(struct io_kiocb *req)
 		io_free_req(req);
 }
 
+/*
+ * A chain goes on only past a request that succeeded: for reads and writes,
+ * one that moved every byte asked for.
+ */
+static void io_link_note_result(struct io_kiocb *req, long res)
+{
+	if (!list_empty(&req->link_list) &&
+	    (res < 0 || (req->io_len && res != req->io_len)))
+		req->link_failed = true;
+}
+
 /* Complete a request with @res and free it. */
 static void io_req_complete(struct io_kiocb *req, long res)
 {
+	io_link_note_result(req, res);
 	io_cqring_add_event(req->ctx, req->user_data, res);
 	io_put_req(req);
 }
@@ -741,6 +827,7 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 			io_queue_async(req);
 			continue;
 		}
+		io_link_note_result(req, req->result);
 		io_cqring_fill_event(ctx, req->user_data, req->result);
 		list_add_tail(&req->list, &done);
 		nr++;
@@ -1082,12 +1169,8 @@ static int io_write_limit(struct io_kiocb *req, struct iov_iter *iter)
 	struct inode *inode = file_inode(kiocb->ki_filp);
 	loff_t pos = kiocb->ki_pos;
 
-	if (!(current->flags & PF_KTHREAD)) {
-		req->fsize = rlimit(RLIMIT_FSIZE);
+	if (!(current->flags & PF_KTHREAD))
 		return 0;
-	}
-	if (!(req->flags & REQ_F_ASYNC))
-		req->fsize = req->ctx->sq_fsize;
 	if (req->fsize == RLIM_INFINITY || !S_ISREG(inode->i_mode))
 		return 0;
 	if (kiocb->ki_flags & IOCB_APPEND)
@@ -1247,6 +1330,7 @@ static bool io_poll_complete(struct io_kiocb *req, long res)
 	if (list_empty(&req->list))
 		return false;
 	list_del_init(&req->list);
+	io_link_note_result(req, res);
 	io_cqring_fill_event(req->ctx, req->user_data, res);
 	io_commit_cqring(req->ctx);
 	return true;
@@ -1387,9 +1471,7 @@ static int io_poll_add(struct io_kiocb *req)
 
 	if (woken && !mask && !ipt.error)
 		mask = vfs_poll(poll->file, NULL) & poll->events;
-	io_cqring_add_event(ctx, req->user_data,
-			    ipt.error ? ipt.error : mangle_poll(mask));
-	io_put_req(req);
+	io_req_complete(req, ipt.error ? ipt.error : mangle_poll(mask));
 	return 0;
 }
 
@@ -1687,10 +1769,156 @@ static int io_req_set_buffer(struct io_kiocb *req)
 	return 0;
 }
 
+/* ---- IOSQE_IO_DRAIN and IOSQE_IO_LINK ------------------------------------ */
+
+/*
+ * Hold @req back if it must wait: a drain request until every request
+ * submitted before it has completed, any other while drain requests are
+ * held or running.  True when it was queued on ctx->defer_list.
+ */
+static bool io_drain_defer(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool deferred = false;
+	u32 need;
+
+	spin_lock_irq(&ctx->completion_lock);
+	if (req->sqe.flags & IOSQE_IO_DRAIN) {
+		need = req->seq;
+		ctx->drain_next = req->seq + 1;
+		ctx->drain_active = true;
+	} else {
+		need = ctx->drain_next;
+	}
+	if (!list_empty(&ctx->defer_list) || !io_drain_done(ctx, need)) {
+		req->drain_need = need;
+		list_add_tail(&req->list, &ctx->defer_list);
+		deferred = true;
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	return deferred;
+}
+
+/* Issue, from a worker, the held-back requests whose turn has come. */
+static void io_drain_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx, drain_work);
+	struct io_kiocb *req, *tmp;
+	LIST_HEAD(ready);
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry_safe(req, tmp, &ctx->defer_list, list) {
+		if (!io_drain_done(ctx, req->drain_need))
+			break;
+		list_move_tail(&req->list, &ready);
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+
+	list_for_each_entry_safe(req, tmp, &ready, list) {
+		list_del_init(&req->list);
+		io_queue_async(req);
+	}
+	percpu_ref_put(&ctx->refs);
+}
+
+/* Ring teardown: the held-back requests will never run. */
+static void io_drain_cancel_all(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	LIST_HEAD(cancel);
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_splice_init(&ctx->defer_list, &cancel);
+	spin_unlock_irq(&ctx->completion_lock);
+	list_for_each_entry_safe(req, tmp, &cancel, list) {
+		list_del_init(&req->list);
+		io_req_complete(req, -ECANCELED);
+	}
+}
+
+/*
+ * The head of a chain is done (see io_free_req()): start the next request,
+ * which takes over the rest of the chain, or, if the head failed, cancel
+ * them all.  Then free the head.
+ */
+static void io_link_work(struct work_struct *work)
+{
+	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+	struct io_kiocb *next, *tmp;
+	LIST_HEAD(rest);
+
+	next = list_first_entry(&req->link_list, struct io_kiocb, list);
+	list_del_init(&next->list);
+	list_splice_init(&req->link_list, &rest);
+	if (req->link_failed) {
+		io_req_complete(next, -ECANCELED);
+		list_for_each_entry_safe(next, tmp, &rest, list) {
+			list_del_init(&next->list);
+			io_req_complete(next, -ECANCELED);
+		}
+	} else {
+		list_splice(&rest, &next->link_list);
+		io_queue_async(next);
+	}
+	io_free_req(req);
+}
+
+/* Issue a request now, or hold it back for IOSQE_IO_DRAIN. */
+static void io_queue_sqe(struct io_kiocb *req)
+{
+	int ret;
+
+	if (unlikely((req->sqe.flags & IOSQE_IO_DRAIN) || READ_ONCE(req->ctx->drain_active)) &&
+	    io_drain_defer(req))
+		return;
+	ret = io_issue_sqe(req, true);
+	if (ret == -EAGAIN)
+		io_queue_async(req);
+	else if (ret)
+		io_req_complete(req, ret);
+}
+
+/*
+ * A chain is complete: issue its head.  If one of its requests failed at
+ * submission, none of it runs: the head ends with -ECANCELED, and with it
+ * the rest.
+ */
+static void io_submit_link(struct io_kiocb *head)
+{
+	if (head->link_failed)
+		io_req_complete(head, -ECANCELED);
+	else
+		io_queue_sqe(head);
+}
+
+/* The checks every SQE gets before it is issued or joins a chain. */
+static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
+{
+	u8 op = req->sqe.opcode;
+	int ret;
+
+	/*
+	 * A write may be issued later, by a kernel thread: record whose
+	 * RLIMIT_FSIZE it obeys now (the SQ thread's creator's, on SQPOLL).
+	 */
+	if (op == IORING_OP_WRITEV || op == IORING_OP_WRITE_FIXED || op == IORING_OP_WRITE)
+		req->fsize = current->flags & PF_KTHREAD ? req->ctx->sq_fsize :
+			     rlimit(RLIMIT_FSIZE);
+
+	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
+		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
+	if (unlikely(!io_op_supported(req->sqe.opcode)))
+		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", req->sqe.opcode);
+	ret = io_req_set_file(req, state);
+	if (unlikely(ret))
+		return ret;
+	return io_req_set_buffer(req);
+}
+
 static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe,
 			 struct io_submit_state *state)
 {
-	struct io_kiocb *req;
+	struct io_kiocb *req, *head = state->link_head;
 	int ret;
 
 	req = io_alloc_req(ctx);
@@ -1699,37 +1927,38 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 
 	memcpy(&req->sqe, sqe, sizeof(req->sqe));
 	req->user_data = req->sqe.user_data;
+	ret = io_req_prep(req, state);
 
-	ret = -EINVAL;
-	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS)) {
-		ret = io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
-		goto fail;
-	}
-	if (unlikely(!io_op_supported(req->sqe.opcode))) {
-		ret = io_sqe_fail(req, -EINVAL, "opcode %u not supported", req->sqe.opcode);
-		goto fail;
-	}
-	ret = io_req_set_file(req, state);
-	if (unlikely(ret))
-		goto fail;
-	ret = io_req_set_buffer(req);
-	if (unlikely(ret))
-		goto fail;
-
-	ret = io_issue_sqe(req, true);
-	if (ret == -EAGAIN) {
-		io_queue_async(req);
+	if (head) {
+		/* a member of a chain: it waits for the one before it */
+		if (unlikely(ret)) {
+			head->link_failed = true;
+			io_req_complete(req, ret);
+		} else {
+			list_add_tail(&req->list, &head->link_list);
+		}
+		if (!(req->sqe.flags & IOSQE_IO_LINK)) {
+			state->link_head = NULL;
+			io_submit_link(head);
+		}
 		return 0;
 	}
-	if (!ret)
+	if (unlikely(ret)) {
+		io_req_complete(req, ret);
 		return 0;
-fail:
-	io_req_complete(req, ret);
+	}
+	if (req->sqe.flags & IOSQE_IO_LINK)
+		state->link_head = req;
+	else
+		io_queue_sqe(req);
 	return 0;
 }
 
 static void io_submit_state_end(struct io_submit_state *state)
 {
+	/* a chain still open at the end of a submission ends there */
+	if (state->link_head)
+		io_submit_link(state->link_head);
 	if (state->file)
 		fput(state->file);
 }
@@ -2384,6 +2613,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	if (ctx->buf_table)
 		io_buffers_unregister(ctx);
 	mutex_unlock(&ctx->uring_lock);
+	io_drain_cancel_all(ctx);
 	io_poll_remove_all(ctx);
 	/*
 	 * The memory is freed with the last request, but its charge goes now:
@@ -2534,6 +2764,8 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
 	INIT_LIST_HEAD(&ctx->cq_backlog);
+	INIT_LIST_HEAD(&ctx->defer_list);
+	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	init_waitqueue_head(&ctx->sqo_wait);

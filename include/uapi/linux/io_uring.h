@@ -60,6 +60,8 @@ struct io_uring_sqe {
 
 /* sqe->flags */
 #define IOSQE_FIXED_FILE	(1U << 0)	/* sqe->fd is a registered file index */
+#define IOSQE_IO_DRAIN		(1U << 1)	/* start after all earlier SQEs completed */
+#define IOSQE_IO_LINK		(1U << 2)	/* the next SQE starts after this one succeeded */
 
 /* io_uring_setup() flags */
 #define IORING_SETUP_IOPOLL	(1U << 0)	/* completions are polled for, not signalled */

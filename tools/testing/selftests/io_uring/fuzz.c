@@ -92,7 +92,7 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->opcode = pick(offered, 10);
 	else
 		sqe->opcode = rnd() % 2 ? rnd() % IORING_OP_LAST : rnd();
-	sqe->flags = rnd() % 8 ? (rnd() & 1) : rnd();
+	sqe->flags = rnd() % 8 ? (rnd() & 7) : rnd();	/* FIXED_FILE, IO_DRAIN, IO_LINK */
 	sqe->fd = rnd() % 3 ? fds[rnd() % NR_FDS] :
 		  (int)pick((const uint64_t[]){ 0, 1, 2, 9, 1000, -1, 0x7fffffff }, 7);
 	if (sqe->flags & IOSQE_FIXED_FILE)

@@ -23,8 +23,8 @@
 #define LATER_SETUP_ATTACH_WQ		(1U << 5)
 #define LATER_ENTER_EXT_ARG		(1U << 3)
 #define LATER_ENTER_REGISTERED_RING	(1U << 4)
-#define LATER_SQE_IO_DRAIN		(1U << 1)
-#define LATER_SQE_IO_LINK		(1U << 2)
+#define LATER_SQE_ASYNC			(1U << 3)
+#define LATER_SQE_BUFFER_SELECT		(1U << 4)
 
 /* Below mmap_min_addr: nothing is ever mapped there. */
 #define UNMAPPED_ADDR	0x1000ULL
@@ -504,10 +504,10 @@ static const struct sqe_case sqe_cases[] = {
 	{ "opcode IORING_OP_LAST", R_RING, IORING_OP_LAST, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "opcode 255", R_RING, 255, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "flags bit 7", R_RING, IORING_OP_NOP, -1, 0x80, NOFIELD, 0, -EINVAL },
-	{ "IO_DRAIN (not offered)", R_RING, IORING_OP_NOP, -1, LATER_SQE_IO_DRAIN, NOFIELD, 0,
+	{ "IOSQE_ASYNC (not offered)", R_RING, IORING_OP_NOP, -1, LATER_SQE_ASYNC, NOFIELD, 0,
 	  -EINVAL },
-	{ "IO_LINK (not offered)", R_RING, IORING_OP_NOP, -1, LATER_SQE_IO_LINK, NOFIELD, 0,
-	  -EINVAL },
+	{ "IOSQE_BUFFER_SELECT (not offered)", R_RING, IORING_OP_NOP, -1,
+	  LATER_SQE_BUFFER_SELECT, NOFIELD, 0, -EINVAL },
 	/* NOP: everything but user_data must be zero */
 	{ "nop: ioprio", R_RING, IORING_OP_NOP, -1, 0, FIELD(ioprio), 1, -EINVAL },
 	{ "nop: off", R_RING, IORING_OP_NOP, -1, 0, FIELD(off), 1, -EINVAL },

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOSQE_IO_LINK (a chain runs one request after another, and a failed
+ * request cancels the rest with -ECANCELED) and IOSQE_IO_DRAIN (a request
+ * starts once everything submitted before it has completed, and what comes
+ * after waits for it), on plain and SQPOLL rings, and rings closed while
+ * requests wait.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+static struct io_uring_sqe *prep(struct ring *r, __u8 op, int fd, __u8 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->flags = flags;
+	sqe->user_data = data;
+	return sqe;
+}
+
+static void prep_poll(struct ring *r, int fd, __u8 flags, __u64 data)
+{
+	prep(r, IORING_OP_POLL_ADD, fd, flags, data)->poll32_events = POLLIN;
+}
+
+/* Reap @n CQEs: their user_data in order of arrival, and res by user_data. */
+static int reap(struct ring *r, int n, __u64 *order, int *res)
+{
+	struct io_uring_cqe cqe;
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		ret = ring_wait_cqe(r, &cqe);
+		if (ret)
+			return ret;
+		order[i] = cqe.user_data;
+		if (cqe.user_data < 16)
+			res[cqe.user_data] = cqe.res;
+	}
+	return 0;
+}
+
+/* Nothing completes for a while. */
+static int quiet(struct ring *r)
+{
+	struct io_uring_cqe cqe;
+
+	usleep(100 * 1000);
+	return !ring_peek_cqe(r, &cqe);
+}
+
+FIXTURE(link) {
+	struct ring r;
+	int p[2];
+	__u64 order[16];
+	int res[16];
+};
+
+FIXTURE_SETUP(link)
+{
+	ASSERT_EQ(0, ring_init(&self->r, 16, 0));
+	ASSERT_EQ(0, pipe(self->p));
+}
+
+FIXTURE_TEARDOWN(link)
+{
+	ring_exit(&self->r);
+	close(self->p[0]);
+	close(self->p[1]);
+}
+
+/* The NOP after a poll starts only when the poll has completed. */
+TEST_F(link, chain_runs_in_order)
+{
+	prep_poll(&self->r, self->p[0], IOSQE_IO_LINK, 1);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 4);	/* not in the chain */
+	ASSERT_EQ(4, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(4, self->order[0]);
+	EXPECT_TRUE(quiet(&self->r));
+
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	ASSERT_EQ(0, reap(&self->r, 3, self->order, self->res));
+	EXPECT_EQ(1, self->order[0]);
+	EXPECT_EQ(2, self->order[1]);
+	EXPECT_EQ(3, self->order[2]);
+	EXPECT_EQ(POLLIN, self->res[1] & POLLIN);
+	EXPECT_EQ(0, self->res[2]);
+	EXPECT_EQ(0, self->res[3]);
+}
+
+/* A request that fails when it runs cancels the rest of its chain. */
+TEST_F(link, failure_cancels_the_rest)
+{
+	char buf[16];
+	struct iovec bad = { (void *)8, 16 };
+	struct io_uring_sqe *sqe;
+	int fd;
+
+	sqe = prep(&self->r, IORING_OP_READV, self->p[0], IOSQE_IO_LINK, 1);
+	sqe->addr = (unsigned long)&bad;
+	sqe->len = 1;
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	ASSERT_EQ(3, ring_submit(&self->r, 3));
+	ASSERT_EQ(0, reap(&self->r, 3, self->order, self->res));
+	EXPECT_EQ(-EFAULT, self->res[1]);
+	EXPECT_EQ(-ECANCELED, self->res[2]);
+	EXPECT_EQ(-ECANCELED, self->res[3]);
+	EXPECT_EQ(1, self->order[0]);
+
+	/* a short read is a failure too: it did not read what was asked */
+	fd = open("/tmp/io_uring-link", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	unlink("/tmp/io_uring-link");
+	ASSERT_EQ(10, write(fd, "0123456789", 10));
+	sqe = prep(&self->r, IORING_OP_READ, fd, IOSQE_IO_LINK, 4);
+	sqe->addr = (unsigned long)buf;
+	sqe->len = sizeof(buf);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 5);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(10, self->res[4]);
+	EXPECT_EQ(-ECANCELED, self->res[5]);
+
+	/* a full read goes on */
+	sqe = prep(&self->r, IORING_OP_READ, fd, IOSQE_IO_LINK, 6);
+	sqe->addr = (unsigned long)buf;
+	sqe->len = 10;
+	prep(&self->r, IORING_OP_NOP, -1, 0, 7);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(10, self->res[6]);
+	EXPECT_EQ(0, self->res[7]);
+	close(fd);
+}
+
+/* A request of the chain that fails at submission: none of the chain runs. */
+TEST_F(link, submission_failure_cancels_the_chain)
+{
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1);
+	prep(&self->r, IORING_OP_READV, 999, IOSQE_IO_LINK, 2);	/* fd not open */
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 4);	/* after the chain: runs */
+	ASSERT_EQ(4, ring_submit(&self->r, 4));
+	ASSERT_EQ(0, reap(&self->r, 4, self->order, self->res));
+	EXPECT_EQ(-ECANCELED, self->res[1]);
+	EXPECT_EQ(-EBADF, self->res[2]);
+	EXPECT_EQ(-ECANCELED, self->res[3]);
+	EXPECT_EQ(0, self->res[4]);
+}
+
+/* A chain still open when the submission ends, ends there. */
+TEST_F(link, chain_ends_with_the_submission)
+{
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	prep(&self->r, IORING_OP_NOP, -1, 0, 2);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(0, self->res[1]);
+	EXPECT_EQ(0, self->res[2]);
+}
+
+/*
+ * A long chain of writes runs in order: write i covers the first
+ * (i + 1) * 512 bytes with letter i, so only the last one, run last,
+ * leaves its letter everywhere.
+ */
+TEST_F(link, chain_of_writes_in_order)
+{
+	static char bufs[8][8 * 512];
+	char out[8 * 512], want[8 * 512];
+	struct io_uring_sqe *sqe;
+	int fd, i;
+
+	fd = open("/tmp/io_uring-link", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	unlink("/tmp/io_uring-link");
+	for (i = 0; i < 8; i++) {
+		memset(bufs[i], 'a' + i, sizeof(bufs[i]));
+		sqe = prep(&self->r, IORING_OP_WRITE, fd, i < 7 ? IOSQE_IO_LINK : 0, i);
+		sqe->addr = (unsigned long)bufs[i];
+		sqe->len = (i + 1) * 512;
+	}
+	ASSERT_EQ(8, ring_submit(&self->r, 8));
+	ASSERT_EQ(0, reap(&self->r, 8, self->order, self->res));
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(i, self->order[i]);
+		EXPECT_EQ((i + 1) * 512, self->res[i]);
+	}
+	memset(want, 'h', sizeof(want));
+	ASSERT_EQ(sizeof(out), pread(fd, out, sizeof(out), 0));
+	EXPECT_EQ(0, memcmp(want, out, sizeof(out)));
+	close(fd);
+}
+
+/* A drain request waits for what came before it; what comes after waits for it. */
+TEST_F(link, drain_waits_for_earlier_requests)
+{
+	prep_poll(&self->r, self->p[0], 0, 1);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	EXPECT_TRUE(quiet(&self->r));
+	/* held back, even in a later submission */
+	prep(&self->r, IORING_OP_NOP, -1, 0, 4);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	EXPECT_TRUE(quiet(&self->r));
+
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	ASSERT_EQ(0, reap(&self->r, 4, self->order, self->res));
+	EXPECT_EQ(1, self->order[0]);
+	EXPECT_EQ(2, self->order[1]);
+	EXPECT_EQ(0, self->res[2]);
+	EXPECT_EQ(0, self->res[3]);
+	EXPECT_EQ(0, self->res[4]);
+
+	/* nothing in flight: a drain request runs at once, and so do the next */
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 5);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 6);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(5, self->order[0]);
+	EXPECT_EQ(6, self->order[1]);
+}
+
+/* Two drains in a row, each behind everything before it. */
+TEST_F(link, drains_in_a_row)
+{
+	int i;
+
+	prep_poll(&self->r, self->p[0], 0, 1);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 4);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 5);
+	ASSERT_EQ(5, ring_submit(&self->r, 0));
+	EXPECT_TRUE(quiet(&self->r));
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	ASSERT_EQ(0, reap(&self->r, 5, self->order, self->res));
+	EXPECT_EQ(1, self->order[0]);
+	EXPECT_EQ(2, self->order[1]);
+	EXPECT_EQ(4, self->order[3]);
+	for (i = 2; i <= 5; i++)
+		EXPECT_EQ(0, self->res[i]);
+}
+
+/* Closed while a chain and drained requests wait: all of them end, nothing leaks. */
+TEST(close_with_requests_waiting)
+{
+	struct ring r;
+	int p[2], i;
+
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, ring_init(&r, 8, 0));
+		prep_poll(&r, p[0], IOSQE_IO_LINK, 1);
+		prep(&r, IORING_OP_NOP, -1, 0, 2);
+		prep(&r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 3);
+		prep(&r, IORING_OP_NOP, -1, 0, 4);
+		ASSERT_EQ(4, ring_submit(&r, 0));
+		ring_exit(&r);
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
+/* The same on an SQPOLL ring, where the SQ thread builds the chain. */
+TEST(sqpoll_chain_and_drain)
+{
+	struct ring r;
+	__u64 order[8];
+	int res[16], p[2];
+
+	if (geteuid())
+		SKIP(return, "SQPOLL needs root");
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 8, IORING_SETUP_SQPOLL));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, p, 2));
+	prep(&r, IORING_OP_POLL_ADD, 0, IOSQE_FIXED_FILE | IOSQE_IO_LINK, 1)->poll32_events =
+		POLLIN;
+	prep(&r, IORING_OP_NOP, -1, 0, 2);
+	prep(&r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 3);
+	ring_flush(&r);
+	sys_enter(r.fd, 3, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+	EXPECT_TRUE(quiet(&r));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	ASSERT_EQ(0, reap(&r, 3, order, res));
+	EXPECT_EQ(1, order[0]);
+	EXPECT_EQ(2, order[1]);
+	EXPECT_EQ(3, order[2]);
+	EXPECT_EQ(0, res[2]);
+	EXPECT_EQ(0, res[3]);
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_HARNESS_MAIN
