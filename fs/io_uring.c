@@ -58,6 +58,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
+#include <linux/hrtimer.h>
 #include <linux/eventfd.h>
 #include <linux/llist.h>
 #include <linux/blkdev.h>
@@ -90,6 +91,8 @@
 				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
 				 BIT_ULL(IORING_OP_READ_FIXED) | BIT_ULL(IORING_OP_WRITE_FIXED) | \
 				 BIT_ULL(IORING_OP_POLL_ADD) | BIT_ULL(IORING_OP_POLL_REMOVE) | \
+				 BIT_ULL(IORING_OP_SYNC_FILE_RANGE) | BIT_ULL(IORING_OP_TIMEOUT) | \
+				 BIT_ULL(IORING_OP_TIMEOUT_REMOVE) | \
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
@@ -224,6 +227,9 @@ struct io_ring_ctx {
 		struct list_head	defer_list;
 		u32			drain_next;
 		bool			drain_active;
+		/* armed IORING_OP_TIMEOUTs, and how many CQEs they posted */
+		struct list_head	timeout_list;
+		u32			cq_timeouts;
 	} ____cacheline_aligned_in_smp;
 
 	/*
@@ -310,6 +316,18 @@ struct io_poll_iocb {
 	struct wait_queue_entry	wait;
 };
 
+/*
+ * IORING_OP_TIMEOUT: a timer, and with a count, the number of other
+ * completions that end it sooner.  ->file stays NULL, like req->file.
+ */
+struct io_timeout {
+	struct file		*file;
+	struct hrtimer		timer;
+	/* ends when completions not counting timeouts reach target */
+	u32			target;
+	bool			counted;
+};
+
 /* io_kiocb->flags */
 enum {
 	REQ_F_NOWAIT		= BIT(0),	/* issued with IOCB_NOWAIT */
@@ -330,6 +348,7 @@ struct io_kiocb {
 		struct file		*file;
 		struct kiocb		rw;
 		struct io_poll_iocb	poll;
+		struct io_timeout	timeout;
 	};
 	struct io_ring_ctx	*ctx;
 	/* poll_list, a sequential run or the pending polls: one at a time */
@@ -440,10 +459,14 @@ static void io_drain_kick(struct io_ring_ctx *ctx)
 		percpu_ref_put(&ctx->refs);
 }
 
+static void io_timeout_flush(struct io_ring_ctx *ctx);
+
 static void io_commit_cqring(struct io_ring_ctx *ctx)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 
+	if (unlikely(!list_empty(&ctx->timeout_list)))
+		io_timeout_flush(ctx);
 	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail))
 		/* the CQEs must be visible before the tail that publishes them */
 		smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
@@ -1303,6 +1326,31 @@ static int io_fsync(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/*
+ * SYNC_FILE_RANGE: sync_file_range(2) on [off, off + len), with
+ * sync_range_flags; len 0 means to the end of the file.
+ */
+static int io_sync_file_range(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "SYNC_FILE_RANGE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->addr)
+		return io_sqe_fail(req, -EINVAL, "SYNC_FILE_RANGE takes no ioprio or addr");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	/* it waits for writeback: never inline */
+	if (force_nonblock)
+		return -EAGAIN;
+
+	ret = sync_file_range(req->file, sqe->off, sqe->len, sqe->sync_range_flags);
+	io_req_complete(req, ret);
+	return 0;
+}
+
 /* ---- poll ------------------------------------------------------------- */
 
 /*
@@ -1537,6 +1585,170 @@ static void io_poll_remove_all(struct io_ring_ctx *ctx)
 	}
 }
 
+/* ---- IORING_OP_TIMEOUT and IORING_OP_TIMEOUT_REMOVE ---------------------- */
+
+/* Completions so far that count for timeouts: all but the timeouts' own. */
+static u32 io_timeout_events(struct io_ring_ctx *ctx)
+{
+	return ctx->cq_done - ctx->cq_timeouts;
+}
+
+/*
+ * Post a timeout's CQE; completion_lock held, the timer stopped or
+ * running this.  The caller drops the request's reference.  A timer that
+ * expired did what it was asked: that does not break a chain.
+ */
+static void io_timeout_post(struct io_ring_ctx *ctx, struct io_kiocb *req, long res)
+{
+	io_link_note_result(req, res == -ETIME ? 0 : res);
+	io_cqring_fill_event(ctx, req->user_data, res);
+	ctx->cq_timeouts++;
+}
+
+/*
+ * Timeouts whose count of completions has been reached end with 0, unless
+ * their timer is firing right now: then it ends them.  Called when CQEs
+ * are committed, completion_lock held, maybe in interrupt context.
+ */
+static void io_timeout_flush(struct io_ring_ctx *ctx)
+{
+	u32 events = io_timeout_events(ctx);
+	struct io_kiocb *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, &ctx->timeout_list, list) {
+		if (!req->timeout.counted || (s32)(events - req->timeout.target) < 0)
+			continue;
+		if (hrtimer_try_to_cancel(&req->timeout.timer) < 0)
+			continue;
+		list_del_init(&req->list);
+		io_timeout_post(ctx, req, 0);
+		/* freeing takes no lock we hold (see io_free_req()) */
+		io_put_req(req);
+	}
+}
+
+static enum hrtimer_restart io_timeout_fn(struct hrtimer *timer)
+{
+	struct io_kiocb *req = container_of(timer, struct io_kiocb, timeout.timer);
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+
+	/* only a stopped timer is taken off the list: ours is still on it */
+	spin_lock_irqsave(&ctx->completion_lock, flags);
+	list_del_init(&req->list);
+	io_timeout_post(ctx, req, -ETIME);
+	io_commit_cqring(ctx);
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	io_cqring_ev_posted(ctx);
+	io_put_req(req);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * TIMEOUT: addr points to a struct __kernel_timespec, len is 1, off is the
+ * number of other completions that end it early (0: none).  It ends with
+ * -ETIME when the time is up, 0 when the count is reached.
+ */
+static int io_timeout(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	enum hrtimer_mode mode;
+	struct timespec64 ts;
+
+	if (ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "TIMEOUT on an IOPOLL ring");
+	if (sqe->ioprio || sqe->buf_index || sqe->len != 1 || sqe->off > U32_MAX)
+		return io_sqe_fail(req, -EINVAL,
+				   "TIMEOUT takes no ioprio or buf_index, len 1 and a 32-bit count");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (sqe->timeout_flags & ~IORING_TIMEOUT_ABS)
+		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", sqe->timeout_flags);
+	if (get_timespec64(&ts, u64_to_user_ptr(sqe->addr)))
+		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx", sqe->addr);
+	if (!timespec64_valid(&ts))
+		return io_sqe_fail(req, -EINVAL, "timespec {%lld, %ld} is not valid",
+				   (long long)ts.tv_sec, ts.tv_nsec);
+	if (!io_waiting_get(req))
+		return io_sqe_fail(req, -EBUSY, "%u requests wait already", ctx->cq_entries);
+
+	mode = sqe->timeout_flags & IORING_TIMEOUT_ABS ? HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
+	hrtimer_init(&req->timeout.timer, CLOCK_MONOTONIC, mode);
+	req->timeout.timer.function = io_timeout_fn;
+	req->timeout.counted = sqe->off;
+	/* armed under the lock: the timer cannot end it before it is listed */
+	spin_lock_irq(&ctx->completion_lock);
+	req->timeout.target = io_timeout_events(ctx) + (u32)sqe->off;
+	list_add_tail(&req->list, &ctx->timeout_list);
+	hrtimer_start(&req->timeout.timer, timespec64_to_ktime(ts), mode);
+	spin_unlock_irq(&ctx->completion_lock);
+	return 0;
+}
+
+/* TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED. */
+static int io_timeout_remove(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_kiocb *t, *found = NULL;
+	int ret = -ENOENT;
+
+	if (ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "TIMEOUT_REMOVE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->buf_index || sqe->len || sqe->off || sqe->timeout_flags)
+		return io_sqe_fail(req, -EINVAL,
+				   "TIMEOUT_REMOVE takes no ioprio, buf_index, len, off or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry(t, &ctx->timeout_list, list) {
+		if (t->user_data != sqe->addr)
+			continue;
+		if (hrtimer_try_to_cancel(&t->timeout.timer) < 0) {
+			ret = -EALREADY;	/* firing: it ends with -ETIME */
+			break;
+		}
+		list_del_init(&t->list);
+		io_timeout_post(ctx, t, -ECANCELED);
+		io_commit_cqring(ctx);
+		found = t;
+		ret = 0;
+		break;
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	if (found) {
+		io_cqring_ev_posted(ctx);
+		io_put_req(found);
+	}
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/* Ring teardown: every timeout ends now, with -ECANCELED. */
+static void io_timeout_cancel_all(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	LIST_HEAD(cancel);
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry_safe(req, tmp, &ctx->timeout_list, list) {
+		/* one firing now ends by itself */
+		if (hrtimer_try_to_cancel(&req->timeout.timer) < 0)
+			continue;
+		list_move_tail(&req->list, &cancel);
+		io_timeout_post(ctx, req, -ECANCELED);
+	}
+	io_commit_cqring(ctx);
+	spin_unlock_irq(&ctx->completion_lock);
+	io_cqring_ev_posted(ctx);
+	list_for_each_entry_safe(req, tmp, &cancel, list) {
+		list_del_init(&req->list);
+		io_put_req(req);
+	}
+}
+
 /* ---- submission -------------------------------------------------------- */
 
 /*
@@ -1566,6 +1778,15 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		break;
 	case IORING_OP_FSYNC:
 		ret = io_fsync(req, force_nonblock);
+		break;
+	case IORING_OP_SYNC_FILE_RANGE:
+		ret = io_sync_file_range(req, force_nonblock);
+		break;
+	case IORING_OP_TIMEOUT:
+		ret = io_timeout(req);
+		break;
+	case IORING_OP_TIMEOUT_REMOVE:
+		ret = io_timeout_remove(req);
 		break;
 	case IORING_OP_POLL_ADD:
 		ret = io_poll_add(req);
@@ -1728,7 +1949,8 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 
 	struct io_file_table *table = req->ctx->file_table;
 
-	if (sqe->opcode == IORING_OP_NOP || sqe->opcode == IORING_OP_POLL_REMOVE)
+	if (sqe->opcode == IORING_OP_NOP || sqe->opcode == IORING_OP_POLL_REMOVE ||
+	    sqe->opcode == IORING_OP_TIMEOUT || sqe->opcode == IORING_OP_TIMEOUT_REMOVE)
 		return 0;
 	if (sqe->flags & IOSQE_FIXED_FILE) {
 		unsigned int index = sqe->fd;
@@ -2614,6 +2836,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 		io_buffers_unregister(ctx);
 	mutex_unlock(&ctx->uring_lock);
 	io_drain_cancel_all(ctx);
+	io_timeout_cancel_all(ctx);
 	io_poll_remove_all(ctx);
 	/*
 	 * The memory is freed with the last request, but its charge goes now:
@@ -2765,6 +2988,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	init_waitqueue_head(&ctx->wait);
 	INIT_LIST_HEAD(&ctx->cq_backlog);
 	INIT_LIST_HEAD(&ctx->defer_list);
+	INIT_LIST_HEAD(&ctx->timeout_list);
 	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);

@@ -103,6 +103,9 @@ enum io_uring_op {
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)
 
+/* sqe->timeout_flags */
+#define IORING_TIMEOUT_ABS	(1U << 0)	/* addr is an absolute CLOCK_MONOTONIC time */
+
 /*
  * One completion queue entry: 16 bytes.
  */

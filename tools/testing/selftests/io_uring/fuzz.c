@@ -83,13 +83,14 @@ static void fill_iovs(void)
 
 static void fill_sqe(struct io_uring_sqe *sqe)
 {
-	static const uint64_t offered[] = { 0, 1, 2, 3, 4, 5, 6, 7, IORING_OP_READ,
-					    IORING_OP_WRITE };
+	static const uint64_t offered[] = { 0, 1, 2, 3, 4, 5, 6, 7, IORING_OP_SYNC_FILE_RANGE,
+					    IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
+					    IORING_OP_READ, IORING_OP_WRITE };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
 	if (rnd() % 10)
-		sqe->opcode = pick(offered, 10);
+		sqe->opcode = pick(offered, 13);
 	else
 		sqe->opcode = rnd() % 2 ? rnd() % IORING_OP_LAST : rnd();
 	sqe->flags = rnd() % 8 ? (rnd() & 7) : rnd();	/* FIXED_FILE, IO_DRAIN, IO_LINK */
@@ -111,6 +112,19 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 	if (sqe->opcode == IORING_OP_POLL_ADD)
 		sqe->poll32_events = rnd() % 4 ? 1 : rnd();
 	if (sqe->opcode == IORING_OP_POLL_REMOVE)
+		sqe->addr = rnd() % 16;
+	/* TIMEOUT: a timespec in scratch, mostly short; REMOVE: a user_data */
+	if (sqe->opcode == IORING_OP_TIMEOUT) {
+		uint64_t *ts = (uint64_t *)(scratch + SCRATCH_SIZE / 2);
+
+		ts[0] = rnd() % 8 ? 0 : rnd() % 4;
+		ts[1] = rnd() % 8 ? rnd() % 2000000 : rnd();
+		sqe->addr = rnd() % 8 ? (uintptr_t)ts : rnd_addr();
+		sqe->len = rnd() % 8 ? 1 : rnd();
+		sqe->off = rnd() % 2 ? 0 : rnd() % 4;
+		sqe->timeout_flags = rnd() % 8 ? 0 : rnd() % 3;
+	}
+	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE)
 		sqe->addr = rnd() % 16;
 	/* READ/WRITE: addr is the buffer itself */
 	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {

@@ -483,7 +483,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_SYNC_FILE_RANGE, IORING_OP_TIMEOUT,
+	static const int ops[] = { IORING_OP_SENDMSG, IORING_OP_CONNECT,
 				   IORING_OP_ACCEPT, IORING_OP_STATX, IORING_OP_LAST };
 	int i;
 
@@ -495,6 +495,64 @@ TEST_F(ring, opcodes_not_offered_are_einval)
 		sqe->user_data = 100 + i;
 		EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 100 + i)) TH_LOG("opcode %d", ops[i]);
 	}
+}
+
+static int sync_range(struct ring *r, int fd, __u64 off, __u32 len, __u32 flags)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_SYNC_FILE_RANGE;
+	sqe->fd = fd;
+	sqe->off = off;
+	sqe->len = len;
+	sqe->sync_range_flags = flags;
+	sqe->user_data = 0x5f;
+	return ring_run_one(r, 0x5f);
+}
+
+/* SYNC_FILE_RANGE answers what sync_file_range(2) answers. */
+TEST_F(ring, sync_file_range)
+{
+	const unsigned int all = SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+				 SYNC_FILE_RANGE_WAIT_AFTER;
+	char buf[8192];
+	struct io_uring_sqe *sqe;
+	int fd, p[2];
+
+	if (access(EXT4_DIR, W_OK))
+		fd = open("/tmp/io_uring-sfr", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	else
+		fd = open(EXT4_DIR "/io_uring-sfr", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	memset(buf, 'z', sizeof(buf));
+	ASSERT_EQ(sizeof(buf), pwrite(fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, sync_range(&self->r, fd, 0, 4096, all));
+	EXPECT_EQ(0, sync_range(&self->r, fd, 4096, 0, SYNC_FILE_RANGE_WRITE));
+	EXPECT_EQ(0, sync_range(&self->r, fd, 0, 0, 0));
+	/* bad flags, a negative offset, a pipe, a closed fd */
+	EXPECT_EQ(-EINVAL, sync_range(&self->r, fd, 0, 0, 1u << 5));
+	EXPECT_EQ(-EINVAL, sync_range(&self->r, fd, -4096, 0, all));
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-ESPIPE, sync_range(&self->r, p[0], 0, 0, all));
+	EXPECT_EQ(-EBADF, sync_range(&self->r, 999, 0, 0, all));
+	/* fields it does not use */
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_SYNC_FILE_RANGE;
+	sqe->fd = fd;
+	sqe->addr = 1;
+	sqe->user_data = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 1));
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_SYNC_FILE_RANGE;
+	sqe->fd = fd;
+	sqe->buf_index = 1;
+	sqe->user_data = 2;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+	unlink("/tmp/io_uring-sfr");
+	unlink(EXT4_DIR "/io_uring-sfr");
 }
 
 TEST_F(ring, fsync_bad_inputs)

@@ -233,7 +233,9 @@ TEST(probe_lists_the_offered_opcodes)
 	static const int offered[] = { IORING_OP_NOP, IORING_OP_READV, IORING_OP_WRITEV,
 				       IORING_OP_FSYNC, IORING_OP_READ_FIXED,
 				       IORING_OP_WRITE_FIXED, IORING_OP_POLL_ADD,
-				       IORING_OP_POLL_REMOVE, IORING_OP_READ, IORING_OP_WRITE };
+				       IORING_OP_POLL_REMOVE, IORING_OP_SYNC_FILE_RANGE,
+				       IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
+				       IORING_OP_READ, IORING_OP_WRITE };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;

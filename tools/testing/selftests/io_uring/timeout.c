@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_OP_TIMEOUT (a timer that ends with -ETIME, or with 0 once a count
+ * of other completions is reached; relative or IORING_TIMEOUT_ABS) and
+ * IORING_OP_TIMEOUT_REMOVE, their bad inputs, and rings closed with
+ * timeouts armed.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <time.h>
+#include <linux/time_types.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+static struct io_uring_sqe *prep_timeout(struct ring *r, struct __kernel_timespec *ts,
+					 __u64 count, __u32 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_TIMEOUT;
+	sqe->fd = -1;
+	sqe->addr = (unsigned long)ts;
+	sqe->len = 1;
+	sqe->off = count;
+	sqe->timeout_flags = flags;
+	sqe->user_data = data;
+	return sqe;
+}
+
+static struct io_uring_sqe *prep_remove(struct ring *r, __u64 target, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_TIMEOUT_REMOVE;
+	sqe->fd = -1;
+	sqe->addr = target;
+	sqe->user_data = data;
+	return sqe;
+}
+
+static void prep_nop(struct ring *r, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->fd = -1;
+	sqe->user_data = data;
+}
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+FIXTURE(timeout) {
+	struct ring r;
+};
+
+FIXTURE_SETUP(timeout)
+{
+	ASSERT_EQ(0, ring_init(&self->r, 16, 0));
+}
+
+FIXTURE_TEARDOWN(timeout)
+{
+	ring_exit(&self->r);
+}
+
+/* A pure timer: -ETIME, and not before its time. */
+TEST_F(timeout, expires_with_etime)
+{
+	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 200 * 1000 * 1000 };
+	struct io_uring_cqe cqe;
+	long long start = now_ms();
+
+	prep_timeout(&self->r, &ts, 0, 0, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+	EXPECT_LE(190, now_ms() - start);
+	EXPECT_GT(5000, now_ms() - start);
+}
+
+/* IORING_TIMEOUT_ABS: an absolute CLOCK_MONOTONIC time, here in the past. */
+TEST_F(timeout, absolute_time)
+{
+	struct __kernel_timespec ts;
+	struct io_uring_cqe cqe;
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	ts.tv_sec = t.tv_sec;
+	ts.tv_nsec = t.tv_nsec;
+	prep_timeout(&self->r, &ts, 0, IORING_TIMEOUT_ABS, 2);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(-ETIME, cqe.res);
+
+	ts.tv_sec = t.tv_sec + 1;
+	prep_timeout(&self->r, &ts, 0, IORING_TIMEOUT_ABS, 3);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(200 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(3, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+}
+
+/* With a count, other completions end it early, with 0. */
+TEST_F(timeout, count_of_completions)
+{
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	struct io_uring_cqe cqe;
+	int i, seen = 0;
+
+	prep_timeout(&self->r, &ts, 3, 0, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	prep_nop(&self->r, 2);
+	prep_nop(&self->r, 3);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	usleep(50 * 1000);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+		EXPECT_NE(1, cqe.user_data);
+	}
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	prep_nop(&self->r, 4);
+	ASSERT_EQ(1, ring_submit(&self->r, 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data == 1) {
+			EXPECT_EQ(0, cqe.res);
+			seen = 1;
+		}
+	}
+	EXPECT_TRUE(seen);
+}
+
+/* Two timeouts do not count each other. */
+TEST_F(timeout, timeouts_do_not_count_timeouts)
+{
+	struct __kernel_timespec fast = { .tv_nsec = 10 * 1000 * 1000 };
+	struct __kernel_timespec slow = { .tv_sec = 1 };
+	struct io_uring_cqe cqe;
+
+	prep_timeout(&self->r, &slow, 1, 0, 1);
+	prep_timeout(&self->r, &fast, 0, 0, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+}
+
+TEST_F(timeout, remove)
+{
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	struct io_uring_cqe cqe;
+	int i, got = 0;
+
+	prep_timeout(&self->r, &ts, 0, 0, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	prep_remove(&self->r, 1, 2);
+	ASSERT_EQ(1, ring_submit(&self->r, 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		got |= 1 << cqe.user_data;
+		EXPECT_EQ(cqe.user_data == 1 ? -ECANCELED : 0, cqe.res);
+	}
+	EXPECT_EQ(6, got);
+	/* gone now */
+	prep_remove(&self->r, 1, 3);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(-ENOENT, cqe.res);
+}
+
+TEST_F(timeout, bad_inputs)
+{
+	struct __kernel_timespec ts = { .tv_sec = 1 };
+	struct __kernel_timespec neg = { .tv_sec = -1 };
+	struct __kernel_timespec nsec = { .tv_nsec = 1000 * 1000 * 1000 };
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	int i;
+
+	prep_timeout(&self->r, (void *)8, 0, 0, 1);			/* unmapped */
+	prep_timeout(&self->r, &neg, 0, 0, 2);
+	prep_timeout(&self->r, &nsec, 0, 0, 3);
+	prep_timeout(&self->r, &ts, 0, 1u << 5, 4);			/* flags */
+	prep_timeout(&self->r, &ts, 0, 0, 5)->len = 2;
+	prep_timeout(&self->r, &ts, 0, 0, 6)->ioprio = 1;
+	prep_timeout(&self->r, &ts, 1ULL << 32, 0, 7);			/* count */
+	sqe = prep_remove(&self->r, 1, 8);
+	sqe->len = 1;
+	prep_remove(&self->r, 1, 9)->timeout_flags = 1;
+	ASSERT_EQ(9, ring_submit(&self->r, 9));
+	for (i = 0; i < 9; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(cqe.user_data == 1 ? -EFAULT : -EINVAL, cqe.res)
+			TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
+	}
+}
+
+/* A timeout linked before a NOP: the NOP runs when the timer expires. */
+TEST_F(timeout, linked_timer_delays_the_next)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	struct io_uring_cqe cqe;
+	long long start = now_ms();
+
+	prep_timeout(&self->r, &ts, 0, 0, 1)->flags = IOSQE_IO_LINK;
+	prep_nop(&self->r, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_LE(90, now_ms() - start);
+}
+
+/* Closing the ring ends armed timeouts; many rings, nothing left behind. */
+TEST(close_with_timeouts_armed)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct __kernel_timespec soon = { .tv_nsec = 1000 };
+	struct ring r;
+	int i, j;
+
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, ring_init(&r, 8, 0));
+		for (j = 0; j < 4; j++)
+			prep_timeout(&r, j % 2 ? &ts : &soon, j, 0, j);
+		ASSERT_EQ(4, ring_submit(&r, 0));
+		ring_exit(&r);
+	}
+}
+
+/* Timeouts are capped like other requests that may wait long. */
+TEST(timeouts_are_bounded)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	for (i = 0; i < 8; i += 4) {
+		int j;
+
+		for (j = 0; j < 4; j++)
+			prep_timeout(&r, &ts, 0, 0, i + j);
+		ASSERT_EQ(4, ring_submit(&r, 0));
+	}
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	prep_timeout(&r, &ts, 0, 0, 100);
+	ASSERT_EQ(1, ring_submit(&r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(100, cqe.user_data);
+	EXPECT_EQ(-EBUSY, cqe.res);
+	ring_exit(&r);
+}
+
+TEST_HARNESS_MAIN
