@@ -65,8 +65,11 @@
 #include <linux/anon_inodes.h>
 #include <linux/uaccess.h>
 #include <linux/poll.h>
+#include <linux/net.h>
+#include <linux/socket.h>
 #include <linux/ioprio.h>
 #include <linux/cred.h>
+#include <linux/fs_struct.h>
 #include <linux/capability.h>
 #include <linux/bvec.h>
 #include <linux/hugetlb.h>
@@ -93,6 +96,9 @@
 				 BIT_ULL(IORING_OP_POLL_ADD) | BIT_ULL(IORING_OP_POLL_REMOVE) | \
 				 BIT_ULL(IORING_OP_SYNC_FILE_RANGE) | BIT_ULL(IORING_OP_TIMEOUT) | \
 				 BIT_ULL(IORING_OP_TIMEOUT_REMOVE) | \
+				 BIT_ULL(IORING_OP_SENDMSG) | BIT_ULL(IORING_OP_RECVMSG) | \
+				 BIT_ULL(IORING_OP_CONNECT) | BIT_ULL(IORING_OP_SEND) | \
+				 BIT_ULL(IORING_OP_RECV) | \
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
@@ -247,8 +253,13 @@ struct io_ring_ctx {
 	atomic_t		nr_waiting;
 	/* sequential buffered runs, one for reads and one for writes */
 	struct io_seq_run	seq_run[2];
-	/* what async work runs as: the submitter's mm and credentials */
+	/*
+	 * What async work runs as: the submitter's mm and credentials, and
+	 * for paths (a unix socket's address), the root and working
+	 * directory the ring's creator had at setup.
+	 */
 	struct mm_struct	*sqo_mm;
+	struct fs_struct	*sqo_fs;
 	const struct cred	*creds;
 	struct user_struct	*user;
 
@@ -1351,6 +1362,110 @@ static int io_sync_file_range(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/* ---- sockets ------------------------------------------------------------ */
+
+/*
+ * SENDMSG/RECVMSG (addr: a struct msghdr) and SEND/RECV (addr and len: the
+ * buffer), with msg_flags, as sendmsg(2)/recvmsg(2)/send(2)/recv(2) would.
+ * The first try never blocks; if it would, a worker does the call again,
+ * and may wait (unless the caller asked not to with MSG_DONTWAIT or
+ * O_NONBLOCK: then it gets -EAGAIN, as from the syscall).
+ */
+static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
+	void __user *uptr = u64_to_user_ptr(sqe->addr);
+	bool is_msg = sqe->opcode == IORING_OP_SENDMSG || sqe->opcode == IORING_OP_RECVMSG;
+	bool is_send = sqe->opcode == IORING_OP_SENDMSG || sqe->opcode == IORING_OP_SEND;
+	unsigned int flags = sqe->msg_flags;
+	struct sockaddr_storage addr;
+	struct sockaddr __user *uaddr = NULL;
+	struct msghdr msg = { };
+	struct socket *sock;
+	long ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
+	if (sqe->ioprio || sqe->off || sqe->buf_index)
+		return io_sqe_fail(req, -EINVAL, "socket I/O takes no ioprio, off or buf_index");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (flags & MSG_CMSG_COMPAT)
+		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
+	sock = sock_from_file(req->file);
+	if (!sock)
+		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+	if (req->ctx->compat)
+		flags |= MSG_CMSG_COMPAT;
+	if (force_nonblock)
+		flags |= MSG_DONTWAIT;
+
+	if (is_msg && is_send) {
+		msg.msg_name = &addr;
+		ret = sendmsg_copy_msghdr(&msg, uptr, flags, &iov);
+	} else if (is_msg) {
+		ret = recvmsg_copy_msghdr(&msg, uptr, flags, &uaddr, &iov);
+	} else {
+		ret = import_single_range(is_send ? WRITE : READ, uptr, sqe->len, iov,
+					  &msg.msg_iter);
+		iov = NULL;
+	}
+	if (ret)
+		return ret;
+
+	if (is_msg && is_send)
+		ret = __sys_sendmsg_sock(sock, &msg, flags);
+	else if (is_msg)
+		ret = __sys_recvmsg_sock(sock, &msg, uptr, uaddr, flags);
+	else if (is_send)
+		ret = sock_sendmsg(sock, &msg);
+	else
+		ret = sock_recvmsg(sock, &msg, flags);
+	kfree(iov);
+
+	if (ret == -EAGAIN && force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT) &&
+	    !(req->file->f_flags & O_NONBLOCK))
+		return -EAGAIN;
+	if (ret == -ERESTARTSYS)
+		ret = -EINTR;
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/*
+ * CONNECT: addr is the address, off its length.  A connect waits for the
+ * peer, so it is made from a worker (unless the socket is O_NONBLOCK:
+ * then, as for connect(2), -EINPROGRESS at once).
+ */
+static int io_connect(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct sockaddr_storage addr;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "CONNECT on an IOPOLL ring");
+	if (sqe->ioprio || sqe->len || sqe->buf_index || sqe->rw_flags || sqe->off > INT_MAX)
+		return io_sqe_fail(req, -EINVAL,
+				   "CONNECT takes no ioprio, len, buf_index or flags; off %llu",
+				   sqe->off);
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (!sock_from_file(req->file))
+		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+	if (force_nonblock && !(req->file->f_flags & O_NONBLOCK))
+		return -EAGAIN;
+
+	ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr), (int)sqe->off, &addr);
+	if (!ret)
+		ret = __sys_connect_file(req->file, &addr, (int)sqe->off, 0);
+	if (ret == -ERESTARTSYS)
+		ret = -EINTR;
+	io_req_complete(req, ret);
+	return 0;
+}
+
 /* ---- poll ------------------------------------------------------------- */
 
 /*
@@ -1782,6 +1897,15 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_SYNC_FILE_RANGE:
 		ret = io_sync_file_range(req, force_nonblock);
 		break;
+	case IORING_OP_SENDMSG:
+	case IORING_OP_SEND:
+	case IORING_OP_RECVMSG:
+	case IORING_OP_RECV:
+		ret = io_sendrecv(req, force_nonblock);
+		break;
+	case IORING_OP_CONNECT:
+		ret = io_connect(req, force_nonblock);
+		break;
 	case IORING_OP_TIMEOUT:
 		ret = io_timeout(req);
 		break;
@@ -1868,17 +1992,41 @@ static void io_async_issue(struct io_kiocb *req, bool mm_ok)
 		io_iopoll_reap_all(ctx);
 }
 
+/*
+ * Resolve paths as the ring's creator would: a kernel thread's own root
+ * and working directory are the init task's, outside any chroot.
+ */
+static struct fs_struct *io_use_fs(struct io_ring_ctx *ctx)
+{
+	struct fs_struct *old;
+
+	task_lock(current);
+	old = current->fs;
+	current->fs = ctx->sqo_fs;
+	task_unlock(current);
+	return old;
+}
+
+static void io_unuse_fs(struct fs_struct *old)
+{
+	task_lock(current);
+	current->fs = old;
+	task_unlock(current);
+}
+
 static void io_async_work(struct work_struct *work)
 {
 	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_seq_run *run = NULL;
 	const struct cred *old_cred;
+	struct fs_struct *old_fs;
 	bool mm_ok;
 
 	/* requests may be gone before we are: keep the ring */
 	percpu_ref_get(&ctx->refs);
 	old_cred = override_creds(ctx->creds);
+	old_fs = io_use_fs(ctx);
 	mm_ok = mmget_not_zero(ctx->sqo_mm);
 	if (mm_ok)
 		kthread_use_mm(ctx->sqo_mm);
@@ -1894,6 +2042,7 @@ static void io_async_work(struct work_struct *work)
 		kthread_unuse_mm(ctx->sqo_mm);
 		mmput(ctx->sqo_mm);
 	}
+	io_unuse_fs(old_fs);
 	revert_creds(old_cred);
 	percpu_ref_put(&ctx->refs);
 }
@@ -2307,8 +2456,10 @@ static int io_sq_thread(void *data)
 	const struct cred *old_cred;
 	unsigned long timeout = jiffies + ctx->sq_thread_idle;
 	struct mm_struct *mm = NULL;
+	struct fs_struct *old_fs;
 
 	old_cred = override_creds(ctx->creds);
+	old_fs = io_use_fs(ctx);
 	while (!kthread_should_stop()) {
 		unsigned int to_submit = io_sqring_entries(ctx);
 		bool iopoll_busy = false;
@@ -2345,6 +2496,7 @@ static int io_sq_thread(void *data)
 	}
 
 	io_sq_thread_put_mm(mm);
+	io_unuse_fs(old_fs);
 	revert_creds(old_cred);
 	return 0;
 }
@@ -2784,6 +2936,8 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	}
 	if (ctx->sqo_mm)
 		mmdrop(ctx->sqo_mm);
+	if (ctx->sqo_fs)
+		free_fs_struct(ctx->sqo_fs);
 	io_req_cache_free(ctx);
 	io_cqring_backlog_free(ctx);
 	/* no reference is left, so nothing can be signalling it */
@@ -3006,6 +3160,9 @@ static int io_async_init(struct io_ring_ctx *ctx)
 
 	mmgrab(current->mm);
 	ctx->sqo_mm = current->mm;
+	ctx->sqo_fs = copy_fs_struct(current->fs);
+	if (!ctx->sqo_fs)
+		return -ENOMEM;
 	ctx->async_wq[0] = alloc_workqueue("io_ring-wq", WQ_UNBOUND | WQ_FREEZABLE,
 					   bounded);
 	ctx->async_wq[1] = alloc_workqueue("io_ring-unbound", WQ_UNBOUND | WQ_FREEZABLE,

@@ -85,12 +85,14 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 {
 	static const uint64_t offered[] = { 0, 1, 2, 3, 4, 5, 6, 7, IORING_OP_SYNC_FILE_RANGE,
 					    IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
+					    IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_CONNECT,
+					    IORING_OP_SEND, IORING_OP_RECV,
 					    IORING_OP_READ, IORING_OP_WRITE };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
 	if (rnd() % 10)
-		sqe->opcode = pick(offered, 13);
+		sqe->opcode = pick(offered, sizeof(offered) / sizeof(offered[0]));
 	else
 		sqe->opcode = rnd() % 2 ? rnd() % IORING_OP_LAST : rnd();
 	sqe->flags = rnd() % 8 ? (rnd() & 7) : rnd();	/* FIXED_FILE, IO_DRAIN, IO_LINK */

@@ -483,7 +483,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_SENDMSG, IORING_OP_CONNECT,
+	static const int ops[] = { IORING_OP_OPENAT, IORING_OP_CLOSE,
 				   IORING_OP_ACCEPT, IORING_OP_STATX, IORING_OP_LAST };
 	int i;
 

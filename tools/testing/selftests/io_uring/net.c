@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_OP_SEND, RECV, SENDMSG, RECVMSG and CONNECT on unix sockets:
+ * each answers what its syscall would, a receive with no data waits in a
+ * worker until data comes, MSG_DONTWAIT and O_NONBLOCK are honoured, and
+ * bad inputs get their errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+static struct io_uring_sqe *prep_net(struct ring *r, __u8 op, int fd, void *addr,
+				     __u32 len, __u32 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (unsigned long)addr;
+	sqe->len = len;
+	sqe->msg_flags = flags;
+	sqe->user_data = data;
+	return sqe;
+}
+
+static int run_net(struct ring *r, __u8 op, int fd, void *addr, __u32 len, __u32 flags)
+{
+	prep_net(r, op, fd, addr, len, flags, 0x77);
+	return ring_run_one(r, 0x77);
+}
+
+FIXTURE(net) {
+	struct ring r;
+	int s[2];	/* stream */
+	int d[2];	/* datagram */
+};
+
+FIXTURE_SETUP(net)
+{
+	ASSERT_EQ(0, ring_init(&self->r, 8, 0));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, self->s));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, self->d));
+}
+
+FIXTURE_TEARDOWN(net)
+{
+	ring_exit(&self->r);
+	close(self->s[0]);
+	close(self->s[1]);
+	close(self->d[0]);
+	close(self->d[1]);
+}
+
+TEST_F(net, send_and_recv)
+{
+	char out[] = "hello, ring", in[64] = { 0 };
+
+	EXPECT_EQ(sizeof(out), run_net(&self->r, IORING_OP_SEND, self->s[0], out,
+				       sizeof(out), 0));
+	EXPECT_EQ(sizeof(out), run_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in), 0));
+	EXPECT_STREQ(out, in);
+	/* the same against the syscalls */
+	ASSERT_EQ(3, send(self->s[1], "abc", 3, 0));
+	memset(in, 0, sizeof(in));
+	EXPECT_EQ(3, run_net(&self->r, IORING_OP_RECV, self->s[0], in, sizeof(in), 0));
+	EXPECT_STREQ("abc", in);
+	EXPECT_EQ(2, run_net(&self->r, IORING_OP_SEND, self->s[0], "xy", 2, 0));
+	EXPECT_EQ(2, recv(self->s[1], in, sizeof(in), 0));
+}
+
+/* No data yet: the receive waits in a worker, and completes when data comes. */
+TEST_F(net, recv_waits_for_data)
+{
+	struct io_uring_cqe cqe;
+	char in[16] = { 0 };
+
+	prep_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in), 0, 5);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(100 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(4, send(self->s[0], "late", 4, 0));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(5, cqe.user_data);
+	EXPECT_EQ(4, cqe.res);
+	EXPECT_STREQ("late", in);
+}
+
+/* Asked not to wait (MSG_DONTWAIT, or O_NONBLOCK on the socket): -EAGAIN. */
+TEST_F(net, nonblocking_recv)
+{
+	char in[16];
+
+	EXPECT_EQ(-EAGAIN, run_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in),
+				   MSG_DONTWAIT));
+	ASSERT_EQ(0, fcntl(self->s[1], F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-EAGAIN, run_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in), 0));
+}
+
+/* SENDMSG/RECVMSG: several iovecs, and msg_flags written back (MSG_TRUNC). */
+TEST_F(net, sendmsg_and_recvmsg)
+{
+	char a[] = "split ", b[] = "message", in[32] = { 0 }, small[4];
+	struct iovec out_iov[2] = { { a, 6 }, { b, 7 } };
+	struct iovec in_iov = { in, sizeof(in) };
+	struct msghdr out = { .msg_iov = out_iov, .msg_iovlen = 2 };
+	struct msghdr msg = { .msg_iov = &in_iov, .msg_iovlen = 1 };
+
+	/* liburing puts 1 in len for these: it is ignored */
+	EXPECT_EQ(13, run_net(&self->r, IORING_OP_SENDMSG, self->d[0], &out, 1, 0));
+	EXPECT_EQ(13, run_net(&self->r, IORING_OP_RECVMSG, self->d[1], &msg, 1, 0));
+	EXPECT_STREQ("split message", in);
+	EXPECT_EQ(0, msg.msg_flags);
+
+	EXPECT_EQ(13, run_net(&self->r, IORING_OP_SENDMSG, self->d[0], &out, 0, 0));
+	in_iov.iov_base = small;
+	in_iov.iov_len = sizeof(small);
+	EXPECT_EQ(4, run_net(&self->r, IORING_OP_RECVMSG, self->d[1], &msg, 0, 0));
+	EXPECT_EQ(MSG_TRUNC, msg.msg_flags & MSG_TRUNC);
+	EXPECT_EQ(0, memcmp(small, "spli", 4));
+}
+
+/* CONNECT to a listening unix socket, from a worker. */
+TEST(connect_to_a_listener)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int l, c, a;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/io_uring-net-%d", getpid());
+	unlink(sun.sun_path);
+	l = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&sun, sizeof(sun)));
+	ASSERT_EQ(0, listen(l, 4));
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+
+	sqe = prep_net(&r, IORING_OP_CONNECT, c, &sun, 0, 0, 1);
+	sqe->off = sizeof(sun);
+	EXPECT_EQ(0, ring_run_one(&r, 1));
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(2, write(a, "ok", 2));
+	/* connected twice */
+	sqe = prep_net(&r, IORING_OP_CONNECT, c, &sun, 0, 0, 2);
+	sqe->off = sizeof(sun);
+	EXPECT_EQ(-EISCONN, ring_run_one(&r, 2));
+	/* an address too long, one not mapped, a path nobody listens on */
+	sqe = prep_net(&r, IORING_OP_CONNECT, c, &sun, 0, 0, 3);
+	sqe->off = 4096;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 3));
+	close(c);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, c);
+	sqe = prep_net(&r, IORING_OP_CONNECT, c, (void *)8, 0, 0, 4);
+	sqe->off = sizeof(sun);
+	EXPECT_EQ(-EFAULT, ring_run_one(&r, 4));
+	unlink(sun.sun_path);
+	sqe = prep_net(&r, IORING_OP_CONNECT, c, &sun, 0, 0, 5);
+	sqe->off = sizeof(sun);
+	EXPECT_EQ(-ENOENT, ring_run_one(&r, 5));
+	ring_exit(&r);
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * A worker resolves a socket path in the root the ring's creator had, not
+ * in its own: a process in a chroot reaches the socket inside its jail.
+ */
+TEST(connect_resolves_paths_in_the_creators_root)
+{
+	struct sockaddr_un in_jail = { .sun_family = AF_UNIX, .sun_path = "/tmp/io_uring-jail/s" };
+	struct sockaddr_un outside = { .sun_family = AF_UNIX, .sun_path = "/s" };
+	int lj, lo, status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "chroot needs root");
+	mkdir("/tmp/io_uring-jail", 0755);
+	unlink(in_jail.sun_path);
+	unlink(outside.sun_path);
+	lj = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	lo = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, lj);
+	ASSERT_LE(0, lo);
+	ASSERT_EQ(0, bind(lj, (struct sockaddr *)&in_jail, sizeof(in_jail)));
+	ASSERT_EQ(0, bind(lo, (struct sockaddr *)&outside, sizeof(outside)));
+	ASSERT_EQ(0, listen(lj, 4));
+	ASSERT_EQ(0, listen(lo, 4));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct io_uring_sqe *sqe;
+		struct ring r;
+		int c;
+
+		if (chroot("/tmp/io_uring-jail") || chdir("/") || ring_init(&r, 4, 0))
+			_exit(2);
+		c = socket(AF_UNIX, SOCK_STREAM, 0);
+		/* "/s" in here is the jail's socket */
+		sqe = prep_net(&r, IORING_OP_CONNECT, c, &outside, 0, 0, 1);
+		sqe->off = sizeof(outside);
+		_exit(ring_run_one(&r, 1) == 0 ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_LE(0, accept(lj, NULL, NULL));
+	EXPECT_EQ(-1, accept(lo, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	unlink(in_jail.sun_path);
+	unlink(outside.sun_path);
+	close(lj);
+	close(lo);
+}
+
+TEST_F(net, bad_inputs)
+{
+	struct io_uring_sqe *sqe;
+	char buf[8];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-ENOTSOCK, run_net(&self->r, IORING_OP_SEND, p[1], buf, 8, 0));
+	EXPECT_EQ(-ENOTSOCK, run_net(&self->r, IORING_OP_RECVMSG, p[0], buf, 0, 0));
+	EXPECT_EQ(-ENOTSOCK, run_net(&self->r, IORING_OP_CONNECT, p[0], buf, 0, 0));
+	EXPECT_EQ(-EBADF, run_net(&self->r, IORING_OP_RECV, 999, buf, 8, 0));
+	EXPECT_EQ(-EFAULT, run_net(&self->r, IORING_OP_SEND, self->s[0], (void *)8, 8, 0));
+	EXPECT_EQ(-EFAULT, run_net(&self->r, IORING_OP_SENDMSG, self->s[0], (void *)8, 0, 0));
+	EXPECT_EQ(-EFAULT, run_net(&self->r, IORING_OP_RECVMSG, self->s[1], (void *)8, 0, 0));
+	sqe = prep_net(&self->r, IORING_OP_SEND, self->s[0], buf, 8, 0, 1);
+	sqe->off = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 1));
+	sqe = prep_net(&self->r, IORING_OP_RECV, self->s[1], buf, 8, 0, 2);
+	sqe->ioprio = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
+	sqe = prep_net(&self->r, IORING_OP_SEND, self->s[0], buf, 8, 0, 3);
+	sqe->addr3 = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST_HARNESS_MAIN
