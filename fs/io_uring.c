@@ -98,7 +98,7 @@
 				 BIT_ULL(IORING_OP_TIMEOUT_REMOVE) | \
 				 BIT_ULL(IORING_OP_SENDMSG) | BIT_ULL(IORING_OP_RECVMSG) | \
 				 BIT_ULL(IORING_OP_CONNECT) | BIT_ULL(IORING_OP_SEND) | \
-				 BIT_ULL(IORING_OP_RECV) | \
+				 BIT_ULL(IORING_OP_RECV) | BIT_ULL(IORING_OP_ASYNC_CANCEL) | \
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
@@ -285,6 +285,10 @@ struct io_ring_ctx {
 	/* signals that had to wait for a context where signalling is safe */
 	struct work_struct	ev_fd_work;
 
+	/* requests handed to a worker, for IORING_OP_ASYNC_CANCEL */
+	spinlock_t		async_lock;
+	struct list_head	async_list;
+
 	/* requests submitted since setup: each will post exactly one CQE */
 	u32			sq_seq;
 	/* issues the held-back requests whose turn has come */
@@ -396,6 +400,9 @@ struct io_kiocb {
 	/* its place in submission order, and what IOSQE_IO_DRAIN waits for */
 	u32			seq;
 	u32			drain_need;
+	/* on ctx->async_list from being queued to a worker until it is done */
+	struct list_head	async_node;
+	bool			async_running;
 };
 
 /*
@@ -750,6 +757,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->io_len = 0;
 	req->buf_table = NULL;
 	INIT_LIST_HEAD(&req->link_list);
+	INIT_LIST_HEAD(&req->async_node);
 	req->link_failed = false;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
@@ -759,6 +767,16 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 static void io_buf_table_put(struct io_buf_table *table);
 
 static void io_link_work(struct work_struct *work);
+
+static void io_async_untrack(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->async_lock, flags);
+	list_del_init(&req->async_node);
+	spin_unlock_irqrestore(&ctx->async_lock, flags);
+}
 
 static void io_free_req(struct io_kiocb *req)
 {
@@ -774,6 +792,8 @@ static void io_free_req(struct io_kiocb *req)
 		queue_work(system_unbound_wq, &req->work);
 		return;
 	}
+	if (unlikely(!list_empty(&req->async_node)))
+		io_async_untrack(req);
 	if (req->flags & REQ_F_WAITING)
 		atomic_dec(&ctx->nr_waiting);
 	if (req->file)
@@ -1647,12 +1667,31 @@ static bool io_poll_cancel_one(struct io_kiocb *req)
 	return true;
 }
 
+/* End the armed poll whose user_data is @user_data: 0, or -ENOENT. */
+static int io_poll_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
+{
+	struct io_kiocb *req, *found = NULL;
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry(req, &ctx->cancel_list, list) {
+		if (req->user_data == user_data) {
+			if (io_poll_cancel_one(req))
+				found = req;
+			break;
+		}
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	if (!found)
+		return -ENOENT;
+	io_cqring_ev_posted(ctx);
+	io_put_req(found);
+	return 0;
+}
+
 static int io_poll_remove(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_ring_ctx *ctx = req->ctx;
-	struct io_kiocb *poll_req, *tmp, *found = NULL;
-	int ret = -ENOENT;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "POLL_REMOVE on an IOPOLL ring");
@@ -1662,22 +1701,7 @@ static int io_poll_remove(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	spin_lock_irq(&ctx->completion_lock);
-	list_for_each_entry_safe(poll_req, tmp, &ctx->cancel_list, list) {
-		if (poll_req->user_data == sqe->addr) {
-			if (io_poll_cancel_one(poll_req)) {
-				found = poll_req;
-				ret = 0;
-			}
-			break;
-		}
-	}
-	spin_unlock_irq(&ctx->completion_lock);
-	if (found) {
-		io_cqring_ev_posted(ctx);
-		io_put_req(found);
-	}
-	io_req_complete(req, ret);
+	io_req_complete(req, io_poll_cancel_by(ctx, sqe->addr));
 	return 0;
 }
 
@@ -1801,28 +1825,21 @@ static int io_timeout(struct io_kiocb *req)
 	return 0;
 }
 
-/* TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED. */
-static int io_timeout_remove(struct io_kiocb *req)
+/*
+ * End the armed timeout whose user_data is @user_data with -ECANCELED: 0,
+ * -EALREADY if it is firing (it ends with -ETIME), or -ENOENT.
+ */
+static int io_timeout_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
 {
-	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_ring_ctx *ctx = req->ctx;
 	struct io_kiocb *t, *found = NULL;
 	int ret = -ENOENT;
 
-	if (ctx->flags & IORING_SETUP_IOPOLL)
-		return io_sqe_fail(req, -EINVAL, "TIMEOUT_REMOVE on an IOPOLL ring");
-	if (sqe->ioprio || sqe->buf_index || sqe->len || sqe->off || sqe->timeout_flags)
-		return io_sqe_fail(req, -EINVAL,
-				   "TIMEOUT_REMOVE takes no ioprio, buf_index, len, off or flags");
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry(t, &ctx->timeout_list, list) {
-		if (t->user_data != sqe->addr)
+		if (t->user_data != user_data)
 			continue;
 		if (hrtimer_try_to_cancel(&t->timeout.timer) < 0) {
-			ret = -EALREADY;	/* firing: it ends with -ETIME */
+			ret = -EALREADY;
 			break;
 		}
 		list_del_init(&t->list);
@@ -1837,7 +1854,24 @@ static int io_timeout_remove(struct io_kiocb *req)
 		io_cqring_ev_posted(ctx);
 		io_put_req(found);
 	}
-	io_req_complete(req, ret);
+	return ret;
+}
+
+/* TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED. */
+static int io_timeout_remove(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "TIMEOUT_REMOVE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->buf_index || sqe->len || sqe->off || sqe->timeout_flags)
+		return io_sqe_fail(req, -EINVAL,
+				   "TIMEOUT_REMOVE takes no ioprio, buf_index, len, off or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	io_req_complete(req, io_timeout_cancel_by(ctx, sqe->addr));
 	return 0;
 }
 
@@ -1864,6 +1898,65 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx)
 	}
 }
 
+/* ---- IORING_OP_ASYNC_CANCEL --------------------------------------------- */
+
+/*
+ * A request queued to a worker is taken off the queue if it has not
+ * started: 0; -EALREADY if it runs (or serves a sequential run, whose
+ * other requests wait for it); -ENOENT if there is none.
+ */
+static int io_async_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
+{
+	struct io_kiocb *req, *found = NULL;
+	int ret = -ENOENT;
+
+	spin_lock_irq(&ctx->async_lock);
+	list_for_each_entry(req, &ctx->async_list, async_node) {
+		if (req->user_data != user_data)
+			continue;
+		ret = -EALREADY;
+		if (!req->async_running && !(req->flags & REQ_F_SEQ_OWNER) &&
+		    cancel_work(&req->work)) {
+			list_del_init(&req->async_node);
+			found = req;
+			ret = 0;
+		}
+		break;
+	}
+	spin_unlock_irq(&ctx->async_lock);
+	if (found)
+		io_req_complete(found, -ECANCELED);
+	return ret;
+}
+
+/*
+ * ASYNC_CANCEL: end the request whose user_data is addr, with -ECANCELED:
+ * an armed poll or timeout, or one waiting for a worker.  res is 0,
+ * -EALREADY when it is already running, or -ENOENT when there is no such
+ * request.  (A request held back by IOSQE_IO_DRAIN cannot be reached: the
+ * cancel would queue behind it.)
+ */
+static int io_async_cancel(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	if (sqe->ioprio || sqe->off || sqe->len || sqe->cancel_flags || sqe->buf_index)
+		return io_sqe_fail(req, -EINVAL,
+				   "ASYNC_CANCEL takes no ioprio, off, len, flags or buf_index");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	ret = io_poll_cancel_by(ctx, sqe->addr);
+	if (ret == -ENOENT)
+		ret = io_timeout_cancel_by(ctx, sqe->addr);
+	if (ret == -ENOENT)
+		ret = io_async_cancel_by(ctx, sqe->addr);
+	io_req_complete(req, ret);
+	return 0;
+}
+
 /* ---- submission -------------------------------------------------------- */
 
 /*
@@ -1873,8 +1966,13 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx)
  */
 static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 {
-	/* once issued, the request may complete and be freed under us */
+	/*
+	 * Once issued, the request may complete and be freed under us.  Only
+	 * reads and writes are polled for; anything else that an IOPOLL ring
+	 * takes (ASYNC_CANCEL) completes as usual.
+	 */
 	bool iopoll = req->ctx->flags & IORING_SETUP_IOPOLL;
+	bool polled = false;
 	int ret;
 
 	switch (req->sqe.opcode) {
@@ -1884,11 +1982,13 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_READV:
 	case IORING_OP_READ_FIXED:
 	case IORING_OP_READ:
+		polled = iopoll;
 		ret = io_rw(req, READ, force_nonblock);
 		break;
 	case IORING_OP_WRITEV:
 	case IORING_OP_WRITE_FIXED:
 	case IORING_OP_WRITE:
+		polled = iopoll;
 		ret = io_rw(req, WRITE, force_nonblock);
 		break;
 	case IORING_OP_FSYNC:
@@ -1912,6 +2012,9 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_TIMEOUT_REMOVE:
 		ret = io_timeout_remove(req);
 		break;
+	case IORING_OP_ASYNC_CANCEL:
+		ret = io_async_cancel(req);
+		break;
 	case IORING_OP_POLL_ADD:
 		ret = io_poll_add(req);
 		break;
@@ -1922,8 +2025,7 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		ret = io_sqe_fail(req, -EINVAL, "opcode %u unknown", req->sqe.opcode);
 		break;
 	}
-	/* only reads and writes get this far on an IOPOLL ring */
-	if (!ret && iopoll)
+	if (!ret && polled)
 		io_iopoll_req_issued(req);
 	return ret;
 }
@@ -1978,11 +2080,31 @@ static struct io_kiocb *io_seq_next(struct io_seq_run *run)
 }
 
 /* Issue @req from a worker; the mm is already adopted if @mm_ok. */
+/*
+ * A request queued to a worker (again, after a retry): ASYNC_CANCEL can
+ * find it by user_data until it is freed, and cancel it until it starts.
+ */
+static void io_async_track(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->async_lock, flags);
+	if (list_empty(&req->async_node))
+		list_add_tail(&req->async_node, &ctx->async_list);
+	req->async_running = false;
+	spin_unlock_irqrestore(&ctx->async_lock, flags);
+}
+
 static void io_async_issue(struct io_kiocb *req, bool mm_ok)
 {
 	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
 	int ret;
 
+	spin_lock_irqsave(&ctx->async_lock, flags);
+	req->async_running = true;
+	spin_unlock_irqrestore(&ctx->async_lock, flags);
 	/* the submitter may have exited: then there is no memory to do IO to */
 	ret = mm_ok ? io_issue_sqe(req, false) : -EFAULT;
 	if (ret)
@@ -2070,6 +2192,7 @@ static void io_queue_async(struct io_kiocb *req)
 	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
 		return;
 	INIT_WORK(&req->work, io_async_work);
+	io_async_track(req);
 	queue_work(ctx->async_wq[!bounded], &req->work);
 }
 
@@ -2099,7 +2222,8 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 	struct io_file_table *table = req->ctx->file_table;
 
 	if (sqe->opcode == IORING_OP_NOP || sqe->opcode == IORING_OP_POLL_REMOVE ||
-	    sqe->opcode == IORING_OP_TIMEOUT || sqe->opcode == IORING_OP_TIMEOUT_REMOVE)
+	    sqe->opcode == IORING_OP_TIMEOUT || sqe->opcode == IORING_OP_TIMEOUT_REMOVE ||
+	    sqe->opcode == IORING_OP_ASYNC_CANCEL)
 		return 0;
 	if (sqe->flags & IOSQE_FIXED_FILE) {
 		unsigned int index = sqe->fd;
@@ -3143,6 +3267,8 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->cq_backlog);
 	INIT_LIST_HEAD(&ctx->defer_list);
 	INIT_LIST_HEAD(&ctx->timeout_list);
+	spin_lock_init(&ctx->async_lock);
+	INIT_LIST_HEAD(&ctx->async_list);
 	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);

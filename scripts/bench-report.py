@@ -137,7 +137,9 @@ set style fill solid 0.8 border -1
 set logscale y
 set ylabel "IOPS (log scale)"
 set xtics rotate by -40 scale 0
-set key top left
+set key top right
+set bmargin 9
+set rmargin 10
 set grid ytics
 plot "{dat}" using 2:xtic(1) title "ours", "" using 3 title "stock 6.1"
 """

@@ -86,7 +86,7 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 	static const uint64_t offered[] = { 0, 1, 2, 3, 4, 5, 6, 7, IORING_OP_SYNC_FILE_RANGE,
 					    IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
 					    IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_CONNECT,
-					    IORING_OP_SEND, IORING_OP_RECV,
+					    IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
 					    IORING_OP_READ, IORING_OP_WRITE };
 
 	memset(sqe, 0, sizeof(*sqe));
@@ -126,7 +126,7 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->off = rnd() % 2 ? 0 : rnd() % 4;
 		sqe->timeout_flags = rnd() % 8 ? 0 : rnd() % 3;
 	}
-	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE)
+	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE || sqe->opcode == IORING_OP_ASYNC_CANCEL)
 		sqe->addr = rnd() % 16;
 	/* READ/WRITE: addr is the buffer itself */
 	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {

@@ -236,7 +236,7 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_POLL_REMOVE, IORING_OP_SYNC_FILE_RANGE,
 				       IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
 				       IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_CONNECT,
-				       IORING_OP_SEND, IORING_OP_RECV,
+				       IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
 				       IORING_OP_READ, IORING_OP_WRITE };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
