@@ -11,12 +11,18 @@
 #                        Markdown and a chart in build/bench/MODE/;
 #                        BENCH_MODE=icount counts instructions instead of
 #                        wall time, BENCH_REPS=3 rounds, BENCH_S=3 s per row
+#   make series          write the work as a mainline-style patch series
+#                        (build/series/out: numbered patches and a cover
+#                        letter) and check it: checkpatch --strict on every
+#                        patch, git am on the stripped base, sparse and W=1
+#   make series-build    the same, and build the kernel after every patch
 #   make check-stripped  prove the stripped base has no io_uring (ENOSYS)
 #   make clean           remove build/ (the download cache too)
 #
 # Everything lives in build/, which git ignores.
 
-.PHONY: check check-debug check-runner run soak bench check-stripped assemble kernel clean
+.PHONY: check check-debug check-runner run soak bench series series-build check-stripped \
+	assemble kernel clean
 
 check:
 	@scripts/guest-suite.sh ours check
@@ -35,6 +41,12 @@ soak:
 
 bench:
 	@scripts/bench.sh
+
+series:
+	@scripts/series-check.sh
+
+series-build:
+	@scripts/series-check.sh build
 
 check-runner:
 	@scripts/check-runner.sh

@@ -5,6 +5,8 @@
 #   build-kernel.sh debug    ours + configs/debug.config -> $BUILD/obj-debug
 #   build-kernel.sh stripped the stripped base alone  -> $BUILD/obj-stripped
 #   build-kernel.sh stock    the pristine 6.1 tree    -> $BUILD/obj-stock
+#   build-kernel.sh series   the patch series' git tree (scripts/series.py)
+#                            at whatever it has checked out -> $BUILD/obj-series
 #
 # The .config is regenerated (tinyconfig + fragments) only when a fragment
 # changed; the build itself is incremental and goes through ccache.
@@ -18,6 +20,7 @@ ours)     src="$BUILD/src" ;;
 debug)    src="$BUILD/src"; frags="$frags $TOP/configs/debug.config" ;;
 stripped) src="$BUILD/base" ;;
 stock)    src="$BUILD/stock" ;;
+series)   src="$BUILD/series/tree" ;;
 *)        die "unknown kernel variant '$variant'" ;;
 esac
 [ -f "$src/Makefile" ] || die "$src: no kernel tree (run the assemble/fetch step first)"
