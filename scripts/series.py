@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("BUILD", os.path.join(TOP, "build"))
@@ -146,9 +147,9 @@ def maintainers(final):
     m = re.search(r"^IO_URING\n(?:.+\n)+\n", text, re.M)
     if not m:
         die("no IO_URING entry in MAINTAINERS")
-    lines = [ln for ln in m.group(0).splitlines()
-             if not ln.startswith("F:\t") or
-             os.path.exists(os.path.join(TREE, ln[3:].rstrip("/")))]
+    lines = [ln for ln in m.group(0).splitlines() if ln and
+             (not ln.startswith("F:\t") or
+             os.path.exists(os.path.join(TREE, ln[3:].rstrip("/"))))]
     entry = "\n".join(lines) + "\n\n" if any(ln.startswith("F:") for ln in lines) else ""
     with open(os.path.join(TREE, "MAINTAINERS"), "w") as f:
         f.write(text[:m.start()] + entry + text[m.end():])
@@ -251,11 +252,32 @@ def export(n):
     table = re.search(r"<!-- cover:begin -->\n(.*?)<!-- cover:end -->",
                       open(bench).read(), re.S)
     body = body.replace("@BENCH@", table.group(1).strip() if table else "(see RESULTS.md)")
+    excs = exceptions()
+    body = body.replace("@EXCEPTIONS@", "\n".join(
+        textwrap.fill(f"patch {slug.split('-')[0]}, {kind}: {why}", 72,
+                      initial_indent=" - ", subsequent_indent="   ")
+        for slug, kind, why in excs) if excs else " (none)")
     text = text.replace("*** SUBJECT HERE ***", subject.strip())
     text = text.replace("*** BLURB HERE ***", body.strip())
     with open(cover, "w") as f:
         f.write(text)
+    # which patch file is which plan entry, for series-check.sh
+    names = sorted(os.listdir(OUT))[1:]
+    with open(os.path.join(OUT, ".slugs"), "w") as f:
+        for name, (_, args) in zip(names, read_plan()):
+            f.write(f"{name} {args[-1]}\n")
     msg(f"wrote {n} patches and a cover letter to {os.path.relpath(OUT, TOP)}")
+
+
+def exceptions():
+    """(slug, checkpatch type, reason) from series/checkpatch-exceptions."""
+    out = []
+    with open(os.path.join(SERIES, "checkpatch-exceptions")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                slug, kind, why = line.split(None, 2)
+                out.append((slug, kind, why.strip()))
+    return out
 
 
 def state(rev):

@@ -44,26 +44,28 @@ struct options {
 static struct file_info files[MAX_FILES];
 static unsigned int nr_files;
 
-static void usage(FILE *out)
+static const char help_text[] =
+	"usage: io_uring-bench [options] FILE|DEVICE...\n"
+	"       io_uring-bench --nop [options]\n"
+	"Random O_DIRECT reads through io_uring; IOPS every second, then a summary.\n"
+	"\n"
+	"  -d, --depth N           requests in flight (default 128)\n"
+	"  -s, --submit-batch N    SQEs per submission (default 32)\n"
+	"  -c, --complete-batch N  completions to wait for per call (default 32)\n"
+	"  -b, --block-size N      bytes per read, a multiple of 512 (default 4096)\n"
+	"  -t, --runtime SEC       seconds to run (default 10)\n"
+	"  -p, --iopoll            IORING_SETUP_IOPOLL: poll for completions\n"
+	"  -S, --sqpoll            IORING_SETUP_SQPOLL: a kernel thread submits\n"
+	"                          (needs root; implies --fixed-files)\n"
+	"  -C, --sqpoll-cpu CPU    pin the SQ thread to CPU (implies --sqpoll)\n"
+	"  -B, --fixed-buffers     register the buffers, use READ_FIXED\n"
+	"  -F, --fixed-files       register the files, use IOSQE_FIXED_FILE\n"
+	"  -n, --nop               NOP round trips: no files, no I/O\n"
+	"  -h, --help              this text\n";
+
+static void print_help(FILE *out)
 {
-	fprintf(out,
-"usage: io_uring-bench [options] FILE|DEVICE...\n"
-"       io_uring-bench --nop [options]\n"
-"Random O_DIRECT reads through io_uring; IOPS every second, then a summary.\n"
-"\n"
-"  -d, --depth N           requests in flight (default 128)\n"
-"  -s, --submit-batch N    SQEs per submission (default 32)\n"
-"  -c, --complete-batch N  completions to wait for per call (default 32)\n"
-"  -b, --block-size N      bytes per read, a multiple of 512 (default 4096)\n"
-"  -t, --runtime SEC       seconds to run (default 10)\n"
-"  -p, --iopoll            IORING_SETUP_IOPOLL: poll for completions\n"
-"  -S, --sqpoll            IORING_SETUP_SQPOLL: a kernel thread submits\n"
-"                          (needs root; implies --fixed-files)\n"
-"  -C, --sqpoll-cpu CPU    pin the SQ thread to CPU (implies --sqpoll)\n"
-"  -B, --fixed-buffers     register the buffers, use READ_FIXED\n"
-"  -F, --fixed-files       register the files, use IOSQE_FIXED_FILE\n"
-"  -n, --nop               NOP round trips: no files, no I/O\n"
-"  -h, --help              this text\n");
+	fputs(help_text, out);
 }
 
 static unsigned long parse_num(const char *opt, const char *arg,
@@ -107,21 +109,43 @@ static void parse_args(int argc, char **argv, struct options *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:s:c:b:t:pSC:BFnh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': o->depth = parse_num("--depth", optarg, 1, 4096); break;
-		case 's': o->submit_batch = parse_num("--submit-batch", optarg, 1, 4096); break;
-		case 'c': o->complete_batch = parse_num("--complete-batch", optarg, 1, 4096); break;
-		case 'b': o->bs = parse_num("--block-size", optarg, 512, 1 << 24); break;
-		case 't': o->runtime = parse_num("--runtime", optarg, 1, 86400); break;
-		case 'p': o->iopoll = true; break;
-		case 'S': o->sqpoll = true; break;
+		case 'd':
+			o->depth = parse_num("--depth", optarg, 1, 4096);
+			break;
+		case 's':
+			o->submit_batch = parse_num("--submit-batch", optarg, 1, 4096);
+			break;
+		case 'c':
+			o->complete_batch = parse_num("--complete-batch", optarg, 1, 4096);
+			break;
+		case 'b':
+			o->bs = parse_num("--block-size", optarg, 512, 1 << 24);
+			break;
+		case 't':
+			o->runtime = parse_num("--runtime", optarg, 1, 86400);
+			break;
+		case 'p':
+			o->iopoll = true;
+			break;
+		case 'S':
+			o->sqpoll = true;
+			break;
 		case 'C':
 			o->sqpoll = true;
 			o->sqpoll_cpu = parse_num("--sqpoll-cpu", optarg, 0, 4095);
 			break;
-		case 'B': o->fixed_bufs = true; break;
-		case 'F': o->fixed_files = true; break;
-		case 'n': o->nop = true; break;
-		case 'h': usage(stdout); exit(0);
+		case 'B':
+			o->fixed_bufs = true;
+			break;
+		case 'F':
+			o->fixed_files = true;
+			break;
+		case 'n':
+			o->nop = true;
+			break;
+		case 'h':
+			print_help(stdout);
+			exit(0);
 		default:
 			fprintf(stderr, "io_uring-bench: bad option '%s' (see --help)\n",
 				argv[optind - 1]);
@@ -140,7 +164,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		o->complete_batch = o->depth;
 	if (o->nop) {
 		if (optind < argc || o->iopoll || o->fixed_bufs) {
-			fprintf(stderr, "io_uring-bench: --nop takes no files, --iopoll or --fixed-buffers\n");
+			fputs("io_uring-bench: --nop takes no files, -p or -B\n", stderr);
 			exit(2);
 		}
 		return;
@@ -334,7 +358,8 @@ int main(int argc, char **argv)
 	       o.fixed_files ? ", fixed files" : "");
 	fflush(stdout);
 
-	start = last = now();
+	start = now();
+	last = start;
 	for (;;) {
 		unsigned int to_submit = 0, wait_nr = 0, seen = 0;
 		struct io_uring_cqe *cqe;

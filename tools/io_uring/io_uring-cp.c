@@ -33,12 +33,14 @@ struct block {
 static int infd, outfd;
 static struct io_uring ring;
 
-static void usage(FILE *out)
+static const char help_text[] =
+	"usage: io_uring-cp [-d DEPTH] [-b BLOCK_SIZE] SOURCE DEST\n"
+	"Copy SOURCE to DEST with io_uring READV/WRITEV, DEPTH blocks in flight\n"
+	"(default 8) of BLOCK_SIZE bytes each (default 1048576).\n";
+
+static void print_help(FILE *out)
 {
-	fprintf(out,
-"usage: io_uring-cp [-d DEPTH] [-b BLOCK_SIZE] SOURCE DEST\n"
-"Copy SOURCE to DEST with io_uring READV/WRITEV, DEPTH blocks in flight\n"
-"(default 8) of BLOCK_SIZE bytes each (default 1048576).\n");
+	fputs(help_text, out);
 }
 
 static void queue_rw(struct block *b)
@@ -99,15 +101,15 @@ int main(int argc, char **argv)
 			bs = strtoul(optarg, NULL, 0);
 			break;
 		case 'h':
-			usage(stdout);
+			print_help(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_help(stderr);
 			return 2;
 		}
 	}
 	if (argc - optind != 2 || !depth || depth > 4096 || !bs || bs > (1 << 30)) {
-		usage(stderr);
+		print_help(stderr);
 		return 2;
 	}
 	infd = open(argv[optind], O_RDONLY);

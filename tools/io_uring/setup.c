@@ -63,7 +63,8 @@ int io_uring_queue_mmap(int fd, struct io_uring_params *p, struct io_uring *ring
 	cq->koverflow = cq->ring_ptr + p->cq_off.overflow;
 	cq->cqes = cq->ring_ptr + p->cq_off.cqes;
 
-	sq->sqe_head = sq->sqe_tail = *sq->ktail;
+	sq->sqe_head = *sq->ktail;
+	sq->sqe_tail = sq->sqe_head;
 	return 0;
 err:
 	ret = -errno;
