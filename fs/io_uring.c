@@ -70,6 +70,8 @@
 #include <linux/ioprio.h>
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
+#include <linux/fsnotify.h>
+#include <linux/sched/task.h>
 #include <linux/capability.h>
 #include <linux/bvec.h>
 #include <linux/hugetlb.h>
@@ -80,6 +82,8 @@
 
 #include <linux/io_uring.h>
 #include <uapi/linux/io_uring.h>
+
+#include "internal.h"
 
 #define IORING_MAX_ENTRIES	4096
 #define IORING_MAX_CQ_ENTRIES	(2 * IORING_MAX_ENTRIES)
@@ -99,7 +103,9 @@
 				 BIT_ULL(IORING_OP_SENDMSG) | BIT_ULL(IORING_OP_RECVMSG) | \
 				 BIT_ULL(IORING_OP_CONNECT) | BIT_ULL(IORING_OP_SEND) | \
 				 BIT_ULL(IORING_OP_RECV) | BIT_ULL(IORING_OP_ASYNC_CANCEL) | \
-				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE))
+				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE) | \
+				 BIT_ULL(IORING_OP_ACCEPT) | BIT_ULL(IORING_OP_OPENAT) | \
+				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
@@ -276,6 +282,8 @@ struct io_ring_ctx {
 	unsigned long		sq_thread_idle;
 	/* RLIMIT_FSIZE of the ring's creator, for the writes the SQ thread issues */
 	unsigned long		sq_fsize;
+	/* the creator, whose file table the SQ thread's OPENAT, CLOSE... use */
+	struct task_struct	*sqo_task;
 
 	/* armed poll requests, under completion_lock */
 	struct list_head	cancel_list;
@@ -403,6 +411,12 @@ struct io_kiocb {
 	/* on ctx->async_list from being queued to a worker until it is done */
 	struct list_head	async_node;
 	bool			async_running;
+	/*
+	 * OPENAT, CLOSE, STATX and ACCEPT: the task whose file table and paths
+	 * they use; OPENAT and STATX: their path, read at submission.
+	 */
+	struct task_struct	*task;
+	struct filename		*path;
 };
 
 /*
@@ -756,6 +770,8 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->io_done = 0;
 	req->io_len = 0;
 	req->buf_table = NULL;
+	req->task = NULL;
+	req->path = NULL;
 	INIT_LIST_HEAD(&req->link_list);
 	INIT_LIST_HEAD(&req->async_node);
 	req->link_failed = false;
@@ -800,6 +816,10 @@ static void io_free_req(struct io_kiocb *req)
 		fput(req->file);
 	if (req->buf_table)
 		io_buf_table_put(req->buf_table);
+	if (req->path)
+		putname(req->path);
+	if (req->task)
+		put_task_struct(req->task);
 	/* any context, any lock held: llist_add takes none */
 	llist_add(&req->cache_node, &ctx->req_cache);
 	/* the last reference may free the ring, and the cache with it */
@@ -1382,6 +1402,236 @@ static int io_sync_file_range(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/* ---- the submitter's file table: OPENAT, CLOSE, STATX ------------------ */
+
+/*
+ * These act on a file table, and resolve paths from a root and a working
+ * directory: the submitter's (on SQPOLL, the ring creator's).  Issued by
+ * the submitter they are current's; a worker, the SQ thread or a deferred
+ * link borrows them from that task for the length of the call, never
+ * while it waits, so a pending request cannot keep an exited process's
+ * files alive.  A submitter that has exited since gets -ECANCELED.
+ */
+struct io_borrowed {
+	struct files_struct	*files, *old_files;
+	struct fs_struct	*fs, *old_fs;
+};
+
+static void io_fs_put(struct fs_struct *fs)
+{
+	bool last;
+
+	spin_lock(&fs->lock);
+	last = !--fs->users;
+	spin_unlock(&fs->lock);
+	if (last)
+		free_fs_struct(fs);
+}
+
+static int io_borrow_files(struct io_kiocb *req, struct io_borrowed *b)
+{
+	struct task_struct *task = req->task;
+
+	b->files = NULL;
+	if (task == current)
+		return 0;
+	task_lock(task);
+	if (task->files && task->fs && !(task->flags & PF_EXITING)) {
+		b->files = task->files;
+		b->fs = task->fs;
+		atomic_inc(&b->files->count);
+		spin_lock(&b->fs->lock);
+		b->fs->users++;
+		spin_unlock(&b->fs->lock);
+	}
+	task_unlock(task);
+	if (!b->files)
+		return io_sqe_fail(req, -ECANCELED, "the submitting task has exited");
+
+	task_lock(current);
+	b->old_files = current->files;
+	b->old_fs = current->fs;
+	current->files = b->files;
+	current->fs = b->fs;
+	task_unlock(current);
+	return 0;
+}
+
+static void io_return_files(struct io_borrowed *b)
+{
+	if (!b->files)
+		return;
+	task_lock(current);
+	current->files = b->old_files;
+	current->fs = b->old_fs;
+	task_unlock(current);
+	put_files_struct(b->files);
+	io_fs_put(b->fs);
+}
+
+/* The fd limit is the submitter's: a kernel thread's is not. */
+static int io_get_unused_fd(struct io_kiocb *req, unsigned int flags)
+{
+	return __get_unused_fd_flags(flags, task_rlimit(req->task, RLIMIT_NOFILE));
+}
+
+/* Checks OPENAT and STATX share: fd is a directory fd, addr a path. */
+static int io_path_op_check(struct io_kiocb *req, const char *name)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "%s on an IOPOLL ring", name);
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EINVAL, "%s takes a directory fd, not a fixed file", name);
+	if (sqe->ioprio || sqe->buf_index)
+		return io_sqe_fail(req, -EINVAL, "%s takes no ioprio or buf_index", name);
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	return 0;
+}
+
+/*
+ * OPENAT: openat(2) of the path at addr, relative to the directory fd,
+ * with open_flags and mode len; the CQE carries the new fd.  The path is
+ * read at submission, so it need not outlive the io_uring_enter() call;
+ * the open itself may block, so a worker makes it.
+ */
+static int io_openat(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	/* as openat(2): 64-bit offsets unless the ABI has 32-bit off_t */
+	struct open_how how = build_open_how(force_o_largefile() ?
+					     sqe->open_flags | O_LARGEFILE : sqe->open_flags,
+					     sqe->len);
+	struct io_borrowed b;
+	struct open_flags op;
+	struct file *file;
+	int ret, fd;
+
+	ret = io_path_op_check(req, "OPENAT");
+	if (ret)
+		return ret;
+	if (sqe->off)
+		return io_sqe_fail(req, -EINVAL, "OPENAT takes no off");
+	ret = build_open_flags(&how, &op);
+	if (ret)
+		return io_sqe_fail(req, ret, "open_flags %#x, mode %#o refused", sqe->open_flags,
+				   sqe->len);
+	if (!req->path) {
+		req->path = getname(u64_to_user_ptr(sqe->addr));
+		if (IS_ERR(req->path)) {
+			ret = PTR_ERR(req->path);
+			req->path = NULL;
+			return io_sqe_fail(req, ret, "cannot read the path at %#llx", sqe->addr);
+		}
+	}
+	if (force_nonblock)
+		return -EAGAIN;
+
+	ret = io_borrow_files(req, &b);
+	if (ret)
+		return ret;
+	fd = io_get_unused_fd(req, how.flags);
+	if (fd >= 0) {
+		file = do_filp_open(sqe->fd, req->path, &op);
+		if (IS_ERR(file)) {
+			put_unused_fd(fd);
+			fd = PTR_ERR(file);
+		} else {
+			fsnotify_open(file);
+			fd_install(fd, file);
+		}
+	}
+	io_return_files(&b);
+	io_req_complete(req, fd);
+	return 0;
+}
+
+/*
+ * STATX: statx(2) of the path at addr, relative to the directory fd, with
+ * statx_flags and the mask in len, into the struct statx at addr2.
+ */
+static int io_statx(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_borrowed b;
+	int ret;
+
+	ret = io_path_op_check(req, "STATX");
+	if (ret)
+		return ret;
+	if (!req->path) {
+		req->path = getname_flags(u64_to_user_ptr(sqe->addr),
+					  getname_statx_lookup_flags(sqe->statx_flags), NULL);
+		if (IS_ERR(req->path)) {
+			ret = PTR_ERR(req->path);
+			req->path = NULL;
+			return io_sqe_fail(req, ret, "cannot read the path at %#llx", sqe->addr);
+		}
+	}
+	/* the file system may have to read the inode */
+	if (force_nonblock)
+		return -EAGAIN;
+
+	ret = io_borrow_files(req, &b);
+	if (ret)
+		return ret;
+	ret = do_statx(sqe->fd, req->path, sqe->statx_flags, sqe->len,
+		       u64_to_user_ptr(sqe->addr2));
+	io_return_files(&b);
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/*
+ * CLOSE: close(2) of fd.  Inline unless the file has a ->flush (which may
+ * wait, as NFS's does): then a worker closes it.  A ring's fd is not
+ * closed through a ring.
+ */
+static int io_close(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_borrowed b;
+	struct file *file;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "CLOSE on an IOPOLL ring");
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EINVAL, "CLOSE takes an fd, not a fixed file");
+	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "CLOSE takes no ioprio, off, addr, len or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	ret = io_borrow_files(req, &b);
+	if (ret)
+		return ret;
+	file = fget_raw(sqe->fd);
+	if (!file) {
+		ret = io_sqe_fail(req, -EBADF, "fd %d is not open", sqe->fd);
+	} else if (io_is_uring_fops(file)) {
+		ret = io_sqe_fail(req, -EBADF, "fd %d is an io_uring", sqe->fd);
+	} else if (force_nonblock && file->f_op->flush) {
+		ret = -EAGAIN;
+	} else {
+		fput(file);
+		file = close_fd_get_file(sqe->fd);
+		ret = file ? filp_close(file, current->files) : -EBADF;
+		file = NULL;
+	}
+	if (file)
+		fput(file);
+	io_return_files(&b);
+	if (ret == -EAGAIN)
+		return ret;
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND)
+		ret = -EINTR;
+	io_req_complete(req, ret);
+	return 0;
+}
+
 /* ---- sockets ------------------------------------------------------------ */
 
 /*
@@ -1482,6 +1732,61 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 		ret = __sys_connect_file(req->file, &addr, (int)sqe->off, 0);
 	if (ret == -ERESTARTSYS)
 		ret = -EINTR;
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/*
+ * ACCEPT: accept4(2) on the listening socket, with the peer's address
+ * written to addr (its length at addr2, as accept4 takes them) and
+ * accept_flags; the CQE carries the new fd.  The first try never waits;
+ * a worker waits for a connection without holding the submitter's files
+ * and installs the fd once it has one (so a process that exits meanwhile
+ * loses that connection: -ECANCELED).
+ */
+static int io_accept(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	unsigned int flags = sqe->accept_flags;
+	struct io_borrowed b;
+	struct file *file;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "ACCEPT on an IOPOLL ring");
+	if (sqe->ioprio || sqe->len || sqe->buf_index)
+		return io_sqe_fail(req, -EINVAL, "ACCEPT takes no ioprio, len or buf_index");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return io_sqe_fail(req, -EINVAL, "accept_flags %#x unknown", flags);
+	if (!sock_from_file(req->file))
+		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+	/* SOCK_NONBLOCK is O_NONBLOCK but on a few architectures */
+	if (flags & SOCK_NONBLOCK)
+		flags = (flags & ~SOCK_NONBLOCK) | O_NONBLOCK;
+
+	file = do_accept(req->file, force_nonblock ? O_NONBLOCK : 0,
+			 u64_to_user_ptr(sqe->addr), u64_to_user_ptr(sqe->addr2), flags);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		if (ret == -EAGAIN && force_nonblock && !(req->file->f_flags & O_NONBLOCK))
+			return -EAGAIN;
+		if (ret == -ERESTARTSYS)
+			ret = -EINTR;
+		io_req_complete(req, ret);
+		return 0;
+	}
+
+	ret = io_borrow_files(req, &b);
+	if (!ret) {
+		ret = io_get_unused_fd(req, flags);
+		if (ret >= 0)
+			fd_install(ret, file);
+		io_return_files(&b);
+	}
+	if (ret < 0)
+		fput(file);
 	io_req_complete(req, ret);
 	return 0;
 }
@@ -2006,6 +2311,18 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_CONNECT:
 		ret = io_connect(req, force_nonblock);
 		break;
+	case IORING_OP_ACCEPT:
+		ret = io_accept(req, force_nonblock);
+		break;
+	case IORING_OP_OPENAT:
+		ret = io_openat(req, force_nonblock);
+		break;
+	case IORING_OP_CLOSE:
+		ret = io_close(req, force_nonblock);
+		break;
+	case IORING_OP_STATX:
+		ret = io_statx(req, force_nonblock);
+		break;
 	case IORING_OP_TIMEOUT:
 		ret = io_timeout(req);
 		break;
@@ -2182,7 +2499,8 @@ static bool io_file_bounded(struct file *file)
 static void io_queue_async(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
-	bool bounded = io_file_bounded(req->file);
+	/* an open may wait for ever too: for a FIFO's other end */
+	bool bounded = io_file_bounded(req->file) && req->sqe.opcode != IORING_OP_OPENAT;
 
 	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
 	if (!bounded && !io_waiting_get(req)) {
@@ -2223,7 +2541,8 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 
 	if (sqe->opcode == IORING_OP_NOP || sqe->opcode == IORING_OP_POLL_REMOVE ||
 	    sqe->opcode == IORING_OP_TIMEOUT || sqe->opcode == IORING_OP_TIMEOUT_REMOVE ||
-	    sqe->opcode == IORING_OP_ASYNC_CANCEL)
+	    sqe->opcode == IORING_OP_ASYNC_CANCEL || sqe->opcode == IORING_OP_OPENAT ||
+	    sqe->opcode == IORING_OP_CLOSE || sqe->opcode == IORING_OP_STATX)
 		return 0;
 	if (sqe->flags & IOSQE_FIXED_FILE) {
 		unsigned int index = sqe->fd;
@@ -2404,6 +2723,11 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
 	if (unlikely(!io_op_supported(req->sqe.opcode)))
 		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", req->sqe.opcode);
+	/* whose file table it uses, wherever it is issued from */
+	if (op == IORING_OP_OPENAT || op == IORING_OP_CLOSE || op == IORING_OP_STATX ||
+	    op == IORING_OP_ACCEPT)
+		req->task = get_task_struct(current->flags & PF_KTHREAD ? req->ctx->sqo_task :
+					    current);
 	ret = io_req_set_file(req, state);
 	if (unlikely(ret))
 		return ret;
@@ -2632,6 +2956,7 @@ static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p
 	if (!capable(CAP_SYS_ADMIN))
 		return io_fail(-EPERM, "setup: IORING_SETUP_SQPOLL needs CAP_SYS_ADMIN");
 	ctx->sq_fsize = rlimit(RLIMIT_FSIZE);
+	ctx->sqo_task = get_task_struct(current);
 	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
 	if (!ctx->sq_thread_idle)
 		ctx->sq_thread_idle = HZ;
@@ -3062,6 +3387,8 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 		mmdrop(ctx->sqo_mm);
 	if (ctx->sqo_fs)
 		free_fs_struct(ctx->sqo_fs);
+	if (ctx->sqo_task)
+		put_task_struct(ctx->sqo_task);
 	io_req_cache_free(ctx);
 	io_cqring_backlog_free(ctx);
 	/* no reference is left, so nothing can be signalling it */

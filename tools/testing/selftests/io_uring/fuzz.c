@@ -26,6 +26,7 @@
 
 #define SCRATCH_SIZE	(256 * 1024)
 #define NR_FDS		10
+#define FUZZ_FD_FLOOR	64
 #define GUARD_SIZE	(1024 * 1024)
 
 static uint64_t rng_state;
@@ -57,7 +58,7 @@ static uint64_t rnd_addr(void)
 		(uintptr_t)scratch + (rnd() % SCRATCH_SIZE),
 	};
 
-	return pick(choices, sizeof(choices) / sizeof(choices[0]));
+	return pick(choices, ARRAY_SIZE(choices));
 }
 
 static uint32_t rnd_len(void)
@@ -66,7 +67,7 @@ static uint32_t rnd_len(void)
 				     SCRATCH_SIZE + 1, 1024, 1025, 0x7fffffff,
 				     0xffffffff };
 
-	return pick(choices, sizeof(choices) / sizeof(choices[0]));
+	return pick(choices, ARRAY_SIZE(choices));
 }
 
 /* Random iovecs in scratch, each pointing at scratch or somewhere hostile. */
@@ -87,12 +88,13 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
 					    IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_CONNECT,
 					    IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
-					    IORING_OP_READ, IORING_OP_WRITE };
+					    IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
+					    IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
 	if (rnd() % 10)
-		sqe->opcode = pick(offered, sizeof(offered) / sizeof(offered[0]));
+		sqe->opcode = pick(offered, ARRAY_SIZE(offered));
 	else
 		sqe->opcode = rnd() % 2 ? rnd() % IORING_OP_LAST : rnd();
 	sqe->flags = rnd() % 8 ? (rnd() & 7) : rnd();	/* FIXED_FILE, IO_DRAIN, IO_LINK */
@@ -128,6 +130,23 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 	}
 	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE || sqe->opcode == IORING_OP_ASYNC_CANCEL)
 		sqe->addr = rnd() % 16;
+	/*
+	 * OPENAT: never create or truncate (a random name, as root, could be
+	 * anything), mostly a path that exists.  CLOSE: only what the fuzzer's
+	 * own OPENATs opened (see reserve_low_fds()), never the test's own fds.
+	 */
+	if (sqe->opcode == IORING_OP_OPENAT) {
+		sqe->open_flags &= ~(O_CREAT | O_TRUNC | __O_TMPFILE);
+		if (rnd() % 2)
+			sqe->addr = (uintptr_t)(rnd() % 2 ? "/dev/null" : "/proc/self/status");
+	}
+	if (sqe->opcode == IORING_OP_CLOSE)
+		sqe->fd = FUZZ_FD_FLOOR + rnd() % 64;
+	if (sqe->opcode == IORING_OP_STATX) {
+		if (rnd() % 2)
+			sqe->addr = (uintptr_t)"/dev/null";
+		sqe->addr2 = rnd() % 2 ? (uintptr_t)scratch : rnd_addr();
+	}
 	/* READ/WRITE: addr is the buffer itself */
 	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {
 		sqe->addr = rnd() % 4 ? (uintptr_t)scratch + rnd() % (SCRATCH_SIZE / 2) :
@@ -152,7 +171,8 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 
 	ucontext_t *ctx = uc;
 
-	n = snprintf(buf, sizeof(buf), "# fuzz: SIGSEGV at %p ip %llx (scratch %p, sq %p sqes %p cq %p)\n",
+	n = snprintf(buf, sizeof(buf),
+		     "# fuzz: SIGSEGV at %p ip %llx (scratch %p, sq %p sqes %p cq %p)\n",
 		     si->si_addr, (unsigned long long)ctx->uc_mcontext.gregs[REG_RIP],
 		     scratch, cur->sq_ptr, cur->sqes, cur->cq_ptr);
 	if (write(tap_fd, buf, n) < 0)
@@ -185,6 +205,28 @@ static void open_fds(void)
 		fds[7] = fds[0];
 	if (fds[8] < 0)
 		fds[8] = fds[0];
+}
+
+/*
+ * Fuzzed OPENATs and CLOSEs get the fds from FUZZ_FD_FLOOR up: the ones
+ * below are all ours (slots left free are filled), so a fuzzed CLOSE never
+ * takes one of them, and what the fuzz opened is closed after each ring.
+ */
+static void reserve_low_fds(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDONLY);
+	while (fd >= 0 && fd < FUZZ_FD_FLOOR - 1);
+}
+
+static void close_fuzzed_fds(void)
+{
+	int fd;
+
+	for (fd = FUZZ_FD_FLOOR; fd < 1024; fd++)
+		close(fd);
 }
 
 /* One ring's life: set up, register, fuzz, close with things in flight. */
@@ -262,6 +304,7 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 		}
 	}
 	ring_exit(&r);
+	close_fuzzed_fds();
 }
 
 int main(int argc, char **argv)
@@ -324,9 +367,10 @@ int main(int argc, char **argv)
 	if (iovs == MAP_FAILED)
 		return 1;
 	open_fds();
+	reserve_low_fds();
 
-	fprintf(tap, "TAP version 13\n1..%zu\n", sizeof(modes) / sizeof(modes[0]));
-	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+	fprintf(tap, "TAP version 13\n1..%zu\n", ARRAY_SIZE(modes));
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
 		unsigned long long sqes = 0, cqes = 0, rings = 0;
 		time_t end = time(NULL) + seconds;
 
@@ -340,7 +384,7 @@ int main(int argc, char **argv)
 			rings++;
 		}
 		fprintf(tap, "ok %u fuzz %s: seed %llu, %llu rings, %llu SQEs, %llu CQEs\n",
-		       m + 1, modes[m].name, seed, rings, sqes, cqes);
+			m + 1, modes[m].name, seed, rings, sqes, cqes);
 		fflush(tap);
 	}
 	return 0;

@@ -20,11 +20,11 @@
 #include "ring.h"
 
 /* Later kernels' ABI, which this one does not offer (yet): refused. */
-#define LATER_SETUP_ATTACH_WQ		(1U << 5)
-#define LATER_ENTER_EXT_ARG		(1U << 3)
-#define LATER_ENTER_REGISTERED_RING	(1U << 4)
-#define LATER_SQE_ASYNC			(1U << 3)
-#define LATER_SQE_BUFFER_SELECT		(1U << 4)
+#define LATER_SETUP_ATTACH_WQ		0x20U
+#define LATER_ENTER_EXT_ARG		0x08U
+#define LATER_ENTER_REGISTERED_RING	0x10U
+#define LATER_SQE_ASYNC			0x08U
+#define LATER_SQE_BUFFER_SELECT		0x10U
 
 /* Below mmap_min_addr: nothing is ever mapped there. */
 #define UNMAPPED_ADDR	0x1000ULL
@@ -445,8 +445,13 @@ TEST(register_matrix)
 /* Which ring a case is submitted to. */
 enum { R_RING, R_IOPOLL, R_SQPOLL };
 
-#define FIELD(f) offsetof(struct io_uring_sqe, f), sizeof(((struct io_uring_sqe *)0)->f)
-#define NOFIELD 0, 0
+/* An SQE field a case breaks: where it is and how wide. */
+struct sqe_field {
+	size_t off, size;
+};
+
+#define FIELD(f) { offsetof(struct io_uring_sqe, f), sizeof(((struct io_uring_sqe *)0)->f) }
+#define NOFIELD { 0, 0 }
 
 struct sqe_case {
 	const char *name;
@@ -454,7 +459,7 @@ struct sqe_case {
 	__u8 opcode;
 	__u64 fd;		/* X_* or an fd; fixed index with IOSQE_FIXED_FILE */
 	__u8 flags;
-	size_t field, size;	/* the field the case breaks, on top of the base */
+	struct sqe_field field;	/* the field the case breaks, on top of the base */
 	__u64 value;
 	int res;
 };
@@ -489,13 +494,21 @@ static void sqe_base(struct io_uring_sqe *sqe, const struct sqe_case *c)
 static void sqe_break(struct io_uring_sqe *sqe, const struct sqe_case *c)
 {
 	__u64 v = resolve(c->value);
-	char *field = (char *)sqe + c->field;
+	char *field = (char *)sqe + c->field.off;
 
-	switch (c->size) {
-	case 1: *(__u8 *)field = v; break;
-	case 2: *(__u16 *)field = v; break;
-	case 4: *(__u32 *)field = v; break;
-	case 8: *(__u64 *)field = v; break;
+	switch (c->field.size) {
+	case 1:
+		*(__u8 *)field = v;
+		break;
+	case 2:
+		*(__u16 *)field = v;
+		break;
+	case 4:
+		*(__u32 *)field = v;
+		break;
+	case 8:
+		*(__u64 *)field = v;
+		break;
 	}
 }
 
@@ -619,7 +632,44 @@ static const struct sqe_case sqe_cases[] = {
 	{ "poll_remove: len", R_RING, IORING_OP_POLL_REMOVE, -1, 0, FIELD(len), 1, -EINVAL },
 	{ "poll_remove: poll events", R_RING, IORING_OP_POLL_REMOVE, -1, 0,
 	  FIELD(poll32_events), POLLIN, -EINVAL },
+	/* OPENAT and STATX: a directory fd (here AT_FDCWD) and a path */
+	{ "openat: path NULL", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, NOFIELD, 0, -EFAULT },
+	{ "openat: path unmapped", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, FIELD(addr),
+	  X_UNMAPPED, -EFAULT },
+	{ "openat: path in kernel space", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, FIELD(addr),
+	  KERNEL_ADDR, -EFAULT },
+	{ "openat: ioprio", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, FIELD(ioprio), 1, -EINVAL },
+	{ "openat: off", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, FIELD(off), 1, -EINVAL },
+	{ "openat: buf_index", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, FIELD(buf_index), 1,
+	  -EINVAL },
+	{ "openat: personality", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0, FIELD(personality), 1,
+	  -EINVAL },
+	{ "openat: O_TMPFILE read-only", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0,
+	  FIELD(open_flags), O_TMPFILE, -EINVAL },
+	{ "openat: fixed file", R_RING, IORING_OP_OPENAT, 0, IOSQE_FIXED_FILE, NOFIELD, 0,
+	  -EINVAL },
+	{ "statx: path NULL", R_RING, IORING_OP_STATX, AT_FDCWD, 0, NOFIELD, 0, -EFAULT },
+	{ "statx: ioprio", R_RING, IORING_OP_STATX, AT_FDCWD, 0, FIELD(ioprio), 1, -EINVAL },
+	{ "statx: addr3", R_RING, IORING_OP_STATX, AT_FDCWD, 0, FIELD(addr3), 1, -EINVAL },
+	/* CLOSE: fd and nothing else */
+	{ "close: fd not open", R_RING, IORING_OP_CLOSE, X_BADFD, 0, NOFIELD, 0, -EBADF },
+	{ "close: the ring itself", R_RING, IORING_OP_CLOSE, X_RING, 0, NOFIELD, 0, -EBADF },
+	{ "close: addr", R_RING, IORING_OP_CLOSE, X_BADFD, 0, FIELD(addr), 1, -EINVAL },
+	{ "close: len", R_RING, IORING_OP_CLOSE, X_BADFD, 0, FIELD(len), 1, -EINVAL },
+	{ "close: rw_flags", R_RING, IORING_OP_CLOSE, X_BADFD, 0, FIELD(rw_flags), 1, -EINVAL },
+	{ "close: fixed file", R_RING, IORING_OP_CLOSE, 0, IOSQE_FIXED_FILE, NOFIELD, 0,
+	  -EINVAL },
+	/* ACCEPT: a listening socket */
+	{ "accept: not a socket", R_RING, IORING_OP_ACCEPT, X_FILE, 0, NOFIELD, 0, -ENOTSOCK },
+	{ "accept: fd not open", R_RING, IORING_OP_ACCEPT, X_BADFD, 0, NOFIELD, 0, -EBADF },
+	{ "accept: len", R_RING, IORING_OP_ACCEPT, X_FILE, 0, FIELD(len), 1, -EINVAL },
+	{ "accept: unknown accept_flags", R_RING, IORING_OP_ACCEPT, X_FILE, 0,
+	  FIELD(accept_flags), 1, -EINVAL },
 	/* what an IOPOLL ring cannot do */
+	{ "iopoll: openat", R_IOPOLL, IORING_OP_OPENAT, AT_FDCWD, 0, NOFIELD, 0, -EINVAL },
+	{ "iopoll: statx", R_IOPOLL, IORING_OP_STATX, AT_FDCWD, 0, NOFIELD, 0, -EINVAL },
+	{ "iopoll: close", R_IOPOLL, IORING_OP_CLOSE, X_BADFD, 0, NOFIELD, 0, -EINVAL },
+	{ "iopoll: accept", R_IOPOLL, IORING_OP_ACCEPT, X_FILE, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: nop", R_IOPOLL, IORING_OP_NOP, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: fsync", R_IOPOLL, IORING_OP_FSYNC, X_FILE, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: poll_add", R_IOPOLL, IORING_OP_POLL_ADD, X_PIPE, 0, NOFIELD, 0, -EINVAL },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IORING_OP_SEND, RECV, SENDMSG, RECVMSG and CONNECT on unix sockets:
+ * IORING_OP_SEND, RECV, SENDMSG, RECVMSG, CONNECT and ACCEPT on unix sockets:
  * each answers what its syscall would, a receive with no data waits in a
  * worker until data comes, MSG_DONTWAIT and O_NONBLOCK are honoured, and
  * bad inputs get their errno.
@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -247,6 +248,122 @@ TEST_F(net, bad_inputs)
 	sqe = prep_net(&self->r, IORING_OP_SEND, self->s[0], buf, 8, 0, 3);
 	sqe->addr3 = 1;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A listening unix socket at a fresh path; the path in @sun. */
+static int listener(struct sockaddr_un *sun, int type_flags)
+{
+	int l = socket(AF_UNIX, SOCK_STREAM | type_flags, 0);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	snprintf(sun->sun_path, sizeof(sun->sun_path), "/tmp/io_uring-acc-%d", getpid());
+	unlink(sun->sun_path);
+	if (l < 0 || bind(l, (struct sockaddr *)sun, sizeof(*sun)) || listen(l, 4))
+		return -1;
+	return l;
+}
+
+static int dial(const struct sockaddr_un *sun)
+{
+	int c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (c < 0 || connect(c, (const struct sockaddr *)sun, sizeof(*sun)))
+		return -1;
+	return c;
+}
+
+/* ACCEPT of a connection that is already there, then of one yet to come. */
+TEST(accept_a_connection)
+{
+	struct sockaddr_un sun, peer;
+	socklen_t peer_len = sizeof(peer);
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int l, c, a;
+	char buf[4] = { };
+
+	l = listener(&sun, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	c = dial(&sun);
+	ASSERT_LE(0, c);
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, &peer, 0, 0, 1);
+	sqe->addr2 = (unsigned long)&peer_len;
+	a = ring_run_one(&r, 1);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(AF_UNIX, peer.sun_family);
+	EXPECT_EQ(0, fcntl(a, F_GETFD));
+	EXPECT_EQ(2, write(c, "hi", 2));
+	EXPECT_EQ(2, read(a, buf, sizeof(buf)));
+	EXPECT_STREQ("hi", buf);
+	close(a);
+	close(c);
+
+	/* nobody yet: a worker waits, then the client comes */
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 2);
+	sqe->accept_flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(100 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	c = dial(&sun);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
+	a = cqe.res;
+	ASSERT_LE(0, a);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(a, F_GETFD));
+	EXPECT_TRUE(fcntl(a, F_GETFL) & O_NONBLOCK);
+	close(a);
+	close(c);
+	ring_exit(&r);
+	unlink(sun.sun_path);
+	close(l);
+}
+
+TEST(accept_bad_inputs)
+{
+	struct sockaddr_un sun;
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int l, nl, c, p[2];
+
+	l = listener(&sun, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-ENOTSOCK, run_net(&r, IORING_OP_ACCEPT, p[0], NULL, 0, 0));
+	EXPECT_EQ(-EBADF, run_net(&r, IORING_OP_ACCEPT, 999, NULL, 0, 0));
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 1);
+	sqe->accept_flags = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 1));
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 2);
+	sqe->len = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 2));
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 3);
+	sqe->file_index = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 3));
+	/* an address to write the peer to that is not mapped */
+	c = dial(&sun);
+	ASSERT_LE(0, c);
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, (void *)8, 0, 0, 4);
+	sqe->addr2 = 8;
+	EXPECT_EQ(-EFAULT, ring_run_one(&r, 4));
+	close(c);
+	ring_exit(&r);
+	unlink(sun.sun_path);
+	close(l);
+	/* a non-blocking listener with nobody waiting: -EAGAIN, as accept4 */
+	nl = listener(&sun, SOCK_NONBLOCK);
+	ASSERT_LE(0, nl);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	EXPECT_EQ(-EAGAIN, run_net(&r, IORING_OP_ACCEPT, nl, NULL, 0, 0));
+	ring_exit(&r);
+	unlink(sun.sun_path);
+	close(nl);
 	close(p[0]);
 	close(p[1]);
 }

@@ -16,6 +16,10 @@
 #include <sys/wait.h>
 #include <linux/io_uring.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 struct ring {
 	int fd;
 	struct io_uring_params p;

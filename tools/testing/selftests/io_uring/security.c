@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdalign.h>
 #include <stdlib.h>
 #include <time.h>
 #include <sys/resource.h>
@@ -93,7 +94,7 @@ static int is_setuid(const char *path)
  */
 static int creds_child(void *arg)
 {
-	static char buf[4096] __attribute__((aligned(4096)));
+	static alignas(4096) char buf[4096];
 	struct iovec fixed = { buf, sizeof(buf) };
 	struct ring r;
 	int p[2], fd, ro, ret, n = 0;
@@ -250,7 +251,6 @@ TEST(punted_writes_obey_the_submitters_rlimit_fsize)
 /* ---- hostile ring memory ------------------------------------------------ */
 
 static struct ring hostile;
-static volatile int stop_scribbling;
 
 static unsigned int rnd(unsigned int *state)
 {
@@ -266,7 +266,8 @@ static void *scribble(void *arg)
 	unsigned int seed = (unsigned int)(unsigned long)arg, v;
 	struct ring *r = &hostile;
 
-	while (!stop_scribbling) {
+	/* until the process exits */
+	for (;;) {
 		v = rnd(&seed);
 		switch (v % 6) {
 		case 0:

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -237,7 +238,8 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_TIMEOUT, IORING_OP_TIMEOUT_REMOVE,
 				       IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_CONNECT,
 				       IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
-				       IORING_OP_READ, IORING_OP_WRITE };
+				       IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
+				       IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;
@@ -522,7 +524,7 @@ TEST(enter_wait_is_interruptible)
 	ring_exit(&r);
 }
 
-static volatile int got_usr1;
+static atomic_int got_usr1;
 
 static void on_usr1(int sig)
 {

@@ -101,14 +101,14 @@ static int start_io(struct ring *r, enum mode mode)
 	case SQPOLL:
 		r->p.flags = IORING_SETUP_SQPOLL;
 		r->p.sq_thread_idle = 50;
-		r->fd = sys_setup(DEPTH * 2, &r->p);
 		break;
 	case IOPOLL:
 		r->p.flags = IORING_SETUP_IOPOLL;
-		/* fall through */
+		break;
 	default:
-		r->fd = sys_setup(DEPTH * 2, &r->p);
+		break;
 	}
+	r->fd = sys_setup(DEPTH * 2, &r->p);
 	if (r->fd < 0)
 		return -errno;
 	ret = ring_mmap(r);
@@ -290,12 +290,10 @@ TEST_F_TIMEOUT(teardown, with_io_in_flight, 1800)
 			for (i = 0; i < per; i++) {
 				int st = iterate(m, e);
 
-				if (st) {
-					if (!bad++)
-						TH_LOG("%s + %s: iteration %d: child status %d (%s)",
-						       mode_names[m], ending_names[e], i, st,
-						       st > 0 && st < 122 ? strerror(st) : "");
-				}
+				if (st && !bad++)
+					TH_LOG("%s + %s: iteration %d: child status %d (%s)",
+					       mode_names[m], ending_names[e], i, st,
+					       st > 0 && st < 122 ? strerror(st) : "");
 				done++;
 			}
 			failed += bad;
