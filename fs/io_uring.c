@@ -360,6 +360,7 @@ enum {
 	REQ_F_SEQ_OWNER		= BIT(4),	/* its worker serves a sequential run */
 	REQ_F_RETRY		= BIT(5),	/* refused with -EAGAIN: retry in a worker */
 	REQ_F_WAITING		= BIT(6),	/* counted in ctx->nr_waiting */
+	REQ_F_POLL_RETRY	= BIT(7),	/* waits for its socket as a poll */
 };
 
 /*
@@ -396,6 +397,11 @@ struct io_kiocb {
 	u64			user_data;
 	struct io_uring_sqe	sqe;
 	struct work_struct	work;
+	/*
+	 * A poll wakeup that cannot take completion_lock finishes here: not
+	 * in ->work, which a socket request's retry may be using already.
+	 */
+	struct work_struct	poll_work;
 	/* in ctx->req_cache while free */
 	struct llist_node	cache_node;
 	/*
@@ -1800,7 +1806,15 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
  * The wakeup runs under the wait queue's lock, so it only try-locks
  * completion_lock (removal nests them the other way round) and leaves the
  * work to a worker when that fails.
+ *
+ * A socket request that would block (REQ_F_POLL_RETRY) waits the same way
+ * instead of holding a worker: when the socket is ready, a worker tries it
+ * again without blocking, and it waits again if it still would block.  So
+ * ASYNC_CANCEL and ring teardown reach it, and a process that exits leaves
+ * no worker waiting on a socket for ever.
  */
+
+static void io_poll_retry_queue(struct io_kiocb *req);
 
 /* Detach @req from its wait queue; harmless if a wakeup already did. */
 static void io_poll_unhook(struct io_kiocb *req)
@@ -1812,34 +1826,63 @@ static void io_poll_unhook(struct io_kiocb *req)
 	spin_unlock(&poll->head->lock);
 }
 
-/* Post the CQE of an armed request; completion_lock held.  True if it was. */
-static bool io_poll_complete(struct io_kiocb *req, long res)
+/* Take an armed request off cancel_list; completion_lock held.  True if we did. */
+static bool io_poll_claim(struct io_kiocb *req)
 {
 	if (list_empty(&req->list))
 		return false;
 	list_del_init(&req->list);
+	return true;
+}
+
+/* Post the CQE of an armed request; completion_lock held.  True if it was. */
+static bool io_poll_complete(struct io_kiocb *req, long res)
+{
+	if (!io_poll_claim(req))
+		return false;
 	io_link_note_result(req, res);
 	io_cqring_fill_event(req->ctx, req->user_data, res);
 	io_commit_cqring(req->ctx);
 	return true;
 }
 
+/*
+ * A wakeup took @req off cancel_list (@done): a socket request goes back to
+ * a worker, the others end.
+ */
+static void io_poll_woken(struct io_kiocb *req, bool done)
+{
+	if (!done)
+		return;
+	if (req->flags & REQ_F_POLL_RETRY) {
+		io_poll_retry_queue(req);
+		return;
+	}
+	io_cqring_ev_posted(req->ctx);
+	io_put_req(req);
+}
+
+/* completion_lock held: claim @req for a wakeup with @mask. */
+static bool io_poll_wake_claim(struct io_kiocb *req, __poll_t mask)
+{
+	if (req->flags & REQ_F_POLL_RETRY)
+		return io_poll_claim(req);
+	return io_poll_complete(req, mangle_poll(mask));
+}
+
 /* Finish an armed request from process context: ask the file for the mask. */
 static void io_poll_complete_work(struct work_struct *work)
 {
-	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+	struct io_kiocb *req = container_of(work, struct io_kiocb, poll_work);
 	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask = vfs_poll(poll->file, NULL) & poll->events;
 	bool done;
 
 	spin_lock_irq(&ctx->completion_lock);
-	done = io_poll_complete(req, mangle_poll(mask));
+	done = io_poll_wake_claim(req, mask);
 	spin_unlock_irq(&ctx->completion_lock);
-	if (done) {
-		io_cqring_ev_posted(ctx);
-		io_put_req(req);
-	}
+	io_poll_woken(req, done);
 	io_put_req(req);
 }
 
@@ -1857,19 +1900,16 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 
 	list_del_init(&wait->entry);
 	if (mask && spin_trylock_irqsave(&ctx->completion_lock, flags)) {
-		bool done = io_poll_complete(req, mangle_poll(mask));
+		bool done = io_poll_wake_claim(req, mask);
 
 		spin_unlock_irqrestore(&ctx->completion_lock, flags);
-		if (done) {
-			io_cqring_ev_posted(ctx);
-			io_put_req(req);
-		}
+		io_poll_woken(req, done);
 		return 1;
 	}
 	/* the worker's reference: removal may end the request meanwhile */
 	refcount_inc(&req->refs);
-	INIT_WORK(&req->work, io_poll_complete_work);
-	queue_work(system_unbound_wq, &req->work);
+	INIT_WORK(&req->poll_work, io_poll_complete_work);
+	queue_work(system_unbound_wq, &req->poll_work);
 	return 1;
 }
 
@@ -1893,20 +1933,113 @@ static void io_poll_queue_proc(struct file *file, struct wait_queue_head *head,
 	add_wait_queue(head, &pt->req->poll.wait);
 }
 
+enum io_poll_armed { IO_POLL_ARMED, IO_POLL_READY, IO_POLL_DYING };
+
 /*
- * Queue on the file's wait queue and arm, unless the file is ready already
- * or a wakeup slipped in between vfs_poll() and arming: then complete now.
- * Once queued, the request may have a wakeup worker holding a reference,
- * so it ends through io_put_req() on every path.
+ * Queue on the file's wait queue for @events and arm, unless the file is
+ * ready already (*@mask, or a wakeup slipped in between vfs_poll() and
+ * arming) or the ring is closing: its teardown has ended the armed
+ * requests or is about to, under completion_lock, so none may be added
+ * after it.
+ */
+static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
+				      __poll_t *mask, int *error)
+{
+	struct io_poll_iocb *poll = &req->poll;
+	struct io_ring_ctx *ctx = req->ctx;
+	enum io_poll_armed ret = IO_POLL_READY;
+	struct io_poll_table ipt;
+	bool woken = false;
+
+	poll->events = events | EPOLLERR | EPOLLHUP;
+	poll->head = NULL;
+	INIT_LIST_HEAD(&req->list);
+	init_waitqueue_func_entry(&poll->wait, io_poll_wake);
+
+	ipt.req = req;
+	ipt.error = 0;
+	init_poll_funcptr(&ipt.pt, io_poll_queue_proc);
+	ipt.pt._key = poll->events;
+
+	*mask = vfs_poll(poll->file, &ipt.pt) & poll->events;
+	*error = ipt.error;
+
+	spin_lock_irq(&ctx->completion_lock);
+	if (poll->head) {
+		spin_lock(&poll->head->lock);
+		woken = list_empty(&poll->wait.entry);
+		if (percpu_ref_is_dying(&ctx->refs)) {
+			ret = IO_POLL_DYING;
+		} else if (!*mask && !ipt.error && !woken) {
+			list_add_tail(&req->list, &ctx->cancel_list);
+			ret = IO_POLL_ARMED;
+		}
+		if (ret != IO_POLL_ARMED)
+			list_del_init(&poll->wait.entry);
+		spin_unlock(&poll->head->lock);
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+
+	if (ret == IO_POLL_READY && woken && !*mask && !ipt.error)
+		*mask = vfs_poll(poll->file, NULL) & poll->events;
+	return ret;
+}
+
+/* Socket requests that would block wait as armed polls: for what. */
+static __poll_t io_poll_retry_events(struct io_kiocb *req)
+{
+	switch (req->sqe.opcode) {
+	case IORING_OP_RECV:
+	case IORING_OP_RECVMSG:
+	case IORING_OP_ACCEPT:
+		return EPOLLIN | EPOLLRDNORM;
+	case IORING_OP_SEND:
+	case IORING_OP_SENDMSG:
+		return EPOLLOUT | EPOLLWRNORM;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Let a socket request wait for its socket as an armed poll.  False when
+ * it should be tried again now (the socket is ready, or cannot be polled:
+ * the retry says why).
+ */
+static bool io_poll_retry_arm(struct io_kiocb *req)
+{
+	__poll_t events = io_poll_retry_events(req), mask;
+	int error;
+
+	if (!events)
+		return false;
+	req->flags |= REQ_F_POLL_RETRY;
+	switch (io_poll_arm(req, events, &mask, &error)) {
+	case IO_POLL_ARMED:
+		return true;
+	case IO_POLL_DYING:
+		io_req_complete(req, -ECANCELED);
+		return true;
+	default:
+		/* ready: try again now; a socket that cannot be polled: block */
+		if (error || !mask)
+			req->flags &= ~REQ_F_POLL_RETRY;
+		return false;
+	}
+}
+
+/*
+ * POLL_ADD: arm, or complete now when the file is ready already.  Once
+ * queued, the request may have a wakeup worker holding a reference, so it
+ * ends through io_put_req() on every path.
  */
 static int io_poll_add(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
-	struct io_poll_table ipt;
-	bool armed = false, woken = false;
 	__poll_t mask;
+	int error;
 	u32 events;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
@@ -1929,37 +2062,15 @@ static int io_poll_add(struct io_kiocb *req)
 #ifdef __BIG_ENDIAN
 	events = swahw32(events);
 #endif
-	poll->events = demangle_poll(events) | EPOLLERR | EPOLLHUP;
-	poll->head = NULL;
-	INIT_LIST_HEAD(&req->list);
-	init_waitqueue_func_entry(&poll->wait, io_poll_wake);
-
-	ipt.req = req;
-	ipt.error = 0;
-	init_poll_funcptr(&ipt.pt, io_poll_queue_proc);
-	ipt.pt._key = poll->events;
-
-	mask = vfs_poll(poll->file, &ipt.pt) & poll->events;
-
-	spin_lock_irq(&ctx->completion_lock);
-	if (poll->head) {
-		spin_lock(&poll->head->lock);
-		woken = list_empty(&poll->wait.entry);
-		if (!mask && !ipt.error && !woken) {
-			list_add_tail(&req->list, &ctx->cancel_list);
-			armed = true;
-		} else {
-			list_del_init(&poll->wait.entry);
-		}
-		spin_unlock(&poll->head->lock);
+	switch (io_poll_arm(req, demangle_poll(events), &mask, &error)) {
+	case IO_POLL_ARMED:
+		break;
+	case IO_POLL_DYING:
+		io_req_complete(req, -ECANCELED);
+		break;
+	default:
+		io_req_complete(req, error ? error : mangle_poll(mask));
 	}
-	spin_unlock_irq(&ctx->completion_lock);
-	if (armed)
-		return 0;
-
-	if (woken && !mask && !ipt.error)
-		mask = vfs_poll(poll->file, NULL) & poll->events;
-	io_req_complete(req, ipt.error ? ipt.error : mangle_poll(mask));
 	return 0;
 }
 
@@ -1972,14 +2083,18 @@ static bool io_poll_cancel_one(struct io_kiocb *req)
 	return true;
 }
 
-/* End the armed poll whose user_data is @user_data: 0, or -ENOENT. */
-static int io_poll_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
+/*
+ * End the armed request whose user_data is @user_data: 0, or -ENOENT.
+ * Only POLL_ADD requests, or (@any) socket requests waiting too.
+ */
+static int io_poll_cancel_by(struct io_ring_ctx *ctx, u64 user_data, bool any)
 {
 	struct io_kiocb *req, *found = NULL;
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry(req, &ctx->cancel_list, list) {
-		if (req->user_data == user_data) {
+		if (req->user_data == user_data &&
+		    (any || !(req->flags & REQ_F_POLL_RETRY))) {
 			if (io_poll_cancel_one(req))
 				found = req;
 			break;
@@ -2006,7 +2121,7 @@ static int io_poll_remove(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	io_req_complete(req, io_poll_cancel_by(ctx, sqe->addr));
+	io_req_complete(req, io_poll_cancel_by(ctx, sqe->addr, false));
 	return 0;
 }
 
@@ -2253,7 +2368,7 @@ static int io_async_cancel(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	ret = io_poll_cancel_by(ctx, sqe->addr);
+	ret = io_poll_cancel_by(ctx, sqe->addr, true);
 	if (ret == -ENOENT)
 		ret = io_timeout_cancel_by(ctx, sqe->addr);
 	if (ret == -ENOENT)
@@ -2417,14 +2532,22 @@ static void io_async_issue(struct io_kiocb *req, bool mm_ok)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned long flags;
+	bool nonblock;
 	int ret;
 
 	spin_lock_irqsave(&ctx->async_lock, flags);
 	req->async_running = true;
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
-	/* the submitter may have exited: then there is no memory to do IO to */
-	ret = mm_ok ? io_issue_sqe(req, false) : -EFAULT;
-	if (ret)
+	/*
+	 * The submitter may have exited: then there is no memory to do IO to.
+	 * A socket request that waited for its poll does not block: if it
+	 * still would, it waits again.
+	 */
+	nonblock = req->flags & REQ_F_POLL_RETRY;
+	ret = mm_ok ? io_issue_sqe(req, nonblock) : -EFAULT;
+	if (ret == -EAGAIN && nonblock)
+		io_queue_async(req);
+	else if (ret)
 		io_req_complete(req, ret);
 	/* nobody will poll a closed ring: reap what we just issued */
 	else if ((ctx->flags & IORING_SETUP_IOPOLL) && percpu_ref_is_dying(&ctx->refs))
@@ -2509,9 +2632,19 @@ static void io_queue_async(struct io_kiocb *req)
 	}
 	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
 		return;
+	if (!bounded && io_poll_retry_arm(req))
+		return;
 	INIT_WORK(&req->work, io_async_work);
 	io_async_track(req);
 	queue_work(ctx->async_wq[!bounded], &req->work);
+}
+
+/* A socket request's poll fired: a worker tries it again.  Any context. */
+static void io_poll_retry_queue(struct io_kiocb *req)
+{
+	INIT_WORK(&req->work, io_async_work);
+	io_async_track(req);
+	queue_work(req->ctx->async_wq[1], &req->work);
 }
 
 /* Take a reference to @fd's file, reusing the batch's last lookup. */

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -364,6 +365,112 @@ TEST(accept_bad_inputs)
 	ring_exit(&r);
 	unlink(sun.sun_path);
 	close(nl);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * A receive or accept that waits for its socket can be cancelled: it waits
+ * as an armed poll, not in a worker.
+ */
+TEST(waiting_socket_requests_can_be_cancelled)
+{
+	struct sockaddr_un sun;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int l, s[2], i, got = 0;
+	char buf[8];
+
+	l = listener(&sun, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 1);
+	prep_net(&r, IORING_OP_RECV, s[1], buf, sizeof(buf), 0, 2);
+	ASSERT_EQ(2, ring_submit(&r, 0));
+	usleep(100 * 1000);
+	for (i = 1; i <= 2; i++) {
+		sqe = ring_get_sqe(&r);
+		sqe->opcode = IORING_OP_ASYNC_CANCEL;
+		sqe->addr = i;
+		sqe->user_data = 10 + i;
+	}
+	ASSERT_EQ(2, ring_submit(&r, 0));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		/* the cancels succeed, the requests end with -ECANCELED */
+		EXPECT_EQ(cqe.user_data >= 10 ? 0 : -ECANCELED, cqe.res)
+			TH_LOG("user_data %llu", cqe.user_data);
+		got |= 1 << cqe.user_data % 10;
+	}
+	EXPECT_EQ(6, got);
+	/* POLL_REMOVE is for POLL_ADD requests only */
+	prep_net(&r, IORING_OP_RECV, s[1], buf, sizeof(buf), 0, 3);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_POLL_REMOVE;
+	sqe->addr = 3;
+	sqe->user_data = 13;
+	EXPECT_EQ(-ENOENT, ring_run_one(&r, 13));
+	ASSERT_EQ(3, send(s[0], "abc", 3, 0));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(3, cqe.user_data);
+	EXPECT_EQ(3, cqe.res);
+	ring_exit(&r);
+	unlink(sun.sun_path);
+	close(l);
+	close(s[0]);
+	close(s[1]);
+}
+
+/*
+ * A process that exits with an accept waiting leaves nothing behind: the
+ * ring's teardown ends it and the listening socket goes away with it.
+ */
+TEST(exit_with_an_accept_waiting)
+{
+	struct sockaddr_un sun;
+	int status, c = -1, i, p[2];
+	char ready;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ring r;
+		int l = listener(&sun, 0);
+
+		if (l < 0 || ring_init(&r, 4, 0))
+			_exit(2);
+		prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 1);
+		if (ring_submit(&r, 0) != 1)
+			_exit(3);
+		close(l);
+		usleep(50 * 1000);
+		_exit(write(p[1], "r", 1) == 1 ? 0 : 4);
+	}
+	ASSERT_EQ(1, read(p[0], &ready, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/io_uring-acc-%d", pid);
+	/* the last fput may take a moment: it is deferred */
+	for (i = 0; i < 100; i++) {
+		c = socket(AF_UNIX, SOCK_STREAM, 0);
+		ASSERT_LE(0, c);
+		if (connect(c, (struct sockaddr *)&sun, sizeof(sun)) && errno == ECONNREFUSED)
+			break;
+		close(c);
+		c = -1;
+		usleep(20 * 1000);
+	}
+	EXPECT_LE(0, c) TH_LOG("the listener of an exited process still accepts");
+	if (c >= 0)
+		close(c);
+	unlink(sun.sun_path);
 	close(p[0]);
 	close(p[1]);
 }
