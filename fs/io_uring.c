@@ -62,6 +62,7 @@
 #include <linux/eventfd.h>
 #include <linux/llist.h>
 #include <linux/blkdev.h>
+#include <linux/blk-mq.h>
 #include <linux/anon_inodes.h>
 #include <linux/uaccess.h>
 #include <linux/poll.h>
@@ -605,6 +606,28 @@ static bool io_op_supported(unsigned int op)
 	return op < IORING_OP_LAST && (IO_OPS_SUPPORTED & BIT_ULL(op));
 }
 
+/* What an opcode needs at submission, beyond a file looked up by fd. */
+enum {
+	IO_OP_NOFILE	= BIT(0),	/* sqe->fd is not a file to look up */
+	IO_OP_TASK	= BIT(1),	/* the submitter's file table and paths */
+	IO_OP_FSIZE	= BIT(2),	/* it writes: the submitter's RLIMIT_FSIZE */
+};
+
+static const u8 io_op_needs[IORING_OP_LAST] = {
+	[IORING_OP_NOP]			= IO_OP_NOFILE,
+	[IORING_OP_WRITEV]		= IO_OP_FSIZE,
+	[IORING_OP_WRITE_FIXED]		= IO_OP_FSIZE,
+	[IORING_OP_WRITE]		= IO_OP_FSIZE,
+	[IORING_OP_POLL_REMOVE]		= IO_OP_NOFILE,
+	[IORING_OP_TIMEOUT]		= IO_OP_NOFILE,
+	[IORING_OP_TIMEOUT_REMOVE]	= IO_OP_NOFILE,
+	[IORING_OP_ASYNC_CANCEL]	= IO_OP_NOFILE,
+	[IORING_OP_ACCEPT]		= IO_OP_TASK,
+	[IORING_OP_OPENAT]		= IO_OP_NOFILE | IO_OP_TASK,
+	[IORING_OP_CLOSE]		= IO_OP_NOFILE | IO_OP_TASK,
+	[IORING_OP_STATX]		= IO_OP_NOFILE | IO_OP_TASK,
+};
+
 /*
  * Signal the registered eventfd.  Not from inside another eventfd's wakeup
  * (a poll request on an eventfd completes there): eventfd_signal() refuses
@@ -928,6 +951,7 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
  */
 static int io_do_iopoll(struct io_ring_ctx *ctx)
 {
+	DEFINE_IO_COMP_BATCH(iob);
 	struct io_kiocb *req;
 
 	list_for_each_entry(req, &ctx->poll_list, list) {
@@ -936,8 +960,11 @@ static int io_do_iopoll(struct io_ring_ctx *ctx)
 		/* pairs with the release in io_complete_rw_iopoll() */
 		if (smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE)
 			continue;
-		kiocb->ki_filp->f_op->iopoll(kiocb, NULL, 0);
+		kiocb->ki_filp->f_op->iopoll(kiocb, &iob, 0);
 	}
+	/* the driver completes what it found together: one pass, not one each */
+	if (!rq_list_empty(iob.req_list))
+		iob.complete(&iob);
 	return io_iopoll_reap(ctx);
 }
 
@@ -1497,6 +1524,21 @@ static int io_path_op_check(struct io_kiocb *req, const char *name)
 	return 0;
 }
 
+/* Copy the path at addr, once: at the first issue, which is the submission. */
+static int io_req_get_path(struct io_kiocb *req, int lookup_flags)
+{
+	struct filename *name;
+
+	if (req->path)
+		return 0;
+	name = getname_flags(u64_to_user_ptr(req->sqe.addr), lookup_flags, NULL);
+	if (IS_ERR(name))
+		return io_sqe_fail(req, PTR_ERR(name), "cannot read the path at %#llx",
+				   req->sqe.addr);
+	req->path = name;
+	return 0;
+}
+
 /*
  * OPENAT: openat(2) of the path at addr, relative to the directory fd,
  * with open_flags and mode len; the CQE carries the new fd.  The path is
@@ -1524,14 +1566,9 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 	if (ret)
 		return io_sqe_fail(req, ret, "open_flags %#x, mode %#o refused", sqe->open_flags,
 				   sqe->len);
-	if (!req->path) {
-		req->path = getname(u64_to_user_ptr(sqe->addr));
-		if (IS_ERR(req->path)) {
-			ret = PTR_ERR(req->path);
-			req->path = NULL;
-			return io_sqe_fail(req, ret, "cannot read the path at %#llx", sqe->addr);
-		}
-	}
+	ret = io_req_get_path(req, 0);
+	if (ret)
+		return ret;
 	if (force_nonblock)
 		return -EAGAIN;
 
@@ -1567,15 +1604,9 @@ static int io_statx(struct io_kiocb *req, bool force_nonblock)
 	ret = io_path_op_check(req, "STATX");
 	if (ret)
 		return ret;
-	if (!req->path) {
-		req->path = getname_flags(u64_to_user_ptr(sqe->addr),
-					  getname_statx_lookup_flags(sqe->statx_flags), NULL);
-		if (IS_ERR(req->path)) {
-			ret = PTR_ERR(req->path);
-			req->path = NULL;
-			return io_sqe_fail(req, ret, "cannot read the path at %#llx", sqe->addr);
-		}
-	}
+	ret = io_req_get_path(req, getname_statx_lookup_flags(sqe->statx_flags));
+	if (ret)
+		return ret;
 	/* the file system may have to read the inode */
 	if (force_nonblock)
 		return -EAGAIN;
@@ -2672,10 +2703,7 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 
 	struct io_file_table *table = req->ctx->file_table;
 
-	if (sqe->opcode == IORING_OP_NOP || sqe->opcode == IORING_OP_POLL_REMOVE ||
-	    sqe->opcode == IORING_OP_TIMEOUT || sqe->opcode == IORING_OP_TIMEOUT_REMOVE ||
-	    sqe->opcode == IORING_OP_ASYNC_CANCEL || sqe->opcode == IORING_OP_OPENAT ||
-	    sqe->opcode == IORING_OP_CLOSE || sqe->opcode == IORING_OP_STATX)
+	if (io_op_needs[sqe->opcode] & IO_OP_NOFILE)
 		return 0;
 	if (sqe->flags & IOSQE_FIXED_FILE) {
 		unsigned int index = sqe->fd;
@@ -2842,25 +2870,22 @@ static void io_submit_link(struct io_kiocb *head)
 static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 {
 	u8 op = req->sqe.opcode;
+	bool sq_thread = current->flags & PF_KTHREAD;
 	int ret;
-
-	/*
-	 * A write may be issued later, by a kernel thread: record whose
-	 * RLIMIT_FSIZE it obeys now (the SQ thread's creator's, on SQPOLL).
-	 */
-	if (op == IORING_OP_WRITEV || op == IORING_OP_WRITE_FIXED || op == IORING_OP_WRITE)
-		req->fsize = current->flags & PF_KTHREAD ? req->ctx->sq_fsize :
-			     rlimit(RLIMIT_FSIZE);
 
 	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
 		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
-	if (unlikely(!io_op_supported(req->sqe.opcode)))
-		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", req->sqe.opcode);
-	/* whose file table it uses, wherever it is issued from */
-	if (op == IORING_OP_OPENAT || op == IORING_OP_CLOSE || op == IORING_OP_STATX ||
-	    op == IORING_OP_ACCEPT)
-		req->task = get_task_struct(current->flags & PF_KTHREAD ? req->ctx->sqo_task :
-					    current);
+	if (unlikely(!io_op_supported(op)))
+		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", op);
+	/*
+	 * It may be issued later, by a kernel thread: record whose
+	 * RLIMIT_FSIZE a write obeys, and whose file table and paths the file
+	 * opcodes use (on SQPOLL, the ring creator's).
+	 */
+	if (io_op_needs[op] & IO_OP_FSIZE)
+		req->fsize = sq_thread ? req->ctx->sq_fsize : rlimit(RLIMIT_FSIZE);
+	if (unlikely(io_op_needs[op] & IO_OP_TASK))
+		req->task = get_task_struct(sq_thread ? req->ctx->sqo_task : current);
 	ret = io_req_set_file(req, state);
 	if (unlikely(ret))
 		return ret;
