@@ -49,6 +49,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/user.h>
 #include <linux/fs.h>
+#include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fdtable.h>
 #include <linux/mm.h>
@@ -106,7 +107,8 @@
 				 BIT_ULL(IORING_OP_RECV) | BIT_ULL(IORING_OP_ASYNC_CANCEL) | \
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE) | \
 				 BIT_ULL(IORING_OP_ACCEPT) | BIT_ULL(IORING_OP_OPENAT) | \
-				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX))
+				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX) | \
+				 BIT_ULL(IORING_OP_FALLOCATE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
@@ -618,6 +620,7 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_WRITEV]		= IO_OP_FSIZE,
 	[IORING_OP_WRITE_FIXED]		= IO_OP_FSIZE,
 	[IORING_OP_WRITE]		= IO_OP_FSIZE,
+	[IORING_OP_FALLOCATE]		= IO_OP_FSIZE,
 	[IORING_OP_POLL_REMOVE]		= IO_OP_NOFILE,
 	[IORING_OP_TIMEOUT]		= IO_OP_NOFILE,
 	[IORING_OP_TIMEOUT_REMOVE]	= IO_OP_NOFILE,
@@ -1431,6 +1434,38 @@ static int io_sync_file_range(struct io_kiocb *req, bool force_nonblock)
 		return -EAGAIN;
 
 	ret = sync_file_range(req->file, sqe->off, sqe->len, sqe->sync_range_flags);
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/*
+ * FALLOCATE: fallocate(2) of [off, off + addr) with the mode in len.  It
+ * allocates blocks, so a worker makes it; the file system checks the new
+ * size against RLIMIT_FSIZE, which a kernel thread does not have, so the
+ * submitter's is checked here, as for writes.
+ */
+static int io_fallocate(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	loff_t off = sqe->off, len = sqe->addr, end;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "FALLOCATE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->buf_index || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "FALLOCATE takes no ioprio, buf_index or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (force_nonblock)
+		return -EAGAIN;
+
+	if (!(sqe->len & FALLOC_FL_KEEP_SIZE) && req->fsize != RLIM_INFINITY &&
+	    S_ISREG(file_inode(req->file)->i_mode) && off >= 0 && len > 0 &&
+	    !check_add_overflow(off, len, &end) && end > req->fsize)
+		ret = io_sqe_fail(req, -EFBIG, "fallocate to %lld passes RLIMIT_FSIZE %lu", end,
+				  req->fsize);
+	else
+		ret = vfs_fallocate(req->file, sqe->len, off, len);
 	io_req_complete(req, ret);
 	return 0;
 }
@@ -2459,6 +2494,9 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		break;
 	case IORING_OP_ACCEPT:
 		ret = io_accept(req, force_nonblock);
+		break;
+	case IORING_OP_FALLOCATE:
+		ret = io_fallocate(req, force_nonblock);
 		break;
 	case IORING_OP_OPENAT:
 		ret = io_openat(req, force_nonblock);

@@ -16,7 +16,7 @@ if ! command -v stress-ng >/dev/null; then
 	exit 0
 fi
 # the opcodes this kernel offers (IORING_REGISTER_PROBE says the same)
-offered=" 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 16 18 19 21 22 23 26 27 "
+offered=" 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 16 17 18 19 21 22 23 26 27 "
 end=$(($(cut -d. -f1 /proc/uptime) + secs))
 runs=0 ops=0 bad=0
 while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do

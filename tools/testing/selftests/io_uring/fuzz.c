@@ -89,7 +89,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_SENDMSG, IORING_OP_RECVMSG, IORING_OP_CONNECT,
 					    IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
 					    IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
-					    IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX };
+					    IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
+					    IORING_OP_FALLOCATE };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
@@ -146,6 +147,13 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		if (rnd() % 2)
 			sqe->addr = (uintptr_t)"/dev/null";
 		sqe->addr2 = rnd() % 2 ? (uintptr_t)scratch : rnd_addr();
+	}
+	/* FALLOCATE: addr is the length; not gigabytes of tmpfs */
+	if (sqe->opcode == IORING_OP_FALLOCATE) {
+		sqe->addr = rnd() % 8 ? rnd() % 65536 : rnd();
+		sqe->len = rnd() % 4 ? 0 : rnd() % 128;
+		if (sqe->addr > 1 << 20)
+			sqe->len |= 1;	/* FALLOC_FL_KEEP_SIZE */
 	}
 	/* READ/WRITE: addr is the buffer itself */
 	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {

@@ -665,6 +665,15 @@ static const struct sqe_case sqe_cases[] = {
 	{ "accept: len", R_RING, IORING_OP_ACCEPT, X_FILE, 0, FIELD(len), 1, -EINVAL },
 	{ "accept: unknown accept_flags", R_RING, IORING_OP_ACCEPT, X_FILE, 0,
 	  FIELD(accept_flags), 1, -EINVAL },
+	/* FALLOCATE: off, addr the length, len the mode */
+	{ "fallocate: length 0", R_RING, IORING_OP_FALLOCATE, X_FILE, 0, NOFIELD, 0, -EINVAL },
+	{ "fallocate: ioprio", R_RING, IORING_OP_FALLOCATE, X_FILE, 0, FIELD(ioprio), 1,
+	  -EINVAL },
+	{ "fallocate: rw_flags", R_RING, IORING_OP_FALLOCATE, X_FILE, 0, FIELD(rw_flags), 1,
+	  -EINVAL },
+	{ "fallocate: a pipe's read end", R_RING, IORING_OP_FALLOCATE, X_PIPE, 0, FIELD(addr),
+	  4096, -EBADF },
+	{ "iopoll: fallocate", R_IOPOLL, IORING_OP_FALLOCATE, X_FILE, 0, NOFIELD, 0, -EINVAL },
 	/* what an IOPOLL ring cannot do */
 	{ "iopoll: openat", R_IOPOLL, IORING_OP_OPENAT, AT_FDCWD, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: statx", R_IOPOLL, IORING_OP_STATX, AT_FDCWD, 0, NOFIELD, 0, -EINVAL },

@@ -483,7 +483,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_LINK_TIMEOUT, IORING_OP_FALLOCATE,
+	static const int ops[] = { IORING_OP_LINK_TIMEOUT,
 				   IORING_OP_FILES_UPDATE, IORING_OP_FADVISE,
 				   IORING_OP_MADVISE, IORING_OP_LAST };
 	int i;
@@ -554,6 +554,60 @@ TEST_F(ring, sync_file_range)
 	close(fd);
 	unlink("/tmp/io_uring-sfr");
 	unlink(EXT4_DIR "/io_uring-sfr");
+}
+
+static int fallocate_one(struct ring *r, int fd, int mode, __u64 off, __u64 len)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_FALLOCATE;
+	sqe->fd = fd;
+	sqe->off = off;
+	sqe->addr = len;
+	sqe->len = mode;
+	sqe->user_data = 0xfa;
+	return ring_run_one(r, 0xfa);
+}
+
+TEST_F(ring, fallocate)
+{
+	const char *path = access(EXT4_DIR, W_OK) ? "/tmp/io_uring-falloc" :
+			   EXT4_DIR "/io_uring-falloc";
+	struct io_uring_sqe *sqe;
+	struct stat st;
+	int fd, ro, p[2];
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, fallocate_one(&self->r, fd, 0, 4096, 8192));
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(12288, st.st_size);
+	/* FALLOC_FL_KEEP_SIZE allocates past the end without growing it */
+	EXPECT_EQ(0, fallocate_one(&self->r, fd, FALLOC_FL_KEEP_SIZE, 65536, 4096));
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_EQ(12288, st.st_size);
+	EXPECT_LE(16 * 512, st.st_blocks * 512);
+	/* bad mode, range, file */
+	EXPECT_EQ(-EOPNOTSUPP, fallocate_one(&self->r, fd, 0x80000, 0, 4096));
+	EXPECT_EQ(-EINVAL, fallocate_one(&self->r, fd, 0, -4096, 4096));
+	EXPECT_EQ(-EINVAL, fallocate_one(&self->r, fd, 0, 0, 0));
+	ro = open(path, O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EBADF, fallocate_one(&self->r, ro, 0, 0, 4096));
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(-ESPIPE, fallocate_one(&self->r, p[1], 0, 0, 4096));
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_FALLOCATE;
+	sqe->fd = fd;
+	sqe->addr = 4096;
+	sqe->ioprio = 1;
+	sqe->user_data = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 1));
+	close(p[0]);
+	close(p[1]);
+	close(ro);
+	close(fd);
+	unlink(path);
 }
 
 TEST_F(ring, fsync_bad_inputs)

@@ -231,6 +231,23 @@ static int fsize_child(void *arg)
 	    sqe_rw_fixed_file(&sq, buf, 1, 8192) != -EFBIG)
 		return n;
 	ring_exit(&sq);
+	/* 7: FALLOCATE, from a worker, grows no file past it either */
+	n++;
+	memset(&sq, 0, sizeof(sq));
+	if (ring_init(&sq, 4, 0))
+		return n;
+	{
+		struct io_uring_sqe *sqe = ring_get_sqe(&sq);
+
+		sqe->opcode = IORING_OP_FALLOCATE;
+		sqe->fd = fd;
+		sqe->off = 8192;
+		sqe->addr = 4096;
+		sqe->user_data = 7;
+		if (ring_run_one(&sq, 7) != -EFBIG)
+			return n;
+	}
+	ring_exit(&sq);
 	close(fd);
 	return 0;
 }
