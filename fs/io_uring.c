@@ -3090,6 +3090,21 @@ static void io_sq_thread_sleep(struct io_ring_ctx *ctx)
 }
 
 /*
+ * CQEs wait for room in the CQ ring, so nothing may be submitted until
+ * userspace reaps: wait for that (an io_uring_enter() wakes us), and look
+ * again every jiffy in case it reaps without entering, instead of spinning.
+ */
+static void io_sq_thread_wait_for_room(struct io_ring_ctx *ctx)
+{
+	DEFINE_WAIT(wait);
+
+	prepare_to_wait(&ctx->sqo_wait, &wait, TASK_INTERRUPTIBLE);
+	if (!list_empty_careful(&ctx->cq_backlog) && !kthread_should_stop())
+		schedule_timeout(1);
+	finish_wait(&ctx->sqo_wait, &wait);
+}
+
+/*
  * Consume the SQ as userspace fills it, and reap polled completions, with
  * the submitter's mm and credentials; after sq_thread_idle without work,
  * sleep until io_uring_enter(IORING_ENTER_SQ_WAKEUP).
@@ -3127,9 +3142,13 @@ static int io_sq_thread(void *data)
 			mutex_unlock(&ctx->uring_lock);
 		}
 		if (to_submit && mm) {
+			int ret;
+
 			mutex_lock(&ctx->uring_lock);
-			io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
+			ret = io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
 			mutex_unlock(&ctx->uring_lock);
+			if (ret == -EBUSY)
+				io_sq_thread_wait_for_room(ctx);
 			timeout = jiffies + ctx->sq_thread_idle;
 		} else if (!iopoll_busy && time_after(jiffies, timeout)) {
 			mm = io_sq_thread_put_mm(mm);
@@ -4023,7 +4042,13 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 
 	ret = 0;
 	if (ctx->flags & IORING_SETUP_SQPOLL) {
-		/* the SQ thread submits; we only wake it when asked to */
+		/*
+		 * The SQ thread submits: we wake it when asked to, or when it
+		 * waits for the room in the CQ ring that this call makes.
+		 */
+		if (unlikely(!list_empty_careful(&ctx->cq_backlog)) &&
+		    io_cqring_backlog_flush(ctx))
+			flags |= IORING_ENTER_SQ_WAKEUP;
 		if (flags & IORING_ENTER_SQ_WAKEUP)
 			wake_up(&ctx->sqo_wait);
 		submitted = to_submit;

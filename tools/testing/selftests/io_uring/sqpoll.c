@@ -4,8 +4,10 @@
  * CAP_SYS_ADMIN and registered files, goes to sleep after sq_thread_idle
  * with IORING_SQ_NEED_WAKEUP set, and is woken by IORING_ENTER_SQ_WAKEUP.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -230,6 +232,95 @@ TEST(teardown_with_thread_running)
 		sq_publish(&r);
 		ring_exit(&r);
 	}
+}
+
+/* The newest io_uring-sq thread's CPU time so far, in clock ticks; -1 if none. */
+static long sq_thread_ticks(void)
+{
+	long best_pid = -1, ticks = -1;
+	char path[64], buf[512];
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+
+	while (proc && (d = readdir(proc))) {
+		long pid = atol(d->d_name);
+		FILE *f;
+
+		if (pid <= best_pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && !strcmp(buf, "io_uring-sq\n"))
+			best_pid = pid;
+		fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+	if (best_pid > 0) {
+		unsigned long utime, stime;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%ld/stat", best_pid);
+		f = fopen(path, "r");
+		/* after "pid (comm) state": fields 4 to 13, then utime and stime */
+		if (f && fscanf(f, "%*d %*s %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+				&utime, &stime) == 2)
+			ticks = utime + stime;
+		if (f)
+			fclose(f);
+	}
+	return ticks;
+}
+
+/*
+ * With CQEs waiting for room in the CQ ring the SQ thread cannot submit:
+ * it waits instead of spinning, and goes on once userspace makes room.
+ */
+TEST(sq_thread_waits_for_cq_room)
+{
+	struct io_uring_cqe cqe;
+	long before, after;
+	struct ring r;
+	int i, got = 0;
+
+	if (geteuid() != 0)
+		SKIP(return, "SQPOLL needs CAP_SYS_ADMIN");
+	memset(&r, 0, sizeof(r));
+	r.p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE;
+	r.p.cq_entries = 4;
+	r.p.sq_thread_idle = 2000;
+	r.fd = sys_setup(4, &r.p);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, ring_mmap(&r));
+	/* 4 CQEs fill the ring, 4 more wait in the backlog, 4 SQEs wait */
+	for (i = 0; i < 12; i++) {
+		struct io_uring_sqe *sqe;
+
+		while (!(sqe = ring_get_sqe(&r)))
+			usleep(10 * 1000);
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = i;
+		sq_publish(&r);
+	}
+	usleep(200 * 1000);
+	EXPECT_TRUE(*r.sq_flags & IORING_SQ_CQ_OVERFLOW);
+	before = sq_thread_ticks();
+	ASSERT_LE(0, before);
+	usleep(500 * 1000);
+	after = sq_thread_ticks();
+	/* spinning would be about 50 ticks of the 0.5 s */
+	EXPECT_GT(10, after - before) TH_LOG("the SQ thread used %ld ticks", after - before);
+	/* reap, and enter so the backlog moves in: all 12 come */
+	for (i = 0; i < 100 && got < 12; i++) {
+		while (ring_peek_cqe(&r, &cqe))
+			got++;
+		sys_enter(r.fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
+		usleep(10 * 1000);
+	}
+	EXPECT_EQ(12, got);
+	ring_exit(&r);
 }
 
 TEST_HARNESS_MAIN
