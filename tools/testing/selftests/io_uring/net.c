@@ -76,10 +76,10 @@ TEST_F(net, send_and_recv)
 	EXPECT_EQ(2, recv(self->s[1], in, sizeof(in), 0));
 }
 
-/* No data yet: the receive waits in a worker, and completes when data comes. */
+/* No data yet: the receive waits for its socket, and completes when data comes. */
 TEST_F(net, recv_waits_for_data)
 {
-	struct io_uring_cqe cqe;
+	struct io_uring_cqe cqe = { };
 	char in[16] = { 0 };
 
 	prep_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in), 0, 5);
@@ -282,7 +282,7 @@ TEST(accept_a_connection)
 	struct sockaddr_un sun, peer;
 	socklen_t peer_len = sizeof(peer);
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
+	struct io_uring_cqe cqe = { };
 	struct ring r;
 	int l, c, a;
 	char buf[4] = { };
@@ -377,7 +377,7 @@ TEST(waiting_socket_requests_can_be_cancelled)
 {
 	struct sockaddr_un sun;
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
+	struct io_uring_cqe cqe = { };
 	struct ring r;
 	int l, s[2], i, got = 0;
 	char buf[8];

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -274,13 +275,41 @@ static long sq_thread_ticks(void)
 	return ticks;
 }
 
+/* Publish @n NOPs at once, user_data from @first on. */
+static void publish_nops(struct ring *r, int n, int first)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = first + i;
+	}
+	sq_publish(r);
+}
+
+/* Wait up to 5 s for the CQ tail to reach @n, or for CQ_OVERFLOW (@n 0). */
+static bool wait_for(struct ring *r, unsigned int n)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (n ? __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) == n :
+			!!(__atomic_load_n(r->sq_flags, __ATOMIC_ACQUIRE) & IORING_SQ_CQ_OVERFLOW))
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
 /*
  * With CQEs waiting for room in the CQ ring the SQ thread cannot submit:
  * it waits instead of spinning, and goes on once userspace makes room.
  */
 TEST(sq_thread_waits_for_cq_room)
 {
-	struct io_uring_cqe cqe;
+	struct io_uring_cqe cqe = { };
 	long before, after;
 	struct ring r;
 	int i, got = 0;
@@ -289,37 +318,33 @@ TEST(sq_thread_waits_for_cq_room)
 		SKIP(return, "SQPOLL needs CAP_SYS_ADMIN");
 	memset(&r, 0, sizeof(r));
 	r.p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE;
-	r.p.cq_entries = 4;
-	r.p.sq_thread_idle = 2000;
-	r.fd = sys_setup(4, &r.p);
+	r.p.cq_entries = 8;
+	r.p.sq_thread_idle = 5000;
+	r.fd = sys_setup(8, &r.p);
 	ASSERT_LE(0, r.fd);
 	ASSERT_EQ(0, ring_mmap(&r));
-	/* 4 CQEs fill the ring, 4 more wait in the backlog, 4 SQEs wait */
-	for (i = 0; i < 12; i++) {
-		struct io_uring_sqe *sqe;
-
-		while (!(sqe = ring_get_sqe(&r)))
-			usleep(10 * 1000);
-		sqe->opcode = IORING_OP_NOP;
-		sqe->user_data = i;
-		sq_publish(&r);
-	}
-	usleep(200 * 1000);
-	EXPECT_TRUE(*r.sq_flags & IORING_SQ_CQ_OVERFLOW);
+	/* 8 CQEs fill the ring, the 9th waits in the backlog... */
+	publish_nops(&r, 8, 0);
+	ASSERT_TRUE(wait_for(&r, 8));
+	publish_nops(&r, 1, 8);
+	ASSERT_TRUE(wait_for(&r, 0));
+	/* ...and the 10th cannot be submitted */
+	publish_nops(&r, 1, 9);
+	usleep(100 * 1000);
 	before = sq_thread_ticks();
 	ASSERT_LE(0, before);
 	usleep(500 * 1000);
 	after = sq_thread_ticks();
 	/* spinning would be about 50 ticks of the 0.5 s */
 	EXPECT_GT(10, after - before) TH_LOG("the SQ thread used %ld ticks", after - before);
-	/* reap, and enter so the backlog moves in: all 12 come */
-	for (i = 0; i < 100 && got < 12; i++) {
+	/* reap, and enter so the backlog moves in: all 10 come */
+	for (i = 0; i < 500 && got < 10; i++) {
 		while (ring_peek_cqe(&r, &cqe))
 			got++;
 		sys_enter(r.fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0);
 		usleep(10 * 1000);
 	}
-	EXPECT_EQ(12, got);
+	EXPECT_EQ(10, got);
 	ring_exit(&r);
 }
 
