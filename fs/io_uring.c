@@ -31,10 +31,19 @@
  * are looked at, and indices are masked or range-checked before use.
  *
  * Requests are tried inline with IOCB_NOWAIT; when that would block they
- * are handed to a per-ring workqueue whose workers adopt the submitter's mm
- * and credentials.  A ring's memory, workers and requests live until the
- * last request of a closed ring is gone; closing a ring waits only for
- * polled (IOPOLL) requests, which nobody else would reap.
+ * are handed to the submitting task's pool of I/O threads (fs/io-wq.c):
+ * threads of its own process, which share its memory, files, root,
+ * rlimits and cgroups by construction, and run each request with the
+ * credentials it was submitted with.  The SQ thread of IORING_SETUP_SQPOLL
+ * is such a thread of the ring creator's process too.
+ *
+ * Lifetimes.  A ring's memory lives until the last request of a closed
+ * ring is gone: each request holds a reference (ctx->refs).  Closing a
+ * ring cancels what waits (polls, timeouts, held-back and queued work),
+ * interrupts what blocks in a worker, and reaps polled requests.  A task
+ * that submitted requests keeps its io_uring_task until its exit or exec,
+ * which cancel its requests on every ring it used and wait until none is
+ * left, so a request never outlives the task whose threads run it.
  */
 #define pr_fmt(fmt) "io_uring: " fmt
 
@@ -81,11 +90,14 @@
 #include <linux/sizes.h>
 #include <linux/sysctl.h>
 #include <linux/uidgid.h>
+#include <linux/task_work.h>
+#include <linux/xarray.h>
 
 #include <linux/io_uring.h>
 #include <uapi/linux/io_uring.h>
 
 #include "internal.h"
+#include "io-wq.h"
 
 #define IORING_MAX_ENTRIES	4096
 #define IORING_MAX_CQ_ENTRIES	(2 * IORING_MAX_ENTRIES)
@@ -110,7 +122,8 @@
 				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX) | \
 				 BIT_ULL(IORING_OP_FALLOCATE))
 /* What io_uring_setup() reports in params->features */
-#define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP)
+#define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
+				 IORING_FEAT_SQPOLL_NONFIXED | IORING_FEAT_NATIVE_WORKERS)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
 
 /* Registration limits */
@@ -168,6 +181,8 @@ struct io_seq_run {
 	spinlock_t		lock;
 	/* the file the run is on, compared only; NULL when no run is active */
 	struct file		*file;
+	/* whose worker serves it: only that task's requests may join */
+	struct task_struct	*task;
 	/* where the next request of the run starts */
 	loff_t			io_end;
 	/* requests waiting for the run's worker */
@@ -248,29 +263,20 @@ struct io_ring_ctx {
 	} ____cacheline_aligned_in_smp;
 
 	/*
-	 * Workers for requests that would block.  Work on regular files and
-	 * block devices finishes in bounded time; reads from pipes, sockets
-	 * and ttys may wait forever, so they get their own queue and cannot
-	 * starve the first.
-	 */
-	struct workqueue_struct	*async_wq[2];
-	/*
-	 * Requests that may wait forever (armed polls, work on the second
-	 * queue), capped at the CQ size: idle pipes cannot eat kernel memory,
-	 * and if they all complete at once their CQEs fit.
+	 * Requests that may wait forever (armed polls, unbounded work),
+	 * capped at the CQ size: idle pipes cannot eat kernel memory, and if
+	 * they all complete at once their CQEs fit.
 	 */
 	atomic_t		nr_waiting;
 	/* sequential buffered runs, one for reads and one for writes */
 	struct io_seq_run	seq_run[2];
-	/*
-	 * What async work runs as: the submitter's mm and credentials, and
-	 * for paths (a unix socket's address), the root and working
-	 * directory the ring's creator had at setup.
-	 */
-	struct mm_struct	*sqo_mm;
-	struct fs_struct	*sqo_fs;
-	const struct cred	*creds;
+	/* whose RLIMIT_MEMLOCK the ring and registered buffers are charged to */
 	struct user_struct	*user;
+	/* the tasks that submitted here: io_task_ring.ctx_node, io_task_lock */
+	struct list_head	task_list;
+	/* IORING_REGISTER_PERSONALITY: id -> credentials, under uring_lock */
+	struct xarray		personalities;
+	u32			pers_next;
 
 	struct work_struct	exit_work;
 
@@ -279,14 +285,18 @@ struct io_ring_ctx {
 	struct io_buf_table	*buf_table;
 	unsigned long		buf_acct_pages;
 
-	/* IORING_SETUP_SQPOLL */
+	/*
+	 * IORING_SETUP_SQPOLL: an I/O thread of the creator's process.  It
+	 * stops when the ring is released (sq_stop) or the process dies, and
+	 * says so with sq_exited; submissions after that are -EOWNERDEAD.
+	 */
 	struct task_struct	*sqo_thread;
 	wait_queue_head_t	sqo_wait;
 	unsigned long		sq_thread_idle;
-	/* RLIMIT_FSIZE of the ring's creator, for the writes the SQ thread issues */
-	unsigned long		sq_fsize;
-	/* the creator, whose file table the SQ thread's OPENAT, CLOSE... use */
-	struct task_struct	*sqo_task;
+	int			sq_cpu;
+	bool			sq_stop;
+	bool			sq_dead;
+	struct completion	sq_exited;
 
 	/* armed poll requests, under completion_lock */
 	struct list_head	cancel_list;
@@ -395,15 +405,19 @@ struct io_kiocb {
 	size_t			io_len;
 	/* a buffered read cut short without blocking: bytes already read */
 	size_t			io_done;
-	/* writes: the submitter's RLIMIT_FSIZE, which no kernel thread has */
-	unsigned long		fsize;
 	u64			user_data;
 	struct io_uring_sqe	sqe;
+	/* run by the submitter's I/O threads */
+	struct io_wq_work	io_work;
+	/* a chain's head that is done, in a kworker (io_link_work()) */
 	struct work_struct	work;
 	/*
-	 * A poll wakeup that cannot take completion_lock finishes here: not
-	 * in ->work, which a socket request's retry may be using already.
+	 * A poll wakeup that cannot take completion_lock finishes in one of
+	 * the submitter's threads (poll_io_work; a signalfd polls the task
+	 * that looks), or in a kworker when those are gone (poll_work).  Not
+	 * in ->io_work, which a socket request's retry may be using already.
 	 */
+	struct io_wq_work	poll_io_work;
 	struct work_struct	poll_work;
 	/* in ctx->req_cache while free */
 	struct llist_node	cache_node;
@@ -417,16 +431,58 @@ struct io_kiocb {
 	/* its place in submission order, and what IOSQE_IO_DRAIN waits for */
 	u32			seq;
 	u32			drain_need;
-	/* on ctx->async_list from being queued to a worker until it is done */
+	/* on ctx->async_list from being queued to a worker until it is freed */
 	struct list_head	async_node;
-	bool			async_running;
+	/* where it is in its task's pool, under ctx->async_lock */
+	enum { IO_ASYNC_NONE, IO_ASYNC_QUEUED, IO_ASYNC_RUNNING } async_state;
 	/*
-	 * OPENAT, CLOSE, STATX and ACCEPT: the task whose file table and paths
-	 * they use; OPENAT and STATX: their path, read at submission.
+	 * The submitting task, whose threads run the request; it waits for
+	 * its requests at exit, so no reference is needed.
 	 */
 	struct task_struct	*task;
+	/*
+	 * The credentials it runs with when not issued by its submitter: its
+	 * personality (IORING_REGISTER_PERSONALITY), or the submitter's when
+	 * it was set aside.  NULL: the worker's, which are the process's.
+	 */
+	const struct cred	*creds;
+	/* OPENAT and STATX: their path, read at submission */
 	struct filename		*path;
 };
+
+/*
+ * A task's io_uring state: the pool of I/O threads that runs its blocking
+ * requests, the rings it submitted to (so that its exit or exec can cancel
+ * what it left there), and how many of its requests are alive.  Freed with
+ * the task struct, after an RCU grace period: a request's last put may
+ * still be waking ->wait.
+ */
+struct io_uring_task {
+	struct io_wq		*wq;
+	/* io_task_ring.task_node, under io_task_lock */
+	struct list_head	rings;
+	/* the ring it submitted to last, which has a node: skips the lookup */
+	struct io_ring_ctx	*last_ctx;
+	atomic_long_t		inflight;
+	/* set while exit or exec waits on ->wait for inflight to reach 0 */
+	bool			cancelling;
+	wait_queue_head_t	wait;
+	struct rcu_head		rcu;
+};
+
+/* A task submitted to a ring; holds a reference to the ring. */
+struct io_task_ring {
+	struct list_head	task_node;
+	struct list_head	ctx_node;
+	struct io_uring_task	*tctx;
+	struct io_ring_ctx	*ctx;
+};
+
+/* Guards both sides of every io_task_ring, and io_uring_task->last_ctx. */
+static DEFINE_SPINLOCK(io_task_lock);
+
+/* io_wq_work->flags: which of a request's two items it is */
+#define IO_WORK_POLL	IO_WQ_WORK_USER
 
 /*
  * State kept across one submission batch: the last file looked up, so a
@@ -463,6 +519,10 @@ static int sysctl_io_uring_group = -1;
 static const struct file_operations io_uring_fops;
 
 static void io_queue_async(struct io_kiocb *req);
+static struct io_wq *io_req_wq(struct io_kiocb *req);
+static bool io_run_task_work(void);
+static void io_poll_finish_later(struct io_kiocb *req);
+static void io_wq_cancel(struct io_wq_work *work);
 
 /* ---- ring helpers ---------------------------------------------------- */
 
@@ -611,24 +671,17 @@ static bool io_op_supported(unsigned int op)
 /* What an opcode needs at submission, beyond a file looked up by fd. */
 enum {
 	IO_OP_NOFILE	= BIT(0),	/* sqe->fd is not a file to look up */
-	IO_OP_TASK	= BIT(1),	/* the submitter's file table and paths */
-	IO_OP_FSIZE	= BIT(2),	/* it writes: the submitter's RLIMIT_FSIZE */
 };
 
 static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_NOP]			= IO_OP_NOFILE,
-	[IORING_OP_WRITEV]		= IO_OP_FSIZE,
-	[IORING_OP_WRITE_FIXED]		= IO_OP_FSIZE,
-	[IORING_OP_WRITE]		= IO_OP_FSIZE,
-	[IORING_OP_FALLOCATE]		= IO_OP_FSIZE,
 	[IORING_OP_POLL_REMOVE]		= IO_OP_NOFILE,
 	[IORING_OP_TIMEOUT]		= IO_OP_NOFILE,
 	[IORING_OP_TIMEOUT_REMOVE]	= IO_OP_NOFILE,
 	[IORING_OP_ASYNC_CANCEL]	= IO_OP_NOFILE,
-	[IORING_OP_ACCEPT]		= IO_OP_TASK,
-	[IORING_OP_OPENAT]		= IO_OP_NOFILE | IO_OP_TASK,
-	[IORING_OP_CLOSE]		= IO_OP_NOFILE | IO_OP_TASK,
-	[IORING_OP_STATX]		= IO_OP_NOFILE | IO_OP_TASK,
+	[IORING_OP_OPENAT]		= IO_OP_NOFILE,
+	[IORING_OP_CLOSE]		= IO_OP_NOFILE,
+	[IORING_OP_STATX]		= IO_OP_NOFILE,
 };
 
 /*
@@ -802,14 +855,31 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->io_done = 0;
 	req->io_len = 0;
 	req->buf_table = NULL;
-	req->task = NULL;
+	req->task = current;
+	req->creds = NULL;
 	req->path = NULL;
 	INIT_LIST_HEAD(&req->link_list);
 	INIT_LIST_HEAD(&req->async_node);
 	req->link_failed = false;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
+	atomic_long_inc(&current->io_uring->inflight);
 	return req;
+}
+
+/*
+ * One request of @task fewer.  The task may be waiting for the last one at
+ * exit, and be gone the moment it sees it: its io_uring_task is freed
+ * after an RCU grace period, so waking it under rcu_read_lock() is safe.
+ */
+static void io_task_put_inflight(struct task_struct *task)
+{
+	struct io_uring_task *tctx = task->io_uring;
+
+	rcu_read_lock();
+	if (!atomic_long_dec_return(&tctx->inflight) && READ_ONCE(tctx->cancelling))
+		wake_up(&tctx->wait);
+	rcu_read_unlock();
 }
 
 static void io_buf_table_put(struct io_buf_table *table);
@@ -850,8 +920,9 @@ static void io_free_req(struct io_kiocb *req)
 		io_buf_table_put(req->buf_table);
 	if (req->path)
 		putname(req->path);
-	if (req->task)
-		put_task_struct(req->task);
+	if (req->creds)
+		put_cred(req->creds);
+	io_task_put_inflight(req->task);
 	/* any context, any lock held: llist_add takes none */
 	llist_add(&req->cache_node, &ctx->req_cache);
 	/* the last reference may free the ring, and the cache with it */
@@ -984,8 +1055,16 @@ static int io_iopoll_check(struct io_ring_ctx *ctx, unsigned int min)
 		if (list_empty(&ctx->poll_list))
 			break;
 		found += io_do_iopoll(ctx);
-		if (signal_pending(current))
-			return found ? 0 : -EINTR;
+		if (signal_pending(current)) {
+			bool ran;
+
+			/* our pool asking for a thread is no reason to return */
+			mutex_unlock(&ctx->uring_lock);
+			ran = io_run_task_work();
+			mutex_lock(&ctx->uring_lock);
+			if (!ran && signal_pending(current))
+				return found ? 0 : -EINTR;
+		}
 		if (need_resched()) {
 			mutex_unlock(&ctx->uring_lock);
 			cond_resched();
@@ -1106,8 +1185,6 @@ static bool io_rw_must_punt(struct kiocb *kiocb, int rw)
 /* The first field no opcode of ours uses that is not zero, or NULL. */
 static const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
 {
-	if (sqe->personality)
-		return "personality";
 	if (sqe->splice_fd_in)
 		return "splice_fd_in";
 	if (sqe->addr3)
@@ -1247,11 +1324,6 @@ static void io_rw_done(struct io_kiocb *req, ssize_t ret)
 }
 
 /*
- * Issue a READV/WRITEV.  Returns -EAGAIN when a non-blocking attempt would
- * have blocked: the caller then hands the request to a worker.  Any other
- * outcome has been (or will be) completed through io_rw_done().
- */
-/*
  * A buffered read of a regular file stops short without blocking when the
  * rest is not in the page cache yet.  Unless it stopped at EOF, a worker
  * reads the rest: one completion for the whole range saves the application
@@ -1267,31 +1339,10 @@ static bool io_read_cut_short(struct io_kiocb *req, int rw, ssize_t ret)
 }
 
 /*
- * Whose RLIMIT_FSIZE a write obeys.  generic_write_checks() applies the
- * current task's: right when the submitter issues, but workers and the SQ
- * thread are kernel threads without a limit, so they hold the write to the
- * submitter's here, as the check would (only without SIGXFSZ, which has
- * nobody to go to).
+ * Issue a READV/WRITEV.  Returns -EAGAIN when a non-blocking attempt would
+ * have blocked: the caller then hands the request to a worker.  Any other
+ * outcome has been (or will be) completed through io_rw_done().
  */
-static int io_write_limit(struct io_kiocb *req, struct iov_iter *iter)
-{
-	struct kiocb *kiocb = &req->rw;
-	struct inode *inode = file_inode(kiocb->ki_filp);
-	loff_t pos = kiocb->ki_pos;
-
-	if (!(current->flags & PF_KTHREAD))
-		return 0;
-	if (req->fsize == RLIM_INFINITY || !S_ISREG(inode->i_mode))
-		return 0;
-	if (kiocb->ki_flags & IOCB_APPEND)
-		pos = i_size_read(inode);
-	if ((unsigned long long)pos >= req->fsize)
-		return io_sqe_fail(req, -EFBIG, "offset %lld is past RLIMIT_FSIZE %lu", pos,
-				   req->fsize);
-	iov_iter_truncate(iter, req->fsize - pos);
-	return 0;
-}
-
 static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 {
 	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
@@ -1322,8 +1373,6 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	/* stream files (pipes, sockets) have no position */
 	ret = rw_verify_area(rw, file, file->f_mode & FMODE_STREAM ? NULL : &kiocb->ki_pos,
 			     req->io_len);
-	if (!ret && rw == WRITE)
-		ret = io_write_limit(req, &iter);
 	if (ret)
 		goto out_free;
 	if (!(kiocb->ki_flags & IOCB_DIRECT) && S_ISREG(file_inode(file)->i_mode) &&
@@ -1440,14 +1489,11 @@ static int io_sync_file_range(struct io_kiocb *req, bool force_nonblock)
 
 /*
  * FALLOCATE: fallocate(2) of [off, off + addr) with the mode in len.  It
- * allocates blocks, so a worker makes it; the file system checks the new
- * size against RLIMIT_FSIZE, which a kernel thread does not have, so the
- * submitter's is checked here, as for writes.
+ * allocates blocks, so a worker makes it.
  */
 static int io_fallocate(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	loff_t off = sqe->off, len = sqe->addr, end;
 	int ret;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
@@ -1459,13 +1505,7 @@ static int io_fallocate(struct io_kiocb *req, bool force_nonblock)
 	if (force_nonblock)
 		return -EAGAIN;
 
-	if (!(sqe->len & FALLOC_FL_KEEP_SIZE) && req->fsize != RLIM_INFINITY &&
-	    S_ISREG(file_inode(req->file)->i_mode) && off >= 0 && len > 0 &&
-	    !check_add_overflow(off, len, &end) && end > req->fsize)
-		ret = io_sqe_fail(req, -EFBIG, "fallocate to %lld passes RLIMIT_FSIZE %lu", end,
-				  req->fsize);
-	else
-		ret = vfs_fallocate(req->file, sqe->len, off, len);
+	ret = vfs_fallocate(req->file, sqe->len, sqe->off, sqe->addr);
 	io_req_complete(req, ret);
 	return 0;
 }
@@ -1473,75 +1513,10 @@ static int io_fallocate(struct io_kiocb *req, bool force_nonblock)
 /* ---- the submitter's file table: OPENAT, CLOSE, STATX ------------------ */
 
 /*
- * These act on a file table, and resolve paths from a root and a working
- * directory: the submitter's (on SQPOLL, the ring creator's).  Issued by
- * the submitter they are current's; a worker, the SQ thread or a deferred
- * link borrows them from that task for the length of the call, never
- * while it waits, so a pending request cannot keep an exited process's
- * files alive.  A submitter that has exited since gets -ECANCELED.
+ * These act on current's file table and resolve paths from its root and
+ * working directory: the submitter's own, or, in a worker or the SQ
+ * thread, those of the process they are threads of.
  */
-struct io_borrowed {
-	struct files_struct	*files, *old_files;
-	struct fs_struct	*fs, *old_fs;
-};
-
-static void io_fs_put(struct fs_struct *fs)
-{
-	bool last;
-
-	spin_lock(&fs->lock);
-	last = !--fs->users;
-	spin_unlock(&fs->lock);
-	if (last)
-		free_fs_struct(fs);
-}
-
-static int io_borrow_files(struct io_kiocb *req, struct io_borrowed *b)
-{
-	struct task_struct *task = req->task;
-
-	b->files = NULL;
-	if (task == current)
-		return 0;
-	task_lock(task);
-	if (task->files && task->fs && !(task->flags & PF_EXITING)) {
-		b->files = task->files;
-		b->fs = task->fs;
-		atomic_inc(&b->files->count);
-		spin_lock(&b->fs->lock);
-		b->fs->users++;
-		spin_unlock(&b->fs->lock);
-	}
-	task_unlock(task);
-	if (!b->files)
-		return io_sqe_fail(req, -ECANCELED, "the submitting task has exited");
-
-	task_lock(current);
-	b->old_files = current->files;
-	b->old_fs = current->fs;
-	current->files = b->files;
-	current->fs = b->fs;
-	task_unlock(current);
-	return 0;
-}
-
-static void io_return_files(struct io_borrowed *b)
-{
-	if (!b->files)
-		return;
-	task_lock(current);
-	current->files = b->old_files;
-	current->fs = b->old_fs;
-	task_unlock(current);
-	put_files_struct(b->files);
-	io_fs_put(b->fs);
-}
-
-/* The fd limit is the submitter's: a kernel thread's is not. */
-static int io_get_unused_fd(struct io_kiocb *req, unsigned int flags)
-{
-	return __get_unused_fd_flags(flags, task_rlimit(req->task, RLIMIT_NOFILE));
-}
 
 /* Checks OPENAT and STATX share: fd is a directory fd, addr a path. */
 static int io_path_op_check(struct io_kiocb *req, const char *name)
@@ -1587,7 +1562,6 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 	struct open_how how = build_open_how(force_o_largefile() ?
 					     sqe->open_flags | O_LARGEFILE : sqe->open_flags,
 					     sqe->len);
-	struct io_borrowed b;
 	struct open_flags op;
 	struct file *file;
 	int ret, fd;
@@ -1607,10 +1581,7 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 	if (force_nonblock)
 		return -EAGAIN;
 
-	ret = io_borrow_files(req, &b);
-	if (ret)
-		return ret;
-	fd = io_get_unused_fd(req, how.flags);
+	fd = get_unused_fd_flags(how.flags);
 	if (fd >= 0) {
 		file = do_filp_open(sqe->fd, req->path, &op);
 		if (IS_ERR(file)) {
@@ -1621,7 +1592,6 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 			fd_install(fd, file);
 		}
 	}
-	io_return_files(&b);
 	io_req_complete(req, fd);
 	return 0;
 }
@@ -1633,7 +1603,6 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 static int io_statx(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_borrowed b;
 	int ret;
 
 	ret = io_path_op_check(req, "STATX");
@@ -1646,12 +1615,8 @@ static int io_statx(struct io_kiocb *req, bool force_nonblock)
 	if (force_nonblock)
 		return -EAGAIN;
 
-	ret = io_borrow_files(req, &b);
-	if (ret)
-		return ret;
 	ret = do_statx(sqe->fd, req->path, sqe->statx_flags, sqe->len,
 		       u64_to_user_ptr(sqe->addr2));
-	io_return_files(&b);
 	io_req_complete(req, ret);
 	return 0;
 }
@@ -1664,7 +1629,6 @@ static int io_statx(struct io_kiocb *req, bool force_nonblock)
 static int io_close(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_borrowed b;
 	struct file *file;
 	int ret;
 
@@ -1677,9 +1641,6 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	ret = io_borrow_files(req, &b);
-	if (ret)
-		return ret;
 	file = fget_raw(sqe->fd);
 	if (!file) {
 		ret = io_sqe_fail(req, -EBADF, "fd %d is not open", sqe->fd);
@@ -1695,7 +1656,6 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 	}
 	if (file)
 		fput(file);
-	io_return_files(&b);
 	if (ret == -EAGAIN)
 		return ret;
 	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND)
@@ -1812,15 +1772,12 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
  * ACCEPT: accept4(2) on the listening socket, with the peer's address
  * written to addr (its length at addr2, as accept4 takes them) and
  * accept_flags; the CQE carries the new fd.  The first try never waits;
- * a worker waits for a connection without holding the submitter's files
- * and installs the fd once it has one (so a process that exits meanwhile
- * loses that connection: -ECANCELED).
+ * when it would, it waits for a connection as an armed poll.
  */
 static int io_accept(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	unsigned int flags = sqe->accept_flags;
-	struct io_borrowed b;
 	struct file *file;
 	int ret;
 
@@ -1850,14 +1807,10 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 		return 0;
 	}
 
-	ret = io_borrow_files(req, &b);
-	if (!ret) {
-		ret = io_get_unused_fd(req, flags);
-		if (ret >= 0)
-			fd_install(ret, file);
-		io_return_files(&b);
-	}
-	if (ret < 0)
+	ret = get_unused_fd_flags(flags);
+	if (ret >= 0)
+		fd_install(ret, file);
+	else
 		fput(file);
 	io_req_complete(req, ret);
 	return 0;
@@ -1936,10 +1889,13 @@ static bool io_poll_wake_claim(struct io_kiocb *req, __poll_t mask)
 	return io_poll_complete(req, mangle_poll(mask));
 }
 
-/* Finish an armed request from process context: ask the file for the mask. */
-static void io_poll_complete_work(struct work_struct *work)
+/*
+ * Finish an armed request from process context: ask the file for the mask,
+ * from a thread of the submitter's process where possible (a signalfd
+ * reports the signals of the task that polls it).
+ */
+static void io_poll_finish(struct io_kiocb *req)
 {
-	struct io_kiocb *req = container_of(work, struct io_kiocb, poll_work);
 	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask = vfs_poll(poll->file, NULL) & poll->events;
@@ -1974,8 +1930,9 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	}
 	/* the worker's reference: removal may end the request meanwhile */
 	refcount_inc(&req->refs);
-	INIT_WORK(&req->poll_work, io_poll_complete_work);
-	queue_work(system_unbound_wq, &req->poll_work);
+	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
+	if (!io_wq_enqueue(io_req_wq(req), &req->poll_io_work))
+		io_poll_finish_later(req);
 	return 1;
 }
 
@@ -2191,15 +2148,27 @@ static int io_poll_remove(struct io_kiocb *req)
 	return 0;
 }
 
-/* Ring teardown: end every armed poll request. */
-static void io_poll_remove_all(struct io_ring_ctx *ctx)
+/* Whether @req is one of @task's (any task's when @task is NULL). */
+static bool io_req_of(struct io_kiocb *req, struct task_struct *task)
 {
-	struct io_kiocb *req;
+	return !task || req->task == task;
+}
+
+/* Ring teardown, or @task's exit: end the armed poll requests. */
+static void io_poll_remove_all(struct io_ring_ctx *ctx, struct task_struct *task)
+{
+	struct io_kiocb *req, *found;
 
 	for (;;) {
+		found = NULL;
 		spin_lock_irq(&ctx->completion_lock);
-		req = list_first_entry_or_null(&ctx->cancel_list,
-					       struct io_kiocb, list);
+		list_for_each_entry(req, &ctx->cancel_list, list) {
+			if (io_req_of(req, task)) {
+				found = req;
+				break;
+			}
+		}
+		req = found;
 		if (req)
 			io_poll_cancel_one(req);
 		spin_unlock_irq(&ctx->completion_lock);
@@ -2361,14 +2330,16 @@ static int io_timeout_remove(struct io_kiocb *req)
 	return 0;
 }
 
-/* Ring teardown: every timeout ends now, with -ECANCELED. */
-static void io_timeout_cancel_all(struct io_ring_ctx *ctx)
+/* Ring teardown, or @task's exit: the timeouts end now, with -ECANCELED. */
+static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *task)
 {
 	struct io_kiocb *req, *tmp;
 	LIST_HEAD(cancel);
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry_safe(req, tmp, &ctx->timeout_list, list) {
+		if (!io_req_of(req, task))
+			continue;
 		/* one firing now ends by itself */
 		if (hrtimer_try_to_cancel(&req->timeout.timer) < 0)
 			continue;
@@ -2388,8 +2359,10 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx)
 
 /*
  * A request queued to a worker is taken off the queue if it has not
- * started: 0; -EALREADY if it runs (or serves a sequential run, whose
- * other requests wait for it); -ENOENT if there is none.
+ * started: 0; -EALREADY if it has (a worker that runs it is interrupted,
+ * as by a signal, so a blocking read returns -EINTR) or serves a
+ * sequential run, whose other requests wait for it; -ENOENT if there is
+ * none.  async_lock keeps the request, hence its task's pool, alive.
  */
 static int io_async_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
 {
@@ -2401,8 +2374,8 @@ static int io_async_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
 		if (req->user_data != user_data)
 			continue;
 		ret = -EALREADY;
-		if (!req->async_running && !(req->flags & REQ_F_SEQ_OWNER) &&
-		    cancel_work(&req->work)) {
+		if (!(req->flags & REQ_F_SEQ_OWNER) &&
+		    io_wq_cancel_work(io_req_wq(req), &req->io_work) == IO_WQ_CANCEL_OK) {
 			list_del_init(&req->async_node);
 			found = req;
 			ret = 0;
@@ -2413,6 +2386,27 @@ static int io_async_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
 	if (found)
 		io_req_complete(found, -ECANCELED);
 	return ret;
+}
+
+/*
+ * Ring teardown: take every request of this ring off its task's queue, and
+ * interrupt those that run, so that a read of a pipe nobody writes ends.
+ */
+static void io_async_cancel_all(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	LIST_HEAD(cancel);
+
+	spin_lock_irq(&ctx->async_lock);
+	list_for_each_entry_safe(req, tmp, &ctx->async_list, async_node) {
+		if (io_wq_cancel_work(io_req_wq(req), &req->io_work) == IO_WQ_CANCEL_OK)
+			list_move_tail(&req->async_node, &cancel);
+	}
+	spin_unlock_irq(&ctx->async_lock);
+	list_for_each_entry_safe(req, tmp, &cancel, async_node) {
+		list_del_init(&req->async_node);
+		io_wq_cancel(&req->io_work);
+	}
 }
 
 /*
@@ -2551,11 +2545,12 @@ static bool io_seq_add(struct io_kiocb *req)
 	bool queued = false;
 
 	spin_lock_irqsave(&run->lock, flags);
-	if (run->file == req->file && run->io_end == pos) {
+	if (run->file == req->file && run->task == req->task && run->io_end == pos) {
 		list_add_tail(&req->list, &run->list);
 		queued = true;
 	} else if (!run->file) {
 		run->file = req->file;
+		run->task = req->task;
 		req->flags |= REQ_F_SEQ_OWNER;
 	}
 	if (queued || (req->flags & REQ_F_SEQ_OWNER))
@@ -2580,10 +2575,12 @@ static struct io_kiocb *io_seq_next(struct io_seq_run *run)
 	return req;
 }
 
-/* Issue @req from a worker; the mm is already adopted if @mm_ok. */
 /*
- * A request queued to a worker (again, after a retry): ASYNC_CANCEL can
- * find it by user_data until it is freed, and cancel it until it starts.
+ * A request handed to its task's pool (again, after a retry): ASYNC_CANCEL
+ * and ring teardown find it on ctx->async_list until it is freed, and can
+ * take it off the queue until it starts, or interrupt it while it runs.
+ * Its task's pool outlives it: the task frees the pool at exit or exec
+ * only once none of its requests is left.
  */
 static void io_async_track(struct io_kiocb *req)
 {
@@ -2593,27 +2590,46 @@ static void io_async_track(struct io_kiocb *req)
 	spin_lock_irqsave(&ctx->async_lock, flags);
 	if (list_empty(&req->async_node))
 		list_add_tail(&req->async_node, &ctx->async_list);
-	req->async_running = false;
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
 }
 
-static void io_async_issue(struct io_kiocb *req, bool mm_ok)
+static struct io_wq *io_req_wq(struct io_kiocb *req)
+{
+	return req->task->io_uring->wq;
+}
+
+static void io_cancel_work(struct work_struct *work)
+{
+	io_req_complete(container_of(work, struct io_kiocb, work), -ECANCELED);
+}
+
+/*
+ * The pool refused @req: its task is exiting.  End it with -ECANCELED from
+ * a kworker, since we may hold completion_lock or a wait queue's lock.
+ */
+static void io_req_cancel_later(struct io_kiocb *req)
+{
+	INIT_WORK(&req->work, io_cancel_work);
+	queue_work(system_unbound_wq, &req->work);
+}
+
+/* Issue @req in a worker, with the credentials it was submitted with. */
+static void io_async_issue(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
-	unsigned long flags;
-	bool nonblock;
-	int ret;
-
-	spin_lock_irqsave(&ctx->async_lock, flags);
-	req->async_running = true;
-	spin_unlock_irqrestore(&ctx->async_lock, flags);
+	const struct cred *old_cred = NULL;
 	/*
-	 * The submitter may have exited: then there is no memory to do IO to.
 	 * A socket request that waited for its poll does not block: if it
 	 * still would, it waits again.
 	 */
-	nonblock = req->flags & REQ_F_POLL_RETRY;
-	ret = mm_ok ? io_issue_sqe(req, nonblock) : -EFAULT;
+	bool nonblock = req->flags & REQ_F_POLL_RETRY;
+	int ret;
+
+	if (req->creds)
+		old_cred = override_creds(req->creds);
+	ret = io_issue_sqe(req, nonblock);
+	if (old_cred)
+		revert_creds(old_cred);
 	if (ret == -EAGAIN && nonblock)
 		io_queue_async(req);
 	else if (ret)
@@ -2623,60 +2639,68 @@ static void io_async_issue(struct io_kiocb *req, bool mm_ok)
 		io_iopoll_reap_all(ctx);
 }
 
-/*
- * Resolve paths as the ring's creator would: a kernel thread's own root
- * and working directory are the init task's, outside any chroot.
- */
-static struct fs_struct *io_use_fs(struct io_ring_ctx *ctx)
-{
-	struct fs_struct *old;
+static void io_poll_finish(struct io_kiocb *req);
 
-	task_lock(current);
-	old = current->fs;
-	current->fs = ctx->sqo_fs;
-	task_unlock(current);
-	return old;
-}
-
-static void io_unuse_fs(struct fs_struct *old)
+/* io_wq_ops->run: a request, or a poll wakeup to finish. */
+static void io_wq_run(struct io_wq_work *work)
 {
-	task_lock(current);
-	current->fs = old;
-	task_unlock(current);
-}
-
-static void io_async_work(struct work_struct *work)
-{
-	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
-	struct io_ring_ctx *ctx = req->ctx;
+	struct io_ring_ctx *ctx;
 	struct io_seq_run *run = NULL;
-	const struct cred *old_cred;
-	struct fs_struct *old_fs;
-	bool mm_ok;
+	struct io_kiocb *req;
 
+	if (work->flags & IO_WORK_POLL) {
+		io_poll_finish(container_of(work, struct io_kiocb, poll_io_work));
+		return;
+	}
+	req = container_of(work, struct io_kiocb, io_work);
+	ctx = req->ctx;
 	/* requests may be gone before we are: keep the ring */
 	percpu_ref_get(&ctx->refs);
-	old_cred = override_creds(ctx->creds);
-	old_fs = io_use_fs(ctx);
-	mm_ok = mmget_not_zero(ctx->sqo_mm);
-	if (mm_ok)
-		kthread_use_mm(ctx->sqo_mm);
-
 	if (req->flags & REQ_F_SEQ_OWNER)
 		run = io_seq_run(req);
 	do {
-		io_async_issue(req, mm_ok);
+		io_async_issue(req);
 		req = run ? io_seq_next(run) : NULL;
 	} while (req);
-
-	if (mm_ok) {
-		kthread_unuse_mm(ctx->sqo_mm);
-		mmput(ctx->sqo_mm);
-	}
-	io_unuse_fs(old_fs);
-	revert_creds(old_cred);
 	percpu_ref_put(&ctx->refs);
 }
+
+static void io_poll_finish_work(struct work_struct *work)
+{
+	io_poll_finish(container_of(work, struct io_kiocb, poll_work));
+}
+
+/* A poll wakeup the submitter's threads cannot take: a kworker finishes it. */
+static void io_poll_finish_later(struct io_kiocb *req)
+{
+	INIT_WORK(&req->poll_work, io_poll_finish_work);
+	queue_work(system_unbound_wq, &req->poll_work);
+}
+
+/* io_wq_ops->cancel: the pool goes away with @work queued. */
+static void io_wq_cancel(struct io_wq_work *work)
+{
+	struct io_kiocb *req, *next;
+
+	if (work->flags & IO_WORK_POLL) {
+		io_poll_finish_later(container_of(work, struct io_kiocb, poll_io_work));
+		return;
+	}
+	req = container_of(work, struct io_kiocb, io_work);
+	/* the requests a sequential run holds would wait for it for ever */
+	if (req->flags & REQ_F_SEQ_OWNER) {
+		struct io_seq_run *run = io_seq_run(req);
+
+		while ((next = io_seq_next(run)))
+			io_req_complete(next, -ECANCELED);
+	}
+	io_req_complete(req, -ECANCELED);
+}
+
+static const struct io_wq_ops io_wq_ops = {
+	.run	= io_wq_run,
+	.cancel	= io_wq_cancel,
+};
 
 static bool io_file_bounded(struct file *file)
 {
@@ -2688,9 +2712,13 @@ static bool io_file_bounded(struct file *file)
 	return S_ISREG(mode) || S_ISBLK(mode);
 }
 
+/*
+ * Hand @req to its task's pool.  Any context: the submitter's, a worker's,
+ * a kworker's, or an interrupt's (a device that refused a nonblocking
+ * attempt).
+ */
 static void io_queue_async(struct io_kiocb *req)
 {
-	struct io_ring_ctx *ctx = req->ctx;
 	/* an open may wait for ever too: for a FIFO's other end */
 	bool bounded = io_file_bounded(req->file) && req->sqe.opcode != IORING_OP_OPENAT;
 
@@ -2699,21 +2727,26 @@ static void io_queue_async(struct io_kiocb *req)
 		io_req_complete(req, -EBUSY);
 		return;
 	}
+	/* set aside by its submitter: it runs later as the submitter is now */
+	if (!req->creds && current == req->task)
+		req->creds = get_current_cred();
 	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
 		return;
 	if (!bounded && io_poll_retry_arm(req))
 		return;
-	INIT_WORK(&req->work, io_async_work);
+	io_wq_work_init(&req->io_work, bounded ? 0 : IO_WQ_WORK_UNBOUND);
 	io_async_track(req);
-	queue_work(ctx->async_wq[!bounded], &req->work);
+	if (!io_wq_enqueue(io_req_wq(req), &req->io_work))
+		io_req_cancel_later(req);
 }
 
 /* A socket request's poll fired: a worker tries it again.  Any context. */
 static void io_poll_retry_queue(struct io_kiocb *req)
 {
-	INIT_WORK(&req->work, io_async_work);
+	io_wq_work_init(&req->io_work, IO_WQ_WORK_UNBOUND);
 	io_async_track(req);
-	queue_work(req->ctx->async_wq[1], &req->work);
+	if (!io_wq_enqueue(io_req_wq(req), &req->io_work))
+		io_req_cancel_later(req);
 }
 
 /* Take a reference to @fd's file, reusing the batch's last lookup. */
@@ -2753,10 +2786,6 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 		get_file(req->file);
 		return 0;
 	}
-	/* the SQ thread has no file table of the submitter's to look in */
-	if (req->ctx->flags & IORING_SETUP_SQPOLL)
-		return io_sqe_fail(req, -EBADF, "fd %d: an SQPOLL ring takes registered files only",
-				   sqe->fd);
 	req->file = io_file_get(state, sqe->fd);
 	if (unlikely(!req->file))
 		return io_sqe_fail(req, -EBADF, "fd %d is not open", sqe->fd);
@@ -2804,6 +2833,9 @@ static bool io_drain_defer(struct io_kiocb *req)
 		need = ctx->drain_next;
 	}
 	if (!list_empty(&ctx->defer_list) || !io_drain_done(ctx, need)) {
+		/* it runs later, from a kworker, as its submitter is now */
+		if (!req->creds)
+			req->creds = get_current_cred();
 		req->drain_need = need;
 		list_add_tail(&req->list, &ctx->defer_list);
 		deferred = true;
@@ -2834,14 +2866,17 @@ static void io_drain_work(struct work_struct *work)
 	percpu_ref_put(&ctx->refs);
 }
 
-/* Ring teardown: the held-back requests will never run. */
-static void io_drain_cancel_all(struct io_ring_ctx *ctx)
+/* Ring teardown, or @task's exit: the held-back requests will never run. */
+static void io_drain_cancel_all(struct io_ring_ctx *ctx, struct task_struct *task)
 {
 	struct io_kiocb *req, *tmp;
 	LIST_HEAD(cancel);
 
 	spin_lock_irq(&ctx->completion_lock);
-	list_splice_init(&ctx->defer_list, &cancel);
+	list_for_each_entry_safe(req, tmp, &ctx->defer_list, list) {
+		if (io_req_of(req, task))
+			list_move_tail(&req->list, &cancel);
+	}
 	spin_unlock_irq(&ctx->completion_lock);
 	list_for_each_entry_safe(req, tmp, &cancel, list) {
 		list_del_init(&req->list);
@@ -2879,12 +2914,18 @@ static void io_link_work(struct work_struct *work)
 /* Issue a request now, or hold it back for IOSQE_IO_DRAIN. */
 static void io_queue_sqe(struct io_kiocb *req)
 {
+	const struct cred *old_cred = NULL;
 	int ret;
 
 	if (unlikely((req->sqe.flags & IOSQE_IO_DRAIN) || READ_ONCE(req->ctx->drain_active)) &&
 	    io_drain_defer(req))
 		return;
+	/* only a personality sets credentials this early */
+	if (unlikely(req->creds))
+		old_cred = override_creds(req->creds);
 	ret = io_issue_sqe(req, true);
+	if (unlikely(old_cred))
+		revert_creds(old_cred);
 	if (ret == -EAGAIN)
 		io_queue_async(req);
 	else if (ret)
@@ -2908,22 +2949,21 @@ static void io_submit_link(struct io_kiocb *head)
 static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 {
 	u8 op = req->sqe.opcode;
-	bool sq_thread = current->flags & PF_KTHREAD;
 	int ret;
 
 	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
 		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
 	if (unlikely(!io_op_supported(op)))
 		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", op);
-	/*
-	 * It may be issued later, by a kernel thread: record whose
-	 * RLIMIT_FSIZE a write obeys, and whose file table and paths the file
-	 * opcodes use (on SQPOLL, the ring creator's).
-	 */
-	if (io_op_needs[op] & IO_OP_FSIZE)
-		req->fsize = sq_thread ? req->ctx->sq_fsize : rlimit(RLIMIT_FSIZE);
-	if (unlikely(io_op_needs[op] & IO_OP_TASK))
-		req->task = get_task_struct(sq_thread ? req->ctx->sqo_task : current);
+	if (unlikely(req->sqe.personality)) {
+		const struct cred *creds;
+
+		creds = xa_load(&req->ctx->personalities, req->sqe.personality);
+		if (!creds)
+			return io_sqe_fail(req, -EINVAL, "personality %u is not registered",
+					   req->sqe.personality);
+		req->creds = get_cred(creds);
+	}
 	ret = io_req_set_file(req, state);
 	if (unlikely(ret))
 		return ret;
@@ -2950,6 +2990,9 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 			head->link_failed = true;
 			io_req_complete(req, ret);
 		} else {
+			/* it runs later, maybe from a kworker, as its submitter is now */
+			if (!req->creds)
+				req->creds = get_current_cred();
 			list_add_tail(&req->list, &head->link_list);
 		}
 		if (!(req->sqe.flags & IOSQE_IO_LINK)) {
@@ -3023,6 +3066,13 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 
 /* ---- the SQ thread (IORING_SETUP_SQPOLL) -------------------------------- */
 
+/*
+ * The SQ thread is an I/O thread of the ring creator's process: it submits
+ * with the creator's memory, file table and credentials, and its own pool
+ * of workers runs what would block.  It stops when the ring is released or
+ * the process dies; a ring that outlives it answers -EOWNERDEAD.
+ */
+
 /* SQEs published by userspace and not yet consumed. */
 static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
 {
@@ -3030,35 +3080,36 @@ static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
 	return smp_load_acquire(&ctx->sq_ring->r.tail) - ctx->cached_sq_head;
 }
 
-/*
- * Whether the SQ thread has SQEs it can submit: once the submitter's mm is
- * gone nobody can, and the ring is about to be released.
- */
-static bool io_sq_thread_has_work(struct io_ring_ctx *ctx)
+static bool io_sq_thread_should_stop(struct io_ring_ctx *ctx)
 {
-	return io_sqring_entries(ctx) && atomic_read(&ctx->sqo_mm->mm_users);
+	return READ_ONCE(ctx->sq_stop) || fatal_signal_pending(current);
 }
 
 /*
- * The SQ thread keeps the submitter's mm while it is busy, to switch to it
- * once per busy spell rather than once per batch, and lets it go before it
- * sleeps.
+ * Run the task work queued for current: a worker pool asking its owner for
+ * a thread, or the final fput() of a file.  An I/O thread never returns to
+ * userspace, where that would otherwise happen.
  */
-static struct mm_struct *io_sq_thread_get_mm(struct io_ring_ctx *ctx)
+static bool io_run_task_work(void)
 {
-	if (!mmget_not_zero(ctx->sqo_mm))
-		return NULL;
-	kthread_use_mm(ctx->sqo_mm);
-	return ctx->sqo_mm;
+	if (test_thread_flag(TIF_NOTIFY_SIGNAL))
+		clear_notify_signal();
+	if (!task_work_pending(current))
+		return false;
+	__set_current_state(TASK_RUNNING);
+	task_work_run();
+	return true;
 }
 
-static struct mm_struct *io_sq_thread_put_mm(struct mm_struct *mm)
+/* Task work, and SIGKILL or SIGSTOP.  True when the SQ thread must exit. */
+static bool io_sq_thread_signals(void)
 {
-	if (mm) {
-		kthread_unuse_mm(mm);
-		mmput(mm);
-	}
-	return NULL;
+	struct ksignal ksig;
+
+	io_run_task_work();
+	if (!task_sigpending(current))
+		return false;
+	return get_signal(&ksig);
 }
 
 /*
@@ -3071,7 +3122,7 @@ static bool io_sq_thread_may_sleep(struct io_ring_ctx *ctx)
 	io_sq_flags_set(ctx, IORING_SQ_NEED_WAKEUP);
 	/* pairs with the barrier between tail store and flags load in userspace */
 	smp_mb__after_atomic();
-	if (io_sq_thread_has_work(ctx) || kthread_should_stop()) {
+	if (io_sqring_entries(ctx) || io_sq_thread_should_stop(ctx) || signal_pending(current)) {
 		io_sq_flags_clear(ctx, IORING_SQ_NEED_WAKEUP);
 		return false;
 	}
@@ -3099,40 +3150,29 @@ static void io_sq_thread_wait_for_room(struct io_ring_ctx *ctx)
 	DEFINE_WAIT(wait);
 
 	prepare_to_wait(&ctx->sqo_wait, &wait, TASK_INTERRUPTIBLE);
-	if (!list_empty_careful(&ctx->cq_backlog) && !kthread_should_stop())
+	if (!list_empty_careful(&ctx->cq_backlog) && !io_sq_thread_should_stop(ctx))
 		schedule_timeout(1);
 	finish_wait(&ctx->sqo_wait, &wait);
 }
 
 /*
- * Consume the SQ as userspace fills it, and reap polled completions, with
- * the submitter's mm and credentials; after sq_thread_idle without work,
- * sleep until io_uring_enter(IORING_ENTER_SQ_WAKEUP).
+ * Consume the SQ as userspace fills it, and reap polled completions; after
+ * sq_thread_idle without work, sleep until io_uring_enter(SQ_WAKEUP).
  */
 static int io_sq_thread(void *data)
 {
 	struct io_ring_ctx *ctx = data;
-	const struct cred *old_cred;
 	unsigned long timeout = jiffies + ctx->sq_thread_idle;
-	struct mm_struct *mm = NULL;
-	struct fs_struct *old_fs;
 
-	old_cred = override_creds(ctx->creds);
-	old_fs = io_use_fs(ctx);
-	while (!kthread_should_stop()) {
+	if (ctx->sq_cpu >= 0)
+		set_cpus_allowed_ptr(current, cpumask_of(ctx->sq_cpu));
+
+	while (!io_sq_thread_should_stop(ctx)) {
 		unsigned int to_submit = io_sqring_entries(ctx);
 		bool iopoll_busy = false;
 
-		/*
-		 * Never be the mm's last user: the process has exited, and only
-		 * the teardown of its mm unmaps the rings, releasing the ring
-		 * and so stopping us.
-		 */
-		if (mm && atomic_read(&mm->mm_users) == 1)
-			mm = io_sq_thread_put_mm(mm);
-		if (to_submit && !mm)
-			mm = io_sq_thread_get_mm(ctx);
-
+		if (signal_pending(current) && io_sq_thread_signals())
+			break;
 		if (ctx->flags & IORING_SETUP_IOPOLL) {
 			mutex_lock(&ctx->uring_lock);
 			if (!list_empty(&ctx->poll_list)) {
@@ -3141,7 +3181,7 @@ static int io_sq_thread(void *data)
 			}
 			mutex_unlock(&ctx->uring_lock);
 		}
-		if (to_submit && mm) {
+		if (to_submit) {
 			int ret;
 
 			mutex_lock(&ctx->uring_lock);
@@ -3151,54 +3191,76 @@ static int io_sq_thread(void *data)
 				io_sq_thread_wait_for_room(ctx);
 			timeout = jiffies + ctx->sq_thread_idle;
 		} else if (!iopoll_busy && time_after(jiffies, timeout)) {
-			mm = io_sq_thread_put_mm(mm);
 			io_sq_thread_sleep(ctx);
 			timeout = jiffies + ctx->sq_thread_idle;
 		}
+		io_run_task_work();
 		cond_resched();
 	}
 
-	io_sq_thread_put_mm(mm);
-	io_unuse_fs(old_fs);
-	revert_creds(old_cred);
-	return 0;
+	WRITE_ONCE(ctx->sq_dead, true);
+	/* last touch of the ring: its node (io_task_ring) keeps it for our exit */
+	complete(&ctx->sq_exited);
+	/* exit cancels what we submitted and stops our workers */
+	do_exit(0);
 }
+
+static struct io_uring_task *io_tctx_alloc(struct task_struct *task);
+static int io_task_attach(struct io_ring_ctx *ctx, struct task_struct *task);
 
 static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p)
 {
+	char name[TASK_COMM_LEN];
 	struct task_struct *tsk;
+	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return io_fail(-EPERM, "setup: IORING_SETUP_SQPOLL needs CAP_SYS_ADMIN");
-	ctx->sq_fsize = rlimit(RLIMIT_FSIZE);
-	ctx->sqo_task = get_task_struct(current);
 	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
 	if (!ctx->sq_thread_idle)
 		ctx->sq_thread_idle = HZ;
-
+	ctx->sq_cpu = -1;
 	if (p->flags & IORING_SETUP_SQ_AFF) {
 		int cpu = p->sq_thread_cpu;
 
 		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 			return io_fail(-EINVAL, "setup: sq_thread_cpu %u is not an online CPU",
 				       p->sq_thread_cpu);
-		tsk = kthread_create_on_cpu(io_sq_thread, ctx, cpu, "io_uring-sq");
-	} else {
-		tsk = kthread_create(io_sq_thread, ctx, "io_uring-sq");
+		ctx->sq_cpu = cpu;
 	}
+
+	tsk = create_io_thread(io_sq_thread, ctx, NUMA_NO_NODE);
 	if (IS_ERR(tsk))
-		return PTR_ERR(tsk);
-	ctx->sqo_thread = tsk;
-	wake_up_process(tsk);
-	return 0;
+		return io_fail(PTR_ERR(tsk), "setup: cannot start the SQ thread");
+	snprintf(name, sizeof(name), "iou-sqp-%d", task_tgid_vnr(current));
+	set_task_comm(tsk, name);
+	/* it submits from its first breath: give it its io_uring state now */
+	tsk->io_uring = io_tctx_alloc(tsk);
+	ret = tsk->io_uring ? io_task_attach(ctx, tsk) : -ENOMEM;
+	ctx->sqo_thread = get_task_struct(tsk);
+	if (ret)
+		WRITE_ONCE(ctx->sq_stop, true);
+	wake_up_new_task(tsk);
+	return ret;
 }
 
+/*
+ * Stop the SQ thread and wait until it no longer touches the ring.  It may
+ * be the one releasing the ring (the final fput() of a request's file runs
+ * as its task work): then it stops once it is back in its loop.
+ */
 static void io_sq_thread_stop(struct io_ring_ctx *ctx)
 {
-	if (ctx->sqo_thread) {
-		kthread_stop(ctx->sqo_thread);
-		ctx->sqo_thread = NULL;
-	}
+	struct task_struct *tsk = ctx->sqo_thread;
+
+	if (!tsk)
+		return;
+	WRITE_ONCE(ctx->sq_stop, true);
+	if (tsk == current)
+		return;
+	wake_up(&ctx->sqo_wait);
+	wake_up_process(tsk);
+	wait_for_completion(&ctx->sq_exited);
+	ctx->sqo_thread = NULL;
+	put_task_struct(tsk);
 }
 
 /* ---- waiting for completions ------------------------------------------- */
@@ -3243,6 +3305,9 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 		prepare_to_wait_exclusive(&ctx->wait, &wait, TASK_INTERRUPTIBLE);
 		if (io_cqring_events(ctx) >= min_events)
 			break;
+		/* our pool asking for a thread is no reason to return */
+		if (io_run_task_work())
+			continue;
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -3588,22 +3653,14 @@ static void io_ring_unaccount(struct io_ring_ctx *ctx)
 	ctx->account_mem = false;
 }
 
+static void io_personalities_free(struct io_ring_ctx *ctx);
+
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
 	struct io_ev_fd *ev_fd;
-	int i;
 
 	io_sq_thread_stop(ctx);
-	for (i = 0; i < ARRAY_SIZE(ctx->async_wq); i++) {
-		if (ctx->async_wq[i])
-			destroy_workqueue(ctx->async_wq[i]);
-	}
-	if (ctx->sqo_mm)
-		mmdrop(ctx->sqo_mm);
-	if (ctx->sqo_fs)
-		free_fs_struct(ctx->sqo_fs);
-	if (ctx->sqo_task)
-		put_task_struct(ctx->sqo_task);
+	io_personalities_free(ctx);
 	io_req_cache_free(ctx);
 	io_cqring_backlog_free(ctx);
 	/* no reference is left, so nothing can be signalling it */
@@ -3615,8 +3672,6 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	io_mem_free(ctx->sq_sqes);
 	io_ring_unaccount(ctx);
 	free_uid(ctx->user);
-	if (ctx->creds)
-		put_cred(ctx->creds);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx);
 }
@@ -3628,7 +3683,7 @@ static void io_ring_exit_work(struct work_struct *work)
 
 /*
  * The last request of a closed ring is gone: free it.  This may run in
- * interrupt context, and destroying the workqueues sleeps, hence the work.
+ * interrupt context, and stopping the SQ thread sleeps, hence the work.
  */
 static void io_ring_ctx_ref_free(struct percpu_ref *ref)
 {
@@ -3637,10 +3692,14 @@ static void io_ring_ctx_ref_free(struct percpu_ref *ref)
 	queue_work(system_unbound_wq, &ctx->exit_work);
 }
 
+static void io_ring_detach_tasks(struct io_ring_ctx *ctx);
+
 /*
  * Closing the ring does not wait for requests in flight: each holds a
- * reference, and the last one to go frees the ring.  Polled requests
- * complete only when somebody polls, so reap those here.
+ * reference, and the last one to go frees the ring.  What would wait for
+ * ever is ended: held-back requests, timeouts, armed polls, work queued in
+ * the submitters' pools (and work that blocks there is interrupted).
+ * Polled requests complete only when somebody polls, so reap those here.
  */
 static int io_uring_release(struct inode *inode, struct file *file)
 {
@@ -3655,9 +3714,11 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	if (ctx->buf_table)
 		io_buffers_unregister(ctx);
 	mutex_unlock(&ctx->uring_lock);
-	io_drain_cancel_all(ctx);
-	io_timeout_cancel_all(ctx);
-	io_poll_remove_all(ctx);
+	io_ring_detach_tasks(ctx);
+	io_drain_cancel_all(ctx, NULL);
+	io_timeout_cancel_all(ctx, NULL);
+	io_poll_remove_all(ctx, NULL);
+	io_async_cancel_all(ctx);
 	/*
 	 * The memory is freed with the last request, but its charge goes now:
 	 * close() followed by a new io_uring_setup() must not fail for it.
@@ -3722,6 +3783,167 @@ static const struct file_operations io_uring_fops = {
 bool io_is_uring_fops(struct file *file)
 {
 	return file->f_op == &io_uring_fops;
+}
+
+/* ---- tasks: their I/O threads, exit and exec ------------------------------ */
+
+/*
+ * A task gets its io_uring_task, with a pool for its I/O threads, when it
+ * first submits, and a node (io_task_ring) on each ring it submits to.  The
+ * node holds the ring: at exit or exec the task cancels its requests on
+ * every ring it used and waits until none of them is left, so that no
+ * request outlives the memory, files and threads it runs with.  Releasing
+ * a ring drops the nodes of every task on it: it cancels everything there
+ * itself.
+ */
+
+static struct io_uring_task *io_tctx_alloc(struct task_struct *task)
+{
+	struct io_uring_task *tctx;
+
+	tctx = kzalloc(sizeof(*tctx), GFP_KERNEL_ACCOUNT);
+	if (!tctx)
+		return NULL;
+	tctx->wq = io_wq_create(&io_wq_ops, task);
+	if (!tctx->wq) {
+		kfree(tctx);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&tctx->rings);
+	init_waitqueue_head(&tctx->wait);
+	return tctx;
+}
+
+/* Give @task a node on @ctx, unless it has one; @ctx is live. */
+static int io_task_attach(struct io_ring_ctx *ctx, struct task_struct *task)
+{
+	struct io_uring_task *tctx = task->io_uring;
+	struct io_task_ring *node, *new;
+
+	new = kmalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+	spin_lock(&io_task_lock);
+	list_for_each_entry(node, &tctx->rings, task_node) {
+		if (node->ctx == ctx)
+			goto found;
+	}
+	new->tctx = tctx;
+	new->ctx = ctx;
+	list_add(&new->task_node, &tctx->rings);
+	list_add(&new->ctx_node, &ctx->task_list);
+	percpu_ref_get(&ctx->refs);
+	new = NULL;
+found:
+	WRITE_ONCE(tctx->last_ctx, ctx);
+	spin_unlock(&io_task_lock);
+	kfree(new);
+	return 0;
+}
+
+/* Before current submits to @ctx: its pool, and its node on the ring. */
+static int io_task_prepare(struct io_ring_ctx *ctx)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (likely(tctx && READ_ONCE(tctx->last_ctx) == ctx))
+		return 0;
+	if (!tctx) {
+		tctx = io_tctx_alloc(current);
+		if (!tctx)
+			return -ENOMEM;
+		current->io_uring = tctx;
+	} else if (!tctx->wq) {
+		/* after exec */
+		tctx->wq = io_wq_create(&io_wq_ops, current);
+		if (!tctx->wq)
+			return -ENOMEM;
+	}
+	return io_task_attach(ctx, current);
+}
+
+/* The ring is released: it cancels all on its own, drop the tasks' nodes. */
+static void io_ring_detach_tasks(struct io_ring_ctx *ctx)
+{
+	struct io_task_ring *node, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock(&io_task_lock);
+	list_for_each_entry_safe(node, tmp, &ctx->task_list, ctx_node) {
+		list_del(&node->task_node);
+		list_move(&node->ctx_node, &gone);
+		if (node->tctx->last_ctx == ctx)
+			WRITE_ONCE(node->tctx->last_ctx, NULL);
+	}
+	spin_unlock(&io_task_lock);
+	list_for_each_entry_safe(node, tmp, &gone, ctx_node) {
+		percpu_ref_put(&ctx->refs);
+		kfree(node);
+	}
+}
+
+/* End what @task left on @ctx that would wait: polls, timeouts, drains. */
+static void io_ring_cancel_task(struct io_ring_ctx *ctx, struct task_struct *task)
+{
+	io_drain_cancel_all(ctx, task);
+	io_timeout_cancel_all(ctx, task);
+	io_poll_remove_all(ctx, task);
+	/* polled requests complete only when somebody polls */
+	io_iopoll_reap_all(ctx);
+}
+
+/*
+ * current exits or execs: stop its I/O threads (what they queued is
+ * cancelled, what blocks in them is interrupted), end what waits on its
+ * rings, and wait until the last of its requests is gone (a read in
+ * flight on a disk, say).  Then free the pool; after exec, the next
+ * submission makes a new one.
+ */
+void __io_uring_cancel_task(void)
+{
+	struct io_uring_task *tctx = current->io_uring;
+	struct io_task_ring *node, *tmp;
+	LIST_HEAD(rings);
+
+	if (!tctx->wq)
+		return;
+	io_wq_stop(tctx->wq);
+
+	/* the nodes are ours now: a release of the ring leaves them be */
+	spin_lock(&io_task_lock);
+	list_for_each_entry_safe(node, tmp, &tctx->rings, task_node) {
+		list_del(&node->ctx_node);
+		list_move(&node->task_node, &rings);
+	}
+	WRITE_ONCE(tctx->last_ctx, NULL);
+	spin_unlock(&io_task_lock);
+
+	WRITE_ONCE(tctx->cancelling, true);
+	/* pairs with the full barrier of the decrement in io_task_put_inflight() */
+	smp_mb();
+	while (atomic_long_read(&tctx->inflight)) {
+		list_for_each_entry(node, &rings, task_node)
+			io_ring_cancel_task(node->ctx, current);
+		wait_event_timeout(tctx->wait, !atomic_long_read(&tctx->inflight), HZ / 10);
+	}
+	WRITE_ONCE(tctx->cancelling, false);
+
+	list_for_each_entry_safe(node, tmp, &rings, task_node) {
+		percpu_ref_put(&node->ctx->refs);
+		kfree(node);
+	}
+	io_wq_free(tctx->wq);
+	tctx->wq = NULL;
+}
+
+/* The task struct goes: its requests went at its exit. */
+void __io_uring_free_task(struct task_struct *tsk)
+{
+	struct io_uring_task *tctx = tsk->io_uring;
+
+	WARN_ON_ONCE(tctx->wq || atomic_long_read(&tctx->inflight));
+	tsk->io_uring = NULL;
+	kfree_rcu(tctx, rcu);
 }
 
 /* ---- setup ------------------------------------------------------------- */
@@ -3816,26 +4038,11 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	init_waitqueue_head(&ctx->sqo_wait);
 	INIT_LIST_HEAD(&ctx->cancel_list);
+	INIT_LIST_HEAD(&ctx->task_list);
+	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
+	init_completion(&ctx->sq_exited);
 	ctx->user = get_current_user();
-	ctx->creds = get_current_cred();
 	return ctx;
-}
-
-/* Async workers adopt the submitter's address space. */
-static int io_async_init(struct io_ring_ctx *ctx)
-{
-	unsigned int bounded = clamp(ctx->sq_entries, 1U, 2 * num_online_cpus());
-
-	mmgrab(current->mm);
-	ctx->sqo_mm = current->mm;
-	ctx->sqo_fs = copy_fs_struct(current->fs);
-	if (!ctx->sqo_fs)
-		return -ENOMEM;
-	ctx->async_wq[0] = alloc_workqueue("io_ring-wq", WQ_UNBOUND | WQ_FREEZABLE,
-					   bounded);
-	ctx->async_wq[1] = alloc_workqueue("io_ring-unbound", WQ_UNBOUND | WQ_FREEZABLE,
-					   ctx->sq_entries);
-	return ctx->async_wq[0] && ctx->async_wq[1] ? 0 : -ENOMEM;
 }
 
 static int io_uring_get_fd(struct io_ring_ctx *ctx, struct file **filep)
@@ -3922,14 +4129,7 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	ret = io_allocate_rings(ctx, p);
 	if (ret)
 		goto err;
-	ret = io_async_init(ctx);
-	if (ret)
-		goto err;
-	if (p->flags & IORING_SETUP_SQPOLL) {
-		ret = io_sq_thread_start(ctx, p);
-		if (ret)
-			goto err;
-	} else if (p->flags & IORING_SETUP_SQ_AFF) {
+	if ((p->flags & (IORING_SETUP_SQ_AFF | IORING_SETUP_SQPOLL)) == IORING_SETUP_SQ_AFF) {
 		ret = io_fail(-EINVAL, "setup: IORING_SETUP_SQ_AFF without IORING_SETUP_SQPOLL");
 		goto err;
 	}
@@ -3946,6 +4146,15 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	if (fd < 0) {
 		ret = fd;
 		goto err;
+	}
+	/* last: from here on, the file's release tears the ring down */
+	if (p->flags & IORING_SETUP_SQPOLL) {
+		ret = io_sq_thread_start(ctx, p);
+		if (ret) {
+			put_unused_fd(fd);
+			fput(file);
+			return ret;
+		}
 	}
 	fd_install(fd, file);
 	return fd;
@@ -4042,6 +4251,13 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 
 	ret = 0;
 	if (ctx->flags & IORING_SETUP_SQPOLL) {
+		/* its process died, or it could not start */
+		ret = -EOWNERDEAD;
+		if (unlikely(READ_ONCE(ctx->sq_dead))) {
+			io_fail(ret, "enter: the SQ thread has exited");
+			goto out;
+		}
+		ret = 0;
 		/*
 		 * The SQ thread submits: we wake it when asked to, or when it
 		 * waits for the room in the CQ ring that this call makes.
@@ -4053,6 +4269,9 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 			wake_up(&ctx->sqo_wait);
 		submitted = to_submit;
 	} else if (to_submit) {
+		ret = io_task_prepare(ctx);
+		if (unlikely(ret))
+			goto out;
 		to_submit = min(to_submit, ctx->sq_entries);
 		mutex_lock(&ctx->uring_lock);
 		submitted = io_submit_sqes(ctx, to_submit);
@@ -4063,7 +4282,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		io_cqring_backlog_flush(ctx);
 		ret = io_enter_getevents(ctx, min_complete, sig, sigsz);
 	}
-
+out:
 	percpu_ref_put(&ctx->refs);
 out_fput:
 	fdput(f);
@@ -4148,6 +4367,73 @@ out:
 	return ret;
 }
 
+/*
+ * IORING_REGISTER_PERSONALITY: remember current's credentials under a new
+ * id, the call's result; an SQE whose personality is that id runs with
+ * them.
+ */
+static int io_personality_register(struct io_ring_ctx *ctx)
+{
+	const struct cred *creds = get_current_cred();
+	u32 id;
+	int ret;
+
+	ret = xa_alloc_cyclic(&ctx->personalities, &id, (void *)creds, XA_LIMIT(1, USHRT_MAX),
+			      &ctx->pers_next, GFP_KERNEL_ACCOUNT);
+	if (ret < 0) {
+		put_cred(creds);
+		return io_fail(ret, "register: no personality id left");
+	}
+	return id;
+}
+
+/* Requests that use the personality keep their own reference. */
+static int io_personality_unregister(struct io_ring_ctx *ctx, unsigned int id)
+{
+	const struct cred *creds = xa_erase(&ctx->personalities, id);
+
+	if (!creds)
+		return io_fail(-EINVAL, "register: personality %u is not registered", id);
+	put_cred(creds);
+	return 0;
+}
+
+static void io_personalities_free(struct io_ring_ctx *ctx)
+{
+	const struct cred *creds;
+	unsigned long id;
+
+	xa_for_each(&ctx->personalities, id, creds)
+		put_cred(creds);
+	xa_destroy(&ctx->personalities);
+}
+
+/*
+ * IORING_REGISTER_IOWQ_MAX_WORKERS: @arg holds two caps, for bounded and
+ * unbounded work, of the caller's I/O threads (0: leave it); the caps that
+ * were in force are written back.
+ */
+static int io_iowq_max_workers(struct io_ring_ctx *ctx, void __user *arg, unsigned int nr_args)
+{
+	unsigned int counts[IO_WQ_NR_CLASSES];
+	int ret;
+
+	if (nr_args != IO_WQ_NR_CLASSES)
+		return io_fail(-EINVAL, "register: IOWQ_MAX_WORKERS takes 2 values, not %u",
+			       nr_args);
+	if (copy_from_user(counts, arg, sizeof(counts)))
+		return io_fail(-EFAULT, "register: cannot read the caps at %#lx",
+			       (unsigned long)arg);
+	ret = io_task_prepare(ctx);
+	if (ret)
+		return ret;
+	io_wq_max_workers(current->io_uring->wq, counts);
+	if (copy_to_user(arg, counts, sizeof(counts)))
+		return io_fail(-EFAULT, "register: cannot write the caps to %#lx",
+			       (unsigned long)arg);
+	return 0;
+}
+
 static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			       void __user *arg, unsigned int nr_args)
 {
@@ -4172,6 +4458,16 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_eventfd_unregister(ctx);
 	case IORING_REGISTER_PROBE:
 		return io_probe(ctx, arg, nr_args);
+	case IORING_REGISTER_PERSONALITY:
+		if (arg || nr_args)
+			return io_fail(-EINVAL, "register: PERSONALITY takes no arguments");
+		return io_personality_register(ctx);
+	case IORING_UNREGISTER_PERSONALITY:
+		if (arg)
+			return io_fail(-EINVAL, "register: UNREGISTER_PERSONALITY takes its id in nr_args");
+		return io_personality_unregister(ctx, nr_args);
+	case IORING_REGISTER_IOWQ_MAX_WORKERS:
+		return io_iowq_max_workers(ctx, arg, nr_args);
 	default:
 		return io_fail(-EINVAL, "register: opcode %u unknown", opcode);
 	}

@@ -178,6 +178,8 @@ struct io_uring_params {
 /* io_uring_params->features */
 #define IORING_FEAT_SINGLE_MMAP		(1U << 0)	/* one mmap() covers SQ and CQ ring */
 #define IORING_FEAT_NODROP		(1U << 1)	/* a full CQ ring loses no CQE */
+#define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
+#define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work runs in the submitter's threads */
 
 /* io_uring_register() opcodes */
 #define IORING_REGISTER_BUFFERS		0
@@ -187,6 +189,9 @@ struct io_uring_params {
 #define IORING_REGISTER_EVENTFD		4
 #define IORING_UNREGISTER_EVENTFD	5
 #define IORING_REGISTER_PROBE		8
+#define IORING_REGISTER_PERSONALITY	9
+#define IORING_UNREGISTER_PERSONALITY	10
+#define IORING_REGISTER_IOWQ_MAX_WORKERS	19
 
 /* IORING_REGISTER_PROBE: which opcodes this kernel offers */
 #define IO_URING_OP_SUPPORTED	(1U << 0)

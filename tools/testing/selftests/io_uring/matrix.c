@@ -685,7 +685,6 @@ static const struct sqe_case sqe_cases[] = {
 	{ "iopoll: buffered readv", R_IOPOLL, IORING_OP_READV, X_FILE, 0, NOFIELD, 0,
 	  -EOPNOTSUPP },
 	/* what an SQPOLL ring cannot do */
-	{ "sqpoll: a plain fd", R_SQPOLL, IORING_OP_READV, X_FILE, 0, NOFIELD, 0, -EBADF },
 	{ "sqpoll: fixed index 2 of 2", R_SQPOLL, IORING_OP_READV, 2, IOSQE_FIXED_FILE,
 	  NOFIELD, 0, -EBADF },
 };

@@ -1,0 +1,824 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests that cannot finish inline run in I/O threads of the submitting
+ * process: with its memory, file table, name and credentials (as they are
+ * at submission, or a registered personality), each in its own submitter's
+ * threads when a ring is shared across fork.  What blocks there ends when
+ * the process exits, execs or closes the ring, and no thread is left.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+#define NOBODY 65534
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait up to @secs for a CQE; 0, or -ETIMEDOUT. */
+static int wait_cqe_timeout(struct ring *r, struct io_uring_cqe *cqe, double secs)
+{
+	double end = now_s() + secs;
+
+	while (!ring_peek_cqe(r, cqe)) {
+		if (now_s() > end)
+			return -ETIMEDOUT;
+		usleep(2000);
+	}
+	return 0;
+}
+
+static void prep_read(struct ring *r, int fd, void *buf, unsigned int len, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	prep_rw(sqe, IORING_OP_READ, fd, buf, len, 0);
+	sqe->user_data = data;
+}
+
+static void prep_openat(struct ring *r, const char *path, int flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)path;
+	sqe->open_flags = flags;
+	sqe->user_data = data;
+}
+
+/* Threads of process @pid whose name starts with @prefix. */
+static int count_threads(pid_t pid, const char *prefix)
+{
+	char path[300], comm[32];
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, prefix, strlen(prefix)))
+			n++;
+		fclose(f);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Threads named @prefix anywhere in the system. */
+static int count_all_threads(const char *prefix)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+	int n = 0;
+
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
+			n += count_threads(atoi(d->d_name), prefix);
+	}
+	if (dir)
+		closedir(dir);
+	return n;
+}
+
+/* A 0600 root-only file for the credential tests. */
+static const char *secret_path(void)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/iothreads-secret-%d", getpid());
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	if (fd >= 0) {
+		if (write(fd, "secret", 6) != 6)
+			perror("write");
+		close(fd);
+	}
+	return path;
+}
+
+/*
+ * Set up a ring as root, then become nobody: OPENAT of a root-only file
+ * fails as open(2) would, since the request runs with the credentials of
+ * its submission.
+ */
+static int child_openat_after_setuid(void *arg)
+{
+	const char *path = arg;
+	struct ring r;
+	int res;
+
+	if (ring_init(&r, 4, 0))
+		return 2;
+	if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+		return 3;
+	if (open(path, O_RDONLY) != -1 || errno != EACCES)
+		return 4;
+	prep_openat(&r, path, O_RDONLY, 1);
+	res = ring_run_one(&r, 1);
+	return res == -EACCES ? 0 : 10;
+}
+
+TEST(openat_runs_with_the_creds_of_its_submission)
+{
+	const char *path = secret_path();
+
+	if (getuid())
+		SKIP(return, "needs root to switch users");
+	EXPECT_EQ(0, run_in_child(child_openat_after_setuid, (void *)path, 0));
+	unlink(path);
+}
+
+/*
+ * IORING_REGISTER_PERSONALITY: the id names the credentials at
+ * registration; an SQE with it runs with them, after setuid() too.
+ */
+static int child_personality(void *arg)
+{
+	const char *path = arg;
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int id, res;
+
+	if (ring_init(&r, 4, 0))
+		return 2;
+	id = sys_register(r.fd, IORING_REGISTER_PERSONALITY, NULL, 0);
+	if (id <= 0)
+		return 3;
+	if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+		return 4;
+	prep_openat(&r, path, O_RDONLY, 1);
+	res = ring_run_one(&r, 1);
+	if (res != -EACCES)
+		return 10;
+	prep_openat(&r, path, O_RDONLY, 2);
+	r.sqes[(r.sqe_tail - 1) & *r.sq_mask].personality = id;
+	res = ring_run_one(&r, 2);
+	if (res < 0)
+		return 11;
+	close(res);
+	/* a NOP with it is issued inline, with the same credentials */
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->personality = id;
+	sqe->user_data = 3;
+	if (ring_run_one(&r, 3) != 0)
+		return 12;
+	/* an id nobody registered */
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->personality = id + 1;
+	sqe->user_data = 4;
+	if (ring_run_one(&r, 4) != -EINVAL)
+		return 13;
+	if (sys_register(r.fd, IORING_UNREGISTER_PERSONALITY, NULL, id))
+		return 14;
+	if (sys_register(r.fd, IORING_UNREGISTER_PERSONALITY, NULL, id) != -1 || errno != EINVAL)
+		return 15;
+	/* unregistered: the SQE is refused */
+	prep_openat(&r, path, O_RDONLY, 5);
+	r.sqes[(r.sqe_tail - 1) & *r.sq_mask].personality = id;
+	if (ring_run_one(&r, 5) != -EINVAL)
+		return 16;
+	return 0;
+}
+
+TEST(personality)
+{
+	const char *path = secret_path();
+
+	if (getuid())
+		SKIP(return, "needs root to switch users");
+	EXPECT_EQ(0, run_in_child(child_personality, (void *)path, 0));
+	unlink(path);
+}
+
+TEST(personality_bad_arguments)
+{
+	struct ring r;
+	int dummy = 0;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_PERSONALITY, &dummy, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_PERSONALITY, NULL, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_UNREGISTER_PERSONALITY, &dummy, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_UNREGISTER_PERSONALITY, NULL, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_UNREGISTER_PERSONALITY, NULL, 777));
+	EXPECT_EQ(EINVAL, errno);
+	ring_exit(&r);
+}
+
+/*
+ * A ring shared across fork: the child's READ of an empty pipe waits in the
+ * child's own threads and lands in the child's memory, not the parent's.
+ */
+static char fork_buf[16];
+
+TEST(ring_shared_across_fork_runs_in_the_submitter)
+{
+	struct io_uring_cqe cqe;
+	int pfd[2], status;
+	struct ring r;
+	pid_t pid;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		prep_read(&r, pfd[0], fork_buf, 3, 7);
+		if (ring_submit(&r, 0) != 1)
+			_exit(2);
+		usleep(100000);
+		if (write(pfd[1], "abc", 3) != 3)
+			_exit(3);
+		if (wait_cqe_timeout(&r, &cqe, 10))
+			_exit(4);
+		if (cqe.user_data != 7 || cqe.res != 3)
+			_exit(5);
+		_exit(memcmp(fork_buf, "abc", 3) ? 6 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* nothing was written into the parent */
+	EXPECT_EQ(0, fork_buf[0]);
+	close(pfd[0]);
+	close(pfd[1]);
+	ring_exit(&r);
+}
+
+/* /proc/self in a worker (and the SQ thread) is the submitting process. */
+static void check_proc_self_comm(struct __test_metadata *_metadata, unsigned int flags)
+{
+	char name[16] = { 0 }, got[32] = { 0 };
+	struct io_uring_params p = { .flags = flags };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int fd;
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "iou-comm-test"));
+	ASSERT_EQ(0, prctl(PR_GET_NAME, name));
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.fd = sys_setup(4, &r.p);
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, ring_mmap(&r));
+	prep_openat(&r, "/proc/self/comm", O_RDONLY, 1);
+	ring_flush(&r);
+	ASSERT_LE(0, sys_enter(r.fd, 1, 0, 0, NULL, 0));
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	fd = cqe.res;
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, got, sizeof(got) - 1));
+	close(fd);
+	got[strcspn(got, "\n")] = 0;
+	EXPECT_STREQ(name, got);
+	ring_exit(&r);
+}
+
+TEST(proc_self_is_the_process)
+{
+	check_proc_self_comm(_metadata, 0);
+}
+
+TEST(proc_self_is_the_process_sqpoll)
+{
+	check_proc_self_comm(_metadata, IORING_SETUP_SQPOLL);
+}
+
+/* Workers and the SQ thread are threads of the process, named after it. */
+TEST(threads_are_named_and_belong_to_the_process)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL };
+	struct io_uring_cqe cqe;
+	char name[32], buf[8];
+	int pfd[2], sqfd;
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	prep_read(&r, pfd[0], buf, 1, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(200000);
+	snprintf(name, sizeof(name), "iou-wrk-%d", (int)syscall(SYS_gettid));
+	EXPECT_LE(1, count_threads(getpid(), name));
+
+	sqfd = sys_setup(4, &p);
+	ASSERT_LE(0, sqfd);
+	snprintf(name, sizeof(name), "iou-sqp-%d", getpid());
+	EXPECT_EQ(1, count_threads(getpid(), name));
+	close(sqfd);
+	usleep(100000);
+	EXPECT_EQ(0, count_threads(getpid(), name));
+
+	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(1, cqe.res);
+	close(pfd[0]);
+	close(pfd[1]);
+	ring_exit(&r);
+}
+
+/* SQPOLL is not a privilege (as in 6.1), and takes plain fds. */
+static int child_sqpoll(void *arg)
+{
+	struct ring r;
+	char buf[4];
+	int pfd[2];
+
+	if (ring_init(&r, 4, IORING_SETUP_SQPOLL))
+		return 2;
+	if (!(r.p.features & IORING_FEAT_SQPOLL_NONFIXED) ||
+	    !(r.p.features & IORING_FEAT_NATIVE_WORKERS))
+		return 3;
+	if (pipe(pfd) || write(pfd[1], "ab", 2) != 2)
+		return 4;
+	prep_read(&r, pfd[0], buf, 2, 9);
+	if (ring_run_one(&r, 9) != 2)
+		return 5;
+	return memcmp(buf, "ab", 2) ? 6 : 0;
+}
+
+TEST(sqpoll_unprivileged_with_plain_fds)
+{
+	if (getuid())
+		SKIP(return, "needs root to become nobody");
+	EXPECT_EQ(0, run_in_child(child_sqpoll, NULL, 1));
+}
+
+/* A signalfd polled through the ring sees the process's signals. */
+TEST(poll_signalfd)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	sigset_t mask;
+	struct ring r;
+	int sfd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &mask, NULL));
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	ASSERT_LE(0, sfd);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = sfd;
+	sqe->poll32_events = POLLIN;
+	sqe->user_data = 5;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(50000);
+	ASSERT_EQ(0, kill(getpid(), SIGUSR1));
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(5, cqe.user_data);
+	EXPECT_TRUE(cqe.res & POLLIN);
+	/* take the signal, so that it is not delivered at the unblock */
+	{
+		struct signalfd_siginfo si;
+
+		EXPECT_EQ(sizeof(si), read(sfd, &si, sizeof(si)));
+		EXPECT_EQ(SIGUSR1, si.ssi_signo);
+	}
+	ring_exit(&r);
+	close(sfd);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+}
+
+/* RECVMSG that waited, then got SCM_RIGHTS: the fd is in our table. */
+TEST(recvmsg_scm_rights_into_the_process)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u, su;
+	struct msghdr msg = { 0 }, smsg = { 0 };
+	struct iovec iov, siov;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct cmsghdr *cmsg;
+	char data[4], sdata[4] = "fd!";
+	int sv[2], pfd[2], fd;
+	struct ring r;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, pipe(pfd));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	iov.iov_base = data;
+	iov.iov_len = sizeof(data);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_RECVMSG;
+	sqe->fd = sv[0];
+	sqe->addr = (unsigned long)&msg;
+	sqe->len = 1;
+	sqe->user_data = 6;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(100000);
+
+	siov.iov_base = sdata;
+	siov.iov_len = sizeof(sdata);
+	smsg.msg_iov = &siov;
+	smsg.msg_iovlen = 1;
+	smsg.msg_control = su.buf;
+	smsg.msg_controllen = sizeof(su.buf);
+	cmsg = CMSG_FIRSTHDR(&smsg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &pfd[1], sizeof(int));
+	ASSERT_EQ(4, sendmsg(sv[1], &smsg, 0));
+
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(6, cqe.user_data);
+	ASSERT_EQ(4, cqe.res);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	ASSERT_NE(NULL, cmsg);
+	ASSERT_EQ(SCM_RIGHTS, cmsg->cmsg_type);
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	/* the received fd is the pipe's write end, in our table */
+	EXPECT_EQ(1, write(fd, "z", 1));
+	EXPECT_EQ(1, read(pfd[0], data, 1));
+	close(fd);
+	close(pfd[0]);
+	close(pfd[1]);
+	close(sv[0]);
+	close(sv[1]);
+	ring_exit(&r);
+}
+
+/*
+ * A READ blocked in a worker on a pipe: whether the pipe's read end is
+ * still held (the write succeeds) or was let go by the request (EPIPE).
+ */
+static int pipe_reader_gone(int wfd, double secs)
+{
+	double end = now_s() + secs;
+
+	do {
+		if (write(wfd, "x", 1) < 0 && errno == EPIPE)
+			return 1;
+		usleep(10000);
+	} while (now_s() < end);
+	return 0;
+}
+
+/* Closing the ring ends a read that blocks in a worker. */
+TEST(close_ends_a_blocked_read)
+{
+	char buf[8];
+	int pfd[2];
+	struct ring r;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	/* big enough that our probing writes never satisfy it */
+	prep_read(&r, pfd[0], buf, sizeof(buf), 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(100000);
+	ring_exit(&r);
+	close(pfd[0]);
+	EXPECT_TRUE(pipe_reader_gone(pfd[1], 10));
+	close(pfd[1]);
+}
+
+/* ASYNC_CANCEL of a read that blocks in a worker interrupts it. */
+TEST(async_cancel_interrupts_a_blocked_read)
+{
+	struct io_uring_cqe cqe[2];
+	struct io_uring_sqe *sqe;
+	int efd, i, seen = 0;
+	struct ring r;
+	__u64 val;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	efd = eventfd(0, 0);
+	ASSERT_LE(0, efd);
+	prep_read(&r, efd, &val, sizeof(val), 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(100000);
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->addr = 1;
+	sqe->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe[i], 10));
+		if (cqe[i].user_data == 1) {
+			EXPECT_TRUE(cqe[i].res == -EINTR || cqe[i].res == -ECANCELED);
+			seen |= 1;
+		} else {
+			EXPECT_TRUE(cqe[i].res == 0 || cqe[i].res == -EALREADY);
+			seen |= 2;
+		}
+	}
+	EXPECT_EQ(3, seen);
+	close(efd);
+	ring_exit(&r);
+}
+
+/*
+ * A child with a pipe read and an eventfd read blocked in its workers (the
+ * pipe's writer a registered file, so the request holds it): its exit, or
+ * kill -9, ends them and leaves no thread and no memory behind.
+ */
+static void child_block_and_wait(int pfd[2], int ready)
+{
+	static char buf[8];
+	static __u64 val;
+	struct ring r;
+	int efd;
+
+	if (ring_init(&r, 8, 0))
+		_exit(2);
+	efd = eventfd(0, 0);
+	if (efd < 0 || sys_register(r.fd, IORING_REGISTER_FILES, &pfd[1], 1))
+		_exit(3);
+	prep_read(&r, pfd[0], buf, sizeof(buf), 1);
+	prep_read(&r, efd, &val, sizeof(val), 2);
+	if (ring_submit(&r, 0) != 2)
+		_exit(4);
+	if (write(ready, "r", 1) != 1)
+		_exit(5);
+}
+
+static long meminfo(const char *key)
+{
+	char line[128];
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key)))
+			val = atol(line + strlen(key) + 1);
+	}
+	if (f)
+		fclose(f);
+	return val;
+}
+
+static void exit_with_blocked_reads(struct __test_metadata *_metadata, int iterations, int kill9)
+{
+	long avail0 = 0, slab0 = 0, avail, slab;
+	int i, sync[2], status;
+	char c;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < iterations; i++) {
+		int pfd[2];
+		pid_t pid;
+
+		ASSERT_EQ(0, pipe(pfd));
+		ASSERT_EQ(0, pipe(sync));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			close(sync[0]);
+			child_block_and_wait(pfd, sync[1]);
+			if (kill9)
+				pause();
+			usleep(20000);
+			_exit(0);
+		}
+		close(sync[1]);
+		ASSERT_EQ(1, read(sync[0], &c, 1));
+		close(sync[0]);
+		if (kill9) {
+			usleep(20000);
+			kill(pid, SIGKILL);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(kill9 ? 0 : 1, WIFEXITED(status));
+		/* the child's requests let go of the pipe's write end */
+		close(pfd[1]);
+		close(pfd[0]);
+		if (i == 9) {
+			/* warmed up: slab caches and page tables exist now */
+			avail0 = meminfo("MemAvailable:");
+			slab0 = meminfo("Slab:");
+		}
+	}
+	EXPECT_EQ(0, count_all_threads("iou-"));
+	if (iterations < 100)
+		return;
+	avail = meminfo("MemAvailable:");
+	slab = meminfo("Slab:");
+	TH_LOG("MemAvailable %ld -> %ld kB, Slab %ld -> %ld kB", avail0, avail, slab0, slab);
+	/* within 1 %, and a few pages of noise on a small guest */
+	EXPECT_GE(avail, avail0 - avail0 / 100 - 256);
+	EXPECT_LE(slab, slab0 + slab0 / 100 + 256);
+}
+
+TEST(exit_ends_blocked_reads)
+{
+	exit_with_blocked_reads(_metadata, 20, 0);
+}
+
+FIXTURE(slow) {
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+TEST_F_TIMEOUT(slow, kill9_ends_blocked_reads_1000, 1800)
+{
+	double start = now_s();
+
+	exit_with_blocked_reads(_metadata, 1000, 1);
+	TH_LOG("1000 rounds in %.1f s", now_s() - start);
+}
+
+/* exec ends the reads the old image left blocked in its workers. */
+TEST(exec_ends_blocked_reads)
+{
+	int pfd[2], sync[2], status;
+	char c;
+	pid_t pid;
+
+	signal(SIGPIPE, SIG_IGN);
+	ASSERT_EQ(0, pipe(pfd));
+	ASSERT_EQ(0, pipe2(sync, O_CLOEXEC));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		static char buf[8];
+		struct ring r;
+
+		close(sync[0]);
+		if (ring_init(&r, 4, 0))
+			_exit(2);
+		fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+		close(pfd[1]);
+		prep_read(&r, pfd[0], buf, sizeof(buf), 1);
+		if (ring_submit(&r, 0) != 1)
+			_exit(3);
+		usleep(100000);
+		/* the read end is ours to close at exec; the request holds it */
+		execl("/bin/sh", "sh", "-c", "sleep 3", (char *)NULL);
+		_exit(4);
+	}
+	close(sync[1]);
+	close(pfd[0]);
+	/* sync's write end closes at the exec */
+	ASSERT_EQ(0, read(sync[0], &c, 1));
+	close(sync[0]);
+	/* while the new image sleeps, the read end is gone */
+	EXPECT_TRUE(pipe_reader_gone(pfd[1], 2.5));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	close(pfd[1]);
+}
+
+/*
+ * Threads of one process: the thread that set the ring up exits with a
+ * read blocked, which ends (it was that thread's); another thread's OPENAT
+ * still works.
+ */
+struct mt_arg {
+	struct ring *r;
+	int rfd;
+};
+
+static void *mt_first(void *data)
+{
+	struct mt_arg *a = data;
+	static char buf[8];
+
+	prep_read(a->r, a->rfd, buf, sizeof(buf), 1);
+	if (ring_submit(a->r, 0) != 1)
+		return (void *)1;
+	usleep(100000);
+	return NULL;
+}
+
+TEST(submitting_thread_exits_process_lives)
+{
+	struct io_uring_cqe cqe;
+	struct mt_arg a;
+	pthread_t t;
+	struct ring r;
+	int pfd[2], res = 0;
+	void *ret;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	a.r = &r;
+	a.rfd = pfd[0];
+	ASSERT_EQ(0, pthread_create(&t, NULL, mt_first, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	/* the exited thread's read ended with it */
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_TRUE(cqe.res == -EINTR || cqe.res == -ECANCELED);
+
+	prep_openat(&r, "/proc/self/comm", O_RDONLY, 2);
+	res = ring_run_one(&r, 2);
+	EXPECT_LE(0, res);
+	if (res >= 0)
+		close(res);
+	close(pfd[0]);
+	close(pfd[1]);
+	ring_exit(&r);
+}
+
+/*
+ * Other processes that exited with requests blocked do not delay a new
+ * process's OPENAT: each process has its own threads.
+ */
+static int child_openat_quick(void *arg)
+{
+	struct ring r;
+	int res;
+
+	if (ring_init(&r, 4, 0))
+		return 2;
+	prep_openat(&r, "/proc/self/comm", O_RDONLY, 1);
+	ring_flush(&r);
+	if (sys_enter(r.fd, 1, 0, 0, NULL, 0) != 1)
+		return 3;
+	{
+		struct io_uring_cqe cqe;
+
+		if (wait_cqe_timeout(&r, &cqe, 10))
+			return 4;
+		res = cqe.res;
+	}
+	return res >= 0 ? 0 : 5;
+}
+
+TEST(blocked_work_of_others_does_not_delay)
+{
+	int i;
+
+	exit_with_blocked_reads(_metadata, 8, 0);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, run_in_child(child_openat_quick, NULL, 0));
+}
+
+/* IORING_REGISTER_IOWQ_MAX_WORKERS sets and reports the caps. */
+TEST(iowq_max_workers)
+{
+	unsigned int vals[2] = { 2, 3 };
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS, vals, 2));
+	EXPECT_LT(0, vals[0]);
+	EXPECT_LT(0, vals[1]);
+	vals[0] = vals[1] = 0;
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS, vals, 2));
+	EXPECT_EQ(2, vals[0]);
+	EXPECT_EQ(3, vals[1]);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS, vals, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_IOWQ_MAX_WORKERS, (void *)8, 2));
+	EXPECT_EQ(EFAULT, errno);
+	ring_exit(&r);
+}
+
+TEST_HARNESS_MAIN
