@@ -240,7 +240,7 @@ TEST(teardown_with_thread_running)
 	}
 }
 
-/* The newest io_uring-sq thread's CPU time so far, in clock ticks; -1 if none. */
+/* The newest iou-sqp thread's CPU time so far, in clock ticks; -1 if none. */
 /* CPU ticks of our newest SQ thread, a thread of this process. */
 static long sq_thread_ticks(void)
 {

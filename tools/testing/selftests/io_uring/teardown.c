@@ -4,7 +4,7 @@
  * IO in flight (buffered writes, O_DIRECT reads, polled reads, SQPOLL,
  * armed polls and a blocked pipe read) and then closes the ring, exits,
  * is killed with SIGKILL, or execs, without unmapping anything.  The rings
- * must all go: no SQ thread left, no memlock charge left (the children
+ * must all go: no I/O thread left, no memlock charge left (the children
  * run as nobody under a small RLIMIT_MEMLOCK, so one leaked charge per
  * iteration soon makes io_uring_setup fail), and slab back where it was.
  */
@@ -37,27 +37,47 @@ static const char *const ending_names[] = { "close", "exit", "SIGKILL", "execve"
 static int buffered_fd = -1, direct_fd = -1, nvme_fd = -1;
 static char *iobuf;
 
-static int count_sq_threads(void)
+/* I/O threads (iou-sqp-*, iou-wrk-*) of all processes: they die with their rings' users */
+static int count_threads_in(const char *pid)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
 	char path[300], comm[32];
+	struct dirent *de;
+	DIR *d;
 	int n = 0;
 
+	snprintf(path, sizeof(path), "/proc/%s/task", pid);
+	d = opendir(path);
 	if (!d)
-		return -1;
+		return 0;
 	while ((de = readdir(d))) {
 		FILE *f;
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", pid, de->d_name);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "io_uring-sq", 11))
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "iou-", 4))
 			n++;
 		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+static int count_sq_threads(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		n += count_threads_in(de->d_name);
 	}
 	closedir(d);
 	return n;
@@ -298,9 +318,9 @@ TEST_F_TIMEOUT(teardown, with_io_in_flight, 1800)
 			}
 			failed += bad;
 		}
-		/* the SQ threads of the rings torn down must go */
+		/* the I/O threads of the rings torn down must go */
 		EXPECT_EQ(threads, wait_for_sq_threads(threads))
-			TH_LOG("%s: SQ threads left behind", mode_names[m]);
+			TH_LOG("%s: I/O threads left behind", mode_names[m]);
 	}
 	EXPECT_EQ(0, failed);
 	sync();
