@@ -123,7 +123,8 @@
 				 BIT_ULL(IORING_OP_FALLOCATE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
-				 IORING_FEAT_SQPOLL_NONFIXED | IORING_FEAT_NATIVE_WORKERS)
+				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
+				 IORING_FEAT_NATIVE_WORKERS)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
 
 /* Registration limits */
@@ -1826,11 +1827,12 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
  * completion_lock (removal nests them the other way round) and leaves the
  * work to a worker when that fails.
  *
- * A socket request that would block (REQ_F_POLL_RETRY) waits the same way
- * instead of holding a worker: when the socket is ready, a worker tries it
- * again without blocking, and it waits again if it still would block.  So
- * ASYNC_CANCEL and ring teardown reach it, and a process that exits leaves
- * no worker waiting on a socket for ever.
+ * A request on a socket, pipe, eventfd... that would block
+ * (REQ_F_POLL_RETRY) waits the same way instead of holding a worker
+ * (IORING_FEAT_FAST_POLL): when the file is ready, a worker tries it again
+ * without blocking, and it waits again if it still would block.  So
+ * ASYNC_CANCEL, ring teardown and the submitter's exit reach it at once,
+ * and an idle pipe costs no thread.
  */
 
 static void io_poll_retry_queue(struct io_kiocb *req);
@@ -2008,7 +2010,19 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 	return ret;
 }
 
-/* Socket requests that would block wait as armed polls: for what. */
+/*
+ * A read or write can wait for its file as a poll if the file says when it
+ * is ready, and can be tried without blocking (else the retry would block,
+ * or never stop finding it ready).
+ */
+static bool io_rw_pollable(struct io_kiocb *req)
+{
+	struct file *file = req->file;
+
+	return file_can_poll(file) && (file->f_mode & FMODE_NOWAIT);
+}
+
+/* Requests that would block wait as armed polls: for what (0: they block). */
 static __poll_t io_poll_retry_events(struct io_kiocb *req)
 {
 	switch (req->sqe.opcode) {
@@ -2019,13 +2033,21 @@ static __poll_t io_poll_retry_events(struct io_kiocb *req)
 	case IORING_OP_SEND:
 	case IORING_OP_SENDMSG:
 		return EPOLLOUT | EPOLLWRNORM;
+	case IORING_OP_READV:
+	case IORING_OP_READ_FIXED:
+	case IORING_OP_READ:
+		return io_rw_pollable(req) ? EPOLLIN | EPOLLRDNORM : 0;
+	case IORING_OP_WRITEV:
+	case IORING_OP_WRITE_FIXED:
+	case IORING_OP_WRITE:
+		return io_rw_pollable(req) ? EPOLLOUT | EPOLLWRNORM : 0;
 	default:
 		return 0;
 	}
 }
 
 /*
- * Let a socket request wait for its socket as an armed poll.  False when
+ * Let a request wait for its file as an armed poll.  False when
  * it should be tried again now (the socket is ready, or cannot be polled:
  * the retry says why).
  */

@@ -521,7 +521,101 @@ TEST(close_ends_a_blocked_read)
 	close(pfd[1]);
 }
 
-/* ASYNC_CANCEL of a read that blocks in a worker interrupts it. */
+/*
+ * An open of a FIFO waits for the other end in a worker (an open cannot
+ * wait as a poll): whether a reader still waits there.
+ */
+static int fifo_has_reader(const char *fifo)
+{
+	int fd = open(fifo, O_WRONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static const char *make_fifo(void)
+{
+	static char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/iothreads-fifo-%d", getpid());
+	unlink(path);
+	if (mkfifo(path, 0600))
+		return NULL;
+	return path;
+}
+
+/* Wait up to @secs for the FIFO's waiting reader to be gone. */
+static int fifo_reader_gone(const char *fifo, double secs)
+{
+	double end = now_s() + secs;
+
+	do {
+		if (!fifo_has_reader(fifo))
+			return 1;
+		usleep(10000);
+	} while (now_s() < end);
+	return 0;
+}
+
+/* ASYNC_CANCEL of an open that blocks in a worker interrupts it. */
+TEST(async_cancel_interrupts_a_blocked_open)
+{
+	const char *fifo = make_fifo();
+	struct io_uring_cqe cqe[2];
+	struct io_uring_sqe *sqe;
+	int i, seen = 0;
+	struct ring r;
+
+	ASSERT_NE(NULL, fifo);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	prep_openat(&r, fifo, O_RDONLY, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	/* the worker waits in the open for a writer */
+	for (i = 0; i < 200 && !fifo_has_reader(fifo); i++)
+		usleep(10000);
+	ASSERT_TRUE(fifo_has_reader(fifo));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->addr = 1;
+	sqe->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe[i], 10));
+		if (cqe[i].user_data == 1) {
+			EXPECT_EQ(-EINTR, cqe[i].res);
+			seen |= 1;
+		} else {
+			EXPECT_EQ(-EALREADY, cqe[i].res);
+			seen |= 2;
+		}
+	}
+	EXPECT_EQ(3, seen);
+	ring_exit(&r);
+	unlink(fifo);
+}
+
+/* Closing the ring interrupts an open that blocks in a worker. */
+TEST(close_ends_a_blocked_open)
+{
+	const char *fifo = make_fifo();
+	struct ring r;
+	int i;
+
+	ASSERT_NE(NULL, fifo);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	prep_openat(&r, fifo, O_RDONLY, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 200 && !fifo_has_reader(fifo); i++)
+		usleep(10000);
+	ASSERT_TRUE(fifo_has_reader(fifo));
+	ring_exit(&r);
+	EXPECT_TRUE(fifo_reader_gone(fifo, 10));
+	unlink(fifo);
+}
+
+/* ASYNC_CANCEL of a read that waits (as a poll, or in a worker) ends it. */
 TEST(async_cancel_interrupts_a_blocked_read)
 {
 	struct io_uring_cqe cqe[2];
@@ -557,16 +651,17 @@ TEST(async_cancel_interrupts_a_blocked_read)
 }
 
 /*
- * A child with a pipe read and an eventfd read blocked in its workers (the
- * pipe's writer a registered file, so the request holds it): its exit, or
- * kill -9, ends them and leaves no thread and no memory behind.
+ * A child with a pipe read and an eventfd read waiting (the pipe's writer a
+ * registered file, so the ring holds it) and an open of a FIFO blocked in a
+ * worker: its exit, or kill -9, ends them all and leaves no thread and no
+ * memory behind.
  */
-static void child_block_and_wait(int pfd[2], int ready)
+static void child_block_and_wait(int pfd[2], int ready, const char *fifo)
 {
 	static char buf[8];
 	static __u64 val;
 	struct ring r;
-	int efd;
+	int efd, i;
 
 	if (ring_init(&r, 8, 0))
 		_exit(2);
@@ -575,8 +670,12 @@ static void child_block_and_wait(int pfd[2], int ready)
 		_exit(3);
 	prep_read(&r, pfd[0], buf, sizeof(buf), 1);
 	prep_read(&r, efd, &val, sizeof(val), 2);
-	if (ring_submit(&r, 0) != 2)
+	prep_openat(&r, fifo, O_RDONLY, 3);
+	if (ring_submit(&r, 0) != 3)
 		_exit(4);
+	/* until the worker waits in the open */
+	for (i = 0; i < 500 && !fifo_has_reader(fifo); i++)
+		usleep(2000);
 	if (write(ready, "r", 1) != 1)
 		_exit(5);
 }
@@ -599,9 +698,11 @@ static long meminfo(const char *key)
 static void exit_with_blocked_reads(struct __test_metadata *_metadata, int iterations, int kill9)
 {
 	long avail0 = 0, slab0 = 0, avail, slab;
+	const char *fifo = make_fifo();
 	int i, sync[2], status;
 	char c;
 
+	ASSERT_NE(NULL, fifo);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < iterations; i++) {
 		int pfd[2];
@@ -613,7 +714,7 @@ static void exit_with_blocked_reads(struct __test_metadata *_metadata, int itera
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
 			close(sync[0]);
-			child_block_and_wait(pfd, sync[1]);
+			child_block_and_wait(pfd, sync[1], fifo);
 			if (kill9)
 				pause();
 			usleep(20000);
@@ -628,7 +729,8 @@ static void exit_with_blocked_reads(struct __test_metadata *_metadata, int itera
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		EXPECT_EQ(kill9 ? 0 : 1, WIFEXITED(status));
-		/* the child's requests let go of the pipe's write end */
+		/* nobody waits in the FIFO's open any more */
+		EXPECT_FALSE(fifo_has_reader(fifo));
 		close(pfd[1]);
 		close(pfd[0]);
 		if (i == 9) {
@@ -637,6 +739,7 @@ static void exit_with_blocked_reads(struct __test_metadata *_metadata, int itera
 			slab0 = meminfo("Slab:");
 		}
 	}
+	unlink(fifo);
 	EXPECT_EQ(0, count_all_threads("iou-"));
 	if (iterations < 100)
 		return;

@@ -166,8 +166,8 @@ TEST(features_are_reported)
 	p.features = ~0u;	/* output only: what it held does not matter */
 	fd = sys_setup(4, &p);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | IORING_FEAT_SQPOLL_NONFIXED |
-		  IORING_FEAT_NATIVE_WORKERS, p.features);
+	EXPECT_EQ(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | IORING_FEAT_FAST_POLL |
+		  IORING_FEAT_SQPOLL_NONFIXED | IORING_FEAT_NATIVE_WORKERS, p.features);
 	close(fd);
 }
 
