@@ -49,6 +49,7 @@
 #include <linux/task_work.h>
 #include <linux/cpumask.h>
 #include <linux/numa.h>
+#include <linux/workqueue.h>
 
 #include "io-wq.h"
 
@@ -77,6 +78,8 @@ struct io_wq {
 	pid_t			owner_tid;
 	struct callback_head	create_cb;
 	bool			create_queued;
+	/* asks the owner again after a signal got in the way of a worker */
+	struct delayed_work	retry_work;
 	/* completed by the last worker to go once the pool is exiting */
 	struct completion	done;
 };
@@ -134,12 +137,16 @@ static bool io_wq_reserve(struct io_wq *wq, struct io_wq_class *cls)
 	return true;
 }
 
-/* A worker slot is gone (its thread exited, or was never made). */
-static void io_wq_unreserve(struct io_wq *wq, struct io_wq_class *cls)
+/*
+ * A worker slot is gone (its thread exited, or was never made); wq->lock
+ * held.  True when it was the last one of an exiting pool: the caller then
+ * completes wq->done, after unlocking, for the owner may free the pool as
+ * soon as it is told.
+ */
+static bool io_wq_unreserve(struct io_wq *wq, struct io_wq_class *cls)
 {
 	cls->nr_workers--;
-	if (wq->exiting && !io_wq_nr_workers(wq))
-		complete(&wq->done);
+	return wq->exiting && !io_wq_nr_workers(wq);
 }
 
 static int io_wq_worker(void *data);
@@ -155,10 +162,36 @@ static void io_wq_spawn_failed(struct io_wq *wq, struct io_wq_class *cls, int er
 {
 	if (cls->nr_workers || list_empty(&cls->pending))
 		return;
-	if (err == -ERESTARTNOINTR && !fatal_signal_pending(current))
-		io_wq_ask_owner(wq);
-	else
+	if (err != -ERESTARTNOINTR || fatal_signal_pending(current)) {
 		list_splice_init(&cls->pending, cancel);
+		return;
+	}
+	/*
+	 * A signal is on its way to the owner: ask again once it has been
+	 * taken, not now, which from inside task work would run us again at
+	 * once, for as long as the signal waits.
+	 */
+	if (!wq->exiting && !delayed_work_pending(&wq->retry_work)) {
+		refcount_inc(&wq->refs);
+		if (!queue_delayed_work(system_wq, &wq->retry_work, HZ / 50))
+			refcount_dec(&wq->refs);
+	}
+}
+
+static void io_wq_retry_work(struct work_struct *work)
+{
+	struct io_wq *wq = container_of(to_delayed_work(work), struct io_wq, retry_work);
+	int i;
+
+	raw_spin_lock_irq(&wq->lock);
+	for (i = 0; i < IO_WQ_NR_CLASSES; i++) {
+		struct io_wq_class *cls = &wq->cls[i];
+
+		if (!cls->nr_workers && !list_empty(&cls->pending))
+			io_wq_ask_owner(wq);
+	}
+	raw_spin_unlock_irq(&wq->lock);
+	io_wq_put(wq);
 }
 
 /* Make the thread for a slot io_wq_reserve() gave. */
@@ -169,6 +202,7 @@ static void io_wq_spawn(struct io_wq *wq, unsigned int cls)
 	struct task_struct *tsk;
 	LIST_HEAD(cancel);
 	int err = -ENOMEM;
+	bool last;
 
 	worker = kzalloc(sizeof(*worker), GFP_KERNEL);
 	if (!worker)
@@ -195,9 +229,11 @@ static void io_wq_spawn(struct io_wq *wq, unsigned int cls)
 	return;
 fail:
 	raw_spin_lock_irq(&wq->lock);
-	io_wq_unreserve(wq, &wq->cls[cls]);
+	last = io_wq_unreserve(wq, &wq->cls[cls]);
 	io_wq_spawn_failed(wq, &wq->cls[cls], err, &cancel);
 	raw_spin_unlock_irq(&wq->lock);
+	if (last)
+		complete(&wq->done);
 	while (!list_empty(&cancel)) {
 		struct io_wq_work *work = list_first_entry(&cancel, struct io_wq_work, list);
 
@@ -353,15 +389,21 @@ static void io_worker_run(struct io_worker *worker, struct io_wq_work *work)
 	if (spawn)
 		io_wq_spawn(wq, worker->cls);
 	wq->ops->run(work);
-	/* a cancel that came too late is for the item that is done */
+
+	raw_spin_lock_irq(&wq->lock);
+	/*
+	 * Together, under the lock: a cancel that came too late was for the
+	 * item that is done, and none can find this worker until its next.
+	 */
+	worker->cur = NULL;
 	if (test_thread_flag(TIF_NOTIFY_SIGNAL))
 		clear_notify_signal();
 	/* the final fput() of the item's files, say: nobody else runs ours */
-	if (task_work_pending(current))
+	if (task_work_pending(current)) {
+		raw_spin_unlock_irq(&wq->lock);
 		task_work_run();
-
-	raw_spin_lock_irq(&wq->lock);
-	worker->cur = NULL;
+		raw_spin_lock_irq(&wq->lock);
+	}
 }
 
 /*
@@ -389,7 +431,8 @@ static bool io_worker_wait(struct io_worker *worker)
 		return true;
 	}
 	raw_spin_lock_irq(&wq->lock);
-	return !left && list_empty(&cls->pending) && cls->nr_workers > 1;
+	/* the last idle worker stays: the one ready for when a busy one blocks */
+	return !left && list_empty(&cls->pending) && !list_is_singular(&cls->idle);
 }
 
 static int io_wq_worker(void *data)
@@ -397,20 +440,36 @@ static int io_wq_worker(void *data)
 	struct io_worker *worker = data;
 	struct io_wq *wq = worker->wq;
 	struct io_wq_class *cls = &wq->cls[worker->cls];
+	bool last;
 
 	raw_spin_lock_irq(&wq->lock);
 	for (;;) {
 		struct io_wq_work *work;
 
-		/* a dying process leaves what waits to its owner's io_wq_stop() */
-		if (fatal_signal_pending(current))
+		/*
+		 * A pool that stops takes nothing more: io_wq_stop() cancels
+		 * what waits.  Neither does a dying process: its owner's exit
+		 * stops the pool.
+		 */
+		if (wq->exiting || fatal_signal_pending(current))
 			break;
+		/* a stop or the freezer, between items */
+		if (task_sigpending(current)) {
+			bool exit;
+
+			raw_spin_unlock_irq(&wq->lock);
+			exit = io_worker_signals();
+			raw_spin_lock_irq(&wq->lock);
+			if (exit)
+				break;
+			continue;
+		}
 		work = list_first_entry_or_null(&cls->pending, struct io_wq_work, list);
 		if (work) {
 			io_worker_run(worker, work);
 			continue;
 		}
-		if (wq->exiting || io_worker_wait(worker))
+		if (io_worker_wait(worker))
 			break;
 	}
 	io_worker_busy(worker);
@@ -418,9 +477,11 @@ static int io_wq_worker(void *data)
 	/* the scheduler hook must not find the worker once it is freed */
 	current->worker_private = NULL;
 	kfree(worker);
-	/* last: the pool may be freed as soon as it is told */
-	io_wq_unreserve(wq, cls);
+	last = io_wq_unreserve(wq, cls);
 	raw_spin_unlock_irq(&wq->lock);
+	/* last touch of the pool: the owner may free it as soon as it is told */
+	if (last)
+		complete(&wq->done);
 	do_exit(0);
 }
 
@@ -468,6 +529,7 @@ struct io_wq *io_wq_create(const struct io_wq_ops *ops, struct task_struct *owne
 	wq->owner = get_task_struct(owner);
 	wq->owner_tid = task_pid_vnr(owner);
 	init_completion(&wq->done);
+	INIT_DELAYED_WORK(&wq->retry_work, io_wq_retry_work);
 	return wq;
 }
 

@@ -2295,6 +2295,15 @@ static int io_timeout(struct io_kiocb *req)
 	req->timeout.counted = sqe->off;
 	/* armed under the lock: the timer cannot end it before it is listed */
 	spin_lock_irq(&ctx->completion_lock);
+	/*
+	 * Nothing is armed on a closed ring (a chain's timeout that comes due
+	 * after the close, say): its teardown has ended the timeouts already,
+	 * and this one would keep it alive for as long as it runs.
+	 */
+	if (percpu_ref_is_dying(&ctx->refs)) {
+		spin_unlock_irq(&ctx->completion_lock);
+		return io_sqe_fail(req, -ECANCELED, "TIMEOUT on a closed ring");
+	}
 	req->timeout.target = io_timeout_events(ctx) + (u32)sqe->off;
 	list_add_tail(&req->list, &ctx->timeout_list);
 	hrtimer_start(&req->timeout.timer, timespec64_to_ktime(ts), mode);
@@ -2749,8 +2758,11 @@ static void io_queue_async(struct io_kiocb *req)
 		io_req_complete(req, -EBUSY);
 		return;
 	}
-	/* set aside by its submitter: it runs later as the submitter is now */
-	if (!req->creds && current == req->task)
+	/*
+	 * Set aside by its submitter: it runs later as the submitter is now
+	 * (not from an interrupt that happens to land on the submitter).
+	 */
+	if (!req->creds && in_task() && current == req->task)
 		req->creds = get_current_cred();
 	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
 		return;
@@ -2956,13 +2968,13 @@ static void io_queue_sqe(struct io_kiocb *req)
 
 /*
  * A chain is complete: issue its head.  If one of its requests failed at
- * submission, none of it runs: the head ends with -ECANCELED, and with it
- * the rest.
+ * submission, none of it runs: the head ends with its own error if it was
+ * the one that failed, else with -ECANCELED, and the rest with -ECANCELED.
  */
 static void io_submit_link(struct io_kiocb *head)
 {
 	if (head->link_failed)
-		io_req_complete(head, -ECANCELED);
+		io_req_complete(head, head->result ? head->result : -ECANCELED);
 	else
 		io_queue_sqe(head);
 }
@@ -3024,6 +3036,13 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 		return 0;
 	}
 	if (unlikely(ret)) {
+		/* a chain whose head failed runs not at all: it ends with the head */
+		if (req->sqe.flags & IOSQE_IO_LINK) {
+			req->link_failed = true;
+			req->result = ret;
+			state->link_head = req;
+			return 0;
+		}
 		io_req_complete(req, ret);
 		return 0;
 	}
@@ -3728,6 +3747,11 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	struct io_ring_ctx *ctx = file->private_data;
 
 	file->private_data = NULL;
+	/*
+	 * Ours, for the length of the teardown: once the ring is killed, the
+	 * last request (or task node) to go would free it under us.
+	 */
+	percpu_ref_get(&ctx->refs);
 	io_sq_thread_stop(ctx);
 	mutex_lock(&ctx->uring_lock);
 	percpu_ref_kill(&ctx->refs);
@@ -3747,6 +3771,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	 */
 	io_ring_unaccount(ctx);
 	io_iopoll_reap_all(ctx);
+	percpu_ref_put(&ctx->refs);
 	return 0;
 }
 

@@ -615,6 +615,42 @@ TEST(close_ends_a_blocked_open)
 	unlink(fifo);
 }
 
+/*
+ * A worker blocks in an open of a FIFO for longer than an idle worker
+ * lives; the open of the other end must still find a worker (the spare
+ * stays while its class has no other idle worker).
+ */
+TEST(spare_worker_outlives_the_idle_timeout)
+{
+	const char *fifo = make_fifo();
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int i, fds = 0;
+
+	ASSERT_NE(NULL, fifo);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	prep_openat(&r, fifo, O_RDONLY, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 200 && !fifo_has_reader(fifo); i++)
+		usleep(10000);
+	ASSERT_TRUE(fifo_has_reader(fifo));
+	/* longer than a worker stays idle (5 s) */
+	sleep(6);
+	prep_openat(&r, fifo, O_WRONLY, 2);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+		EXPECT_LE(0, cqe.res);
+		if (cqe.res >= 0) {
+			close(cqe.res);
+			fds++;
+		}
+	}
+	EXPECT_EQ(2, fds);
+	ring_exit(&r);
+	unlink(fifo);
+}
+
 /* ASYNC_CANCEL of a read that waits (as a poll, or in a worker) ends it. */
 TEST(async_cancel_interrupts_a_blocked_read)
 {

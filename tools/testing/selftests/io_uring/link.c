@@ -160,6 +160,24 @@ TEST_F(link, submission_failure_cancels_the_chain)
 	EXPECT_EQ(0, self->res[4]);
 }
 
+/*
+ * The head of a chain fails at submission: it ends with its error, and the
+ * chain it heads with -ECANCELED, without running.
+ */
+TEST_F(link, failed_head_cancels_its_chain)
+{
+	prep(&self->r, IORING_OP_WRITEV, 999, IOSQE_IO_LINK, 1);	/* fd not open */
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 4);	/* after the chain: runs */
+	ASSERT_EQ(4, ring_submit(&self->r, 4));
+	ASSERT_EQ(0, reap(&self->r, 4, self->order, self->res));
+	EXPECT_EQ(-EBADF, self->res[1]);
+	EXPECT_EQ(-ECANCELED, self->res[2]);
+	EXPECT_EQ(-ECANCELED, self->res[3]);
+	EXPECT_EQ(0, self->res[4]);
+}
+
 /* A chain still open when the submission ends, ends there. */
 TEST_F(link, chain_ends_with_the_submission)
 {

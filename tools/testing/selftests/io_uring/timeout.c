@@ -7,7 +7,9 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <linux/time_types.h>
 
@@ -269,6 +271,63 @@ TEST(timeouts_are_bounded)
 	EXPECT_EQ(100, cqe.user_data);
 	EXPECT_EQ(-EBUSY, cqe.res);
 	ring_exit(&r);
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[128];
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key)))
+			val = atol(line + strlen(key) + 1);
+	}
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/*
+ * READ of a pipe, linked to a very long TIMEOUT; the ring is closed, then
+ * the pipe written: the timeout comes due on a closed ring and must not be
+ * armed there (it would keep the ring for 2^40 s).  300 rings' worth of
+ * memory shows plainly if it is.
+ */
+TEST(chained_timeout_after_close_is_not_armed)
+{
+	struct __kernel_timespec ts = { .tv_sec = 1LL << 40 };
+	long before = 0, after;
+	char buf[4];
+	int i;
+
+	for (i = 0; i < 310; i++) {
+		struct io_uring_sqe *sqe;
+		struct ring r;
+		int p[2];
+
+		ASSERT_EQ(0, ring_init(&r, 256, 0));
+		ASSERT_EQ(0, pipe(p));
+		sqe = ring_get_sqe(&r);
+		prep_rw(sqe, IORING_OP_READ, p[0], buf, 1, 0);
+		sqe->flags = IOSQE_IO_LINK;
+		sqe->user_data = 1;
+		prep_timeout(&r, &ts, 0, 0, 2);
+		ASSERT_EQ(2, ring_submit(&r, 0));
+		ring_exit(&r);
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		close(p[0]);
+		close(p[1]);
+		if (i == 9) {
+			usleep(200 * 1000);
+			before = meminfo_kb("MemAvailable:");
+		}
+	}
+	usleep(500 * 1000);
+	after = meminfo_kb("MemAvailable:");
+	TH_LOG("MemAvailable %ld -> %ld kB", before, after);
+	/* a leaked ring is over 20 kB: 300 of them would be 6 MB */
+	EXPECT_GT(after + 2048, before);
 }
 
 TEST_HARNESS_MAIN
