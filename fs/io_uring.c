@@ -4511,7 +4511,7 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_personality_register(ctx);
 	case IORING_UNREGISTER_PERSONALITY:
 		if (arg)
-			return io_fail(-EINVAL, "register: UNREGISTER_PERSONALITY takes its id in nr_args");
+			return io_fail(-EINVAL, "register: UNREGISTER_PERSONALITY takes no arg");
 		return io_personality_unregister(ctx, nr_args);
 	case IORING_REGISTER_IOWQ_MAX_WORKERS:
 		return io_iowq_max_workers(ctx, arg, nr_args);

@@ -716,7 +716,7 @@ static void child_block_and_wait(int pfd[2], int ready, const char *fifo)
 		_exit(5);
 }
 
-static long meminfo(const char *key)
+static long read_meminfo_kb(const char *key)
 {
 	char line[128];
 	long val = -1;
@@ -771,16 +771,16 @@ static void exit_with_blocked_reads(struct __test_metadata *_metadata, int itera
 		close(pfd[0]);
 		if (i == 9) {
 			/* warmed up: slab caches and page tables exist now */
-			avail0 = meminfo("MemAvailable:");
-			slab0 = meminfo("Slab:");
+			avail0 = read_meminfo_kb("MemAvailable:");
+			slab0 = read_meminfo_kb("Slab:");
 		}
 	}
 	unlink(fifo);
 	EXPECT_EQ(0, count_all_threads("iou-"));
 	if (iterations < 100)
 		return;
-	avail = meminfo("MemAvailable:");
-	slab = meminfo("Slab:");
+	avail = read_meminfo_kb("MemAvailable:");
+	slab = read_meminfo_kb("Slab:");
 	TH_LOG("MemAvailable %ld -> %ld kB, Slab %ld -> %ld kB", avail0, avail, slab0, slab);
 	/* within 1 %, and a few pages of noise on a small guest */
 	EXPECT_GE(avail, avail0 - avail0 / 100 - 256);
