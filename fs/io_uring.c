@@ -2012,14 +2012,30 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 
 /*
  * A read or write can wait for its file as a poll if the file says when it
- * is ready, and can be tried without blocking (else the retry would block,
- * or never stop finding it ready).
+ * is ready; not if it is O_NONBLOCK, which asks for -EAGAIN instead.
  */
 static bool io_rw_pollable(struct io_kiocb *req)
 {
 	struct file *file = req->file;
 
-	return file_can_poll(file) && (file->f_mode & FMODE_NOWAIT);
+	return file_can_poll(file) && !(file->f_flags & O_NONBLOCK);
+}
+
+static bool io_op_is_rw(u8 op)
+{
+	return op == IORING_OP_READV || op == IORING_OP_READ_FIXED || op == IORING_OP_READ ||
+	       op == IORING_OP_WRITEV || op == IORING_OP_WRITE_FIXED || op == IORING_OP_WRITE;
+}
+
+/*
+ * How a request whose poll fired is tried again: without blocking, and if
+ * it still would block it waits again; but a file that cannot be tried
+ * without blocking (a pipe in 6.1 cannot) is read or written blocking: what
+ * it waited for is there.
+ */
+static bool io_poll_retry_nonblock(struct io_kiocb *req)
+{
+	return !io_op_is_rw(req->sqe.opcode) || (req->file->f_mode & FMODE_NOWAIT);
 }
 
 /* Requests that would block wait as armed polls: for what (0: they block). */
@@ -2649,11 +2665,8 @@ static void io_async_issue(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	const struct cred *old_cred = NULL;
-	/*
-	 * A socket request that waited for its poll does not block: if it
-	 * still would, it waits again.
-	 */
-	bool nonblock = req->flags & REQ_F_POLL_RETRY;
+	/* one that waited for its poll: see io_poll_retry_nonblock() */
+	bool nonblock = (req->flags & REQ_F_POLL_RETRY) && io_poll_retry_nonblock(req);
 	int ret;
 
 	if (req->creds)
