@@ -974,6 +974,23 @@ static void io_link_note_result(struct io_kiocb *req, long res)
 		req->link_failed = true;
 }
 
+/*
+ * A call that a signal interrupted asks to be restarted; from the ring it
+ * cannot be (the worker's "signal" was a cancellation): -EINTR.
+ */
+static long io_no_restart(long ret)
+{
+	switch (ret) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return -EINTR;
+	default:
+		return ret;
+	}
+}
+
 /* Complete a request with @res and free it. */
 static void io_req_complete(struct io_kiocb *req, long res)
 {
@@ -1309,19 +1326,8 @@ static void io_rw_done(struct io_kiocb *req, ssize_t ret)
 {
 	struct kiocb *kiocb = &req->rw;
 
-	switch (ret) {
-	case -EIOCBQUEUED:
-		break;
-	case -ERESTARTSYS:
-	case -ERESTARTNOINTR:
-	case -ERESTARTNOHAND:
-	case -ERESTART_RESTARTBLOCK:
-		/* a restart cannot be replayed from the ring */
-		ret = -EINTR;
-		fallthrough;
-	default:
-		kiocb->ki_complete(kiocb, ret);
-	}
+	if (ret != -EIOCBQUEUED)
+		kiocb->ki_complete(kiocb, io_no_restart(ret));
 }
 
 /*
@@ -1507,7 +1513,7 @@ static int io_fallocate(struct io_kiocb *req, bool force_nonblock)
 		return -EAGAIN;
 
 	ret = vfs_fallocate(req->file, sqe->len, sqe->off, sqe->addr);
-	io_req_complete(req, ret);
+	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
@@ -1593,7 +1599,7 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 			fd_install(fd, file);
 		}
 	}
-	io_req_complete(req, fd);
+	io_req_complete(req, io_no_restart(fd));
 	return 0;
 }
 
@@ -1618,7 +1624,7 @@ static int io_statx(struct io_kiocb *req, bool force_nonblock)
 
 	ret = do_statx(sqe->fd, req->path, sqe->statx_flags, sqe->len,
 		       u64_to_user_ptr(sqe->addr2));
-	io_req_complete(req, ret);
+	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
@@ -1659,9 +1665,7 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 		fput(file);
 	if (ret == -EAGAIN)
 		return ret;
-	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND)
-		ret = -EINTR;
-	io_req_complete(req, ret);
+	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
@@ -1730,9 +1734,7 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	if (ret == -EAGAIN && force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT) &&
 	    !(req->file->f_flags & O_NONBLOCK))
 		return -EAGAIN;
-	if (ret == -ERESTARTSYS)
-		ret = -EINTR;
-	io_req_complete(req, ret);
+	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
@@ -1763,9 +1765,7 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 	ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr), (int)sqe->off, &addr);
 	if (!ret)
 		ret = __sys_connect_file(req->file, &addr, (int)sqe->off, 0);
-	if (ret == -ERESTARTSYS)
-		ret = -EINTR;
-	io_req_complete(req, ret);
+	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
@@ -1802,9 +1802,7 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 		ret = PTR_ERR(file);
 		if (ret == -EAGAIN && force_nonblock && !(req->file->f_flags & O_NONBLOCK))
 			return -EAGAIN;
-		if (ret == -ERESTARTSYS)
-			ret = -EINTR;
-		io_req_complete(req, ret);
+		io_req_complete(req, io_no_restart(ret));
 		return 0;
 	}
 
