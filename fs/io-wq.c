@@ -82,6 +82,9 @@ struct io_wq {
 	struct delayed_work	retry_work;
 	/* completed by the last worker to go once the pool is exiting */
 	struct completion	done;
+	/* IORING_REGISTER_IOWQ_AFF: where workers run; aff_seq counts changes */
+	struct cpumask		cpu_mask;
+	unsigned int		aff_seq;
 };
 
 struct io_worker {
@@ -93,6 +96,9 @@ struct io_worker {
 	struct io_wq_work	*cur;
 	unsigned int		cls;
 	bool			idle;
+	/* the pool's cpu_mask as of aff_seq, applied by the worker itself */
+	unsigned int		aff_seq;
+	struct cpumask		cpu_mask;
 };
 
 static unsigned int io_wq_class_of(struct io_wq_work *work)
@@ -210,6 +216,10 @@ static void io_wq_spawn(struct io_wq *wq, unsigned int cls)
 	worker->wq = wq;
 	worker->cls = cls;
 	INIT_LIST_HEAD(&worker->idle_node);
+	raw_spin_lock_irq(&wq->lock);
+	cpumask_copy(&worker->cpu_mask, &wq->cpu_mask);
+	worker->aff_seq = wq->aff_seq;
+	raw_spin_unlock_irq(&wq->lock);
 	tsk = create_io_thread(io_wq_worker, worker, NUMA_NO_NODE);
 	if (IS_ERR(tsk)) {
 		pr_debug("cannot start a worker for %d: %ld\n", wq->owner_tid, PTR_ERR(tsk));
@@ -222,6 +232,8 @@ static void io_wq_spawn(struct io_wq *wq, unsigned int cls)
 	/* named before it runs, so that nobody sees it nameless */
 	snprintf(name, sizeof(name), "iou-wrk-%d", wq->owner_tid);
 	set_task_comm(tsk, name);
+	/* a mask without an online CPU leaves it where its creator runs */
+	set_cpus_allowed_ptr(tsk, &worker->cpu_mask);
 	raw_spin_lock_irq(&wq->lock);
 	list_add_tail(&worker->node, &wq->workers);
 	raw_spin_unlock_irq(&wq->lock);
@@ -453,6 +465,15 @@ static int io_wq_worker(void *data)
 		 */
 		if (wq->exiting || fatal_signal_pending(current))
 			break;
+		/* IORING_REGISTER_IOWQ_AFF moved the pool */
+		if (unlikely(worker->aff_seq != wq->aff_seq)) {
+			cpumask_copy(&worker->cpu_mask, &wq->cpu_mask);
+			worker->aff_seq = wq->aff_seq;
+			raw_spin_unlock_irq(&wq->lock);
+			set_cpus_allowed_ptr(current, &worker->cpu_mask);
+			raw_spin_lock_irq(&wq->lock);
+			continue;
+		}
 		/* a stop or the freezer, between items */
 		if (task_sigpending(current)) {
 			bool exit;
@@ -530,6 +551,7 @@ struct io_wq *io_wq_create(const struct io_wq_ops *ops, struct task_struct *owne
 	wq->owner_tid = task_pid_vnr(owner);
 	init_completion(&wq->done);
 	INIT_DELAYED_WORK(&wq->retry_work, io_wq_retry_work);
+	cpumask_copy(&wq->cpu_mask, cpu_possible_mask);
 	return wq;
 }
 
@@ -547,6 +569,24 @@ void io_wq_max_workers(struct io_wq *wq, unsigned int *counts)
 		if (counts[i])
 			wq->cls[i].max_workers = counts[i];
 		counts[i] = old;
+	}
+	raw_spin_unlock_irq(&wq->lock);
+}
+
+/*
+ * IORING_REGISTER_IOWQ_AFF: the CPUs the workers run on (all of them for
+ * NULL).  Idle workers move at once, busy ones after their item.
+ */
+void io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask)
+{
+	struct io_worker *worker;
+
+	raw_spin_lock_irq(&wq->lock);
+	cpumask_copy(&wq->cpu_mask, mask ? mask : cpu_possible_mask);
+	wq->aff_seq++;
+	list_for_each_entry(worker, &wq->workers, node) {
+		if (!worker->cur)
+			wake_up_process(worker->task);
 	}
 	raw_spin_unlock_irq(&wq->lock);
 }

@@ -11,6 +11,7 @@
 
 struct io_wq;
 struct task_struct;
+struct cpumask;
 
 /* io_wq_work->flags */
 enum {
@@ -53,6 +54,7 @@ enum io_wq_cancel io_wq_cancel_work(struct io_wq *wq, struct io_wq_work *work);
 void io_wq_stop(struct io_wq *wq);
 void io_wq_free(struct io_wq *wq);
 void io_wq_max_workers(struct io_wq *wq, unsigned int *counts);
+void io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask);
 bool io_wq_current_is_worker(struct io_wq *wq);
 
 #if defined(CONFIG_IO_URING)

@@ -4492,6 +4492,48 @@ static int io_iowq_max_workers(struct io_ring_ctx *ctx, void __user *arg, unsign
 	return 0;
 }
 
+/*
+ * IORING_REGISTER_IOWQ_AFF: @arg is a CPU mask of @len bytes (more than the
+ * kernel's mask are ignored) for the caller's I/O threads.
+ */
+static int io_iowq_affinity(struct io_ring_ctx *ctx, void __user *arg, unsigned int len)
+{
+	cpumask_var_t mask;
+	int ret;
+
+	if (!arg || !len)
+		return io_fail(-EINVAL, "register: IOWQ_AFF needs a mask and its size");
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	len = min_t(unsigned int, len, cpumask_size());
+#ifdef CONFIG_COMPAT
+	if (in_compat_syscall())
+		ret = compat_get_bitmap(cpumask_bits(mask), (const compat_ulong_t __user *)arg,
+					len * 8);
+	else
+#endif
+		ret = copy_from_user(cpumask_bits(mask), arg, len);
+	if (ret)
+		ret = io_fail(-EFAULT, "register: cannot read the mask at %#lx",
+			      (unsigned long)arg);
+	else
+		ret = io_task_prepare(ctx);
+	if (!ret)
+		io_wq_set_affinity(current->io_uring->wq, mask);
+	free_cpumask_var(mask);
+	return ret;
+}
+
+/* IORING_UNREGISTER_IOWQ_AFF: the caller's I/O threads run anywhere again. */
+static int io_iowq_affinity_reset(struct io_ring_ctx *ctx)
+{
+	int ret = io_task_prepare(ctx);
+
+	if (!ret)
+		io_wq_set_affinity(current->io_uring->wq, NULL);
+	return ret;
+}
+
 static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			       void __user *arg, unsigned int nr_args)
 {
@@ -4526,6 +4568,12 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_personality_unregister(ctx, nr_args);
 	case IORING_REGISTER_IOWQ_MAX_WORKERS:
 		return io_iowq_max_workers(ctx, arg, nr_args);
+	case IORING_REGISTER_IOWQ_AFF:
+		return io_iowq_affinity(ctx, arg, nr_args);
+	case IORING_UNREGISTER_IOWQ_AFF:
+		if (arg || nr_args)
+			return io_fail(-EINVAL, "register: UNREGISTER_IOWQ_AFF takes no arguments");
+		return io_iowq_affinity_reset(ctx);
 	default:
 		return io_fail(-EINVAL, "register: opcode %u unknown", opcode);
 	}

@@ -961,4 +961,86 @@ TEST(iowq_max_workers)
 	ring_exit(&r);
 }
 
+/* Cpus_allowed_list of our first iou-wrk thread, or "" if there is none. */
+static void worker_cpus(char *out, size_t size)
+{
+	char path[300], line[256];
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	*out = 0;
+	while (dir && (d = readdir(dir)) && !*out) {
+		FILE *f;
+		int ours = 0;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/status", d->d_name);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "Name:\tiou-wrk-", 14))
+				ours = 1;
+			if (ours && !strncmp(line, "Cpus_allowed_list:\t", 19)) {
+				line[strcspn(line, "\n")] = 0;
+				snprintf(out, size, "%s", line + 19);
+			}
+		}
+		if (f)
+			fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+/* IORING_REGISTER_IOWQ_AFF pins the I/O threads; UNREGISTER frees them. */
+TEST(iowq_affinity)
+{
+	const char *fifo = make_fifo();
+	char cpus[64], all[64];
+	unsigned long mask = 1;
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int wfd, i;
+
+	ASSERT_NE(NULL, fifo);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_IOWQ_AFF, &mask, sizeof(mask)));
+	prep_openat(&r, fifo, O_RDONLY, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(300 * 1000);
+	worker_cpus(cpus, sizeof(cpus));
+	EXPECT_STREQ("0", cpus);
+
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_IOWQ_AFF, NULL, sizeof(mask)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_IOWQ_AFF, &mask, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_REGISTER_IOWQ_AFF, (void *)8, sizeof(mask)));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_UNREGISTER_IOWQ_AFF, &mask, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(r.fd, IORING_UNREGISTER_IOWQ_AFF, NULL, 1));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* back to every CPU: the busy worker moves once its open is done */
+	ASSERT_EQ(0, sys_register(r.fd, IORING_UNREGISTER_IOWQ_AFF, NULL, 0));
+	wfd = open(fifo, O_WRONLY | O_NONBLOCK);
+	EXPECT_LE(0, wfd);
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_LE(0, cqe.res);
+	snprintf(all, sizeof(all), "0-%ld", sysconf(_SC_NPROCESSORS_CONF) - 1);
+	for (i = 0; i < 100; i++) {
+		worker_cpus(cpus, sizeof(cpus));
+		if (!strcmp(cpus, all))
+			break;
+		usleep(10000);
+	}
+	if (sysconf(_SC_NPROCESSORS_CONF) > 1)
+		EXPECT_STREQ(all, cpus);
+	close(cqe.res);
+	close(wfd);
+	ring_exit(&r);
+	unlink(fifo);
+}
+
 TEST_HARNESS_MAIN
