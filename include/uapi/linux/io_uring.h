@@ -178,9 +178,9 @@ struct io_uring_params {
 /* io_uring_params->features */
 #define IORING_FEAT_SINGLE_MMAP		(1U << 0)	/* one mmap() covers SQ and CQ ring */
 #define IORING_FEAT_NODROP		(1U << 1)	/* a full CQ ring loses no CQE */
-#define IORING_FEAT_FAST_POLL		(1U << 5)	/* pollable files wait as polls, not threads */
+#define IORING_FEAT_FAST_POLL		(1U << 5)	/* pollable files wait without a thread */
 #define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
-#define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work runs in the submitter's threads */
+#define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work in the submitter's threads */
 
 /* io_uring_register() opcodes */
 #define IORING_REGISTER_BUFFERS		0

@@ -304,7 +304,7 @@ TEST(chained_timeout_after_close_is_not_armed)
 		usleep(20 * 1000);
 		/* without blocking: an empty pipe says -EAGAIN */
 		ASSERT_EQ(0, fcntl(p[0], F_SETFL, O_NONBLOCK));
-		EXPECT_EQ(1, read(p[0], buf, 1)) TH_LOG("round %d: the read ran after the close", i);
+		EXPECT_EQ(1, read(p[0], buf, 1)) TH_LOG("round %d: the read ran after close", i);
 		close(p[0]);
 		close(p[1]);
 	}
