@@ -864,7 +864,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->link_failed = false;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
-	atomic_long_inc(&current->io_uring->inflight);
+	/* counted in the task's inflight by io_submit_sqes(), once per batch */
 	return req;
 }
 
@@ -872,6 +872,9 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
  * One request of @task fewer.  The task may be waiting for the last one at
  * exit, and be gone the moment it sees it: its io_uring_task is freed
  * after an RCU grace period, so waking it under rcu_read_lock() is safe.
+ * The count may dip below zero for a moment: a batch is added after its
+ * requests were allocated, and some may be freed before that.  Only the
+ * task itself waits on it, and never while it submits.
  */
 static void io_task_put_inflight(struct task_struct *task)
 {
@@ -3103,12 +3106,15 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 		if (unlikely(ret)) {
 			/* leave the SQE on the ring for the next attempt */
 			ctx->cached_sq_head--;
-			if (!submitted)
-				submitted = ret;
 			break;
 		}
 		submitted++;
 	}
+	/* every SQE submitted allocated one request */
+	if (submitted)
+		atomic_long_add(submitted, &current->io_uring->inflight);
+	else if (i < to_submit)
+		submitted = -EAGAIN;
 	io_commit_sqring(ctx);
 	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_finish_plug(&plug);
