@@ -150,14 +150,21 @@ static int child_openat_after_setuid(void *arg)
 	return res == -EACCES ? 0 : 10;
 }
 
-TEST(openat_runs_with_the_creds_of_its_submission)
+/* Run @fn on the root-only file in a child that starts as root. */
+static int run_on_secret(int (*fn)(void *))
 {
 	const char *path = secret_path();
+	int ret = run_in_child(fn, (void *)path, 0);
 
+	unlink(path);
+	return ret;
+}
+
+TEST(openat_runs_with_the_creds_of_its_submission)
+{
 	if (getuid())
 		SKIP(return, "needs root to switch users");
-	EXPECT_EQ(0, run_in_child(child_openat_after_setuid, (void *)path, 0));
-	unlink(path);
+	EXPECT_EQ(0, run_on_secret(child_openat_after_setuid));
 }
 
 /*
@@ -216,12 +223,9 @@ static int child_personality(void *arg)
 
 TEST(personality)
 {
-	const char *path = secret_path();
-
 	if (getuid())
 		SKIP(return, "needs root to switch users");
-	EXPECT_EQ(0, run_in_child(child_personality, (void *)path, 0));
-	unlink(path);
+	EXPECT_EQ(0, run_on_secret(child_personality));
 }
 
 TEST(personality_bad_arguments)
