@@ -8,6 +8,7 @@
 
 #include <linux/list.h>
 #include <linux/bits.h>
+#include <linux/sched.h>
 
 struct io_wq;
 struct task_struct;
@@ -56,6 +57,12 @@ void io_wq_free(struct io_wq *wq);
 void io_wq_max_workers(struct io_wq *wq, unsigned int *counts);
 void io_wq_set_affinity(struct io_wq *wq, const struct cpumask *mask);
 bool io_wq_current_is_worker(struct io_wq *wq);
+
+/* Whether we run in a worker of any pool (not the SQ thread). */
+static inline bool io_wq_in_worker(void)
+{
+	return in_task() && (current->flags & PF_IO_WORKER) && current->worker_private;
+}
 
 #if defined(CONFIG_IO_URING)
 void io_wq_worker_sleeping(struct task_struct *tsk);

@@ -99,14 +99,17 @@
 #include "internal.h"
 #include "io-wq.h"
 
-#define IORING_MAX_ENTRIES	4096
+#define IORING_MAX_ENTRIES	32768
 #define IORING_MAX_CQ_ENTRIES	(2 * IORING_MAX_ENTRIES)
 
 /* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
-#define IOSQE_VALID_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK)
+#define IOSQE_VALID_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
+				 IOSQE_IO_HARDLINK | IOSQE_ASYNC)
+/* either link flag makes the next SQE part of the chain */
+#define IOSQE_LINK_FLAGS	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
 				 IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
-				 IORING_SETUP_CLAMP)
+				 IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL)
 /* The opcodes this kernel offers; the others answer -EINVAL */
 #define IO_OPS_SUPPORTED	(BIT_ULL(IORING_OP_NOP) | BIT_ULL(IORING_OP_READV) | \
 				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
@@ -120,12 +123,14 @@
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE) | \
 				 BIT_ULL(IORING_OP_ACCEPT) | BIT_ULL(IORING_OP_OPENAT) | \
 				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX) | \
-				 BIT_ULL(IORING_OP_FALLOCATE))
+				 BIT_ULL(IORING_OP_FALLOCATE) | BIT_ULL(IORING_OP_LINK_TIMEOUT))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
-				 IORING_FEAT_NATIVE_WORKERS)
-#define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP)
+				 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_EXT_ARG | \
+				 IORING_FEAT_RW_CUR_POS)
+#define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
+				 IORING_ENTER_EXT_ARG)
 
 /* Registration limits */
 #define IORING_MAX_FIXED_FILES	1024
@@ -168,6 +173,7 @@ struct io_cq_ring {
 	u32			ring_entries;
 	/* written by the kernel only: completions lost to a full ring */
 	u32			overflow;
+	/* written by userspace: IORING_CQ_EVENTFD_DISABLED */
 	u32			flags;
 	struct io_uring_cqe	cqes[] ____cacheline_aligned_in_smp;
 };
@@ -193,6 +199,8 @@ struct io_seq_run {
 /* A registered eventfd; freed after an RCU grace period. */
 struct io_ev_fd {
 	struct eventfd_ctx	*ctx;
+	/* IORING_REGISTER_EVENTFD_ASYNC: only completions in I/O workers */
+	bool			async;
 	struct rcu_head		rcu;
 };
 
@@ -263,12 +271,6 @@ struct io_ring_ctx {
 		u32			cq_timeouts;
 	} ____cacheline_aligned_in_smp;
 
-	/*
-	 * Requests that may wait forever (armed polls, unbounded work),
-	 * capped at the CQ size: idle pipes cannot eat kernel memory, and if
-	 * they all complete at once their CQEs fit.
-	 */
-	atomic_t		nr_waiting;
 	/* sequential buffered runs, one for reads and one for writes */
 	struct io_seq_run	seq_run[2];
 	/* whose RLIMIT_MEMLOCK the ring and registered buffers are charged to */
@@ -306,6 +308,9 @@ struct io_ring_ctx {
 	struct io_ev_fd __rcu	*ev_fd;
 	/* signals that had to wait for a context where signalling is safe */
 	struct work_struct	ev_fd_work;
+
+	/* pairs each armed IORING_OP_LINK_TIMEOUT with its request */
+	spinlock_t		link_timeout_lock;
 
 	/* requests handed to a worker, for IORING_OP_ASYNC_CANCEL */
 	spinlock_t		async_lock;
@@ -360,9 +365,17 @@ struct io_poll_iocb {
 struct io_timeout {
 	struct file		*file;
 	struct hrtimer		timer;
-	/* ends when completions not counting timeouts reach target */
-	u32			target;
-	bool			counted;
+	/*
+	 * With a count, it ends when as many completions (not counting
+	 * timeouts) have come since it was armed, at events @start.
+	 */
+	u32			start;
+	u32			count;
+	/* IORING_OP_LINK_TIMEOUT: how long, and the request it limits */
+	ktime_t			expires;
+	enum hrtimer_mode	mode;
+	struct io_kiocb		*prev;
+	bool			cancel_prev;
 };
 
 /* io_kiocb->flags */
@@ -373,8 +386,10 @@ enum {
 	REQ_F_SEQ		= BIT(3),	/* buffered I/O to a regular file */
 	REQ_F_SEQ_OWNER		= BIT(4),	/* its worker serves a sequential run */
 	REQ_F_RETRY		= BIT(5),	/* refused with -EAGAIN: retry in a worker */
-	REQ_F_WAITING		= BIT(6),	/* counted in ctx->nr_waiting */
 	REQ_F_POLL_RETRY	= BIT(7),	/* waits for its socket as a poll */
+	REQ_F_CUR_POS		= BIT(8),	/* offset -1: at and moving the file position */
+	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried yet */
+	REQ_F_TS_COPIED		= BIT(10),	/* TIMEOUT: timespec read at submission */
 };
 
 /*
@@ -429,6 +444,10 @@ struct io_kiocb {
 	 */
 	struct list_head	link_list;
 	bool			link_failed;
+	/* the IORING_OP_LINK_TIMEOUT armed on it, under ctx->link_timeout_lock */
+	struct io_kiocb		*link_timeout;
+	/* that link timeout fired: it must not start to wait any more */
+	bool			lt_expired;
 	/* its place in submission order, and what IOSQE_IO_DRAIN waits for */
 	u32			seq;
 	u32			drain_need;
@@ -449,6 +468,12 @@ struct io_kiocb {
 	const struct cred	*creds;
 	/* OPENAT and STATX: their path, read at submission */
 	struct filename		*path;
+	/*
+	 * READV/WRITEV issued after their submission: the iovec array as
+	 * it was at submission (see io_req_stabilize()).
+	 */
+	struct iovec		*iov;
+	unsigned int		nr_iov;
 };
 
 /*
@@ -683,6 +708,7 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_OPENAT]		= IO_OP_NOFILE,
 	[IORING_OP_CLOSE]		= IO_OP_NOFILE,
 	[IORING_OP_STATX]		= IO_OP_NOFILE,
+	[IORING_OP_LINK_TIMEOUT]	= IO_OP_NOFILE,
 };
 
 /*
@@ -695,8 +721,12 @@ static void io_eventfd_signal(struct io_ring_ctx *ctx)
 {
 	struct io_ev_fd *ev_fd;
 
+	if (READ_ONCE(ctx->cq_ring->flags) & IORING_CQ_EVENTFD_DISABLED)
+		return;
 	rcu_read_lock();
 	ev_fd = rcu_dereference(ctx->ev_fd);
+	if (ev_fd && ev_fd->async && !io_wq_in_worker())
+		ev_fd = NULL;
 	if (ev_fd) {
 		if (likely(eventfd_signal_allowed()))
 			eventfd_signal(ev_fd->ctx, 1);
@@ -859,9 +889,12 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->task = current;
 	req->creds = NULL;
 	req->path = NULL;
+	req->iov = NULL;
 	INIT_LIST_HEAD(&req->link_list);
 	INIT_LIST_HEAD(&req->async_node);
 	req->link_failed = false;
+	req->link_timeout = NULL;
+	req->lt_expired = false;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
 	/* counted in the task's inflight by io_submit_sqes(), once per batch */
@@ -889,6 +922,7 @@ static void io_task_put_inflight(struct task_struct *task)
 static void io_buf_table_put(struct io_buf_table *table);
 
 static void io_link_work(struct work_struct *work);
+static void io_link_timeout_disarm(struct io_kiocb *req);
 
 static void io_async_untrack(struct io_kiocb *req)
 {
@@ -916,14 +950,13 @@ static void io_free_req(struct io_kiocb *req)
 	}
 	if (unlikely(!list_empty(&req->async_node)))
 		io_async_untrack(req);
-	if (req->flags & REQ_F_WAITING)
-		atomic_dec(&ctx->nr_waiting);
 	if (req->file)
 		fput(req->file);
 	if (req->buf_table)
 		io_buf_table_put(req->buf_table);
 	if (req->path)
 		putname(req->path);
+	kfree(req->iov);
 	if (req->creds)
 		put_cred(req->creds);
 	io_task_put_inflight(req->task);
@@ -942,24 +975,6 @@ static void io_req_cache_free(struct io_ring_ctx *ctx)
 		kmem_cache_free(req_cachep, req);
 }
 
-/*
- * Count @req among the requests that may wait forever; false when the ring
- * has as many as its CQ holds.
- */
-static bool io_waiting_get(struct io_kiocb *req)
-{
-	struct io_ring_ctx *ctx = req->ctx;
-
-	if (req->flags & REQ_F_WAITING)
-		return true;
-	if (atomic_inc_return(&ctx->nr_waiting) > ctx->cq_entries) {
-		atomic_dec(&ctx->nr_waiting);
-		return false;
-	}
-	req->flags |= REQ_F_WAITING;
-	return true;
-}
-
 static void io_put_req(struct io_kiocb *req)
 {
 	if (refcount_dec_and_test(&req->refs))
@@ -968,11 +983,14 @@ static void io_put_req(struct io_kiocb *req)
 
 /*
  * A chain goes on only past a request that succeeded: for reads and writes,
- * one that moved every byte asked for.
+ * one that moved every byte asked for.  Past an IOSQE_IO_HARDLINK request
+ * it goes on whatever the result.
  */
 static void io_link_note_result(struct io_kiocb *req, long res)
 {
-	if (!list_empty(&req->link_list) &&
+	if (unlikely(READ_ONCE(req->link_timeout)))
+		io_link_timeout_disarm(req);
+	if (!list_empty(&req->link_list) && !(req->sqe.flags & IOSQE_IO_HARDLINK) &&
 	    (res < 0 || (req->io_len && res != req->io_len)))
 		req->link_failed = true;
 }
@@ -1234,7 +1252,18 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	if (io_sqe_reserved(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
 
+	/*
+	 * Offset -1: read(2)/write(2) at f_pos on a file with positions; a
+	 * stream (pipe, socket) has none, and takes 0 as its drivers expect.
+	 */
 	kiocb->ki_pos = sqe->off;
+	if (kiocb->ki_pos == -1) {
+		kiocb->ki_pos = 0;
+		if (!(kiocb->ki_filp->f_mode & FMODE_STREAM)) {
+			req->flags |= REQ_F_CUR_POS;
+			kiocb->ki_pos = kiocb->ki_filp->f_pos;
+		}
+	}
 	kiocb->ki_flags = iocb_flags(kiocb->ki_filp);
 	kiocb->private = NULL;
 	if (sqe->ioprio) {
@@ -1288,6 +1317,12 @@ static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 	void __user *buf = u64_to_user_ptr(sqe->addr);
 	int ret;
 
+	/* the copy taken at submission, checked and capped then */
+	if (req->iov) {
+		*iovec = NULL;
+		iov_iter_init(iter, rw, req->iov, req->nr_iov, iov_length(req->iov, req->nr_iov));
+		return 0;
+	}
 	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {
 		ret = import_single_range(rw, buf, sqe->len, *iovec, iter);
 		*iovec = NULL;
@@ -1329,6 +1364,13 @@ static void io_rw_done(struct io_kiocb *req, ssize_t ret)
 {
 	struct kiocb *kiocb = &req->rw;
 
+	/*
+	 * The position moves as the file system moved ki_pos; as for
+	 * read(2), concurrent users of one position race, and 6.1 takes no
+	 * lock for it either.
+	 */
+	if (req->flags & REQ_F_CUR_POS)
+		req->file->f_pos = kiocb->ki_pos;
 	if (ret != -EIOCBQUEUED)
 		kiocb->ki_complete(kiocb, io_no_restart(ret));
 }
@@ -1349,6 +1391,35 @@ static bool io_read_cut_short(struct io_kiocb *req, int rw, ssize_t ret)
 }
 
 /*
+ * Keep the iovec array just imported (@iovec if it was allocated, else
+ * the @nr entries of @inline_vecs) for the request's later issue.  Only
+ * for READV/WRITEV read from userspace: READ/WRITE and the FIXED ones
+ * point at their buffer directly.  Without memory for the copy, the
+ * worker reads the array from userspace again, as it did before.
+ */
+static void io_rw_keep_iovec(struct io_kiocb *req, struct iovec **iovec,
+			     const struct iovec *inline_vecs, unsigned long nr)
+{
+	u8 op = req->sqe.opcode;
+
+	if (req->iov || req->buf_table || (op != IORING_OP_READV && op != IORING_OP_WRITEV))
+		return;
+	if (*iovec) {
+		req->iov = *iovec;
+		*iovec = NULL;
+	} else {
+		req->iov = kmemdup(inline_vecs, nr * sizeof(*inline_vecs), GFP_KERNEL);
+	}
+	req->nr_iov = nr;
+}
+
+/* RWF_NOWAIT: the caller wants -EAGAIN rather than a wait, as preadv2() gives. */
+static bool io_rw_user_nowait(struct io_kiocb *req)
+{
+	return (req->sqe.rw_flags & RWF_NOWAIT) && !(req->ctx->flags & IORING_SETUP_IOPOLL);
+}
+
+/*
  * Issue a READV/WRITEV.  Returns -EAGAIN when a non-blocking attempt would
  * have blocked: the caller then hands the request to a worker.  Any other
  * outcome has been (or will be) completed through io_rw_done().
@@ -1358,6 +1429,7 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
 	struct kiocb *kiocb = &req->rw;
 	struct file *file = kiocb->ki_filp;
+	unsigned long nr_segs;
 	struct iov_iter iter;
 	ssize_t ret;
 
@@ -1379,6 +1451,7 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	}
 	if (ret < 0)
 		return ret;
+	nr_segs = iter.nr_segs;
 	req->io_len = iov_iter_count(&iter);
 	/* stream files (pipes, sockets) have no position */
 	ret = rw_verify_area(rw, file, file->f_mode & FMODE_STREAM ? NULL : &kiocb->ki_pos,
@@ -1423,6 +1496,16 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 out_put:
 	io_rw_put(req);
 out_free:
+	if (unlikely(ret == -EAGAIN) && io_rw_user_nowait(req)) {
+		/* as from preadv2(RWF_NOWAIT): -EAGAIN (or what was read), no worker */
+		req->flags &= ~REQ_F_NOWAIT;
+		kiocb->ki_flags &= ~IOCB_WRITE;	/* ended, or never started */
+		io_rw_done(req, -EAGAIN);
+		ret = 0;
+	} else if (ret == -EAGAIN) {
+		/* a worker goes on with the iovec array as it is now */
+		io_rw_keep_iovec(req, &iovec, inline_vecs, nr_segs);
+	}
 	kfree(iovec);
 	return ret;
 }
@@ -1433,8 +1516,7 @@ static int io_nop(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
-	if (req->ctx->flags & IORING_SETUP_IOPOLL)
-		return io_sqe_fail(req, -EINVAL, "NOP on an IOPOLL ring");
+	/* an IOPOLL ring takes it too (6.1 does): its CQE is posted at once */
 	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
 		return io_sqe_fail(req, -EINVAL, "NOP takes no ioprio, off, addr, len or flags");
 	if (io_sqe_unused(sqe))
@@ -1677,9 +1759,10 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 /*
  * SENDMSG/RECVMSG (addr: a struct msghdr) and SEND/RECV (addr and len: the
  * buffer), with msg_flags, as sendmsg(2)/recvmsg(2)/send(2)/recv(2) would.
- * The first try never blocks; if it would, a worker does the call again,
- * and may wait (unless the caller asked not to with MSG_DONTWAIT or
- * O_NONBLOCK: then it gets -EAGAIN, as from the syscall).
+ * The first try never blocks; if it would, the request waits for the
+ * socket as an armed poll, and tries again when it is ready, unless the
+ * caller asked for -EAGAIN with MSG_DONTWAIT.  An O_NONBLOCK socket waits
+ * too, as on 6.1: the flag is for the caller's own syscalls.
  */
 static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 {
@@ -1734,8 +1817,7 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		ret = sock_recvmsg(sock, &msg, flags);
 	kfree(iov);
 
-	if (ret == -EAGAIN && force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT) &&
-	    !(req->file->f_flags & O_NONBLOCK))
+	if (ret == -EAGAIN && force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT))
 		return -EAGAIN;
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
@@ -1803,7 +1885,8 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 			 u64_to_user_ptr(sqe->addr), u64_to_user_ptr(sqe->addr2), flags);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		if (ret == -EAGAIN && force_nonblock && !(req->file->f_flags & O_NONBLOCK))
+		/* an O_NONBLOCK listening socket waits too, as on 6.1 */
+		if (ret == -EAGAIN && force_nonblock)
 			return -EAGAIN;
 		io_req_complete(req, io_no_restart(ret));
 		return 0;
@@ -1816,6 +1899,20 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 		fput(file);
 	io_req_complete(req, ret);
 	return 0;
+}
+
+/*
+ * What a cancellation looks for: one request (IORING_OP_LINK_TIMEOUT's),
+ * or the one with a user_data (ASYNC_CANCEL, POLL_REMOVE, TIMEOUT_REMOVE).
+ */
+struct io_cancel_match {
+	struct io_kiocb		*req;
+	u64			user_data;
+};
+
+static bool io_cancel_matches(const struct io_cancel_match *m, struct io_kiocb *req)
+{
+	return m->req ? req == m->req : req->user_data == m->user_data;
 }
 
 /* ---- poll ------------------------------------------------------------- */
@@ -1994,7 +2091,7 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 	if (poll->head) {
 		spin_lock(&poll->head->lock);
 		woken = list_empty(&poll->wait.entry);
-		if (percpu_ref_is_dying(&ctx->refs)) {
+		if (percpu_ref_is_dying(&ctx->refs) || READ_ONCE(req->lt_expired)) {
 			ret = IO_POLL_DYING;
 		} else if (!*mask && !ipt.error && !woken) {
 			list_add_tail(&req->list, &ctx->cancel_list);
@@ -2116,9 +2213,6 @@ static int io_poll_add(struct io_kiocb *req)
 	 */
 	if (io_is_uring_fops(poll->file))
 		return io_sqe_fail(req, -EINVAL, "an io_uring cannot be polled");
-	if (!io_waiting_get(req))
-		return io_sqe_fail(req, -EBUSY, "%u requests wait already, as many as the CQ holds",
-				   ctx->cq_entries);
 
 	events = sqe->poll32_events;
 #ifdef __BIG_ENDIAN
@@ -2146,16 +2240,16 @@ static bool io_poll_cancel_one(struct io_kiocb *req)
 }
 
 /*
- * End the armed request whose user_data is @user_data: 0, or -ENOENT.
- * Only POLL_ADD requests, or (@any) socket requests waiting too.
+ * End the armed request @m names: 0, or -ENOENT.  Only POLL_ADD requests,
+ * or (@any) socket requests waiting too.
  */
-static int io_poll_cancel_by(struct io_ring_ctx *ctx, u64 user_data, bool any)
+static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m, bool any)
 {
 	struct io_kiocb *req, *found = NULL;
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry(req, &ctx->cancel_list, list) {
-		if (req->user_data == user_data &&
+		if (io_cancel_matches(m, req) &&
 		    (any || !(req->flags & REQ_F_POLL_RETRY))) {
 			if (io_poll_cancel_one(req))
 				found = req;
@@ -2173,6 +2267,7 @@ static int io_poll_cancel_by(struct io_ring_ctx *ctx, u64 user_data, bool any)
 static int io_poll_remove(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_cancel_match match = { .user_data = sqe->addr };
 	struct io_ring_ctx *ctx = req->ctx;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
@@ -2183,7 +2278,7 @@ static int io_poll_remove(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	io_req_complete(req, io_poll_cancel_by(ctx, sqe->addr, false));
+	io_req_complete(req, io_poll_cancel_by(ctx, &match, false));
 	return 0;
 }
 
@@ -2249,7 +2344,8 @@ static void io_timeout_flush(struct io_ring_ctx *ctx)
 	struct io_kiocb *req, *tmp;
 
 	list_for_each_entry_safe(req, tmp, &ctx->timeout_list, list) {
-		if (!req->timeout.counted || (s32)(events - req->timeout.target) < 0)
+		/* unsigned: a count of UINT_MAX is 2^32 - 1 completions away */
+		if (!req->timeout.count || events - req->timeout.start < req->timeout.count)
 			continue;
 		if (hrtimer_try_to_cancel(&req->timeout.timer) < 0)
 			continue;
@@ -2282,12 +2378,33 @@ static enum hrtimer_restart io_timeout_fn(struct hrtimer *timer)
  * number of other completions that end it early (0: none).  It ends with
  * -ETIME when the time is up, 0 when the count is reached.
  */
+/*
+ * Read the timespec at addr into timeout.expires, once: a TIMEOUT in a
+ * chain reads it at submission (io_req_stabilize()).
+ */
+static int io_timeout_read_ts(struct io_kiocb *req)
+{
+	struct timespec64 ts;
+
+	if (req->flags & REQ_F_TS_COPIED)
+		return 0;
+	if (get_timespec64(&ts, u64_to_user_ptr(req->sqe.addr)))
+		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx",
+				   req->sqe.addr);
+	if (!timespec64_valid(&ts))
+		return io_sqe_fail(req, -EINVAL, "timespec {%lld, %ld} is not valid",
+				   (long long)ts.tv_sec, ts.tv_nsec);
+	req->timeout.expires = timespec64_to_ktime(ts);
+	req->flags |= REQ_F_TS_COPIED;
+	return 0;
+}
+
 static int io_timeout(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_ring_ctx *ctx = req->ctx;
 	enum hrtimer_mode mode;
-	struct timespec64 ts;
+	int ret;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "TIMEOUT on an IOPOLL ring");
@@ -2298,18 +2415,14 @@ static int io_timeout(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 	if (sqe->timeout_flags & ~IORING_TIMEOUT_ABS)
 		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", sqe->timeout_flags);
-	if (get_timespec64(&ts, u64_to_user_ptr(sqe->addr)))
-		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx", sqe->addr);
-	if (!timespec64_valid(&ts))
-		return io_sqe_fail(req, -EINVAL, "timespec {%lld, %ld} is not valid",
-				   (long long)ts.tv_sec, ts.tv_nsec);
-	if (!io_waiting_get(req))
-		return io_sqe_fail(req, -EBUSY, "%u requests wait already", ctx->cq_entries);
+	ret = io_timeout_read_ts(req);
+	if (ret)
+		return ret;
 
 	mode = sqe->timeout_flags & IORING_TIMEOUT_ABS ? HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
 	hrtimer_init(&req->timeout.timer, CLOCK_MONOTONIC, mode);
 	req->timeout.timer.function = io_timeout_fn;
-	req->timeout.counted = sqe->off;
+	req->timeout.count = sqe->off;
 	/* armed under the lock: the timer cannot end it before it is listed */
 	spin_lock_irq(&ctx->completion_lock);
 	/*
@@ -2317,29 +2430,29 @@ static int io_timeout(struct io_kiocb *req)
 	 * after the close, say): its teardown has ended the timeouts already,
 	 * and this one would keep it alive for as long as it runs.
 	 */
-	if (percpu_ref_is_dying(&ctx->refs)) {
+	if (percpu_ref_is_dying(&ctx->refs) || READ_ONCE(req->lt_expired)) {
 		spin_unlock_irq(&ctx->completion_lock);
-		return io_sqe_fail(req, -ECANCELED, "TIMEOUT on a closed ring");
+		return io_sqe_fail(req, -ECANCELED, "TIMEOUT on a closed ring, or timed out");
 	}
-	req->timeout.target = io_timeout_events(ctx) + (u32)sqe->off;
+	req->timeout.start = io_timeout_events(ctx);
 	list_add_tail(&req->list, &ctx->timeout_list);
-	hrtimer_start(&req->timeout.timer, timespec64_to_ktime(ts), mode);
+	hrtimer_start(&req->timeout.timer, req->timeout.expires, mode);
 	spin_unlock_irq(&ctx->completion_lock);
 	return 0;
 }
 
 /*
- * End the armed timeout whose user_data is @user_data with -ECANCELED: 0,
- * -EALREADY if it is firing (it ends with -ETIME), or -ENOENT.
+ * End the armed timeout @m names with -ECANCELED: 0, -EALREADY if it is
+ * firing (it ends with -ETIME), or -ENOENT.
  */
-static int io_timeout_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
+static int io_timeout_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
 {
 	struct io_kiocb *t, *found = NULL;
 	int ret = -ENOENT;
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry(t, &ctx->timeout_list, list) {
-		if (t->user_data != user_data)
+		if (!io_cancel_matches(m, t))
 			continue;
 		if (hrtimer_try_to_cancel(&t->timeout.timer) < 0) {
 			ret = -EALREADY;
@@ -2364,6 +2477,7 @@ static int io_timeout_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
 static int io_timeout_remove(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_cancel_match match = { .user_data = sqe->addr };
 	struct io_ring_ctx *ctx = req->ctx;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
@@ -2374,7 +2488,7 @@ static int io_timeout_remove(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	io_req_complete(req, io_timeout_cancel_by(ctx, sqe->addr));
+	io_req_complete(req, io_timeout_cancel_by(ctx, &match));
 	return 0;
 }
 
@@ -2412,14 +2526,14 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *t
  * sequential run, whose other requests wait for it; -ENOENT if there is
  * none.  async_lock keeps the request, hence its task's pool, alive.
  */
-static int io_async_cancel_by(struct io_ring_ctx *ctx, u64 user_data)
+static int io_async_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
 {
 	struct io_kiocb *req, *found = NULL;
 	int ret = -ENOENT;
 
 	spin_lock_irq(&ctx->async_lock);
 	list_for_each_entry(req, &ctx->async_list, async_node) {
-		if (req->user_data != user_data)
+		if (!io_cancel_matches(m, req))
 			continue;
 		ret = -EALREADY;
 		if (!(req->flags & REQ_F_SEQ_OWNER) &&
@@ -2458,17 +2572,28 @@ static void io_async_cancel_all(struct io_ring_ctx *ctx)
 }
 
 /*
- * ASYNC_CANCEL: end the request whose user_data is addr, with -ECANCELED:
- * an armed poll or timeout, or one waiting for a worker.  res is 0,
- * -EALREADY when it is already running, or -ENOENT when there is no such
- * request.  (A request held back by IOSQE_IO_DRAIN cannot be reached: the
- * cancel would queue behind it.)
+ * End the request @m names with -ECANCELED: an armed poll or timeout, or
+ * one waiting for a worker.  0, -EALREADY when it is already running, or
+ * -ENOENT when there is no such request.  (A request held back by
+ * IOSQE_IO_DRAIN cannot be reached: the cancel would queue behind it.)
  */
+static int io_cancel(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
+{
+	int ret;
+
+	ret = io_poll_cancel_by(ctx, m, true);
+	if (ret == -ENOENT)
+		ret = io_timeout_cancel_by(ctx, m);
+	if (ret == -ENOENT)
+		ret = io_async_cancel_by(ctx, m);
+	return ret;
+}
+
+/* ASYNC_CANCEL: io_cancel() the request whose user_data is addr. */
 static int io_async_cancel(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_ring_ctx *ctx = req->ctx;
-	int ret;
+	struct io_cancel_match match = { .user_data = sqe->addr };
 
 	if (sqe->ioprio || sqe->off || sqe->len || sqe->cancel_flags || sqe->buf_index)
 		return io_sqe_fail(req, -EINVAL,
@@ -2476,13 +2601,146 @@ static int io_async_cancel(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	ret = io_poll_cancel_by(ctx, sqe->addr, true);
-	if (ret == -ENOENT)
-		ret = io_timeout_cancel_by(ctx, sqe->addr);
-	if (ret == -ENOENT)
-		ret = io_async_cancel_by(ctx, sqe->addr);
-	io_req_complete(req, ret);
+	io_req_complete(req, io_cancel(req->ctx, &match));
 	return 0;
+}
+
+/* ---- IORING_OP_LINK_TIMEOUT --------------------------------------------- */
+
+/*
+ * A LINK_TIMEOUT follows a request in a chain (its "prev") and limits how
+ * long that request may take.  It is armed when prev starts, and leaves
+ * the chain then.  Whichever comes first ends it:
+ *  - prev completes (io_link_note_result() disarms it): the timer stops
+ *    and the link timeout ends with -ECANCELED;
+ *  - the timer fires: prev is cancelled as ASYNC_CANCEL would, and the
+ *    link timeout ends with -ETIME, or with what the cancellation said
+ *    (-EALREADY: prev runs in a worker, which is interrupted).
+ * Whichever gets link_timeout_lock first clears prev->link_timeout; if
+ * prev completes while the timer fires, the timer's side ends it.  A timer
+ * that wins holds a reference to prev until its cancellation is done, and
+ * sets prev->lt_expired: the timer starts with prev, which may not be on
+ * any list the cancellation looks at yet (it is still being issued), so
+ * prev checks the flag where it would start to wait (io_poll_arm(),
+ * io_async_track(), io_timeout()), under the lock the cancellation takes,
+ * and ends with -ECANCELED there instead.  Both ends run in a kworker: the
+ * disarm may come with completion_lock held, and the cancellation takes
+ * locks a timer may not.  Lock order: completion_lock, link_timeout_lock.
+ */
+static int io_link_timeout_prep(struct io_kiocb *req, struct io_kiocb *prev)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct timespec64 ts;
+
+	if (!prev)
+		return io_sqe_fail(req, -EINVAL, "LINK_TIMEOUT does not follow a linked request");
+	if (prev->sqe.opcode == IORING_OP_LINK_TIMEOUT)
+		return io_sqe_fail(req, -EINVAL, "LINK_TIMEOUT follows a LINK_TIMEOUT");
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "LINK_TIMEOUT on an IOPOLL ring");
+	if (sqe->ioprio || sqe->buf_index || sqe->len != 1 || sqe->off)
+		return io_sqe_fail(req, -EINVAL,
+				   "LINK_TIMEOUT takes no ioprio, buf_index or off, and len 1");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (sqe->timeout_flags & ~IORING_TIMEOUT_ABS)
+		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", sqe->timeout_flags);
+	if (get_timespec64(&ts, u64_to_user_ptr(sqe->addr)))
+		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx", sqe->addr);
+	if (!timespec64_valid(&ts))
+		return io_sqe_fail(req, -EINVAL, "timespec {%lld, %ld} is not valid",
+				   (long long)ts.tv_sec, ts.tv_nsec);
+	req->timeout.expires = timespec64_to_ktime(ts);
+	req->timeout.mode = sqe->timeout_flags & IORING_TIMEOUT_ABS ?
+			    HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
+	return 0;
+}
+
+/* The link timeout's end, in a kworker: cancel prev if asked, then post. */
+static void io_link_timeout_work(struct work_struct *work)
+{
+	struct io_kiocb *lt = container_of(work, struct io_kiocb, work);
+	struct io_kiocb *prev = lt->timeout.prev;
+	struct io_cancel_match match = { .req = prev };
+	long res = lt->result;
+
+	if (lt->timeout.cancel_prev) {
+		int ret = io_cancel(lt->ctx, &match);
+
+		if (ret)
+			res = ret;
+		/* a device's -EAGAIN may wait for this reference to retry */
+		io_rw_put(prev);
+	}
+	io_req_complete(lt, res);
+}
+
+static void io_link_timeout_end(struct io_kiocb *lt, long res, bool cancel_prev)
+{
+	lt->result = res;
+	lt->timeout.cancel_prev = cancel_prev;
+	INIT_WORK(&lt->work, io_link_timeout_work);
+	queue_work(system_unbound_wq, &lt->work);
+}
+
+static enum hrtimer_restart io_link_timeout_fn(struct hrtimer *timer)
+{
+	struct io_kiocb *lt = container_of(timer, struct io_kiocb, timeout.timer);
+	struct io_kiocb *prev = lt->timeout.prev;
+	struct io_ring_ctx *ctx = lt->ctx;
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&ctx->link_timeout_lock, flags);
+	first = prev->link_timeout == lt;
+	if (first) {
+		/* prev has not completed (that disarms first): it is alive */
+		prev->link_timeout = NULL;
+		WRITE_ONCE(prev->lt_expired, true);
+		refcount_inc(&prev->refs);
+	}
+	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
+	io_link_timeout_end(lt, -ETIME, first);
+	return HRTIMER_NORESTART;
+}
+
+/* @req starts: arm the LINK_TIMEOUT that follows it in its chain, if any. */
+static void io_link_timeout_arm(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+	struct io_kiocb *lt;
+
+	if (likely(list_empty(&req->link_list)))
+		return;
+	lt = list_first_entry(&req->link_list, struct io_kiocb, list);
+	if (lt->sqe.opcode != IORING_OP_LINK_TIMEOUT)
+		return;
+	list_del_init(&lt->list);
+	lt->timeout.prev = req;
+	hrtimer_init(&lt->timeout.timer, CLOCK_MONOTONIC, lt->timeout.mode);
+	lt->timeout.timer.function = io_link_timeout_fn;
+	spin_lock_irqsave(&ctx->link_timeout_lock, flags);
+	req->link_timeout = lt;
+	hrtimer_start(&lt->timeout.timer, lt->timeout.expires, lt->timeout.mode);
+	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
+}
+
+/* @req completes: its link timeout, unless it is firing, ends -ECANCELED. */
+static void io_link_timeout_disarm(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+	struct io_kiocb *lt;
+
+	spin_lock_irqsave(&ctx->link_timeout_lock, flags);
+	lt = req->link_timeout;
+	req->link_timeout = NULL;
+	if (lt && hrtimer_try_to_cancel(&lt->timeout.timer) < 0)
+		lt = NULL;
+	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
+	if (lt)
+		io_link_timeout_end(lt, -ECANCELED, false);
 }
 
 /* ---- submission -------------------------------------------------------- */
@@ -2564,6 +2822,10 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_POLL_REMOVE:
 		ret = io_poll_remove(req);
 		break;
+	case IORING_OP_LINK_TIMEOUT:
+		/* armed when the request before it starts, never issued */
+		ret = io_sqe_fail(req, -EINVAL, "LINK_TIMEOUT issued on its own");
+		break;
 	default:
 		ret = io_sqe_fail(req, -EINVAL, "opcode %u unknown", req->sqe.opcode);
 		break;
@@ -2630,15 +2892,19 @@ static struct io_kiocb *io_seq_next(struct io_seq_run *run)
  * Its task's pool outlives it: the task frees the pool at exit or exec
  * only once none of its requests is left.
  */
-static void io_async_track(struct io_kiocb *req)
+static bool io_async_track(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned long flags;
+	bool expired;
 
 	spin_lock_irqsave(&ctx->async_lock, flags);
-	if (list_empty(&req->async_node))
+	/* its link timeout fired before it got here: it ends instead */
+	expired = READ_ONCE(req->lt_expired);
+	if (!expired && list_empty(&req->async_node))
 		list_add_tail(&req->async_node, &ctx->async_list);
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
+	return !expired;
 }
 
 static struct io_wq *io_req_wq(struct io_kiocb *req)
@@ -2768,10 +3034,6 @@ static void io_queue_async(struct io_kiocb *req)
 	bool bounded = io_file_bounded(req->file) && req->sqe.opcode != IORING_OP_OPENAT;
 
 	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
-	if (!bounded && !io_waiting_get(req)) {
-		io_req_complete(req, -EBUSY);
-		return;
-	}
 	/*
 	 * Set aside by its submitter: it runs later as the submitter is now
 	 * (not from an interrupt that happens to land on the submitter).
@@ -2780,11 +3042,20 @@ static void io_queue_async(struct io_kiocb *req)
 		req->creds = get_current_cred();
 	if ((req->flags & REQ_F_SEQ) && io_seq_add(req))
 		return;
-	if (!bounded && io_poll_retry_arm(req))
+	/*
+	 * IOSQE_ASYNC, before its first try: the worker tries it (without
+	 * blocking if it can wait as a poll, which it then does), so that
+	 * what is wrong with it is found without waiting for the file first.
+	 */
+	if (!bounded && (req->flags & REQ_F_FORCE_ASYNC)) {
+		req->flags &= ~REQ_F_FORCE_ASYNC;
+		if (io_poll_retry_events(req))
+			req->flags |= REQ_F_POLL_RETRY;
+	} else if (!bounded && io_poll_retry_arm(req)) {
 		return;
+	}
 	io_wq_work_init(&req->io_work, bounded ? 0 : IO_WQ_WORK_UNBOUND);
-	io_async_track(req);
-	if (!io_wq_enqueue(io_req_wq(req), &req->io_work))
+	if (!io_async_track(req) || !io_wq_enqueue(io_req_wq(req), &req->io_work))
 		io_req_cancel_later(req);
 }
 
@@ -2792,8 +3063,7 @@ static void io_queue_async(struct io_kiocb *req)
 static void io_poll_retry_queue(struct io_kiocb *req)
 {
 	io_wq_work_init(&req->io_work, IO_WQ_WORK_UNBOUND);
-	io_async_track(req);
-	if (!io_wq_enqueue(io_req_wq(req), &req->io_work))
+	if (!io_async_track(req) || !io_wq_enqueue(io_req_wq(req), &req->io_work))
 		io_req_cancel_later(req);
 }
 
@@ -2862,9 +3132,59 @@ static int io_req_set_buffer(struct io_kiocb *req)
 /* ---- IOSQE_IO_DRAIN and IOSQE_IO_LINK ------------------------------------ */
 
 /*
+ * @req is set aside at submission, to be issued later: as a member of a
+ * chain, behind a drain, or by IOSQE_ASYNC.  What it would read from
+ * userspace at its issue, it reads now, while the caller of
+ * io_uring_enter() still vouches for it: the iovec array of READV/WRITEV,
+ * the path of OPENAT/STATX.  A failure fails the request at submission.
+ */
+static int io_req_stabilize(struct io_kiocb *req)
+{
+	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct iov_iter iter;
+	int ret;
+
+	switch (sqe->opcode) {
+	case IORING_OP_READV:
+	case IORING_OP_WRITEV:
+		if (req->iov)
+			return 0;
+		ret = io_import_iovec(req, sqe->opcode == IORING_OP_READV ? READ : WRITE,
+				      &iovec, &iter);
+		if (ret < 0)
+			return ret;
+		io_rw_keep_iovec(req, &iovec, inline_vecs, iter.nr_segs);
+		kfree(iovec);
+		return 0;
+	case IORING_OP_TIMEOUT:
+		return io_timeout_read_ts(req);
+	case IORING_OP_OPENAT:
+		return io_req_get_path(req, 0);
+	case IORING_OP_STATX:
+		return io_req_get_path(req, getname_statx_lookup_flags(sqe->statx_flags));
+	default:
+		return 0;
+	}
+}
+
+static unsigned int list_count(struct list_head *head)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, head)
+		n++;
+	return n;
+}
+
+/*
  * Hold @req back if it must wait: a drain request until every request
  * submitted before it has completed, any other while drain requests are
- * held or running.  True when it was queued on ctx->defer_list.
+ * held or running.  True when it was queued on ctx->defer_list.  A drain
+ * flag on any request of a chain drains the chain (as on 6.1): its head
+ * waits for everything submitted before, and what comes after waits for
+ * the whole chain.
  */
 static bool io_drain_defer(struct io_kiocb *req)
 {
@@ -2874,8 +3194,9 @@ static bool io_drain_defer(struct io_kiocb *req)
 
 	spin_lock_irq(&ctx->completion_lock);
 	if (req->sqe.flags & IOSQE_IO_DRAIN) {
+		/* what comes after waits for the whole chain this heads */
 		need = req->seq;
-		ctx->drain_next = req->seq + 1;
+		ctx->drain_next = req->seq + 1 + list_count(&req->link_list);
 		ctx->drain_active = true;
 	} else {
 		need = ctx->drain_next;
@@ -2909,6 +3230,7 @@ static void io_drain_work(struct work_struct *work)
 
 	list_for_each_entry_safe(req, tmp, &ready, list) {
 		list_del_init(&req->list);
+		io_link_timeout_arm(req);
 		io_queue_async(req);
 	}
 	percpu_ref_put(&ctx->refs);
@@ -2944,6 +3266,19 @@ static void io_link_work(struct work_struct *work)
 	LIST_HEAD(rest);
 
 	next = list_first_entry(&req->link_list, struct io_kiocb, list);
+	/*
+	 * A LINK_TIMEOUT still in the chain timed a request that never
+	 * started (a hard link that failed first): it has nothing to time.
+	 */
+	while (!req->link_failed && next->sqe.opcode == IORING_OP_LINK_TIMEOUT) {
+		list_del_init(&next->list);
+		io_req_complete(next, -ECANCELED);
+		if (list_empty(&req->link_list)) {
+			io_free_req(req);
+			return;
+		}
+		next = list_first_entry(&req->link_list, struct io_kiocb, list);
+	}
 	list_del_init(&next->list);
 	list_splice_init(&req->link_list, &rest);
 	if (req->link_failed) {
@@ -2954,6 +3289,7 @@ static void io_link_work(struct work_struct *work)
 		}
 	} else {
 		list_splice(&rest, &next->link_list);
+		io_link_timeout_arm(next);
 		io_queue_async(next);
 	}
 	io_free_req(req);
@@ -2962,12 +3298,26 @@ static void io_link_work(struct work_struct *work)
 /* Issue a request now, or hold it back for IOSQE_IO_DRAIN. */
 static void io_queue_sqe(struct io_kiocb *req)
 {
+	bool drain = (req->sqe.flags & IOSQE_IO_DRAIN) || READ_ONCE(req->ctx->drain_active);
 	const struct cred *old_cred = NULL;
 	int ret;
 
-	if (unlikely((req->sqe.flags & IOSQE_IO_DRAIN) || READ_ONCE(req->ctx->drain_active)) &&
-	    io_drain_defer(req))
+	if (unlikely(drain || (req->sqe.flags & IOSQE_ASYNC))) {
+		/* it may be issued later: read what it needs from userspace now */
+		ret = io_req_stabilize(req);
+		if (ret) {
+			io_req_complete(req, ret);
+			return;
+		}
+		if (drain && io_drain_defer(req))
+			return;
+	}
+	io_link_timeout_arm(req);
+	if (unlikely(req->sqe.flags & IOSQE_ASYNC)) {
+		req->flags |= REQ_F_FORCE_ASYNC;
+		io_queue_async(req);
 		return;
+	}
 	/* only a personality sets credentials this early */
 	if (unlikely(req->creds))
 		old_cred = override_creds(req->creds);
@@ -3018,10 +3368,27 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 	return io_req_set_buffer(req);
 }
 
+/* The last request of the chain @head is building, or NULL. */
+static struct io_kiocb *io_chain_last(struct io_kiocb *head)
+{
+	if (!head || list_empty(&head->link_list))
+		return head;
+	return list_last_entry(&head->link_list, struct io_kiocb, list);
+}
+
+/*
+ * Turn one SQE into a request and start it (or add it to the open chain).
+ * 0: consumed.  IO_SUBMIT_FAILED: consumed, but it failed at submission
+ * and its CQE says why; unless the chain it belongs to goes on, submission
+ * stops after it.  -EAGAIN: no request could be allocated; the SQE stays.
+ */
+#define IO_SUBMIT_FAILED	1
+
 static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe,
 			 struct io_submit_state *state)
 {
 	struct io_kiocb *req, *head = state->link_head;
+	bool chain_goes_on;
 	int ret;
 
 	req = io_alloc_req(ctx);
@@ -3031,6 +3398,12 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 	memcpy(&req->sqe, sqe, sizeof(req->sqe));
 	req->user_data = req->sqe.user_data;
 	ret = io_req_prep(req, state);
+	if (unlikely(req->sqe.opcode == IORING_OP_LINK_TIMEOUT) && !ret)
+		ret = io_link_timeout_prep(req, io_chain_last(head));
+	/* a member of a chain is issued later */
+	if (head && !ret)
+		ret = io_req_stabilize(req);
+	chain_goes_on = req->sqe.flags & IOSQE_LINK_FLAGS;
 
 	if (head) {
 		/* a member of a chain: it waits for the one before it */
@@ -3042,25 +3415,27 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 			if (!req->creds)
 				req->creds = get_current_cred();
 			list_add_tail(&req->list, &head->link_list);
+			if (req->sqe.flags & IOSQE_IO_DRAIN)
+				head->sqe.flags |= IOSQE_IO_DRAIN;
 		}
-		if (!(req->sqe.flags & IOSQE_IO_LINK)) {
+		if (!chain_goes_on) {
 			state->link_head = NULL;
 			io_submit_link(head);
 		}
-		return 0;
+		return ret && !chain_goes_on ? IO_SUBMIT_FAILED : 0;
 	}
 	if (unlikely(ret)) {
 		/* a chain whose head failed runs not at all: it ends with the head */
-		if (req->sqe.flags & IOSQE_IO_LINK) {
+		if (chain_goes_on) {
 			req->link_failed = true;
 			req->result = ret;
 			state->link_head = req;
 			return 0;
 		}
 		io_req_complete(req, ret);
-		return 0;
+		return IO_SUBMIT_FAILED;
 	}
-	if (req->sqe.flags & IOSQE_IO_LINK)
+	if (req->sqe.flags & IOSQE_LINK_FLAGS)
 		state->link_head = req;
 	else
 		io_queue_sqe(req);
@@ -3078,7 +3453,11 @@ static void io_submit_state_end(struct io_submit_state *state)
 
 /*
  * Consume up to @to_submit SQEs.  Per-request errors become CQEs; only a
- * failure to allocate anything at all is returned (-EAGAIN).
+ * failure to allocate anything at all is returned (-EAGAIN).  An SQE that
+ * fails at submission is counted and ends the batch, so userspace finds
+ * the SQEs after it still in the ring; IORING_SETUP_SUBMIT_ALL goes on.
+ * CQEs waiting in the backlog do not stop submission: they are memory
+ * charged to the ring's cgroup like any other.
  */
 static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 {
@@ -3087,12 +3466,7 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 	int submitted = 0;
 	unsigned int i;
 
-	/*
-	 * While CQEs wait for room in the CQ ring, take no more requests:
-	 * their completions would only make the backlog longer.
-	 */
-	if (unlikely(!io_cqring_backlog_flush(ctx)))
-		return io_fail(-EBUSY, "submit: the CQ ring is full and CQEs wait for room");
+	io_cqring_backlog_flush(ctx);
 	to_submit = min(to_submit, io_sqring_avail(ctx));
 	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_start_plug(&plug);
@@ -3103,12 +3477,15 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 		if (!sqe)
 			continue;
 		ret = io_submit_sqe(ctx, sqe, &state);
-		if (unlikely(ret)) {
+		if (unlikely(ret < 0)) {
 			/* leave the SQE on the ring for the next attempt */
 			ctx->cached_sq_head--;
 			break;
 		}
 		submitted++;
+		if (unlikely(ret == IO_SUBMIT_FAILED) &&
+		    !(ctx->flags & IORING_SETUP_SUBMIT_ALL))
+			break;
 	}
 	/* every SQE submitted allocated one request */
 	if (submitted)
@@ -3199,21 +3576,6 @@ static void io_sq_thread_sleep(struct io_ring_ctx *ctx)
 }
 
 /*
- * CQEs wait for room in the CQ ring, so nothing may be submitted until
- * userspace reaps: wait for that (an io_uring_enter() wakes us), and look
- * again every jiffy in case it reaps without entering, instead of spinning.
- */
-static void io_sq_thread_wait_for_room(struct io_ring_ctx *ctx)
-{
-	DEFINE_WAIT(wait);
-
-	prepare_to_wait(&ctx->sqo_wait, &wait, TASK_INTERRUPTIBLE);
-	if (!list_empty_careful(&ctx->cq_backlog) && !io_sq_thread_should_stop(ctx))
-		schedule_timeout(1);
-	finish_wait(&ctx->sqo_wait, &wait);
-}
-
-/*
  * Consume the SQ as userspace fills it, and reap polled completions; after
  * sq_thread_idle without work, sleep until io_uring_enter(SQ_WAKEUP).
  */
@@ -3240,13 +3602,9 @@ static int io_sq_thread(void *data)
 			mutex_unlock(&ctx->uring_lock);
 		}
 		if (to_submit) {
-			int ret;
-
 			mutex_lock(&ctx->uring_lock);
-			ret = io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
+			io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
 			mutex_unlock(&ctx->uring_lock);
-			if (ret == -EBUSY)
-				io_sq_thread_wait_for_room(ctx);
 			timeout = jiffies + ctx->sq_thread_idle;
 		} else if (!iopoll_busy && time_after(jiffies, timeout)) {
 			io_sq_thread_sleep(ctx);
@@ -3341,12 +3699,15 @@ static int io_set_sigmask(struct io_ring_ctx *ctx, const sigset_t __user *sig,
 }
 
 /*
- * Wait until at least @min_events CQEs are on the ring, with the signal
- * mask @sig in force while waiting, as ppoll() does.
+ * Wait until @min_events CQEs are there, a signal comes (-EINTR, with @sig
+ * the mask in force meanwhile, as ppoll() does) or @timeout passes
+ * (-ETIME; KTIME_MAX waits for ever).  As on 6.1, a wait cut short still
+ * returns 0 when the CQ ring is not empty: there is something to reap.
  */
 static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
-			  const sigset_t __user *sig, size_t sigsz)
+			  const sigset_t __user *sig, size_t sigsz, ktime_t timeout)
 {
+	ktime_t deadline = ktime_add_safe(ktime_get(), timeout);
 	DEFINE_WAIT(wait);
 	int ret = 0;
 
@@ -3370,13 +3731,18 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			ret = -EINTR;
 			break;
 		}
-		schedule();
+		if (timeout == KTIME_MAX) {
+			schedule();
+		} else if (!schedule_hrtimeout(&deadline, HRTIMER_MODE_ABS)) {
+			ret = -ETIME;
+			break;
+		}
 	}
 	finish_wait(&ctx->wait, &wait);
 
 	if (sig)
 		restore_saved_sigmask_unless(ret == -EINTR);
-	return ret;
+	return io_cqring_events(ctx) ? 0 : ret;
 }
 
 /* ---- RLIMIT_MEMLOCK accounting ----------------------------------------- */
@@ -4096,6 +4462,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->defer_list);
 	INIT_LIST_HEAD(&ctx->timeout_list);
 	spin_lock_init(&ctx->async_lock);
+	spin_lock_init(&ctx->link_timeout_lock);
 	INIT_LIST_HEAD(&ctx->async_list);
 	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
@@ -4273,14 +4640,54 @@ SYSCALL_DEFINE2(io_uring_setup, u32, entries,
 
 /* ---- enter and register ------------------------------------------------ */
 
-static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete,
-			      const sigset_t __user *sig, size_t sigsz)
+/*
+ * IORING_ENTER_EXT_ARG: @argp is a struct io_uring_getevents_arg of @argsz
+ * bytes, which holds the signal mask and the wait's time limit.  Without
+ * it, @argp is the signal mask itself.
+ */
+static int io_enter_arg(u32 flags, const void __user *argp, size_t argsz,
+			const sigset_t __user **sig, size_t *sigsz, ktime_t *timeout)
 {
+	struct io_uring_getevents_arg arg;
+	struct timespec64 ts;
+
+	*timeout = KTIME_MAX;
+	if (!(flags & IORING_ENTER_EXT_ARG)) {
+		*sig = argp;
+		*sigsz = argsz;
+		return 0;
+	}
+	if (argsz != sizeof(arg))
+		return io_fail(-EINVAL, "enter: EXT_ARG size %zu, not %zu", argsz, sizeof(arg));
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return io_fail(-EFAULT, "enter: cannot read the EXT_ARG at %#lx",
+			       (unsigned long)argp);
+	if (arg.pad)
+		return io_fail(-EINVAL, "enter: EXT_ARG pad must be zero");
+	*sig = u64_to_user_ptr(arg.sigmask);
+	*sigsz = arg.sigmask_sz;
+	if (!arg.ts)
+		return 0;
+	if (get_timespec64(&ts, u64_to_user_ptr(arg.ts)))
+		return io_fail(-EFAULT, "enter: cannot read the timespec at %#llx", arg.ts);
+	*timeout = timespec64_to_ktime(ts);
+	return 0;
+}
+
+static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete, u32 flags,
+			      const void __user *argp, size_t argsz)
+{
+	const sigset_t __user *sig;
+	ktime_t timeout;
+	size_t sigsz;
 	int ret;
 
+	ret = io_enter_arg(flags, argp, argsz, &sig, &sigsz, &timeout);
+	if (ret)
+		return ret;
 	min_complete = min(min_complete, ctx->cq_entries);
 	if (!(ctx->flags & IORING_SETUP_IOPOLL))
-		return io_cqring_wait(ctx, min_complete, sig, sigsz);
+		return io_cqring_wait(ctx, min_complete, sig, sigsz, timeout);
 
 	mutex_lock(&ctx->uring_lock);
 	ret = io_iopoll_check(ctx, min_complete);
@@ -4289,8 +4696,8 @@ static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete,
 }
 
 SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
-		u32, min_complete, u32, flags, const sigset_t __user *, sig,
-		size_t, sigsz)
+		u32, min_complete, u32, flags, const void __user *, argp,
+		size_t, argsz)
 {
 	struct io_ring_ctx *ctx;
 	int submitted = 0;
@@ -4322,13 +4729,8 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 			goto out;
 		}
 		ret = 0;
-		/*
-		 * The SQ thread submits: we wake it when asked to, or when it
-		 * waits for the room in the CQ ring that this call makes.
-		 */
-		if (unlikely(!list_empty_careful(&ctx->cq_backlog)) &&
-		    io_cqring_backlog_flush(ctx))
-			flags |= IORING_ENTER_SQ_WAKEUP;
+		/* the SQ thread submits: we wake it when asked to */
+		io_cqring_backlog_flush(ctx);
 		if (flags & IORING_ENTER_SQ_WAKEUP)
 			wake_up(&ctx->sqo_wait);
 		submitted = to_submit;
@@ -4344,7 +4746,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	if (flags & IORING_ENTER_GETEVENTS) {
 		/* room userspace has made since: fill it from the backlog */
 		io_cqring_backlog_flush(ctx);
-		ret = io_enter_getevents(ctx, min_complete, sig, sigsz);
+		ret = io_enter_getevents(ctx, min_complete, flags, argp, argsz);
 	}
 out:
 	percpu_ref_put(&ctx->refs);
@@ -4355,7 +4757,7 @@ out_fput:
 
 /* IORING_REGISTER_EVENTFD: @arg points to the eventfd's fd. */
 static int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
-			       unsigned int nr_args)
+			       unsigned int nr_args, bool async)
 {
 	struct io_ev_fd *ev_fd;
 	int fd;
@@ -4378,6 +4780,7 @@ static int io_eventfd_register(struct io_ring_ctx *ctx, void __user *arg,
 		return io_fail(ret, "register: fd %d is %s", fd,
 			       ret == -EBADF ? "not open" : "not an eventfd");
 	}
+	ev_fd->async = async;
 	rcu_assign_pointer(ctx->ev_fd, ev_fd);
 	return 0;
 }
@@ -4557,7 +4960,9 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			return io_fail(-EINVAL, "register: UNREGISTER_FILES takes no arguments");
 		return io_files_unregister(ctx);
 	case IORING_REGISTER_EVENTFD:
-		return io_eventfd_register(ctx, arg, nr_args);
+	case IORING_REGISTER_EVENTFD_ASYNC:
+		return io_eventfd_register(ctx, arg, nr_args,
+					   opcode == IORING_REGISTER_EVENTFD_ASYNC);
 	case IORING_UNREGISTER_EVENTFD:
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_EVENTFD takes no arguments");

@@ -62,6 +62,8 @@ struct io_uring_sqe {
 #define IOSQE_FIXED_FILE	(1U << 0)	/* sqe->fd is a registered file index */
 #define IOSQE_IO_DRAIN		(1U << 1)	/* start after all earlier SQEs completed */
 #define IOSQE_IO_LINK		(1U << 2)	/* the next SQE starts after this one succeeded */
+#define IOSQE_IO_HARDLINK	(1U << 3)	/* ... or ended, whatever its result */
+#define IOSQE_ASYNC		(1U << 4)	/* go to a worker without trying inline first */
 
 /* io_uring_setup() flags */
 #define IORING_SETUP_IOPOLL	(1U << 0)	/* completions are polled for, not signalled */
@@ -69,6 +71,7 @@ struct io_uring_sqe {
 #define IORING_SETUP_SQ_AFF	(1U << 2)	/* sq_thread_cpu is valid */
 #define IORING_SETUP_CQSIZE	(1U << 3)	/* cq_entries is valid */
 #define IORING_SETUP_CLAMP	(1U << 4)	/* clamp sizes that are too large */
+#define IORING_SETUP_SUBMIT_ALL	(1U << 7)	/* go on past an SQE that fails */
 
 enum io_uring_op {
 	IORING_OP_NOP,
@@ -154,9 +157,13 @@ struct io_cqring_offsets {
 	__u64 resv2;
 };
 
+/* cq_ring->flags, written by userspace */
+#define IORING_CQ_EVENTFD_DISABLED	(1U << 0)	/* completions do not signal the eventfd */
+
 /* io_uring_enter() flags */
 #define IORING_ENTER_GETEVENTS	(1U << 0)
 #define IORING_ENTER_SQ_WAKEUP	(1U << 1)
+#define IORING_ENTER_EXT_ARG	(1U << 3)	/* sig points to struct io_uring_getevents_arg */
 
 /*
  * Passed to io_uring_setup(); the kernel fills in the ring sizes and the
@@ -175,11 +182,25 @@ struct io_uring_params {
 	struct io_cqring_offsets cq_off;
 };
 
+/*
+ * IORING_ENTER_EXT_ARG: io_uring_enter()'s sig argument points to this and
+ * sigsz is its size.  ts, if not 0, points to a struct __kernel_timespec:
+ * how long GETEVENTS waits at most before it gives up with -ETIME.
+ */
+struct io_uring_getevents_arg {
+	__u64	sigmask;
+	__u32	sigmask_sz;
+	__u32	pad;
+	__u64	ts;
+};
+
 /* io_uring_params->features */
 #define IORING_FEAT_SINGLE_MMAP		(1U << 0)	/* one mmap() covers SQ and CQ ring */
 #define IORING_FEAT_NODROP		(1U << 1)	/* a full CQ ring loses no CQE */
+#define IORING_FEAT_RW_CUR_POS		(1U << 3)	/* offset -1: the file position */
 #define IORING_FEAT_FAST_POLL		(1U << 5)	/* pollable files wait without a thread */
 #define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
+#define IORING_FEAT_EXT_ARG		(1U << 8)	/* IORING_ENTER_EXT_ARG */
 #define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work in the submitter's threads */
 
 /* io_uring_register() opcodes */
@@ -189,6 +210,7 @@ struct io_uring_params {
 #define IORING_UNREGISTER_FILES		3
 #define IORING_REGISTER_EVENTFD		4
 #define IORING_UNREGISTER_EVENTFD	5
+#define IORING_REGISTER_EVENTFD_ASYNC	7	/* signalled by completions in workers only */
 #define IORING_REGISTER_PROBE		8
 #define IORING_REGISTER_PERSONALITY	9
 #define IORING_UNREGISTER_PERSONALITY	10
