@@ -76,8 +76,8 @@ TEST_F(diag, setup_names_its_field)
 	EXPECT_TRUE(logged(self->kmsg, "io_uring: setup: resv[1] is 5, not zero"));
 
 	p.resv[1] = 0;
-	EXPECT_EQ(-1, sys_setup(5000, &p));
-	EXPECT_TRUE(logged(self->kmsg, "setup: 5000 entries, more than 4096"));
+	EXPECT_EQ(-1, sys_setup(40000, &p));
+	EXPECT_TRUE(logged(self->kmsg, "setup: 40000 entries, more than 32768"));
 
 	if (geteuid() == 0) {
 		memset(&p, 0, sizeof(p));

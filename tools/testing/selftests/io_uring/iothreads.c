@@ -1000,7 +1000,7 @@ static void worker_cpus(char *out, size_t size)
 TEST(iowq_affinity)
 {
 	const char *fifo = make_fifo();
-	char cpus[64], all[64];
+	char cpus[256], all[256];
 	unsigned long mask = 1;
 	struct io_uring_cqe cqe;
 	struct ring r;

@@ -3,13 +3,14 @@
  * IOSQE_IO_LINK (a chain runs one request after another, and a failed
  * request cancels the rest with -ECANCELED) and IOSQE_IO_DRAIN (a request
  * starts once everything submitted before it has completed, and what comes
- * after waits for it), on plain and SQPOLL rings, and rings closed while
- * requests wait.
+ * after waits for it), IOSQE_IO_HARDLINK, IORING_OP_LINK_TIMEOUT, on plain
+ * and SQPOLL rings, and rings closed while requests wait.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <linux/time_types.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -145,6 +146,204 @@ TEST_F(link, failure_cancels_the_rest)
 	close(fd);
 }
 
+/*
+ * IOSQE_IO_HARDLINK: the chain goes on past a request that failed when it
+ * ran, or read short; IOSQE_IO_LINK after it still stops at the next one.
+ */
+TEST_F(link, hardlink_goes_on_after_a_failure)
+{
+	struct iovec bad = { (void *)8, 16 };
+	struct io_uring_sqe *sqe;
+
+	sqe = prep(&self->r, IORING_OP_READV, self->p[0], IOSQE_IO_HARDLINK, 1);
+	sqe->addr = (unsigned long)&bad;
+	sqe->len = 1;
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 2);
+	sqe = prep(&self->r, IORING_OP_READV, self->p[0], IOSQE_IO_LINK, 3);
+	sqe->addr = (unsigned long)&bad;
+	sqe->len = 1;
+	prep(&self->r, IORING_OP_NOP, -1, 0, 4);
+	ASSERT_EQ(2, write(self->p[1], "xy", 2));
+	ASSERT_EQ(4, ring_submit(&self->r, 4));
+	ASSERT_EQ(0, reap(&self->r, 4, self->order, self->res));
+	EXPECT_EQ(-EFAULT, self->res[1]);
+	EXPECT_EQ(0, self->res[2]);
+	EXPECT_EQ(-EFAULT, self->res[3]);
+	EXPECT_EQ(-ECANCELED, self->res[4]);
+	EXPECT_EQ(1, self->order[0]);
+	EXPECT_EQ(2, self->order[1]);
+}
+
+/* A hard link that fails at submission cancels its chain all the same. */
+TEST_F(link, hardlink_failed_at_submission_cancels)
+{
+	prep(&self->r, IORING_OP_READV, 999, IOSQE_IO_HARDLINK, 1);	/* fd not open */
+	prep(&self->r, IORING_OP_NOP, -1, 0, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(-EBADF, self->res[1]);
+	EXPECT_EQ(-ECANCELED, self->res[2]);
+}
+
+static struct io_uring_sqe *prep_link_timeout(struct ring *r, struct __kernel_timespec *ts,
+					      __u8 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = prep(r, IORING_OP_LINK_TIMEOUT, -1, flags, data);
+
+	sqe->addr = (unsigned long)ts;
+	sqe->len = 1;
+	return sqe;
+}
+
+/*
+ * LINK_TIMEOUT: the read before it waits too long; the timer cancels it,
+ * the link timeout ends with -ETIME, and the rest of the chain is cancelled.
+ */
+TEST_F(link, link_timeout_cancels_a_slow_request)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	char buf[4];
+	struct io_uring_sqe *sqe;
+
+	sqe = prep(&self->r, IORING_OP_READ, self->p[0], IOSQE_IO_LINK, 1);
+	sqe->addr = (unsigned long)buf;
+	sqe->len = sizeof(buf);
+	prep_link_timeout(&self->r, &ts, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(3, ring_submit(&self->r, 3));
+	ASSERT_EQ(0, reap(&self->r, 3, self->order, self->res));
+	EXPECT_TRUE(self->res[1] == -ECANCELED || self->res[1] == -EINTR)
+		TH_LOG("read ended with %d", self->res[1]);
+	EXPECT_EQ(-ETIME, self->res[2]);
+	EXPECT_EQ(-ECANCELED, self->res[3]);
+	EXPECT_TRUE(quiet(&self->r));
+}
+
+/*
+ * A link timeout that is due at once fires while the read before it is
+ * still being issued: the read must end all the same, never wait for ever.
+ */
+TEST_F(link, link_timeout_due_at_once)
+{
+	struct __kernel_timespec ts = { 0 };
+	struct io_uring_sqe *sqe;
+	char buf[4];
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		sqe = prep(&self->r, IORING_OP_READ, self->p[0], IOSQE_IO_LINK, 1);
+		sqe->addr = (unsigned long)buf;
+		sqe->len = sizeof(buf);
+		prep_link_timeout(&self->r, &ts, 0, 2);
+		ASSERT_EQ(2, ring_submit(&self->r, 2));
+		ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+		EXPECT_TRUE(self->res[1] == -ECANCELED || self->res[1] == -EINTR)
+			TH_LOG("read ended with %d", self->res[1]);
+		EXPECT_TRUE(self->res[2] == -ETIME || self->res[2] == -ENOENT ||
+			    self->res[2] == -EALREADY) TH_LOG("link timeout: %d", self->res[2]);
+	}
+}
+
+/*
+ * The request completes in time: the link timeout ends with -ECANCELED and
+ * the chain goes on after it.
+ */
+TEST_F(link, link_timeout_disarmed_in_time)
+{
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	char buf[4];
+	struct io_uring_sqe *sqe;
+
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1);
+	prep_link_timeout(&self->r, &ts, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(3, ring_submit(&self->r, 3));
+	ASSERT_EQ(0, reap(&self->r, 3, self->order, self->res));
+	EXPECT_EQ(0, self->res[1]);
+	EXPECT_EQ(-ECANCELED, self->res[2]);
+	EXPECT_EQ(0, self->res[3]);
+
+	/* a read that waits a little, then gets its data */
+	sqe = prep(&self->r, IORING_OP_READ, self->p[0], IOSQE_IO_LINK, 4);
+	sqe->addr = (unsigned long)buf;
+	sqe->len = 1;
+	prep_link_timeout(&self->r, &ts, 0, 5);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	usleep(50 * 1000);
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(1, self->res[4]);
+	EXPECT_EQ(-ECANCELED, self->res[5]);
+	EXPECT_EQ(4, self->order[0]);
+}
+
+/*
+ * A LINK_TIMEOUT must follow a linked request: alone, at the head of a
+ * chain or after another LINK_TIMEOUT it fails at submission, and takes
+ * its chain with it.  Its own fields are checked too.
+ */
+TEST_F(link, link_timeout_bad_inputs)
+{
+	struct __kernel_timespec ts = { .tv_sec = 1 };
+
+	prep_link_timeout(&self->r, &ts, 0, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(-EINVAL, self->res[1]);
+
+	prep_link_timeout(&self->r, &ts, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(-EINVAL, self->res[2]);
+	EXPECT_EQ(-ECANCELED, self->res[3]);
+
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 4);
+	prep_link_timeout(&self->r, &ts, IOSQE_IO_LINK, 5);
+	prep_link_timeout(&self->r, &ts, 0, 6);
+	ASSERT_EQ(3, ring_submit(&self->r, 3));
+	ASSERT_EQ(0, reap(&self->r, 3, self->order, self->res));
+	EXPECT_EQ(-ECANCELED, self->res[4]);
+	EXPECT_EQ(-ECANCELED, self->res[5]);
+	EXPECT_EQ(-EINVAL, self->res[6]);
+
+	/* len other than 1, an offset, a timespec that cannot be read */
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 7);
+	prep_link_timeout(&self->r, &ts, 0, 8)->len = 2;
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(-EINVAL, self->res[8]);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 9);
+	prep_link_timeout(&self->r, &ts, 0, 10)->addr = 8;
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(-EFAULT, self->res[10]);
+	EXPECT_EQ(-ECANCELED, self->res[9]);
+}
+
+/* A ring closed with a link timeout armed on a read that waits. */
+TEST(close_with_a_link_timeout_armed)
+{
+	struct __kernel_timespec ts = { .tv_sec = 1000 };
+	struct io_uring_sqe *sqe;
+	char buf[4];
+	struct ring r;
+	int p[2], i;
+
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, ring_init(&r, 4, 0));
+		sqe = prep(&r, IORING_OP_READ, p[0], IOSQE_IO_LINK, 1);
+		sqe->addr = (unsigned long)buf;
+		sqe->len = sizeof(buf);
+		prep_link_timeout(&r, &ts, 0, 2);
+		ASSERT_EQ(2, ring_submit(&r, 0));
+		ring_exit(&r);
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
 /* A request of the chain that fails at submission: none of the chain runs. */
 TEST_F(link, submission_failure_cancels_the_chain)
 {
@@ -158,6 +357,27 @@ TEST_F(link, submission_failure_cancels_the_chain)
 	EXPECT_EQ(-EBADF, self->res[2]);
 	EXPECT_EQ(-ECANCELED, self->res[3]);
 	EXPECT_EQ(0, self->res[4]);
+}
+
+/*
+ * The SQE that ends a chain fails at submission: as on 6.1, the call stops
+ * after it (the chain's CQEs say why) and leaves the next SQE in the ring,
+ * for the next call.  A failure in the middle of a chain does not stop the
+ * call (see above): the chain goes on being built, and fails as a whole.
+ */
+TEST_F(link, failure_that_ends_a_chain_stops_the_submission)
+{
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1);
+	prep(&self->r, IORING_OP_READV, 999, 0, 2);	/* fd not open */
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	EXPECT_EQ(1, *self->r.sq_tail - *self->r.sq_head);
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(-ECANCELED, self->res[1]);
+	EXPECT_EQ(-EBADF, self->res[2]);
+	ASSERT_EQ(1, sys_enter(self->r.fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(0, self->res[3]);
 }
 
 /*
@@ -254,6 +474,29 @@ TEST_F(link, drain_waits_for_earlier_requests)
 }
 
 /* Two drains in a row, each behind everything before it. */
+/*
+ * A drain flag in the middle of a chain drains the whole chain: its head
+ * waits for the poll before it, and the NOP after the chain waits for it.
+ */
+TEST_F(link, drain_inside_a_chain_drains_the_chain)
+{
+	int i;
+
+	prep_poll(&self->r, self->p[0], 0, 1);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK | IOSQE_IO_DRAIN, 3);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 4);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 5);
+	ASSERT_EQ(5, ring_submit(&self->r, 0));
+	EXPECT_TRUE(quiet(&self->r));
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	ASSERT_EQ(0, reap(&self->r, 5, self->order, self->res));
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ(i + 1, self->order[i]);
+	for (i = 2; i <= 5; i++)
+		EXPECT_EQ(0, self->res[i]);
+}
+
 TEST_F(link, drains_in_a_row)
 {
 	int i;

@@ -21,10 +21,9 @@
 
 /* Later kernels' ABI, which this one does not offer (yet): refused. */
 #define LATER_SETUP_ATTACH_WQ		0x20U
-#define LATER_ENTER_EXT_ARG		0x08U
 #define LATER_ENTER_REGISTERED_RING	0x10U
-#define LATER_SQE_ASYNC			0x08U
-#define LATER_SQE_BUFFER_SELECT		0x10U
+#define LATER_SQE_BUFFER_SELECT		0x20U
+#define LATER_SQE_CQE_SKIP_SUCCESS	0x40U
 
 /* Below mmap_min_addr: nothing is ever mapped there. */
 #define UNMAPPED_ADDR	0x1000ULL
@@ -201,14 +200,15 @@ struct setup_case {
 
 static const struct setup_case setup_cases[] = {
 	{ "zero entries", 0, 0, 0, 0, 0, X_PARAMS, EINVAL },
-	{ "4097 entries", 4097, 0, 0, 0, 0, X_PARAMS, EINVAL },
+	{ "32769 entries", 32769, 0, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "2^31 entries", 1U << 31, 0, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "UINT_MAX entries", UINT_MAX, 0, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "unknown flag bit 31", 8, 1U << 31, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "CQSIZE, 0 cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL, 0 },
 	{ "CQSIZE, fewer CQ than SQ entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS,
 	  EINVAL, 4 },
-	{ "CQSIZE, 8193 cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL, 8193 },
+	{ "CQSIZE, 65537 cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL,
+	  65537 },
 	{ "CQSIZE, UINT_MAX cq_entries", 8, IORING_SETUP_CQSIZE, 0, 0, 0, X_PARAMS, EINVAL,
 	  UINT_MAX },
 	{ "CLAMP, zero entries", 0, IORING_SETUP_CLAMP, 0, 0, 0, X_PARAMS, EINVAL },
@@ -319,7 +319,10 @@ static const struct enter_case enter_cases[] = {
 	{ "pipe fd", X_PIPE, 0, 0, 0, 0, 0, EOPNOTSUPP },
 	{ "O_PATH fd", X_PATH, 0, 0, 0, 0, 0, EBADF },
 	{ "unknown flag bit 31", X_PLAIN_RING, 0, 0, 1U << 31, 0, 0, EINVAL },
-	{ "EXT_ARG (not offered)", X_PLAIN_RING, 0, 0, LATER_ENTER_EXT_ARG, 0, 0, EINVAL },
+	{ "EXT_ARG of size 0", X_PLAIN_RING, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+	  X_SIGSET, 0, EINVAL },
+	{ "EXT_ARG unmapped", X_PLAIN_RING, 0, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+	  X_UNMAPPED, sizeof(struct io_uring_getevents_arg), EFAULT },
 	{ "REGISTERED_RING (not offered)", X_PLAIN_RING, 0, 0,
 	  LATER_ENTER_REGISTERED_RING, 0, 0, EINVAL },
 	{ "sigsz 0 with a sigset", X_PLAIN_RING, 0, 1, IORING_ENTER_GETEVENTS, X_SIGSET, 0,
@@ -517,8 +520,8 @@ static const struct sqe_case sqe_cases[] = {
 	{ "opcode IORING_OP_LAST", R_RING, IORING_OP_LAST, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "opcode 255", R_RING, 255, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "flags bit 7", R_RING, IORING_OP_NOP, -1, 0x80, NOFIELD, 0, -EINVAL },
-	{ "IOSQE_ASYNC (not offered)", R_RING, IORING_OP_NOP, -1, LATER_SQE_ASYNC, NOFIELD, 0,
-	  -EINVAL },
+	{ "IOSQE_CQE_SKIP_SUCCESS (not offered)", R_RING, IORING_OP_NOP, -1,
+	  LATER_SQE_CQE_SKIP_SUCCESS, NOFIELD, 0, -EINVAL },
 	{ "IOSQE_BUFFER_SELECT (not offered)", R_RING, IORING_OP_NOP, -1,
 	  LATER_SQE_BUFFER_SELECT, NOFIELD, 0, -EINVAL },
 	/* NOP: everything but user_data must be zero */
@@ -571,7 +574,7 @@ static const struct sqe_case sqe_cases[] = {
 	{ "readv: into NULL", R_RING, IORING_OP_READV, X_FILE, 0, FIELD(addr), X_IOV_NULL,
 	  -EFAULT },
 	/* READV / WRITEV: the other fields */
-	{ "readv: offset -1", R_RING, IORING_OP_READV, X_FILE, 0, FIELD(off), -1, -EINVAL },
+	{ "readv: offset -2", R_RING, IORING_OP_READV, X_FILE, 0, FIELD(off), -2, -EINVAL },
 	{ "writev: offset -4096", R_RING, IORING_OP_WRITEV, X_FILE, 0, FIELD(off), -4096ULL,
 	  -EINVAL },
 	{ "readv: unknown rw_flags", R_RING, IORING_OP_READV, X_FILE, 0, FIELD(rw_flags),
@@ -679,7 +682,7 @@ static const struct sqe_case sqe_cases[] = {
 	{ "iopoll: statx", R_IOPOLL, IORING_OP_STATX, AT_FDCWD, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: close", R_IOPOLL, IORING_OP_CLOSE, X_BADFD, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: accept", R_IOPOLL, IORING_OP_ACCEPT, X_FILE, 0, NOFIELD, 0, -EINVAL },
-	{ "iopoll: nop", R_IOPOLL, IORING_OP_NOP, -1, 0, NOFIELD, 0, -EINVAL },
+	{ "iopoll: link_timeout", R_IOPOLL, IORING_OP_LINK_TIMEOUT, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: fsync", R_IOPOLL, IORING_OP_FSYNC, X_FILE, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: poll_add", R_IOPOLL, IORING_OP_POLL_ADD, X_PIPE, 0, NOFIELD, 0, -EINVAL },
 	{ "iopoll: buffered readv", R_IOPOLL, IORING_OP_READV, X_FILE, 0, NOFIELD, 0,

@@ -2,8 +2,8 @@
 /*
  * IORING_OP_SEND, RECV, SENDMSG, RECVMSG, CONNECT and ACCEPT on unix sockets:
  * each answers what its syscall would, a receive with no data waits in a
- * worker until data comes, MSG_DONTWAIT and O_NONBLOCK are honoured, and
- * bad inputs get their errno.
+ * worker until data comes, MSG_DONTWAIT is honoured (O_NONBLOCK on the
+ * socket is not, as on 6.1), and bad inputs get their errno.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,15 +93,45 @@ TEST_F(net, recv_waits_for_data)
 	EXPECT_STREQ("late", in);
 }
 
-/* Asked not to wait (MSG_DONTWAIT, or O_NONBLOCK on the socket): -EAGAIN. */
+/* READ and WRITE on a socket with offset -1 (a stream has no position). */
+TEST_F(net, read_write_at_offset_minus_one)
+{
+	char in[8] = { 0 };
+	struct io_uring_sqe *sqe;
+
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_WRITE, self->s[0], "sock", 4, -1ULL);
+	sqe->user_data = 1;
+	EXPECT_EQ(4, ring_run_one(&self->r, 1));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, self->s[1], in, sizeof(in), -1ULL);
+	sqe->user_data = 2;
+	EXPECT_EQ(4, ring_run_one(&self->r, 2));
+	EXPECT_STREQ("sock", in);
+}
+
+/*
+ * Asked not to wait with MSG_DONTWAIT: -EAGAIN.  O_NONBLOCK on the socket
+ * is for the caller's own syscalls: a RECV waits for data all the same, as
+ * on 6.1.
+ */
 TEST_F(net, nonblocking_recv)
 {
-	char in[16];
+	struct io_uring_cqe cqe;
+	char in[16] = { 0 };
 
 	EXPECT_EQ(-EAGAIN, run_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in),
 				   MSG_DONTWAIT));
 	ASSERT_EQ(0, fcntl(self->s[1], F_SETFL, O_NONBLOCK));
-	EXPECT_EQ(-EAGAIN, run_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in), 0));
+	prep_net(&self->r, IORING_OP_RECV, self->s[1], in, sizeof(in), 0, 9);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(4, write(self->s[0], "data", 4));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(9, cqe.user_data);
+	EXPECT_EQ(4, cqe.res);
+	EXPECT_STREQ("data", in);
 }
 
 /* SENDMSG/RECVMSG: several iovecs, and msg_flags written back (MSG_TRUNC). */
@@ -226,6 +256,41 @@ TEST(connect_resolves_paths_in_the_creators_root)
 	close(lo);
 }
 
+/*
+ * IOSQE_ASYNC on a socket with nothing to receive: the worker tries the
+ * request first, so a bad msghdr is -EFAULT at once, not after data comes;
+ * a good one then waits for its data like any other.
+ */
+TEST_F(net, iosqe_async_tries_before_it_waits)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char in[8] = { 0 };
+	struct iovec iov = { in, sizeof(in) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	sqe = prep_net(&self->r, IORING_OP_RECVMSG, self->s[1], NULL, 1, 0, 1);
+	sqe->flags = IOSQE_ASYNC;
+	sqe = prep_net(&self->r, IORING_OP_SENDMSG, self->s[0], NULL, 1, 0, 2);
+	sqe->flags = IOSQE_ASYNC;
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(-EFAULT, cqe.res);
+	ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(-EFAULT, cqe.res);
+
+	sqe = prep_net(&self->r, IORING_OP_RECVMSG, self->s[1], &msg, 1, 0, 3);
+	sqe->flags = IOSQE_ASYNC;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(2, write(self->s[0], "ok", 2));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(3, cqe.user_data);
+	EXPECT_EQ(2, cqe.res);
+	EXPECT_STREQ("ok", in);
+}
+
 TEST_F(net, bad_inputs)
 {
 	struct io_uring_sqe *sqe;
@@ -327,7 +392,9 @@ TEST(accept_a_connection)
 
 TEST(accept_bad_inputs)
 {
-	struct sockaddr_un sun;
+	struct sockaddr_un sun, peer;
+	socklen_t peer_len = sizeof(peer);
+	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 	struct ring r;
 	int l, nl, c, p[2];
@@ -357,11 +424,28 @@ TEST(accept_bad_inputs)
 	ring_exit(&r);
 	unlink(sun.sun_path);
 	close(l);
-	/* a non-blocking listener with nobody waiting: -EAGAIN, as accept4 */
+	/*
+	 * a non-blocking listener with nobody waiting: the ACCEPT waits for a
+	 * connection all the same, as on 6.1, and fills in the peer address
+	 */
 	nl = listener(&sun, SOCK_NONBLOCK);
 	ASSERT_LE(0, nl);
 	ASSERT_EQ(0, ring_init(&r, 4, 0));
-	EXPECT_EQ(-EAGAIN, run_net(&r, IORING_OP_ACCEPT, nl, NULL, 0, 0));
+	memset(&peer, 0xff, sizeof(peer));
+	sqe = prep_net(&r, IORING_OP_ACCEPT, nl, &peer, 0, 0, 5);
+	sqe->addr2 = (unsigned long)&peer_len;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	c = dial(&sun);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(5, cqe.user_data);
+	EXPECT_LE(0, cqe.res);
+	EXPECT_EQ(AF_UNIX, peer.sun_family);
+	EXPECT_GE(sizeof(peer), peer_len);
+	close(cqe.res);
+	close(c);
 	ring_exit(&r);
 	unlink(sun.sun_path);
 	close(nl);

@@ -89,6 +89,99 @@ TEST_F(ring, unknown_sqe_flags_are_einval)
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 8));
 }
 
+/*
+ * An SQE that fails at submission is consumed, and its CQE says why, but
+ * the call stops there (6.1's rule): the SQEs after it stay in the ring.
+ */
+TEST_F(ring, submission_stops_at_a_failed_sqe)
+{
+	struct io_uring_cqe cqe;
+	int i, bad = 0;
+
+	for (i = 0; i < 5; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+
+		sqe->opcode = i == 2 ? 250 : IORING_OP_NOP;
+		sqe->fd = -1;
+		sqe->user_data = i;
+	}
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	EXPECT_EQ(2, *self->r.sq_tail - *self->r.sq_head);
+	ASSERT_EQ(2, sys_enter(self->r.fd, 2, 0, 0, NULL, 0));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(cqe.user_data == 2 ? -EINVAL : 0, cqe.res);
+		bad += cqe.user_data == 2;
+	}
+	EXPECT_EQ(1, bad);
+}
+
+/* IORING_SETUP_SUBMIT_ALL: the call goes on past SQEs that fail. */
+TEST(submit_all_goes_past_failures)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int i, failed = 0;
+
+	ASSERT_EQ(0, ring_init(&r, 8, IORING_SETUP_SUBMIT_ALL));
+	for (i = 0; i < 6; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+		sqe->opcode = i % 2 ? 250 : IORING_OP_NOP;
+		sqe->fd = -1;
+		sqe->user_data = i;
+	}
+	ASSERT_EQ(6, ring_submit(&r, 6));
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+		EXPECT_EQ(cqe.user_data % 2 ? -EINVAL : 0, cqe.res);
+		failed += cqe.res != 0;
+	}
+	EXPECT_EQ(3, failed);
+	ring_exit(&r);
+}
+
+/*
+ * IOSQE_ASYNC: the request goes straight to an I/O worker of ours, and
+ * does what it would have done inline.
+ */
+TEST(iosqe_async_runs_in_a_worker)
+{
+	char buf[8] = { 0 };
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int fd;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	EXPECT_EQ(0, threads_named("iou-wrk-"));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 1;
+	EXPECT_EQ(0, ring_run_one(&r, 1));
+	EXPECT_LE(1, threads_named("iou-wrk-"));
+
+	fd = open("/tmp/io_uring-async", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	unlink("/tmp/io_uring-async");
+	ASSERT_EQ(5, write(fd, "async", 5));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, fd, &iov, 1, 0);
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 2;
+	EXPECT_EQ(5, ring_run_one(&r, 2));
+	EXPECT_EQ(0, memcmp(buf, "async", 5));
+	/* its errors are the same too */
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READV, fd, NULL, 1, 0);
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 3;
+	EXPECT_EQ(-EFAULT, ring_run_one(&r, 3));
+	close(fd);
+	ring_exit(&r);
+}
+
 TEST_F(ring, nop_reserved_fields_are_einval)
 {
 	struct io_uring_sqe *sqe;
@@ -446,6 +539,200 @@ TEST_F(ring, read_write_nonvectored)
 	unlink(EXT4_DIR "/ops-rw");
 }
 
+/*
+ * Offset -1 (IORING_FEAT_RW_CUR_POS): reads and writes at the file
+ * position, which they move, as read(2) and write(2) do.
+ */
+TEST_F(ring, offset_minus_one_uses_the_file_position)
+{
+	char buf[8] = { 0 };
+	struct io_uring_sqe *sqe;
+	int fd, i;
+
+	ASSERT_TRUE(self->r.p.features & IORING_FEAT_RW_CUR_POS);
+	fd = open("/tmp/io_uring-pos", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	unlink("/tmp/io_uring-pos");
+	for (i = 0; i < 2; i++) {
+		sqe = ring_get_sqe(&self->r);
+		prep_rw(sqe, IORING_OP_WRITE, fd, i ? "def" : "abc", 3, -1ULL);
+		sqe->user_data = i;
+		EXPECT_EQ(3, ring_run_one(&self->r, i));
+	}
+	EXPECT_EQ(6, lseek(fd, 0, SEEK_CUR));
+	ASSERT_EQ(2, lseek(fd, 2, SEEK_SET));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fd, buf, 3, -1ULL);
+	sqe->user_data = 2;
+	EXPECT_EQ(3, ring_run_one(&self->r, 2));
+	EXPECT_STREQ("cde", buf);
+	EXPECT_EQ(5, lseek(fd, 0, SEEK_CUR));
+	/* an explicit offset leaves the position alone */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fd, buf, 2, 0);
+	sqe->user_data = 3;
+	EXPECT_EQ(2, ring_run_one(&self->r, 3));
+	EXPECT_EQ(5, lseek(fd, 0, SEEK_CUR));
+	/* the rest, up to the end */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fd, buf, sizeof(buf), -1ULL);
+	sqe->user_data = 4;
+	EXPECT_EQ(1, ring_run_one(&self->r, 4));
+	EXPECT_EQ(6, lseek(fd, 0, SEEK_CUR));
+	close(fd);
+}
+
+/* O_APPEND: a write goes at the end, whatever its offset, as pwritev2 does. */
+TEST_F(ring, append_writes_go_at_the_end)
+{
+	static const char * const dirs[] = { "/tmp", EXT4_DIR };
+	struct iovec iov = { "tail", 4 };
+	char path[64], buf[16] = { 0 };
+	int i, fd;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/io_uring-append", dirs[i]);
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0600);
+		if (fd < 0)
+			continue;
+		unlink(path);
+		ASSERT_EQ(4, write(fd, "head", 4));
+		EXPECT_EQ(4, rw_one(&self->r, IORING_OP_WRITEV, fd, &iov, 1, 0))
+			TH_LOG("on %s", dirs[i]);
+		EXPECT_EQ(8, pread(fd, buf, sizeof(buf), 0));
+		EXPECT_STREQ("headtail", buf);
+		close(fd);
+	}
+}
+
+/*
+ * What a request reads from userspace, it reads at submission: the iovec
+ * array of a READV may be reused as soon as io_uring_enter() returns, even
+ * when the read is done later by a worker, after a chain, or by
+ * IOSQE_ASYNC; so may the path of an OPENAT in a chain.
+ */
+TEST_F(ring, arguments_are_read_at_submission)
+{
+	char buf[3][8] = { { 0 } }, path[64];
+	struct iovec iov[3];
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int p[2], fd, i, seen = 0;
+
+	ASSERT_EQ(0, pipe(p));
+	fd = open("/tmp/io_uring-stable", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "file", 4));
+	for (i = 0; i < 3; i++) {
+		iov[i].iov_base = buf[i];
+		iov[i].iov_len = 4;
+	}
+	/* a pipe read that waits; a chained read; an IOSQE_ASYNC read */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, p[0], &iov[0], 1, 0);
+	sqe->user_data = 0;
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 10;
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, fd, &iov[1], 1, 0);
+	sqe->user_data = 1;
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, fd, &iov[2], 1, 0);
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 2;
+	/* and an OPENAT in a chain, whose path changes after submission */
+	snprintf(path, sizeof(path), "/tmp/io_uring-stable");
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 11;
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)path;
+	sqe->open_flags = O_RDONLY;
+	sqe->user_data = 3;
+	ASSERT_EQ(6, ring_submit(&self->r, 0));
+	memset(iov, 0xff, sizeof(iov));
+	snprintf(path, sizeof(path), "/nonexistent");
+	ASSERT_EQ(4, write(p[1], "pipe", 4));
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data >= 10) {
+			EXPECT_EQ(0, cqe.res);
+			continue;
+		}
+		if (cqe.user_data == 3) {
+			EXPECT_LE(0, cqe.res) TH_LOG("openat: %d", cqe.res);
+			if (cqe.res >= 0)
+				close(cqe.res);
+			continue;
+		}
+		EXPECT_EQ(4, cqe.res) TH_LOG("read %llu", cqe.user_data);
+		seen++;
+	}
+	EXPECT_EQ(3, seen);
+	EXPECT_STREQ("pipe", buf[0]);
+	EXPECT_STREQ("file", buf[1]);
+	EXPECT_STREQ("file", buf[2]);
+	unlink("/tmp/io_uring-stable");
+	close(fd);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * RWF_NOWAIT: the caller wants -EAGAIN rather than a wait, as preadv2()
+ * gives it; the CQE is there when io_uring_enter() returns, and no worker
+ * tries again.  Data in the page cache is read as usual.  A file that
+ * cannot be read without blocking (a pipe in 6.1) refuses the flag, as
+ * preadv2() does.
+ */
+TEST_F(ring, rwf_nowait_gets_eagain_at_once)
+{
+	char buf[4096] = { 0 };
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int fd, p[2];
+
+	fd = open(EXT4_DIR "/io_uring-nowait", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		SKIP(return, "no ext4 at " EXT4_DIR);
+	unlink(EXT4_DIR "/io_uring-nowait");
+	memset(buf, 'n', sizeof(buf));
+	ASSERT_EQ(sizeof(buf), write(fd, buf, sizeof(buf)));
+	ASSERT_EQ(0, fsync(fd));
+	if (drop_page_cache())
+		SKIP(return, "cannot drop the page cache (not root?)");
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, fd, &iov, 1, 0);
+	sqe->rw_flags = RWF_NOWAIT;
+	sqe->user_data = 1;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(-EAGAIN, cqe.res);
+	/* read once the ordinary way: then it is cached */
+	ASSERT_EQ(sizeof(buf), pread(fd, buf, sizeof(buf), 0));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, fd, &iov, 1, 0);
+	sqe->rw_flags = RWF_NOWAIT;
+	sqe->user_data = 2;
+	EXPECT_EQ(sizeof(buf), ring_run_one(&self->r, 2));
+	close(fd);
+
+	ASSERT_EQ(0, pipe(p));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, p[0], &iov, 1, 0);
+	sqe->rw_flags = RWF_NOWAIT;
+	sqe->user_data = 3;
+	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&self->r, 3));
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_F(ring, read_write_nonvectored_bad_inputs)
 {
 	char buf[64];
@@ -483,8 +770,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_LINK_TIMEOUT,
-				   IORING_OP_FILES_UPDATE, IORING_OP_FADVISE,
+	static const int ops[] = { IORING_OP_FILES_UPDATE, IORING_OP_FADVISE,
 				   IORING_OP_MADVISE, IORING_OP_LAST };
 	int i;
 
@@ -683,8 +969,9 @@ TEST(hostile_sq_tail_is_bounded)
 
 /*
  * IORING_FEAT_NODROP: CQEs that find the CQ ring full wait in the kernel,
- * IORING_SQ_CQ_OVERFLOW says so, submitting more answers EBUSY until
- * userspace makes room, and nothing is lost or reordered.
+ * IORING_SQ_CQ_OVERFLOW says so, submitting goes on (as on 6.1: the
+ * backlog is memory charged to the caller's cgroup), and nothing is lost
+ * or reordered.
  */
 TEST(full_cq_keeps_completions)
 {
@@ -701,17 +988,16 @@ TEST(full_cq_keeps_completions)
 		ASSERT_EQ(1, ring_submit(&r, 0));
 	}
 	EXPECT_EQ(IORING_SQ_CQ_OVERFLOW, *r.sq_flags & IORING_SQ_CQ_OVERFLOW);
-	/* no room and CQEs waiting: the fourth is refused and stays queued */
+	/* no room and CQEs waiting: the fourth is taken all the same */
 	ring_get_sqe(&r)->user_data = 3;
-	EXPECT_EQ(-EBUSY, ring_submit(&r, 0));
-	EXPECT_EQ(*r.sq_tail - 1, *r.sq_head);
+	EXPECT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(*r.sq_tail, *r.sq_head);
 	EXPECT_EQ(0, *r.cq_overflow);
 
 	/* reaping one makes room: the next enter moves the backlog in */
 	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
 	EXPECT_EQ(0, cqe.user_data);
-	EXPECT_EQ(1, sys_enter(r.fd, 1, 0, 0, NULL, 0));
-	EXPECT_EQ(*r.sq_tail, *r.sq_head);
+	EXPECT_EQ(0, sys_enter(r.fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0));
 	for (i = 1; i < 4; i++) {
 		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
 		EXPECT_EQ(i, cqe.user_data);

@@ -7,7 +7,9 @@
 #ifndef IO_URING_SELFTEST_RING_H
 #define IO_URING_SELFTEST_RING_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -152,6 +154,7 @@ static inline int ring_peek_cqe(struct ring *r, struct io_uring_cqe *cqe)
 {
 	unsigned int head = *r->cq_head;
 
+	memset(cqe, 0, sizeof(*cqe));
 	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
 		return 0;
 	*cqe = r->cqes[head & *r->cq_mask];
@@ -215,6 +218,29 @@ static inline int run_in_child(int (*fn)(void *), void *arg, int unprivileged)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/* How many threads of this process have a name starting with @prefix. */
+static inline int threads_named(const char *prefix)
+{
+	char path[300], comm[32];
+	DIR *dir = opendir("/proc/self/task");
+	struct dirent *d;
+	int n = 0;
+	FILE *f;
+
+	while (dir && (d = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, prefix, strlen(prefix)))
+			n++;
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return n;
 }
 
 #endif

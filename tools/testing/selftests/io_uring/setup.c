@@ -27,8 +27,8 @@ static int setup_errno(unsigned int entries, struct io_uring_params *p)
 
 TEST(sizes_round_up)
 {
-	static const unsigned int in[] = { 1, 2, 3, 5, 100, 4095, 4096 };
-	static const unsigned int out[] = { 1, 2, 4, 8, 128, 4096, 4096 };
+	static const unsigned int in[] = { 1, 2, 3, 5, 100, 4095, 4096, 32767, 32768 };
+	static const unsigned int out[] = { 1, 2, 4, 8, 128, 4096, 4096, 32768, 32768 };
 	struct io_uring_params p;
 	int i, fd;
 
@@ -48,7 +48,7 @@ TEST(bad_entries)
 
 	memset(&p, 0, sizeof(p));
 	EXPECT_EQ(EINVAL, setup_errno(0, &p));
-	EXPECT_EQ(EINVAL, setup_errno(4097, &p));
+	EXPECT_EQ(EINVAL, setup_errno(32769, &p));
 	EXPECT_EQ(EINVAL, setup_errno(~0u, &p));
 }
 
@@ -72,6 +72,7 @@ TEST(cqsize)
 	static const struct { unsigned int sq, cq, want_sq, want_cq; } ok[] = {
 		{ 8, 8, 8, 8 }, { 8, 100, 8, 128 }, { 1, 1, 1, 1 },
 		{ 4, 5, 4, 8 }, { 4096, 8192, 4096, 8192 }, { 3, 4, 4, 4 },
+		{ 32768, 65536, 32768, 65536 }, { 8, 65535, 8, 65536 },
 	};
 	struct io_uring_params p;
 	struct ring r;
@@ -107,7 +108,7 @@ TEST(cqsize_bad_sizes)
 	static const struct { unsigned int sq, cq; } bad[] = {
 		{ 8, 0 },		/* no CQ at all */
 		{ 8, 4 },		/* fewer CQEs than SQEs */
-		{ 8, 8193 },		/* more than 2 * 4096 */
+		{ 8, 65537 },		/* more than 2 * 32768 */
 		{ 8, ~0u },
 	};
 	struct io_uring_params p;
@@ -132,8 +133,8 @@ TEST(clamp)
 	p.flags = IORING_SETUP_CLAMP;
 	fd = sys_setup(100000, &p);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
-	EXPECT_EQ(4096, p.sq_entries);
-	EXPECT_EQ(8192, p.cq_entries);
+	EXPECT_EQ(32768, p.sq_entries);
+	EXPECT_EQ(65536, p.cq_entries);
 	close(fd);
 
 	memset(&p, 0, sizeof(p));
@@ -141,8 +142,8 @@ TEST(clamp)
 	p.cq_entries = ~0u;
 	fd = sys_setup(~0u, &p);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
-	EXPECT_EQ(4096, p.sq_entries);
-	EXPECT_EQ(8192, p.cq_entries);
+	EXPECT_EQ(32768, p.sq_entries);
+	EXPECT_EQ(65536, p.cq_entries);
 	close(fd);
 
 	/* clamping never makes a ring of zero entries valid */
@@ -166,8 +167,9 @@ TEST(features_are_reported)
 	p.features = ~0u;	/* output only: what it held does not matter */
 	fd = sys_setup(4, &p);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | IORING_FEAT_FAST_POLL |
-		  IORING_FEAT_SQPOLL_NONFIXED | IORING_FEAT_NATIVE_WORKERS, p.features);
+	EXPECT_EQ(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | IORING_FEAT_RW_CUR_POS |
+		  IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | IORING_FEAT_EXT_ARG |
+		  IORING_FEAT_NATIVE_WORKERS, p.features);
 	close(fd);
 }
 
@@ -241,7 +243,7 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
 				       IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
 				       IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
-				       IORING_OP_FALLOCATE };
+				       IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;

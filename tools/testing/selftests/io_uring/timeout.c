@@ -3,7 +3,7 @@
  * IORING_OP_TIMEOUT (a timer that ends with -ETIME, or with 0 once a count
  * of other completions is reached; relative or IORING_TIMEOUT_ABS) and
  * IORING_OP_TIMEOUT_REMOVE, their bad inputs, and rings closed with
- * timeouts armed.
+ * timeouts armed; and waits with a time limit (IORING_ENTER_EXT_ARG).
  */
 #include <errno.h>
 #include <poll.h>
@@ -143,6 +143,37 @@ TEST_F(timeout, count_of_completions)
 }
 
 /* Two timeouts do not count each other. */
+/*
+ * The count is how many completions away the timeout ends: UINT_MAX is
+ * as far as it goes, not a count that wrapped and is reached at once.
+ * Two timeouts of count 1 both end on the first NOP after them.
+ */
+TEST_F(timeout, count_of_uint_max_is_far_away)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	struct __kernel_timespec long_ts = { .tv_sec = 10 };
+	struct io_uring_cqe cqe;
+	int i;
+
+	prep_timeout(&self->r, &ts, 0xffffffffULL, 0, 1);
+	prep_timeout(&self->r, &long_ts, 1, 0, 2);
+	prep_timeout(&self->r, &long_ts, 1, 0, 3);
+	prep_nop(&self->r, 4);
+	ASSERT_EQ(4, ring_submit(&self->r, 3));
+	/* the NOP, then the two counted timeouts */
+	ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(4, cqe.user_data);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+		EXPECT_TRUE(cqe.user_data == 2 || cqe.user_data == 3);
+		EXPECT_EQ(0, cqe.res);
+	}
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+}
+
 TEST_F(timeout, timeouts_do_not_count_timeouts)
 {
 	struct __kernel_timespec fast = { .tv_nsec = 10 * 1000 * 1000 };
@@ -246,8 +277,11 @@ TEST(close_with_timeouts_armed)
 	}
 }
 
-/* Timeouts are capped like other requests that may wait long. */
-TEST(timeouts_are_bounded)
+/*
+ * Armed timeouts are not capped at the CQ size (6.1 takes them all): the
+ * ninth on a ring whose CQ holds eight is armed like the others.
+ */
+TEST(timeouts_past_the_cq_size_are_armed)
 {
 	struct __kernel_timespec ts = { .tv_sec = 100 };
 	struct io_uring_cqe cqe;
@@ -255,7 +289,8 @@ TEST(timeouts_are_bounded)
 	int i;
 
 	ASSERT_EQ(0, ring_init(&r, 4, 0));
-	for (i = 0; i < 8; i += 4) {
+	ASSERT_EQ(8, r.p.cq_entries);
+	for (i = 0; i < 12; i += 4) {
 		int j;
 
 		for (j = 0; j < 4; j++)
@@ -264,11 +299,18 @@ TEST(timeouts_are_bounded)
 	}
 	usleep(20 * 1000);
 	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
-	prep_timeout(&r, &ts, 0, 0, 100);
-	ASSERT_EQ(1, ring_submit(&r, 1));
-	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
-	EXPECT_EQ(100, cqe.user_data);
-	EXPECT_EQ(-EBUSY, cqe.res);
+	/* each is there to be removed */
+	for (i = 0; i < 12; i++) {
+		int j;
+
+		prep_remove(&r, i, 1000 + i);
+		ASSERT_EQ(1, ring_submit(&r, 0));
+		for (j = 0; j < 2; j++) {
+			ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+			EXPECT_EQ(cqe.user_data == i ? -ECANCELED : 0, cqe.res);
+		}
+	}
+	EXPECT_EQ(0, *r.cq_overflow);
 	ring_exit(&r);
 }
 
@@ -308,6 +350,72 @@ TEST(chained_timeout_after_close_is_not_armed)
 		close(p[0]);
 		close(p[1]);
 	}
+}
+
+/* ---- IORING_ENTER_EXT_ARG: waiting with a time limit ------------------ */
+
+static int wait_ext(struct ring *r, unsigned int min, struct io_uring_getevents_arg *arg,
+		    size_t size)
+{
+	int ret = sys_enter(r->fd, 0, min, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+			    arg, size);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* Nothing comes: the wait ends with -ETIME when its time is up. */
+TEST_F(timeout, ext_arg_wait_times_out)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 200 * 1000 * 1000 };
+	struct io_uring_getevents_arg arg = { .ts = (unsigned long)&ts };
+	long long start = now_ms();
+
+	ASSERT_TRUE(self->r.p.features & IORING_FEAT_EXT_ARG);
+	EXPECT_EQ(-ETIME, wait_ext(&self->r, 1, &arg, sizeof(arg)));
+	EXPECT_LE(190, now_ms() - start);
+	EXPECT_GT(5000, now_ms() - start);
+	/* no time limit: a plain wait, which a CQE ends */
+	arg.ts = 0;
+	prep_nop(&self->r, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	EXPECT_EQ(0, wait_ext(&self->r, 1, &arg, sizeof(arg)));
+}
+
+/*
+ * CQEs are there, fewer than asked for: the time runs out, and the wait
+ * returns 0 all the same (6.1's rule: there is something to reap).
+ */
+TEST_F(timeout, ext_arg_short_wait_with_cqes_returns_0)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 50 * 1000 * 1000 };
+	struct io_uring_getevents_arg arg = { .ts = (unsigned long)&ts };
+	struct io_uring_cqe cqe;
+
+	prep_nop(&self->r, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	EXPECT_EQ(0, wait_ext(&self->r, 4, &arg, sizeof(arg)));
+	EXPECT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+}
+
+TEST_F(timeout, ext_arg_bad_inputs)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 1000 };
+	struct io_uring_getevents_arg arg = { .ts = (unsigned long)&ts };
+
+	EXPECT_EQ(-EINVAL, wait_ext(&self->r, 1, &arg, sizeof(arg) - 1));
+	EXPECT_EQ(-EINVAL, wait_ext(&self->r, 1, &arg, sizeof(arg) + 8));
+	EXPECT_EQ(-EFAULT, wait_ext(&self->r, 1, (void *)8, sizeof(arg)));
+	arg.pad = 1;
+	EXPECT_EQ(-EINVAL, wait_ext(&self->r, 1, &arg, sizeof(arg)));
+	arg.pad = 0;
+	arg.ts = 8;
+	EXPECT_EQ(-EFAULT, wait_ext(&self->r, 1, &arg, sizeof(arg)));
+	/* a signal mask of the wrong size */
+	arg.ts = (unsigned long)&ts;
+	arg.sigmask = (unsigned long)&ts;
+	arg.sigmask_sz = 3;
+	EXPECT_EQ(-EINVAL, wait_ext(&self->r, 1, &arg, sizeof(arg)));
 }
 
 TEST_HARNESS_MAIN
