@@ -16,12 +16,20 @@
 #                        letter) and check it: checkpatch --strict on every
 #                        patch, git am on the stripped base, sparse and W=1
 #   make series-build    the same, and build the kernel after every patch
+#   make liburing        liburing 2.3's own regression suite alone on our
+#                        kernel, with a table next to stock 6.1's result
+#                        (make check runs it too, judged by
+#                        tests/clients/liburing-expect.txt)
+#   make liburing-stock  the same suite on stock 6.1 (same config); writes
+#                        build/runs/stock-check/liburing-stock.txt, the
+#                        file tests/clients/liburing-stock.txt comes from
 #   make check-stripped  prove the stripped base has no io_uring (ENOSYS)
 #   make clean           remove build/ (the download cache too)
 #
 # Everything lives in build/, which git ignores.
 
 .PHONY: check check-debug check-runner run soak bench series series-build check-stripped \
+	liburing liburing-stock \
 	assemble kernel clean
 
 check:
@@ -41,6 +49,15 @@ soak:
 
 bench:
 	@scripts/bench.sh
+
+liburing:
+	@ONLY=liburing.sh scripts/guest-suite.sh ours check 2400; rc=$$?; \
+		python3 scripts/liburing-table.py build/runs/ours-check; exit $$rc
+
+liburing-stock:
+	@scripts/guest-suite.sh stock check 2400; rc=$$?; \
+		python3 scripts/liburing-table.py build/runs/stock-check \
+			--save build/runs/stock-check/liburing-stock.txt; exit $$rc
 
 series:
 	@scripts/series-check.sh

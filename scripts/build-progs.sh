@@ -3,7 +3,7 @@
 #   build-progs.sh VARIANT OUTDIR
 # ours/debug: installs the kernel's uapi headers, then builds the selftests
 # (with their own kselftest Makefile) and tools/io_uring against them.
-# stripped: only the ENOSYS probe.
+# stripped: only the ENOSYS probe.  stock: only liburing's suite.
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -12,9 +12,37 @@ rm -rf "$out"
 mkdir -p "$out/tests" "$out/tools"
 CFLAGS_G="-O2 -Wall -static"
 
+# copy_libs PROG...: the shared libraries the programs need, at their own
+# paths under root/ (the guest has none of its own)
+copy_libs() {
+	for lib in $(ldd "$@" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
+		sort -u); do
+		mkdir -p "$out/root$(dirname "$lib")"
+		cp -L "$lib" "$out/root$lib"
+	done
+}
+
+# liburing's regression suite: its programs (stripped) in /liburing with
+# the list of known failures, and the runner in /tests
+add_liburing() {
+	"$TOP/scripts/fetch-liburing.sh"
+	mkdir -p "$out/root/liburing"
+	for t in "$BUILD"/liburing/src/test/*.t; do
+		strip -o "$out/root/liburing/${t##*/}" "$t"
+	done
+	copy_libs "$out"/root/liburing/*.t
+	cp "$TOP/tests/clients/liburing-expect.txt" "$out/root/liburing/expect.txt"
+	cp "$TOP/tests/clients/liburing.sh" "$out/tests/"
+}
+
 case $variant in
 stripped)
 	gcc $CFLAGS_G -o "$out/tests/enosys" "$TOP/scripts/guest/enosys.c"
+	exit 0
+	;;
+stock)
+	# make liburing-stock: the suite alone, to compare against
+	add_liburing
 	exit 0
 	;;
 esac
@@ -60,6 +88,7 @@ for c in "$clients"/*.c; do
 	gcc $CFLAGS_G -D_GNU_SOURCE -o "$out/tests/$(basename "$c" .c)" "$c" -luring
 done
 cp "$clients/fio.sh" "$out/tests/"
+add_liburing
 # trinity and stress-ng, bounded; the soak suite runs them longer
 cp "$TOP/tests/reliability/trinity.sh" "$TOP/tests/reliability/stress-ng.sh" "$out/tests/"
 
@@ -74,10 +103,7 @@ copy_with_libs() {
 	bin=$(command -v "$1") || { msg "no $1 on this machine: its tests will skip"; return 0; }
 	mkdir -p "$out/root/bin"
 	cp "$bin" "$out/root/bin/$1"
-	for lib in $(ldd "$bin" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
-		mkdir -p "$out/root$(dirname "$lib")"
-		cp -L "$lib" "$out/root$lib"
-	done
+	copy_libs "$bin"
 }
 # fio for the client tests; trinity and stress-ng for the reliability ones
 for p in fio trinity stress-ng; do

@@ -7,6 +7,8 @@ BUILD=${BUILD:-$TOP/build}
 # the archive's current version (and says so) when this one is gone.
 BASE_PKG=linux-source-6.1
 BASE_VERSION=${BASE_VERSION:-6.1.192-2}
+# liburing's regression suite (scripts/fetch-liburing.sh): Debian 12's.
+LIBURING_VERSION=${LIBURING_VERSION:-2.3-3}
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
 msg() { printf '==> %s\n' "$*" >&2; }

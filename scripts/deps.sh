@@ -5,7 +5,7 @@ set -eu
 
 PKGS="bc flex bison libelf-dev libssl-dev dwarves ccache sparse make gcc
 python3 rsync qemu-system-x86 busybox-static cpio xz-utils e2fsprogs
-libc6-dev fio liburing-dev trinity stress-ng python3-ply python3-git"
+libc6-dev fio liburing-dev trinity stress-ng python3-ply python3-git dpkg-dev"
 PKGS="$PKGS ${EXTRA_PKGS:-}"
 mkdir -p "$BUILD"
 

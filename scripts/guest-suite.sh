@@ -3,7 +3,7 @@
 #
 #   guest-suite.sh VARIANT SUITE [TIMEOUT_S]
 #
-# VARIANT: ours | debug | stripped.  SUITE: check | run | enosys.
+# VARIANT: ours | debug | stripped | stock (liburing's suite only).  SUITE: check | run | enosys.
 # The last line printed is 'N passed, N failed' (', N skipped'); the exit
 # status is non-zero on any failure.
 set -eu
@@ -15,7 +15,11 @@ start=$(date +%s)
 
 "$S/deps.sh"
 "$S/fetch-base.sh" base
-[ "$variant" = stripped ] || python3 "$S/assemble.py"
+case $variant in
+stripped) ;;
+stock) "$S/fetch-base.sh" stock ;;
+*) python3 "$S/assemble.py" ;;
+esac
 "$S/build-kernel.sh" "$variant"
 msg "building guest programs"
 progs="$BUILD/progs-$variant"
@@ -28,6 +32,9 @@ out="$BUILD/runs/$variant-$suite"
 # Under TCG the soft-lockup watchdog fires falsely on a slow debug kernel.
 [ "$variant" = debug ] &&
 	export GUEST_APPEND="${GUEST_APPEND:-} kmemleak=on watchdog_thresh=60 hung_task_timeout_secs=600"
+# liburing's suite on the debug kernel: the subset that tests/clients/liburing-debug.txt names
+[ "$variant" = debug ] && [ -z "${LIBURING_ALL:-}" ] &&
+	export GUEST_APPEND="${GUEST_APPEND:-} iou_liburing=$(grep -v '^#' "$TOP/tests/clients/liburing-debug.txt" | paste -sd, -)"
 msg "booting the $variant kernel, suite '$suite' (log: $out)"
 set +e
 "$S/run-guest.sh" "$BUILD/obj-$variant/arch/x86/boot/bzImage" "$initrd" "$suite" "$out" "$limit" &
@@ -46,5 +53,7 @@ set -e
 [ "$suite" = run ] && grep -v '^###' "$out/tap.log" 2>/dev/null || true
 expect=
 [ "$suite" = enosys ] && expect="--expect enosys"
+# what ONLY names must have run
+[ -n "${ONLY:-}" ] && expect="--expect $(echo "$ONLY" | tr , ' ')"
 msg "done in $(($(date +%s) - start)) s"
 exec python3 "$S/results.py" "$out" --guest-rc "$rc" $expect

@@ -70,6 +70,15 @@ def judge_program(name, lines, rc):
         if status == "ok" and re.search(r"#\s*SKIP", desc, re.I):
             skipped += 1
             reasons.append(f"skip {name}: {desc}")
+        elif re.search(r"#\s*TODO", desc, re.I):
+            # a known gap, listed with its reason: neither passed nor failed
+            # while it fails, and worth a note once it passes
+            if status == "ok":
+                passed += 1
+                reasons.append(f"note {name}: {desc}")
+            else:
+                skipped += 1
+                reasons.append(f"todo {name}: {desc}")
         elif status == "ok":
             passed += 1
         else:
