@@ -2614,8 +2614,8 @@ static int io_async_cancel(struct io_kiocb *req)
  *  - prev completes (io_link_note_result() disarms it): the timer stops
  *    and the link timeout ends with -ECANCELED;
  *  - the timer fires: prev is cancelled as ASYNC_CANCEL would, and the
- *    link timeout ends with -ETIME, or with what the cancellation said
- *    (-EALREADY: prev runs in a worker, which is interrupted).
+ *    link timeout ends with -ETIME (-ENOENT if prev could not be reached:
+ *    block I/O in flight, which completes as usual).
  * Whichever gets link_timeout_lock first clears prev->link_timeout; if
  * prev completes while the timer fires, the timer's side ends it.  A timer
  * that wins holds a reference to prev until its cancellation is done, and
@@ -2667,7 +2667,13 @@ static void io_link_timeout_work(struct work_struct *work)
 	if (lt->timeout.cancel_prev) {
 		int ret = io_cancel(lt->ctx, &match);
 
-		if (ret)
+		/*
+		 * -EALREADY: prev runs in a worker, which is interrupted, or
+		 * would start to wait, which lt_expired forbids; either way it
+		 * ends now, and the time it was given is up (-ETIME, as 6.1
+		 * reports when it cancels a request waiting as a poll).
+		 */
+		if (ret && ret != -EALREADY)
 			res = ret;
 		/* a device's -EAGAIN may wait for this reference to retry */
 		io_rw_put(prev);

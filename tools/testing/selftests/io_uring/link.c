@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <linux/time_types.h>
 
 #include "../kselftest_harness.h"
@@ -242,6 +243,30 @@ TEST_F(link, link_timeout_due_at_once)
 		EXPECT_TRUE(self->res[2] == -ETIME || self->res[2] == -ENOENT ||
 			    self->res[2] == -EALREADY) TH_LOG("link timeout: %d", self->res[2]);
 	}
+}
+
+/*
+ * The request before the link timeout blocks in an I/O thread (an open of
+ * a FIFO nobody writes): when the time is up it is interrupted (-EINTR),
+ * and the link timeout ends with -ETIME.
+ */
+TEST_F(link, link_timeout_interrupts_a_worker)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	const char *fifo = "/tmp/io_uring-lt-fifo";
+	struct io_uring_sqe *sqe;
+
+	unlink(fifo);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	sqe = prep(&self->r, IORING_OP_OPENAT, AT_FDCWD, IOSQE_IO_LINK, 1);
+	sqe->addr = (unsigned long)fifo;
+	sqe->open_flags = O_RDONLY;
+	prep_link_timeout(&self->r, &ts, 0, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
+	EXPECT_EQ(-EINTR, self->res[1]);
+	EXPECT_EQ(-ETIME, self->res[2]);
+	unlink(fifo);
 }
 
 /*
