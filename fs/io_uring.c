@@ -2614,8 +2614,7 @@ static int io_async_cancel(struct io_kiocb *req)
  *  - prev completes (io_link_note_result() disarms it): the timer stops
  *    and the link timeout ends with -ECANCELED;
  *  - the timer fires: prev is cancelled as ASYNC_CANCEL would, and the
- *    link timeout ends with -ETIME (-ENOENT if prev could not be reached:
- *    block I/O in flight, which completes as usual).
+ *    link timeout ends with -ETIME.
  * Whichever gets link_timeout_lock first clears prev->link_timeout; if
  * prev completes while the timer fires, the timer's side ends it.  A timer
  * that wins holds a reference to prev until its cancellation is done, and
@@ -2665,16 +2664,15 @@ static void io_link_timeout_work(struct work_struct *work)
 	long res = lt->result;
 
 	if (lt->timeout.cancel_prev) {
-		int ret = io_cancel(lt->ctx, &match);
-
 		/*
-		 * -EALREADY: prev runs in a worker, which is interrupted, or
-		 * would start to wait, which lt_expired forbids; either way it
-		 * ends now, and the time it was given is up (-ETIME, as 6.1
-		 * reports when it cancels a request waiting as a poll).
+		 * Whatever io_cancel() finds, prev's time is up (-ETIME, as
+		 * 6.1 reports when it cancels a request waiting as a poll):
+		 * prev waits as a poll and ends, runs in a worker and is
+		 * interrupted, or is still being issued and lt_expired ends it
+		 * where it would start to wait.  Only block I/O in flight
+		 * cannot be stopped; it completes as usual.
 		 */
-		if (ret && ret != -EALREADY)
-			res = ret;
+		io_cancel(lt->ctx, &match);
 		/* a device's -EAGAIN may wait for this reference to retry */
 		io_rw_put(prev);
 	}
