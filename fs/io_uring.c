@@ -2629,7 +2629,7 @@ static int io_async_cancel(struct io_kiocb *req)
 static int io_link_timeout_prep(struct io_kiocb *req, struct io_kiocb *prev)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct timespec64 ts;
+	int ret;
 
 	if (!prev)
 		return io_sqe_fail(req, -EINVAL, "LINK_TIMEOUT does not follow a linked request");
@@ -2644,12 +2644,9 @@ static int io_link_timeout_prep(struct io_kiocb *req, struct io_kiocb *prev)
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 	if (sqe->timeout_flags & ~IORING_TIMEOUT_ABS)
 		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", sqe->timeout_flags);
-	if (get_timespec64(&ts, u64_to_user_ptr(sqe->addr)))
-		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx", sqe->addr);
-	if (!timespec64_valid(&ts))
-		return io_sqe_fail(req, -EINVAL, "timespec {%lld, %ld} is not valid",
-				   (long long)ts.tv_sec, ts.tv_nsec);
-	req->timeout.expires = timespec64_to_ktime(ts);
+	ret = io_timeout_read_ts(req);
+	if (ret)
+		return ret;
 	req->timeout.mode = sqe->timeout_flags & IORING_TIMEOUT_ABS ?
 			    HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
 	return 0;
