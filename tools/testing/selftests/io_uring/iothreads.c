@@ -67,35 +67,6 @@ static void prep_openat(struct ring *r, const char *path, int flags, __u64 data)
 	sqe->user_data = data;
 }
 
-/* Threads of process @pid whose name starts with @prefix. */
-static int count_threads(pid_t pid, const char *prefix)
-{
-	char path[300], comm[32];
-	struct dirent *d;
-	int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	dir = opendir(path);
-	if (!dir)
-		return 0;
-	while ((d = readdir(dir))) {
-		FILE *f;
-
-		if (d->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", pid, d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, prefix, strlen(prefix)))
-			n++;
-		fclose(f);
-	}
-	closedir(dir);
-	return n;
-}
-
 /* Threads named @prefix anywhere in the system. */
 static int count_all_threads(const char *prefix)
 {
@@ -105,7 +76,7 @@ static int count_all_threads(const char *prefix)
 
 	while (dir && (d = readdir(dir))) {
 		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
-			n += count_threads(atoi(d->d_name), prefix);
+			n += threads_named(atoi(d->d_name), prefix);
 	}
 	if (dir)
 		closedir(dir);
@@ -345,15 +316,15 @@ TEST(threads_are_named_and_belong_to_the_process)
 	ASSERT_EQ(1, ring_submit(&r, 0));
 	usleep(300 * 1000);
 	snprintf(name, sizeof(name), "iou-wrk-%d", (int)syscall(SYS_gettid));
-	EXPECT_LE(1, count_threads(getpid(), name));
+	EXPECT_LE(1, threads_named(getpid(), name));
 
 	sqfd = sys_setup(4, &p);
 	ASSERT_LE(0, sqfd);
 	snprintf(name, sizeof(name), "iou-sqp-%d", getpid());
-	EXPECT_EQ(1, count_threads(getpid(), name));
+	EXPECT_EQ(1, threads_named(getpid(), name));
 	close(sqfd);
 	usleep(100000);
-	EXPECT_EQ(0, count_threads(getpid(), name));
+	EXPECT_EQ(0, threads_named(getpid(), name));
 
 	wfd = open(fifo, O_WRONLY | O_NONBLOCK);
 	EXPECT_LE(0, wfd);

@@ -154,13 +154,13 @@ TEST(iosqe_async_runs_in_a_worker)
 	int fd;
 
 	ASSERT_EQ(0, ring_init(&r, 8, 0));
-	EXPECT_EQ(0, threads_named("iou-wrk-"));
+	EXPECT_EQ(0, threads_named(getpid(), "iou-wrk-"));
 	sqe = ring_get_sqe(&r);
 	sqe->opcode = IORING_OP_NOP;
 	sqe->flags = IOSQE_ASYNC;
 	sqe->user_data = 1;
 	EXPECT_EQ(0, ring_run_one(&r, 1));
-	EXPECT_LE(1, threads_named("iou-wrk-"));
+	EXPECT_LE(1, threads_named(getpid(), "iou-wrk-"));
 
 	fd = open("/tmp/io_uring-async", O_RDWR | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);

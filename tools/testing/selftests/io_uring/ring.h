@@ -220,17 +220,24 @@ static inline int run_in_child(int (*fn)(void *), void *arg, int unprivileged)
 	return WEXITSTATUS(status);
 }
 
-/* How many threads of this process have a name starting with @prefix. */
-static inline int threads_named(const char *prefix)
+/* Threads of process @pid whose name starts with @prefix. */
+static inline int threads_named(pid_t pid, const char *prefix)
 {
 	char path[300], comm[32];
-	DIR *dir = opendir("/proc/self/task");
 	struct dirent *d;
 	int n = 0;
-	FILE *f;
+	DIR *dir;
 
-	while (dir && (d = readdir(dir))) {
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", d->d_name);
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", pid, d->d_name);
 		f = fopen(path, "r");
 		if (!f)
 			continue;
@@ -238,8 +245,7 @@ static inline int threads_named(const char *prefix)
 			n++;
 		fclose(f);
 	}
-	if (dir)
-		closedir(dir);
+	closedir(dir);
 	return n;
 }
 
