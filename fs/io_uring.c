@@ -446,6 +446,8 @@ struct io_kiocb {
 	bool			link_failed;
 	/* the IORING_OP_LINK_TIMEOUT armed on it, under ctx->link_timeout_lock */
 	struct io_kiocb		*link_timeout;
+	/* that link timeout, disarmed: it ends when this request is freed */
+	struct io_kiocb		*lt_disarmed;
 	/* that link timeout fired: it must not start to wait any more */
 	bool			lt_expired;
 	/* its place in submission order, and what IOSQE_IO_DRAIN waits for */
@@ -894,6 +896,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	INIT_LIST_HEAD(&req->async_node);
 	req->link_failed = false;
 	req->link_timeout = NULL;
+	req->lt_disarmed = NULL;
 	req->lt_expired = false;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
@@ -923,6 +926,7 @@ static void io_buf_table_put(struct io_buf_table *table);
 
 static void io_link_work(struct work_struct *work);
 static void io_link_timeout_disarm(struct io_kiocb *req);
+static void io_link_timeout_end(struct io_kiocb *lt, long res, bool cancel_prev);
 
 static void io_async_untrack(struct io_kiocb *req)
 {
@@ -938,6 +942,11 @@ static void io_free_req(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
+	/* its CQE is posted: the disarmed link timeout's may follow */
+	if (unlikely(req->lt_disarmed)) {
+		io_link_timeout_end(req->lt_disarmed, -ECANCELED, false);
+		req->lt_disarmed = NULL;
+	}
 	/*
 	 * The head of a chain is done: a worker starts the next request or
 	 * cancels the rest, and frees the head after.  Not here: we may be in
@@ -2612,7 +2621,8 @@ static int io_async_cancel(struct io_kiocb *req)
  * long that request may take.  It is armed when prev starts, and leaves
  * the chain then.  Whichever comes first ends it:
  *  - prev completes (io_link_note_result() disarms it): the timer stops
- *    and the link timeout ends with -ECANCELED;
+ *    and the link timeout ends with -ECANCELED when prev is freed, after
+ *    prev's CQE;
  *  - the timer fires: prev is cancelled as ASYNC_CANCEL would, and the
  *    link timeout ends with -ETIME.
  * Whichever gets link_timeout_lock first clears prev->link_timeout; if
@@ -2727,7 +2737,10 @@ static void io_link_timeout_arm(struct io_kiocb *req)
 	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
 }
 
-/* @req completes: its link timeout, unless it is firing, ends -ECANCELED. */
+/*
+ * @req completes: its link timeout, unless it is firing, ends -ECANCELED
+ * once @req is freed, so that its CQE comes after @req's.
+ */
 static void io_link_timeout_disarm(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
@@ -2737,11 +2750,9 @@ static void io_link_timeout_disarm(struct io_kiocb *req)
 	spin_lock_irqsave(&ctx->link_timeout_lock, flags);
 	lt = req->link_timeout;
 	req->link_timeout = NULL;
-	if (lt && hrtimer_try_to_cancel(&lt->timeout.timer) < 0)
-		lt = NULL;
+	if (lt && hrtimer_try_to_cancel(&lt->timeout.timer) >= 0)
+		req->lt_disarmed = lt;
 	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
-	if (lt)
-		io_link_timeout_end(lt, -ECANCELED, false);
 }
 
 /* ---- submission -------------------------------------------------------- */

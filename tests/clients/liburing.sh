@@ -10,7 +10,8 @@
 #   hang   the same, and it hangs until killed: it gets 10 s, not 60;
 #   stock  it fails on stock 6.1 too, on this config: reported as a skip.
 # A program on neither list must pass (or skip).  A hang is a failure.
-# iou_liburing=a,b,... on the kernel command line runs only those.
+# iou_liburing=a,b,... on the kernel command line runs only those;
+# iou_liburing_repeat=N runs each of them N times (to chase a flaky one).
 DIR=${LIBURING_DIR:-/liburing}
 LIMIT=${LIBURING_TIMEOUT:-60}
 [ -n "${IOU_LIBURING_ONLY:-}" ] || IOU_LIBURING_ONLY=$(sed -n 's/.*iou_liburing=\([^ ]*\).*/\1/p' /proc/cmdline 2>/dev/null)
@@ -57,7 +58,13 @@ for t in "$DIR"/*.t; do
 	*",$name,"*) progs="$progs $name" ;;
 	esac
 done
-set -- $progs
+repeat=$(sed -n 's/.*iou_liburing_repeat=\([0-9]*\).*/\1/p' /proc/cmdline 2>/dev/null)
+all=$progs
+while [ "${repeat:-1}" -gt 1 ]; do
+	all="$all $progs"
+	repeat=$((repeat - 1))
+done
+set -- $all
 echo "1..$#"
 n=0
 for name in "$@"; do
