@@ -123,7 +123,8 @@
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE) | \
 				 BIT_ULL(IORING_OP_ACCEPT) | BIT_ULL(IORING_OP_OPENAT) | \
 				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX) | \
-				 BIT_ULL(IORING_OP_FALLOCATE) | BIT_ULL(IORING_OP_LINK_TIMEOUT))
+				 BIT_ULL(IORING_OP_FALLOCATE) | BIT_ULL(IORING_OP_LINK_TIMEOUT) | \
+				 BIT_ULL(IORING_OP_FILES_UPDATE))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
@@ -133,7 +134,7 @@
 				 IORING_ENTER_EXT_ARG)
 
 /* Registration limits */
-#define IORING_MAX_FIXED_FILES	1024
+#define IORING_MAX_FIXED_FILES	BIT(20)
 #define IORING_MAX_BUF_SIZE	SZ_1G
 
 /* Requests allocated in one go when the request cache runs dry. */
@@ -342,11 +343,13 @@ struct io_buf_table {
 };
 
 /*
- * The registered files.  A request takes its own reference to the file it
- * uses, so the table can go at any time.
+ * The registered files; a slot may be empty.  A request takes its own
+ * reference to the file it uses, so a slot can change, and the table can
+ * go, at any time.  alloc_hint: where IORING_FILE_INDEX_ALLOC looks first.
  */
 struct io_file_table {
 	unsigned int		nr;
+	unsigned int		alloc_hint;
 	struct file		*files[];
 };
 
@@ -710,6 +713,7 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_OPENAT]		= IO_OP_NOFILE,
 	[IORING_OP_CLOSE]		= IO_OP_NOFILE,
 	[IORING_OP_STATX]		= IO_OP_NOFILE,
+	[IORING_OP_FILES_UPDATE]	= IO_OP_NOFILE,
 	[IORING_OP_LINK_TIMEOUT]	= IO_OP_NOFILE,
 };
 
@@ -1760,6 +1764,52 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 	if (ret == -EAGAIN)
 		return ret;
 	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
+/* ---- IORING_OP_FILES_UPDATE ------------------------------------------- */
+
+static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
+			   __s32 __user *fds, unsigned int nr);
+static int io_files_update_alloc(struct io_ring_ctx *ctx, __s32 __user *fds,
+				 unsigned int nr);
+
+/*
+ * IORING_REGISTER_FILES_UPDATE as a request: addr and len are the fds,
+ * off the first slot (or IORING_FILE_INDEX_ALLOC).  The table is under
+ * uring_lock: held when issued inline, taken in a worker (IOSQE_ASYNC, a
+ * chain, a drain).
+ */
+static int io_files_update_op(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	__s32 __user *fds = u64_to_user_ptr(sqe->addr);
+	/* liburing passes its int offset, so -1 arrives sign-extended */
+	u32 offset = lower_32_bits(sqe->off);
+	int ret;
+
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EINVAL, "FILES_UPDATE takes no fixed file");
+	if (sqe->ioprio || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "FILES_UPDATE takes no ioprio or flags");
+	if (upper_32_bits(sqe->off) && sqe->off != (u64)-1)
+		return io_sqe_fail(req, -EINVAL, "FILES_UPDATE offset %llu",
+				   (unsigned long long)sqe->off);
+	if (!sqe->len)
+		return io_sqe_fail(req, -EINVAL, "FILES_UPDATE of no files");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	if (req->flags & REQ_F_ASYNC)
+		mutex_lock(&ctx->uring_lock);
+	if (offset == IORING_FILE_INDEX_ALLOC)
+		ret = io_files_update_alloc(ctx, fds, sqe->len);
+	else
+		ret = io_files_update(ctx, offset, fds, sqe->len);
+	if (req->flags & REQ_F_ASYNC)
+		mutex_unlock(&ctx->uring_lock);
+	io_req_complete(req, ret);
 	return 0;
 }
 
@@ -2819,6 +2869,9 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_STATX:
 		ret = io_statx(req, force_nonblock);
 		break;
+	case IORING_OP_FILES_UPDATE:
+		ret = io_files_update_op(req);
+		break;
 	case IORING_OP_TIMEOUT:
 		ret = io_timeout(req);
 		break;
@@ -3113,6 +3166,8 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 			return io_sqe_fail(req, -EBADF, "fixed file %u, %u registered", index,
 					   table ? table->nr : 0);
 		req->file = table->files[array_index_nospec(index, table->nr)];
+		if (unlikely(!req->file))
+			return io_sqe_fail(req, -EBADF, "fixed file %u is an empty slot", index);
 		get_file(req->file);
 		return 0;
 	}
@@ -3972,8 +4027,53 @@ static void io_file_table_free(struct io_file_table *table)
 	unsigned int i;
 
 	for (i = 0; i < table->nr; i++)
-		fput(table->files[i]);
+		if (table->files[i])
+			fput(table->files[i]);
 	kvfree(table);
+}
+
+/* The file of @fd, for a slot of the registered files. */
+static struct file *io_file_for_slot(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(io_fail(-EBADF, "files: fd %d is not open", fd));
+	/*
+	 * A ring in a ring's file set could hold itself alive: refused,
+	 * which also keeps rings out of reach of the unix GC.
+	 */
+	if (io_is_uring_fops(file)) {
+		fput(file);
+		return ERR_PTR(io_fail(-EBADF, "files: fd %d is an io_uring", fd));
+	}
+	return file;
+}
+
+/*
+ * Slot @i of the registered files takes @fd's file, or is emptied by -1.
+ * What was there goes first: a bad @fd leaves the slot empty, as in 6.1.
+ * The next IORING_FILE_INDEX_ALLOC looks at the slot after a filled one,
+ * or at an emptied one.
+ */
+static int io_file_slot_set(struct io_file_table *table, unsigned int i, int fd)
+{
+	struct file *file;
+
+	i = array_index_nospec(i, table->nr);
+	if (table->files[i]) {
+		fput(table->files[i]);
+		table->files[i] = NULL;
+		table->alloc_hint = i;
+	}
+	if (fd == -1)
+		return 0;
+	file = io_file_for_slot(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	table->files[i] = file;
+	table->alloc_hint = i + 1;
+	return 0;
 }
 
 static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
@@ -3981,44 +4081,35 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 {
 	__s32 __user *fds = arg;
 	struct io_file_table *table;
+	unsigned int i;
 	int ret = 0;
 
 	if (ctx->file_table)
 		return io_fail(-EBUSY, "register: files are registered already");
-	if (!nr_args || nr_args > IORING_MAX_FIXED_FILES)
-		return io_fail(-EINVAL, "register: %u files, not 1..%u", nr_args,
-			       IORING_MAX_FIXED_FILES);
+	if (!nr_args)
+		return io_fail(-EINVAL, "register: FILES of no files");
+	/* as many as the process may have open, and never more than 2^20 */
+	if (nr_args > IORING_MAX_FIXED_FILES || nr_args > rlimit(RLIMIT_NOFILE))
+		return io_fail(-EMFILE, "register: %u files, more than RLIMIT_NOFILE (%lu) or %lu",
+			       nr_args, rlimit(RLIMIT_NOFILE), IORING_MAX_FIXED_FILES);
 
 	table = kvzalloc(struct_size(table, files, nr_args), GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return -ENOMEM;
+	table->nr = nr_args;
 
-	for (; table->nr < nr_args; table->nr++) {
-		struct file *file;
+	/* fd -1 leaves its slot empty, for a files update to fill */
+	for (i = 0; i < nr_args; i++) {
 		s32 fd;
 
-		if (get_user(fd, &fds[table->nr])) {
-			ret = io_fail(-EFAULT, "register: cannot read fd %u at %#lx", table->nr,
+		if (get_user(fd, &fds[i])) {
+			ret = io_fail(-EFAULT, "register: cannot read fd %u at %#lx", i,
 				      (unsigned long)fds);
 			break;
 		}
-		file = fget(fd);
-		ret = -EBADF;
-		if (!file) {
-			io_fail(ret, "register: file %u: fd %d is not open", table->nr, fd);
+		ret = io_file_slot_set(table, i, fd);
+		if (ret)
 			break;
-		}
-		/*
-		 * A ring in a ring's file set could hold itself alive: refused,
-		 * which also keeps rings out of reach of the unix GC.
-		 */
-		if (file->f_op == &io_uring_fops) {
-			io_fail(ret, "register: file %u: fd %d is an io_uring", table->nr, fd);
-			fput(file);
-			break;
-		}
-		table->files[table->nr] = file;
-		ret = 0;
 	}
 	if (ret) {
 		/* nothing stays registered on failure */
@@ -4027,6 +4118,111 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 	}
 	ctx->file_table = table;
 	return 0;
+}
+
+/*
+ * IORING_REGISTER_FILES_UPDATE and IORING_OP_FILES_UPDATE: slots @offset
+ * on take the fds at @fds (-1 empties a slot, IORING_REGISTER_FILES_SKIP
+ * leaves it).  Returns how many were done, or the error that stopped the
+ * first.  uring_lock held.
+ */
+static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
+			   __s32 __user *fds, unsigned int nr)
+{
+	struct io_file_table *table = ctx->file_table;
+	unsigned int done, end;
+	int ret = 0;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (check_add_overflow(offset, nr, &end))
+		return io_fail(-EOVERFLOW, "files update: %u files at %u", nr, offset);
+	if (!table)
+		return io_fail(-ENXIO, "files update: no files are registered");
+	if (end > table->nr)
+		return io_fail(-EINVAL, "files update: %u files at %u, %u registered",
+			       nr, offset, table->nr);
+	for (done = 0; done < nr; done++) {
+		s32 fd;
+
+		if (get_user(fd, &fds[done])) {
+			ret = io_fail(-EFAULT, "files update: cannot read fd %u", done);
+			break;
+		}
+		if (fd == IORING_REGISTER_FILES_SKIP)
+			continue;
+		ret = io_file_slot_set(table, offset + done, fd);
+		if (ret)
+			break;
+	}
+	return done ? done : ret;
+}
+
+/* A free slot of the registered files, or -ENFILE. */
+static int io_file_slot_alloc(struct io_file_table *table)
+{
+	unsigned int i, n;
+
+	for (n = 0; n < table->nr; n++) {
+		i = (table->alloc_hint + n) % table->nr;
+		if (!table->files[i])
+			return i;
+	}
+	return io_fail(-ENFILE, "files update: all %u slots are taken", table->nr);
+}
+
+/*
+ * IORING_OP_FILES_UPDATE at IORING_FILE_INDEX_ALLOC: each fd at @fds goes
+ * to a free slot, whose index replaces it there.  uring_lock held.
+ */
+static int io_files_update_alloc(struct io_ring_ctx *ctx, __s32 __user *fds,
+				 unsigned int nr)
+{
+	struct io_file_table *table = ctx->file_table;
+	unsigned int done;
+	int ret = 0;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (!table)
+		return io_fail(-ENXIO, "files update: no files are registered");
+	for (done = 0; done < nr; done++) {
+		int slot;
+		s32 fd;
+
+		if (get_user(fd, &fds[done])) {
+			ret = io_fail(-EFAULT, "files update: cannot read fd %u", done);
+			break;
+		}
+		slot = fd < 0 ? io_fail(-EBADF, "files update: fd %d is not open", fd) :
+		       io_file_slot_alloc(table);
+		if (slot < 0) {
+			ret = slot;
+			break;
+		}
+		ret = io_file_slot_set(table, slot, fd);
+		if (ret)
+			break;
+		if (put_user(slot, &fds[done])) {
+			io_file_slot_set(table, slot, -1);
+			ret = io_fail(-EFAULT, "files update: cannot write slot %u", done);
+			break;
+		}
+	}
+	return done ? done : ret;
+}
+
+static int io_files_update_register(struct io_ring_ctx *ctx, void __user *arg,
+				    unsigned int nr_args)
+{
+	struct io_uring_files_update up;
+
+	if (!nr_args)
+		return io_fail(-EINVAL, "register: FILES_UPDATE of no files");
+	if (copy_from_user(&up, arg, sizeof(up)))
+		return io_fail(-EFAULT, "register: cannot read the update at %#lx",
+			       (unsigned long)arg);
+	if (up.resv)
+		return io_fail(-EINVAL, "register: FILES_UPDATE's resv must be zero");
+	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.fds), nr_args);
 }
 
 static int io_files_unregister(struct io_ring_ctx *ctx)
@@ -4971,6 +5167,8 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_FILES takes no arguments");
 		return io_files_unregister(ctx);
+	case IORING_REGISTER_FILES_UPDATE:
+		return io_files_update_register(ctx, arg, nr_args);
 	case IORING_REGISTER_EVENTFD:
 	case IORING_REGISTER_EVENTFD_ASYNC:
 		return io_eventfd_register(ctx, arg, nr_args,

@@ -210,6 +210,7 @@ struct io_uring_getevents_arg {
 #define IORING_UNREGISTER_FILES		3
 #define IORING_REGISTER_EVENTFD		4
 #define IORING_UNREGISTER_EVENTFD	5
+#define IORING_REGISTER_FILES_UPDATE	6
 #define IORING_REGISTER_EVENTFD_ASYNC	7	/* signalled by completions in workers only */
 #define IORING_REGISTER_PROBE		8
 #define IORING_REGISTER_PERSONALITY	9
@@ -217,6 +218,18 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_IOWQ_AFF	17
 #define IORING_UNREGISTER_IOWQ_AFF	18
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19
+
+/* IORING_REGISTER_FILES_UPDATE, and IORING_OP_FILES_UPDATE's addr */
+struct io_uring_files_update {
+	__u32 offset;
+	__u32 resv;
+	__aligned_u64 /* __s32 * */ fds;
+};
+
+/* an fd of a files update: leave this slot as it is */
+#define IORING_REGISTER_FILES_SKIP	(-2)
+/* IORING_OP_FILES_UPDATE's offset: put each file in a free slot */
+#define IORING_FILE_INDEX_ALLOC		(~0U)
 
 /* IORING_REGISTER_PROBE: which opcodes this kernel offers */
 #define IO_URING_OP_SUPPORTED	(1U << 0)

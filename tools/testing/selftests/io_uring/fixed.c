@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Registered buffers (READ_FIXED/WRITE_FIXED) and registered files
- * (IOSQE_FIXED_FILE): the happy paths, every registration error, range
- * checks on fixed buffers, and RLIMIT_MEMLOCK accounting.
+ * (IOSQE_FIXED_FILE), with their updates (IORING_REGISTER_FILES_UPDATE,
+ * IORING_OP_FILES_UPDATE): the happy paths, every registration error,
+ * range checks on fixed buffers, and RLIMIT_MEMLOCK accounting.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -309,6 +310,7 @@ TEST(fixed_files)
 TEST(file_registration_errors)
 {
 	struct ring r, other;
+	struct rlimit rl;
 	int fds[3];
 
 	ASSERT_EQ(0, ring_init(&r, 4, 0));
@@ -317,7 +319,10 @@ TEST(file_registration_errors)
 	fds[1] = 1;
 	fds[2] = 12345;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 0));
-	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 1025));
+	/* more than RLIMIT_NOFILE, or than 2^20, as 6.1 */
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &rl));
+	EXPECT_EQ(EMFILE, reg_errno(r.fd, IORING_REGISTER_FILES, fds, rl.rlim_cur + 1));
+	EXPECT_EQ(EMFILE, reg_errno(r.fd, IORING_REGISTER_FILES, fds, (1U << 20) + 1));
 	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES, NULL, 2));
 	/* a bad fd at the end: nothing stays registered */
 	EXPECT_EQ(EBADF, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 3));
@@ -330,6 +335,207 @@ TEST(file_registration_errors)
 	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
 	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILES, fds, 2));
 	ring_exit(&other);
+	ring_exit(&r);
+}
+
+/* IORING_REGISTER_FILES_UPDATE: @nr fds at @fds go to slots @offset on. */
+static int files_update(int ring_fd, unsigned int offset, int *fds, unsigned int nr)
+{
+	struct io_uring_files_update up = { .offset = offset, .fds = (unsigned long)fds };
+	int ret = sys_register(ring_fd, IORING_REGISTER_FILES_UPDATE, &up, nr);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* One byte written through fixed file @index: its res. */
+static int fixed_write_byte(struct ring *r, int index)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	prep_rw(sqe, IORING_OP_WRITE, index, "x", 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 0xb1;
+	return ring_run_one(r, 0xb1);
+}
+
+/*
+ * fd -1 registers an empty slot (a fixed-file request on it is -EBADF);
+ * a files update fills, replaces, empties or skips slots, and returns how
+ * many it did.
+ */
+TEST(files_update_register)
+{
+	int p1[2], p2[2], fds[3] = { -1, -1, -1 }, upd[3];
+	char buf[4];
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(p1));
+	ASSERT_EQ(0, pipe(p2));
+	EXPECT_EQ(-ENXIO, files_update(r.fd, 0, fds, 1));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, fds, 3));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
+
+	/* fill slots 0 and 2, skip 1 */
+	upd[0] = p1[1];
+	upd[1] = IORING_REGISTER_FILES_SKIP;
+	upd[2] = p2[1];
+	EXPECT_EQ(3, files_update(r.fd, 0, upd, 3));
+	EXPECT_EQ(1, fixed_write_byte(&r, 0));
+	EXPECT_EQ(1, read(p1[0], buf, sizeof(buf)));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 1));
+	EXPECT_EQ(1, fixed_write_byte(&r, 2));
+	EXPECT_EQ(1, read(p2[0], buf, sizeof(buf)));
+
+	/* replace slot 2, then empty it */
+	upd[0] = p1[1];
+	EXPECT_EQ(1, files_update(r.fd, 2, upd, 1));
+	EXPECT_EQ(1, fixed_write_byte(&r, 2));
+	EXPECT_EQ(1, read(p1[0], buf, sizeof(buf)));
+	upd[0] = -1;
+	EXPECT_EQ(1, files_update(r.fd, 2, upd, 1));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 2));
+
+	/* a bad fd stops the update: an error if it is the first, else a count */
+	upd[0] = 12345;
+	EXPECT_EQ(-EBADF, files_update(r.fd, 1, upd, 1));
+	upd[0] = p2[1];
+	upd[1] = 12345;
+	EXPECT_EQ(1, files_update(r.fd, 1, upd, 2));
+	EXPECT_EQ(1, fixed_write_byte(&r, 1));
+	EXPECT_EQ(1, read(p2[0], buf, sizeof(buf)));
+	/* the slot of an fd that fails is left empty, as in 6.1 */
+	upd[0] = r.fd;
+	EXPECT_EQ(-EBADF, files_update(r.fd, 0, upd, 1));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
+
+	close(p1[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
+	ring_exit(&r);
+}
+
+TEST(files_update_register_errors)
+{
+	struct io_uring_files_update up = { 0 };
+	int fds[2] = { -1, -1 };
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, fds, 2));
+	EXPECT_EQ(-EINVAL, files_update(r.fd, 0, fds, 0));
+	EXPECT_EQ(-EINVAL, files_update(r.fd, 0, fds, 3));
+	EXPECT_EQ(-EINVAL, files_update(r.fd, 2, fds, 1));
+	EXPECT_EQ(-EINVAL, files_update(r.fd, 3, fds, 1));
+	EXPECT_EQ(-EOVERFLOW, files_update(r.fd, ~0U, fds, 2));
+	EXPECT_EQ(-EFAULT, files_update(r.fd, 0, NULL, 1));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE, NULL, 1));
+	up.resv = 1;
+	up.fds = (unsigned long)fds;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE, &up, 1));
+	ring_exit(&r);
+}
+
+/* IORING_OP_FILES_UPDATE of @nr fds at @fds from slot @off: its res. */
+static int update_op(struct ring *r, int *fds, unsigned int nr, __u64 off, int flags)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	prep_rw(sqe, IORING_OP_FILES_UPDATE, -1, fds, nr, off);
+	sqe->flags = flags;
+	sqe->user_data = 0xf0;
+	return ring_run_one(r, 0xf0);
+}
+
+/*
+ * The request form: the same update, inline or in a worker (IOSQE_ASYNC);
+ * at IORING_FILE_INDEX_ALLOC each file goes to a free slot and the slot's
+ * index is written back over its fd.
+ */
+TEST(files_update_op)
+{
+	int p[2], fds[4] = { -1, -1, -1, -1 }, upd[3], i;
+	char buf[4];
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(p));
+	upd[0] = p[1];
+	EXPECT_EQ(-ENXIO, update_op(&r, upd, 1, 0, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, fds, 4));
+
+	EXPECT_EQ(1, update_op(&r, upd, 1, 3, 0));
+	EXPECT_EQ(1, fixed_write_byte(&r, 3));
+	EXPECT_EQ(1, read(p[0], buf, sizeof(buf)));
+	upd[0] = -1;
+	EXPECT_EQ(1, update_op(&r, upd, 1, 3, IOSQE_ASYNC));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 3));
+
+	/*
+	 * Three of four free slots taken: the one just emptied first, then
+	 * on from there (as 6.1 picks them); then one more, then -ENFILE.
+	 */
+	for (i = 0; i < 3; i++)
+		upd[i] = p[1];
+	EXPECT_EQ(3, update_op(&r, upd, 3, IORING_FILE_INDEX_ALLOC, 0));
+	EXPECT_EQ(3, upd[0]);
+	EXPECT_EQ(0, upd[1]);
+	EXPECT_EQ(1, upd[2]);
+	upd[0] = p[1];
+	upd[1] = p[1];
+	/* liburing passes its int offset: -1 arrives as all ones */
+	EXPECT_EQ(1, update_op(&r, upd, 2, (__u64)-1, 0));
+	EXPECT_EQ(2, upd[0]);
+	EXPECT_EQ(-ENFILE, update_op(&r, upd + 1, 1, IORING_FILE_INDEX_ALLOC, 0));
+	EXPECT_EQ(1, fixed_write_byte(&r, 1));
+	EXPECT_EQ(1, fixed_write_byte(&r, 3));
+	EXPECT_EQ(2, read(p[0], buf, sizeof(buf)));
+	upd[0] = -1;
+	EXPECT_EQ(-EBADF, update_op(&r, upd, 1, IORING_FILE_INDEX_ALLOC, 0));
+
+	/* its own fields */
+	EXPECT_EQ(-EINVAL, update_op(&r, upd, 0, 0, 0));
+	EXPECT_EQ(-EINVAL, update_op(&r, upd, 1, 0, IOSQE_FIXED_FILE));
+	EXPECT_EQ(-EINVAL, update_op(&r, upd, 1, 1ULL << 32, 0));
+	EXPECT_EQ(-EFAULT, update_op(&r, NULL, 1, 0, 0));
+	close(p[0]);
+	close(p[1]);
+	ring_exit(&r);
+}
+
+/*
+ * A request holds its own reference to its fixed file: a read that waits
+ * on a pipe still gets that pipe's data after its slot was replaced.
+ */
+TEST(files_update_under_a_waiting_read)
+{
+	int p1[2], p2[2], fd;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char buf[4] = { 0 };
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(p1));
+	ASSERT_EQ(0, pipe(p2));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, p1, 1));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ, 0, buf, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 7;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	fd = p2[0];
+	EXPECT_EQ(1, files_update(r.fd, 0, &fd, 1));
+	close(p1[0]);
+	ASSERT_EQ(1, write(p1[1], "a", 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(7, cqe.user_data);
+	EXPECT_EQ(1, cqe.res);
+	EXPECT_EQ('a', buf[0]);
+	close(p1[1]);
+	close(p2[0]);
+	close(p2[1]);
 	ring_exit(&r);
 }
 

@@ -59,7 +59,7 @@ enum {
 	X_IOV_FILE,		/* one iovec over a file-backed mapping */
 	X_FIXED,		/* the registered buffer */
 	X_FIXED_END,		/* its last byte */
-	X_FDS_BAD,		/* an fd array holding -1 */
+	X_FDS_BAD,		/* an fd array holding 12345, not open */
 	X_FDS_RING,		/* an fd array holding the ring */
 	X_FDS_OK,		/* an fd array holding X_FILE */
 	X_FDS_EDGE,		/* X_FILE, then the X_NOACCESS page */
@@ -175,7 +175,7 @@ static int env_setup(void)
 	env.iov[X_IOV_EMPTY - X_IOV] = (struct iovec){ env.buf, 0 };
 	env.iov[X_IOV_HUGE - X_IOV] = (struct iovec){ env.buf, 2UL << 30 };
 	env.iov[X_IOV_FILE - X_IOV] = (struct iovec){ env.filemap, 4096 };
-	env.fds[0][0] = -1;
+	env.fds[0][0] = 12345;
 	env.fds[2][0] = env.file;
 	sigemptyset(&env.sigset);
 	if (env_rings())
@@ -375,7 +375,7 @@ static const struct register_case register_cases[] = {
 	  EFAULT },
 	{ "eventfd: not an eventfd", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_OK, 1,
 	  EINVAL },
-	{ "eventfd: fd -1", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_BAD, 1, EBADF },
+	{ "eventfd: fd not open", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_BAD, 1, EBADF },
 	{ "eventfd: pointer NULL", X_PLAIN_RING, IORING_REGISTER_EVENTFD, 0, 1, EFAULT },
 	{ "eventfd: 0 fds", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_OK, 0, EINVAL },
 	{ "eventfd: 2 fds", X_PLAIN_RING, IORING_REGISTER_EVENTFD, X_FDS_OK, 2, EINVAL },
@@ -408,11 +408,11 @@ static const struct register_case register_cases[] = {
 	  EINVAL },
 	{ "files: 0 of them", X_PLAIN_RING, IORING_REGISTER_FILES, X_FDS_OK, 0, EINVAL },
 	{ "files: UINT_MAX of them", X_PLAIN_RING, IORING_REGISTER_FILES, X_FDS_OK, UINT_MAX,
-	  EINVAL },
+	  EMFILE },
 	{ "files: array NULL", X_PLAIN_RING, IORING_REGISTER_FILES, 0, 1, EFAULT },
 	{ "files: array unmapped", X_PLAIN_RING, IORING_REGISTER_FILES, X_UNMAPPED, 1,
 	  EFAULT },
-	{ "files: fd -1", X_PLAIN_RING, IORING_REGISTER_FILES, X_FDS_BAD, 1, EBADF },
+	{ "files: fd not open", X_PLAIN_RING, IORING_REGISTER_FILES, X_FDS_BAD, 1, EBADF },
 	{ "files: the ring itself", X_PLAIN_RING, IORING_REGISTER_FILES, X_FDS_RING, 1,
 	  EBADF },
 	{ "files: array runs into a PROT_NONE page", X_PLAIN_RING, IORING_REGISTER_FILES,

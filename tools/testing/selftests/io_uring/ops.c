@@ -770,7 +770,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_FILES_UPDATE, IORING_OP_FADVISE,
+	static const int ops[] = { IORING_OP_FADVISE,
 				   IORING_OP_MADVISE, IORING_OP_LAST };
 	int i;
 

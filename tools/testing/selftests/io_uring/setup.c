@@ -243,7 +243,8 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
 				       IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
 				       IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
-				       IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT };
+				       IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT,
+				       IORING_OP_FILES_UPDATE };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;
