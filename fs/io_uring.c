@@ -92,6 +92,7 @@
 #include <linux/uidgid.h>
 #include <linux/task_work.h>
 #include <linux/xarray.h>
+#include <net/sock.h>
 
 #include <linux/io_uring.h>
 #include <uapi/linux/io_uring.h>
@@ -393,6 +394,7 @@ enum {
 	REQ_F_CUR_POS		= BIT(8),	/* offset -1: at and moving the file position */
 	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried yet */
 	REQ_F_TS_COPIED		= BIT(10),	/* TIMEOUT: timespec read at submission */
+	REQ_F_CONNECTING	= BIT(11),	/* CONNECT: under way, waits as a poll */
 };
 
 /*
@@ -1822,7 +1824,18 @@ static int io_files_update_op(struct io_kiocb *req)
  * socket as an armed poll, and tries again when it is ready, unless the
  * caller asked for -EAGAIN with MSG_DONTWAIT.  An O_NONBLOCK socket waits
  * too, as on 6.1: the flag is for the caller's own syscalls.
+ *
+ * MSG_WAITALL on a stream socket asks for every byte: a try that moves
+ * only some of them counts them in io_done and waits again, and the
+ * request ends with all of them, or with those it had when an error or
+ * the end of the stream came.
  */
+static bool io_sendrecv_waitall(const struct socket *sock, unsigned int flags)
+{
+	return (flags & MSG_WAITALL) &&
+	       (sock->type == SOCK_STREAM || sock->type == SOCK_SEQPACKET);
+}
+
 static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -1865,6 +1878,8 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	}
 	if (ret)
 		return ret;
+	/* what earlier tries of a MSG_WAITALL request moved */
+	iov_iter_advance(&msg.msg_iter, req->io_done);
 
 	if (is_msg && is_send)
 		ret = __sys_sendmsg_sock(sock, &msg, flags);
@@ -1876,21 +1891,56 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		ret = sock_recvmsg(sock, &msg, flags);
 	kfree(iov);
 
-	if (ret == -EAGAIN && force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT))
-		return -EAGAIN;
+	if (force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT)) {
+		if (ret == -EAGAIN)
+			return -EAGAIN;
+		if (ret > 0 && msg_data_left(&msg) && io_sendrecv_waitall(sock, flags)) {
+			req->io_done += ret;
+			return -EAGAIN;
+		}
+	}
+	if (req->io_done)
+		ret = ret > 0 ? ret + req->io_done : req->io_done;
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
 /*
- * CONNECT: addr is the address, off its length.  A connect waits for the
- * peer, so it is made from a worker (unless the socket is O_NONBLOCK:
- * then, as for connect(2), -EINPROGRESS at once).
+ * CONNECT: addr is the address, off its length.  As on 6.1 the first try
+ * never blocks, whether or not the socket is O_NONBLOCK: a connection
+ * under way (-EINPROGRESS) waits as an armed poll for the socket to
+ * become writable, and the connect is then made again to learn how it
+ * went: 0 once connected, -EALREADY while it is still under way (waits
+ * again), or the socket's error.  Made from a worker (IOSQE_ASYNC), it
+ * blocks as connect(2) does.
  */
+static int io_connect_retry(struct io_kiocb *req, int ret)
+{
+	struct socket *sock = sock_from_file(req->file);
+
+	switch (ret) {
+	case -EINPROGRESS:
+		req->flags |= REQ_F_CONNECTING;
+		return -EAGAIN;
+	case -EAGAIN:
+		/* a unix socket's full backlog: a worker waits for room */
+		return -EAGAIN;
+	case -EALREADY:
+		return req->flags & REQ_F_CONNECTING ? -EAGAIN : ret;
+	case -EISCONN:
+	case -EBADFD:
+		/* some protocols answer a connect again so once it is done */
+		return req->flags & REQ_F_CONNECTING ? sock_error(sock->sk) : ret;
+	default:
+		return ret;
+	}
+}
+
 static int io_connect(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct sockaddr_storage addr;
+	struct socket *sock;
 	int ret;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
@@ -1901,14 +1951,23 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 				   sqe->off);
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	if (!sock_from_file(req->file))
+	sock = sock_from_file(req->file);
+	if (!sock)
 		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
-	if (force_nonblock && !(req->file->f_flags & O_NONBLOCK))
-		return -EAGAIN;
 
-	ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr), (int)sqe->off, &addr);
-	if (!ret)
-		ret = __sys_connect_file(req->file, &addr, (int)sqe->off, 0);
+	/* a connection that failed says so with its error, not a new attempt */
+	if ((req->flags & REQ_F_CONNECTING) && (vfs_poll(req->file, NULL) & EPOLLERR)) {
+		ret = sock_error(sock->sk);
+	} else {
+		ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr), (int)sqe->off, &addr);
+		if (!ret)
+			ret = __sys_connect_file(req->file, &addr, (int)sqe->off,
+						 force_nonblock ? O_NONBLOCK : 0);
+		if (force_nonblock)
+			ret = io_connect_retry(req, ret);
+		if (ret == -EAGAIN)
+			return ret;
+	}
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
@@ -2206,6 +2265,9 @@ static __poll_t io_poll_retry_events(struct io_kiocb *req)
 	case IORING_OP_SEND:
 	case IORING_OP_SENDMSG:
 		return EPOLLOUT | EPOLLWRNORM;
+	case IORING_OP_CONNECT:
+		/* a connection under way; other connects block in a worker */
+		return req->flags & REQ_F_CONNECTING ? EPOLLOUT | EPOLLWRNORM : 0;
 	case IORING_OP_READV:
 	case IORING_OP_READ_FIXED:
 	case IORING_OP_READ:

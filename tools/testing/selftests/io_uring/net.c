@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IORING_OP_SEND, RECV, SENDMSG, RECVMSG, CONNECT and ACCEPT on unix sockets:
- * each answers what its syscall would, a receive with no data waits in a
- * worker until data comes, MSG_DONTWAIT is honoured (O_NONBLOCK on the
- * socket is not, as on 6.1), and bad inputs get their errno.
+ * IORING_OP_SEND, RECV, SENDMSG, RECVMSG, CONNECT and ACCEPT on unix sockets
+ * (and CONNECT on TCP over loopback): each answers what its syscall would,
+ * a receive with no data waits until data comes, MSG_WAITALL on a stream
+ * waits for every byte, MSG_DONTWAIT is honoured (O_NONBLOCK on the socket
+ * is not, as on 6.1), and bad inputs get their errno.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/time_types.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -157,7 +160,159 @@ TEST_F(net, sendmsg_and_recvmsg)
 	EXPECT_EQ(0, memcmp(small, "spli", 4));
 }
 
-/* CONNECT to a listening unix socket, from a worker. */
+/* CONNECT to a listening unix socket. */
+/* Send @len bytes of @buf to @fd in two parts, 100 ms apart, from a child. */
+static pid_t send_in_two_parts(int fd, const char *buf, size_t len)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		usleep(100 * 1000);
+		if (write(fd, buf, 3) != 3)
+			_exit(1);
+		usleep(100 * 1000);
+		_exit(write(fd, buf + 3, len - 3) == len - 3 ? 0 : 1);
+	}
+	return pid;
+}
+
+/*
+ * MSG_WAITALL on a stream socket: the receive ends with every byte asked
+ * for, though they come in two parts; short only when the stream ends.
+ */
+TEST_F(net, recv_waitall_gets_every_byte)
+{
+	char in[16] = { 0 }, part1[4] = { 0 }, part2[8] = { 0 };
+	struct iovec iov[2] = { { part1, 4 }, { part2, 4 } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	int status;
+	pid_t pid;
+
+	pid = send_in_two_parts(self->s[0], "abcdefgh", 8);
+	ASSERT_LE(0, pid);
+	EXPECT_EQ(8, run_net(&self->r, IORING_OP_RECV, self->s[1], in, 8, MSG_WAITALL));
+	EXPECT_STREQ("abcdefgh", in);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+
+	pid = send_in_two_parts(self->s[0], "ijklmnop", 8);
+	ASSERT_LE(0, pid);
+	EXPECT_EQ(8, run_net(&self->r, IORING_OP_RECVMSG, self->s[1], &msg, 0, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(part1, "ijkl", 4));
+	EXPECT_EQ(0, memcmp(part2, "mnop", 4));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+
+	/* the stream ends after 8 bytes of the 12 asked for: those 8 */
+	pid = send_in_two_parts(self->s[0], "qrstuvwx", 8);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	shutdown(self->s[0], SHUT_WR);
+	memset(in, 0, sizeof(in));
+	EXPECT_EQ(8, run_net(&self->r, IORING_OP_RECV, self->s[1], in, 12, MSG_WAITALL));
+	EXPECT_STREQ("qrstuvwx", in);
+}
+
+/* A TCP listener on loopback, with @backlog; its port in *@port. */
+static int tcp_listener(int backlog, struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin->sin_port = 0;
+	if (l < 0 || bind(l, (struct sockaddr *)sin, sizeof(*sin)) || listen(l, backlog) ||
+	    getsockname(l, (struct sockaddr *)sin, &len))
+		return -1;
+	return l;
+}
+
+static int tcp_connect(struct ring *r, int fd, struct sockaddr_in *sin, __u64 data)
+{
+	struct io_uring_sqe *sqe = prep_net(r, IORING_OP_CONNECT, fd, sin, 0, 0, data);
+
+	sqe->off = sizeof(*sin);
+	return ring_run_one(r, data);
+}
+
+/*
+ * A TCP connect waits for the handshake as a poll and ends with 0, on an
+ * O_NONBLOCK socket too (as on 6.1, not -EINPROGRESS); a refused one ends
+ * with -ECONNREFUSED.
+ */
+TEST(connect_tcp)
+{
+	struct sockaddr_in sin;
+	int l, c, n;
+	struct ring r;
+
+	l = tcp_listener(4, &sin);
+	if (l < 0)
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	n = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, c);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(0, tcp_connect(&r, c, &sin, 1));
+	EXPECT_EQ(0, tcp_connect(&r, n, &sin, 2));
+	EXPECT_EQ(-EISCONN, tcp_connect(&r, n, &sin, 3));
+	close(c);
+	close(n);
+	close(l);
+
+	/* nobody listens there any more */
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(-ECONNREFUSED, tcp_connect(&r, c, &sin, 4));
+	close(c);
+	ring_exit(&r);
+}
+
+/*
+ * A TCP connect the listener does not answer (its queue is full) is cut
+ * short by its LINK_TIMEOUT: -ECANCELED, and -ETIME for the link timeout,
+ * as 6.1 reports them.
+ */
+TEST(connect_tcp_link_timeout)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct sockaddr_in sin;
+	int l, c[2], i;
+	struct ring r;
+
+	l = tcp_listener(0, &sin);
+	if (l < 0)
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	c[0] = socket(AF_INET, SOCK_STREAM, 0);
+	c[1] = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, c[0]);
+	ASSERT_LE(0, c[1]);
+	/* the first fills the accept queue, the second gets no answer */
+	ASSERT_EQ(0, tcp_connect(&r, c[0], &sin, 1));
+	sqe = prep_net(&r, IORING_OP_CONNECT, c[1], &sin, 0, 0, 2);
+	sqe->off = sizeof(sin);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_LINK_TIMEOUT;
+	sqe->fd = -1;
+	sqe->addr = (unsigned long)&ts;
+	sqe->len = 1;
+	sqe->user_data = 3;
+	ASSERT_EQ(2, ring_submit(&r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(cqe.user_data == 2 ? -ECANCELED : -ETIME, cqe.res)
+			TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
+	}
+	close(c[0]);
+	close(c[1]);
+	close(l);
+	ring_exit(&r);
+}
+
 TEST(connect_to_a_listener)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
