@@ -1828,7 +1828,12 @@ static int io_files_update_op(struct io_kiocb *req)
  * MSG_WAITALL on a stream socket asks for every byte: a try that moves
  * only some of them counts them in io_done and waits again, and the
  * request ends with all of them, or with those it had when an error or
- * the end of the stream came.
+ * the end of the stream came (which breaks its chain, as a short read
+ * does).  Not for a RECVMSG with control data: another try would write
+ * over the first one's.  A SENDMSG sends its control data once.
+ *
+ * Sends never raise SIGPIPE (MSG_NOSIGNAL), as on 6.1: the process did
+ * not write to the socket itself, and gets -EPIPE in the CQE.
  */
 static bool io_sendrecv_waitall(const struct socket *sock, unsigned int flags)
 {
@@ -1848,6 +1853,7 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	struct sockaddr __user *uaddr = NULL;
 	struct msghdr msg = { };
 	struct socket *sock;
+	bool waitall;
 	long ret;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
@@ -1865,6 +1871,8 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		flags |= MSG_CMSG_COMPAT;
 	if (force_nonblock)
 		flags |= MSG_DONTWAIT;
+	if (is_send)
+		flags |= MSG_NOSIGNAL;
 
 	if (is_msg && is_send) {
 		msg.msg_name = &addr;
@@ -1878,23 +1886,33 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	}
 	if (ret)
 		return ret;
+	waitall = io_sendrecv_waitall(sock, flags) && !(is_msg && !is_send && msg.msg_controllen);
 	/* what earlier tries of a MSG_WAITALL request moved */
-	iov_iter_advance(&msg.msg_iter, req->io_done);
+	if (req->io_done) {
+		iov_iter_advance(&msg.msg_iter, req->io_done);
+		msg.msg_control = NULL;
+		msg.msg_controllen = 0;
+	}
+	/* all of it, or the chain breaks */
+	if (waitall)
+		req->io_len = req->io_done + msg_data_left(&msg);
 
-	if (is_msg && is_send)
+	if (is_msg && is_send) {
 		ret = __sys_sendmsg_sock(sock, &msg, flags);
-	else if (is_msg)
+	} else if (is_msg) {
 		ret = __sys_recvmsg_sock(sock, &msg, uptr, uaddr, flags);
-	else if (is_send)
+	} else if (is_send) {
+		msg.msg_flags = flags;
 		ret = sock_sendmsg(sock, &msg);
-	else
+	} else {
 		ret = sock_recvmsg(sock, &msg, flags);
+	}
 	kfree(iov);
 
 	if (force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT)) {
 		if (ret == -EAGAIN)
 			return -EAGAIN;
-		if (ret > 0 && msg_data_left(&msg) && io_sendrecv_waitall(sock, flags)) {
+		if (ret > 0 && msg_data_left(&msg) && waitall) {
 			req->io_done += ret;
 			return -EAGAIN;
 		}
@@ -1916,8 +1934,6 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
  */
 static int io_connect_retry(struct io_kiocb *req, int ret)
 {
-	struct socket *sock = sock_from_file(req->file);
-
 	switch (ret) {
 	case -EINPROGRESS:
 		req->flags |= REQ_F_CONNECTING;
@@ -1927,10 +1943,6 @@ static int io_connect_retry(struct io_kiocb *req, int ret)
 		return -EAGAIN;
 	case -EALREADY:
 		return req->flags & REQ_F_CONNECTING ? -EAGAIN : ret;
-	case -EISCONN:
-	case -EBADFD:
-		/* some protocols answer a connect again so once it is done */
-		return req->flags & REQ_F_CONNECTING ? sock_error(sock->sk) : ret;
 	default:
 		return ret;
 	}
@@ -1963,6 +1975,9 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 		if (!ret)
 			ret = __sys_connect_file(req->file, &addr, (int)sqe->off,
 						 force_nonblock ? O_NONBLOCK : 0);
+		/* some protocols answer a connect again so once it is done */
+		if ((req->flags & REQ_F_CONNECTING) && (ret == -EISCONN || ret == -EBADFD))
+			ret = sock_error(sock->sk);
 		if (force_nonblock)
 			ret = io_connect_retry(req, ret);
 		if (ret == -EAGAIN)
@@ -2289,6 +2304,8 @@ static __poll_t io_poll_retry_events(struct io_kiocb *req)
 static bool io_poll_retry_arm(struct io_kiocb *req)
 {
 	__poll_t events = io_poll_retry_events(req), mask;
+	/* a try after the poll said ready came back with -EAGAIN */
+	bool again = req->flags & REQ_F_POLL_RETRY;
 	int error;
 
 	if (!events)
@@ -2301,8 +2318,15 @@ static bool io_poll_retry_arm(struct io_kiocb *req)
 		io_req_complete(req, -ECANCELED);
 		return true;
 	default:
-		/* ready: try again now; a socket that cannot be polled: block */
-		if (error || !mask)
+		/*
+		 * Ready: try again now, without blocking.  But ready again at
+		 * once after such a try made no progress (MSG_ERRQUEUE with
+		 * only normal data queued, a connect some protocol reports
+		 * writable while still under way): polling would spin, so a
+		 * worker makes the call as its syscall would, blocking or
+		 * not.  Also for a socket that cannot be polled.
+		 */
+		if (error || !mask || again)
 			req->flags &= ~REQ_F_POLL_RETRY;
 		return false;
 	}

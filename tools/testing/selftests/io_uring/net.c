@@ -211,6 +211,100 @@ TEST_F(net, recv_waitall_gets_every_byte)
 	EXPECT_STREQ("qrstuvwx", in);
 }
 
+/* A MSG_WAITALL receive that ends short breaks its chain, as a short read does. */
+TEST_F(net, recv_waitall_short_breaks_the_chain)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char in[8];
+	int i;
+
+	ASSERT_EQ(3, write(self->s[0], "abc", 3));
+	shutdown(self->s[0], SHUT_WR);
+	sqe = prep_net(&self->r, IORING_OP_RECV, self->s[1], in, 8, MSG_WAITALL, 1);
+	sqe->flags = IOSQE_IO_LINK;
+	prep_net(&self->r, IORING_OP_NOP, -1, NULL, 0, 0, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(cqe.user_data == 1 ? 3 : -ECANCELED, cqe.res);
+	}
+}
+
+/*
+ * A SEND on a blocking socket whose buffer is full waits for room as a
+ * poll: io_uring_enter() returns at once, and the send completes once the
+ * peer reads.
+ */
+TEST_F(net, send_on_a_full_socket_does_not_block_the_submitter)
+{
+	static char big[65536];
+	struct io_uring_cqe cqe;
+	int fl = fcntl(self->s[0], F_GETFL);
+
+	ASSERT_EQ(0, fcntl(self->s[0], F_SETFL, fl | O_NONBLOCK));
+	while (write(self->s[0], big, sizeof(big)) > 0)
+		;
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, fcntl(self->s[0], F_SETFL, fl));
+	prep_net(&self->r, IORING_OP_SEND, self->s[0], "z", 1, 0, 1);
+	alarm(10);
+	EXPECT_EQ(1, ring_submit(&self->r, 0));
+	alarm(0);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(0, fcntl(self->s[1], F_SETFL, O_NONBLOCK));
+	while (read(self->s[1], big, sizeof(big)) > 0)
+		;
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.res);
+	EXPECT_EQ(1, read(self->s[1], big, sizeof(big)));
+	EXPECT_EQ('z', big[0]);
+}
+
+/* A send to a peer that has gone is -EPIPE, without SIGPIPE, as on 6.1. */
+TEST_F(net, send_to_a_closed_peer_is_epipe_without_sigpipe)
+{
+	close(self->s[1]);
+	self->s[1] = socket(AF_UNIX, SOCK_STREAM, 0);
+	EXPECT_EQ(-EPIPE, run_net(&self->r, IORING_OP_SEND, self->s[0], "x", 1, 0));
+	EXPECT_EQ(-EPIPE, run_net(&self->r, IORING_OP_SEND, self->s[0], "x", 1, MSG_WAITALL));
+}
+
+/*
+ * RECVMSG with MSG_ERRQUEUE on a socket whose error queue is empty but
+ * which has data: recvmsg(2) says -EAGAIN, and so does the request, once
+ * (the socket is readable all along: waiting for it would spin).
+ */
+TEST(recv_errqueue_does_not_spin)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct msghdr msg = { 0 };
+	struct iovec iov;
+	char buf[16];
+	struct ring r;
+	int u;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, u);
+	if (bind(u, (struct sockaddr *)&sin, sizeof(sin)))
+		SKIP(return, "no UDP on loopback here (is lo up?)");
+	ASSERT_EQ(0, getsockname(u, (struct sockaddr *)&sin, &len));
+	ASSERT_EQ(5, sendto(u, "hello", 5, 0, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	alarm(10);
+	EXPECT_EQ(-EAGAIN, run_net(&r, IORING_OP_RECVMSG, u, &msg, 0, MSG_ERRQUEUE));
+	alarm(0);
+	EXPECT_EQ(5, recv(u, buf, sizeof(buf), 0));
+	ring_exit(&r);
+	close(u);
+}
+
 /* A TCP listener on loopback, with @backlog; its port in *@port. */
 static int tcp_listener(int backlog, struct sockaddr_in *sin)
 {
