@@ -67,22 +67,6 @@ static void prep_openat(struct ring *r, const char *path, int flags, __u64 data)
 	sqe->user_data = data;
 }
 
-/* Threads named @prefix anywhere in the system. */
-static int count_all_threads(const char *prefix)
-{
-	struct dirent *d;
-	DIR *dir = opendir("/proc");
-	int n = 0;
-
-	while (dir && (d = readdir(dir))) {
-		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
-			n += threads_named(atoi(d->d_name), prefix);
-	}
-	if (dir)
-		closedir(dir);
-	return n;
-}
-
 /* A 0600 root-only file for the credential tests. */
 static const char *secret_path(void)
 {
@@ -752,7 +736,7 @@ static void exit_with_blocked_reads(struct __test_metadata *_metadata, int itera
 		}
 	}
 	unlink(fifo);
-	EXPECT_EQ(0, count_all_threads("iou-"));
+	EXPECT_EQ(0, threads_named_anywhere("iou-"));
 	if (iterations < 100)
 		return;
 	avail = read_meminfo_kb("MemAvailable:");

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -244,6 +245,23 @@ static inline int threads_named(pid_t pid, const char *prefix)
 		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, prefix, strlen(prefix)))
 			n++;
 		fclose(f);
+	}
+	closedir(dir);
+	return n;
+}
+
+/* Threads whose name starts with @prefix in every process; -1 without /proc. */
+static inline int threads_named_anywhere(const char *prefix)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *d;
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
+			n += threads_named(atoi(d->d_name), prefix);
 	}
 	closedir(dir);
 	return n;

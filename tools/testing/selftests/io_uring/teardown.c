@@ -38,49 +38,9 @@ static int buffered_fd = -1, direct_fd = -1, nvme_fd = -1;
 static char *iobuf;
 
 /* I/O threads (iou-sqp-*, iou-wrk-*) of all processes: they die with their rings' users */
-static int count_threads_in(const char *pid)
-{
-	char path[300], comm[32];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%s/task", pid);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		FILE *f;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/task/%s/comm", pid, de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "iou-", 4))
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
-
 static int count_sq_threads(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		n += count_threads_in(de->d_name);
-	}
-	closedir(d);
-	return n;
+	return threads_named_anywhere("iou-");
 }
 
 static long meminfo_kb(const char *key)
