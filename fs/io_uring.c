@@ -69,6 +69,7 @@
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
 #include <linux/hrtimer.h>
+#include <linux/irq_work.h>
 #include <linux/eventfd.h>
 #include <linux/llist.h>
 #include <linux/blkdev.h>
@@ -252,6 +253,8 @@ struct io_ring_ctx {
 		unsigned int		cq_mask;
 		/* io_uring_enter(GETEVENTS) and poll() on the ring fd */
 		wait_queue_head_t	wait;
+		/* wakes them for CQEs posted inside another wakeup */
+		struct irq_work		wake_work;
 		/*
 		 * CQEs that found the CQ ring full, oldest first, moved to
 		 * the ring as userspace makes room (IORING_FEAT_NODROP)
@@ -720,12 +723,13 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 };
 
 /*
- * Signal the registered eventfd.  Not from inside another eventfd's wakeup
- * (a poll request on an eventfd completes there): eventfd_signal() refuses
- * to nest, so that signal is sent from a work item instead, which holds a
- * ring reference until it has run.
+ * Signal the registered eventfd for CQEs posted by a worker (@async) or
+ * not; IORING_REGISTER_EVENTFD_ASYNC wants only the former.  Not from
+ * inside another eventfd's wakeup: eventfd_signal() refuses to nest, so
+ * that signal is sent from a work item instead, which holds a ring
+ * reference until it has run.
  */
-static void io_eventfd_signal(struct io_ring_ctx *ctx)
+static void io_eventfd_signal(struct io_ring_ctx *ctx, bool async)
 {
 	struct io_ev_fd *ev_fd;
 
@@ -733,7 +737,7 @@ static void io_eventfd_signal(struct io_ring_ctx *ctx)
 		return;
 	rcu_read_lock();
 	ev_fd = rcu_dereference(ctx->ev_fd);
-	if (ev_fd && ev_fd->async && !io_wq_in_worker())
+	if (ev_fd && ev_fd->async && !async)
 		ev_fd = NULL;
 	if (ev_fd) {
 		if (likely(eventfd_signal_allowed()))
@@ -749,7 +753,8 @@ static void io_eventfd_work(struct work_struct *work)
 {
 	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx, ev_fd_work);
 
-	io_eventfd_signal(ctx);
+	/* the CQEs it signals were let through by io_eventfd_signal() */
+	io_eventfd_signal(ctx, true);
 	percpu_ref_put(&ctx->refs);
 }
 
@@ -761,13 +766,41 @@ static void io_eventfd_free(struct rcu_head *rcu)
 	kfree(ev_fd);
 }
 
-static void io_cqring_ev_posted(struct io_ring_ctx *ctx)
+/*
+ * Tell waiters and the eventfd about new CQEs.  Every waiter is offered the
+ * wakeup (io_cq_waiter_wake() declines for one that wants more CQEs), and
+ * the key says EPOLLIN and EPOLL_URING_WAKE, which epoll passes on.
+ */
+static void __io_cqring_ev_posted(struct io_ring_ctx *ctx, bool async)
 {
 	/* wq_has_sleeper() orders the tail store before the waiter check */
 	if (wq_has_sleeper(&ctx->wait))
-		wake_up(&ctx->wait);
+		__wake_up(&ctx->wait, TASK_NORMAL, 0,
+			  poll_to_key(EPOLLIN | EPOLLRDNORM | EPOLL_URING_WAKE));
 	if (rcu_access_pointer(ctx->ev_fd))
-		io_eventfd_signal(ctx);
+		io_eventfd_signal(ctx, async);
+}
+
+static void io_cqring_ev_posted(struct io_ring_ctx *ctx)
+{
+	__io_cqring_ev_posted(ctx, io_wq_in_worker());
+}
+
+/*
+ * CQEs posted from inside some wait queue's wakeup (a poll request's):
+ * waking the ring there could come back to a lock that wakeup holds, as
+ * when the ring is in an epoll set the request polls, or when two rings
+ * poll each other.  So the wakeup is sent from an irq_work instead, from
+ * a clean stack moments later; the ring is freed only after it has run.
+ */
+static void io_cqring_wake_work(struct irq_work *work)
+{
+	__io_cqring_ev_posted(container_of(work, struct io_ring_ctx, wake_work), false);
+}
+
+static void io_cqring_ev_posted_nested(struct io_ring_ctx *ctx)
+{
+	irq_work_queue(&ctx->wake_work);
 }
 
 static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
@@ -2100,9 +2133,9 @@ static bool io_poll_complete(struct io_kiocb *req, long res)
 
 /*
  * A wakeup took @req off cancel_list (@done): a socket request goes back to
- * a worker, the others end.
+ * a worker, the others end.  @nested: we are inside the file's wakeup.
  */
-static void io_poll_woken(struct io_kiocb *req, bool done)
+static void io_poll_woken(struct io_kiocb *req, bool done, bool nested)
 {
 	if (!done)
 		return;
@@ -2110,7 +2143,10 @@ static void io_poll_woken(struct io_kiocb *req, bool done)
 		io_poll_retry_queue(req);
 		return;
 	}
-	io_cqring_ev_posted(req->ctx);
+	if (nested)
+		io_cqring_ev_posted_nested(req->ctx);
+	else
+		io_cqring_ev_posted(req->ctx);
 	io_put_req(req);
 }
 
@@ -2137,7 +2173,7 @@ static void io_poll_finish(struct io_kiocb *req)
 	spin_lock_irq(&ctx->completion_lock);
 	done = io_poll_wake_claim(req, mask);
 	spin_unlock_irq(&ctx->completion_lock);
-	io_poll_woken(req, done);
+	io_poll_woken(req, done, false);
 	io_put_req(req);
 }
 
@@ -2158,7 +2194,7 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 		bool done = io_poll_wake_claim(req, mask);
 
 		spin_unlock_irqrestore(&ctx->completion_lock, flags);
-		io_poll_woken(req, done);
+		io_poll_woken(req, done, true);
 		return 1;
 	}
 	/* the worker's reference: removal may end the request meanwhile */
@@ -2335,12 +2371,13 @@ static bool io_poll_retry_arm(struct io_kiocb *req)
 /*
  * POLL_ADD: arm, or complete now when the file is ready already.  Once
  * queued, the request may have a wakeup worker holding a reference, so it
- * ends through io_put_req() on every path.
+ * ends through io_put_req() on every path.  An armed poll holds its file:
+ * one on its own ring's fd (or on a ring that polls back) outlives close(),
+ * as on 6.1, and ends when its task exits.
  */
 static int io_poll_add(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask;
 	int error;
@@ -2352,13 +2389,6 @@ static int io_poll_add(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "POLL_ADD takes no addr, ioprio, off or len");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	/*
-	 * An armed poll holds its file.  On a ring's own fd, or on a ring that
-	 * polls back, that is a reference cycle no close() would ever break.
-	 */
-	if (io_is_uring_fops(poll->file))
-		return io_sqe_fail(req, -EINVAL, "an io_uring cannot be polled");
-
 	events = sqe->poll32_events;
 #ifdef __BIG_ENDIAN
 	events = swahw32(events);
@@ -3851,6 +3881,28 @@ static int io_set_sigmask(struct io_ring_ctx *ctx, const sigset_t __user *sig,
 	return 0;
 }
 
+/* A task in io_cqring_wait(), and how many CQEs it waits for. */
+struct io_cq_waiter {
+	struct wait_queue_entry	wq;
+	struct io_ring_ctx	*ctx;
+	unsigned int		min_events;
+};
+
+/*
+ * Only a waiter that has its CQEs is woken: one that wants more stays
+ * asleep, and a wakeup is never spent on it while a waiter that wants
+ * fewer sleeps on.
+ */
+static int io_cq_waiter_wake(struct wait_queue_entry *wq, unsigned int mode,
+			     int sync, void *key)
+{
+	struct io_cq_waiter *w = container_of(wq, struct io_cq_waiter, wq);
+
+	if (io_cqring_events(w->ctx) < w->min_events)
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
 /*
  * Wait until @min_events CQEs are there, a signal comes (-EINTR, with @sig
  * the mask in force meanwhile, as ppoll() does) or @timeout passes
@@ -3861,11 +3913,13 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			  const sigset_t __user *sig, size_t sigsz, ktime_t timeout)
 {
 	ktime_t deadline = ktime_add_safe(ktime_get(), timeout);
-	DEFINE_WAIT(wait);
+	struct io_cq_waiter w = { .ctx = ctx, .min_events = min_events };
 	int ret = 0;
 
 	if (io_cqring_events(ctx) >= min_events)
 		return 0;
+	init_wait(&w.wq);
+	w.wq.func = io_cq_waiter_wake;
 
 	if (sig) {
 		ret = io_set_sigmask(ctx, sig, sigsz);
@@ -3874,7 +3928,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 	}
 
 	for (;;) {
-		prepare_to_wait_exclusive(&ctx->wait, &wait, TASK_INTERRUPTIBLE);
+		prepare_to_wait(&ctx->wait, &w.wq, TASK_INTERRUPTIBLE);
 		if (io_cqring_events(ctx) >= min_events)
 			break;
 		/* our pool asking for a thread is no reason to return */
@@ -3891,7 +3945,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			break;
 		}
 	}
-	finish_wait(&ctx->wait, &wait);
+	finish_wait(&ctx->wait, &w.wq);
 
 	if (sig)
 		restore_saved_sigmask_unless(ret == -EINTR);
@@ -4378,6 +4432,8 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	struct io_ev_fd *ev_fd;
 
 	io_sq_thread_stop(ctx);
+	/* the last request may have queued a wakeup just before it went */
+	irq_work_sync(&ctx->wake_work);
 	io_personalities_free(ctx);
 	io_req_cache_free(ctx);
 	io_cqring_backlog_free(ctx);
@@ -4752,6 +4808,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	}
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
+	init_irq_work(&ctx->wake_work, io_cqring_wake_work);
 	INIT_LIST_HEAD(&ctx->cq_backlog);
 	INIT_LIST_HEAD(&ctx->defer_list);
 	INIT_LIST_HEAD(&ctx->timeout_list);

@@ -1200,6 +1200,56 @@ TEST(threads_share_a_ring)
 	ring_exit(&s.r);
 }
 
+struct waiter {
+	struct ring *r;
+	unsigned int min;
+	int done;
+};
+
+static void *wait_for_min(void *arg)
+{
+	struct waiter *w = arg;
+
+	if (sys_enter(w->r->fd, 0, w->min, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		return (void *)1;
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Two threads wait on one ring, the first for 4 CQEs, the second for 1.
+ * One CQE must wake the second, however the first is woken and sleeps again.
+ */
+TEST(waiters_with_different_min_complete)
+{
+	struct waiter w4, w1;
+	pthread_t t4, t1;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	w4 = (struct waiter){ .r = &r, .min = 4 };
+	w1 = (struct waiter){ .r = &r, .min = 1 };
+	ASSERT_EQ(0, pthread_create(&t4, NULL, wait_for_min, &w4));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, pthread_create(&t1, NULL, wait_for_min, &w1));
+	usleep(50 * 1000);
+	ring_get_sqe(&r)->fd = -1;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 200 && !__atomic_load_n(&w1.done, __ATOMIC_ACQUIRE); i++)
+		usleep(10 * 1000);
+	EXPECT_TRUE(w1.done);
+	EXPECT_FALSE(w4.done);
+	/* three more for the first waiter (and the second, if it still waits) */
+	for (i = 0; i < 3; i++)
+		ring_get_sqe(&r)->fd = -1;
+	ASSERT_EQ(3, ring_submit(&r, 0));
+	pthread_join(t4, NULL);
+	pthread_join(t1, NULL);
+	EXPECT_TRUE(w4.done);
+	ring_exit(&r);
+}
+
 TEST_F(ring, fork_with_ring_open)
 {
 	pid_t pid;

@@ -9,7 +9,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 
 #include "../kselftest_harness.h"
@@ -148,15 +150,6 @@ TEST_F(poll, remove_cancels)
 TEST_F(poll, bad_inputs)
 {
 	struct io_uring_sqe *sqe;
-	struct ring other;
-
-	/* rings cannot be polled: a ring polling itself would never close */
-	prep_poll(&self->r, self->r.fd, POLLIN, 4);
-	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 4));
-	ASSERT_EQ(0, ring_init(&other, 4, 0));
-	prep_poll(&self->r, other.fd, POLLIN, 5);
-	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 5));
-	ring_exit(&other);
 
 	prep_poll(&self->r, 9999, POLLIN, 1);
 	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 1));
@@ -501,6 +494,205 @@ TEST(eventfd_bad_inputs)
 	close(efd);
 	close(p[0]);
 	close(p[1]);
+}
+
+/* ---- polling rings, and rings in epoll sets ---------------------------- */
+
+/*
+ * Wait for @n CQEs and note which user_data (1..31) came, as a bit mask;
+ * *@res gets the res of the last.
+ */
+static unsigned int reap_n(struct ring *r, int n, int *res)
+{
+	struct io_uring_cqe cqe;
+	unsigned int seen = 0;
+
+	while (n--) {
+		if (ring_wait_cqe(r, &cqe))
+			return 0;
+		seen |= 1U << cqe.user_data;
+		*res = cqe.res;
+	}
+	return seen;
+}
+
+/* POLL_ADD on a ring's fd: POLLOUT while the SQ has room, POLLIN with CQEs. */
+TEST(ring_fd_polled_by_its_own_ring)
+{
+	struct io_uring_cqe cqe;
+	int res = 0;
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	prep_poll(&r, r.fd, POLLOUT, 1);
+	res = ring_run_one(&r, 1);
+	EXPECT_EQ(POLLOUT, res & (POLLOUT | POLLIN));
+
+	/* armed on its own ring: the NOP's CQE, posted in its wakeup, fires it */
+	prep_poll(&r, r.fd, POLLIN, 2);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(20 * 1000);
+	ASSERT_EQ(0, ring_peek_cqe(&r, &cqe));
+	ASSERT_EQ(1, submit_nops(&r, 1, 3));
+	EXPECT_EQ(1U << 2 | 1U << 3, reap_n(&r, 2, &res));
+	ring_exit(&r);
+}
+
+/* Two rings, each polling the other: one NOP sets off both, no deadlock. */
+TEST(rings_polling_each_other)
+{
+	struct ring a, b;
+	int res = 0;
+
+	ASSERT_EQ(0, ring_init(&a, 8, 0));
+	ASSERT_EQ(0, ring_init(&b, 8, 0));
+	prep_poll(&a, b.fd, POLLIN, 1);
+	ASSERT_EQ(1, ring_submit(&a, 0));
+	prep_poll(&b, a.fd, POLLIN, 2);
+	ASSERT_EQ(1, ring_submit(&b, 0));
+	ASSERT_EQ(1, submit_nops(&a, 1, 3));
+	/* a: the NOP; b: its poll of a; a: its poll of b */
+	EXPECT_EQ(1U << 2, reap_n(&b, 1, &res));
+	EXPECT_EQ(POLLIN, res & POLLIN);
+	EXPECT_EQ(1U << 1 | 1U << 3, reap_n(&a, 2, &res));
+	ring_exit(&a);
+	ring_exit(&b);
+}
+
+/*
+ * An epoll set holding the ring's fd, polled by that ring: a CQE wakes
+ * the ring, epoll passes the wakeup on to the poll request, whose CQE
+ * must not wake the ring again from inside that wakeup.
+ */
+TEST(epoll_of_the_ring_polled_by_the_ring)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int ep, i, res = 0;
+
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, ring_init(&r, 8, 0));
+		ep = epoll_create1(0);
+		ASSERT_LE(0, ep);
+		ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, r.fd, &ev));
+		/* one submission: the poll is armed before the NOP's CQE */
+		prep_poll(&r, ep, POLLIN, 1);
+		sqe = ring_get_sqe(&r);
+		sqe->fd = -1;
+		sqe->user_data = 2;
+		ASSERT_EQ(2, ring_submit(&r, 0));
+		EXPECT_EQ(1U << 1 | 1U << 2, reap_n(&r, 2, &res));
+		ring_exit(&r);
+		close(ep);
+	}
+}
+
+/*
+ * The same set holding a pipe too: the pipe's wakeup fires the poll
+ * request inside epoll's own wakeup, and the CQE it posts is a readable
+ * ring for that same epoll set.
+ */
+TEST(epoll_of_a_pipe_and_the_ring_polled_by_the_ring)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep, p[2], res = 0;
+	struct ring r;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ep = epoll_create1(0);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, r.fd, &ev));
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	prep_poll(&r, ep, POLLIN, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(20 * 1000);
+	ASSERT_EQ(1, write(p[1], "w", 1));
+	EXPECT_EQ(1U << 1, reap_n(&r, 1, &res));
+	EXPECT_EQ(POLLIN, res & POLLIN);
+	ring_exit(&r);
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* The registered eventfd's wakeup fires a poll of it on another ring. */
+TEST(rings_polling_each_others_eventfd)
+{
+	int ea, eb, res = 0;
+	struct ring a, b;
+
+	ea = eventfd(0, EFD_NONBLOCK);
+	eb = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, ea);
+	ASSERT_LE(0, eb);
+	ASSERT_EQ(0, ring_init(&a, 8, 0));
+	ASSERT_EQ(0, ring_init(&b, 8, 0));
+	ASSERT_EQ(0, sys_register(a.fd, IORING_REGISTER_EVENTFD, &ea, 1));
+	ASSERT_EQ(0, sys_register(b.fd, IORING_REGISTER_EVENTFD, &eb, 1));
+	prep_poll(&a, eb, POLLIN, 1);
+	ASSERT_EQ(1, ring_submit(&a, 0));
+	prep_poll(&b, ea, POLLIN, 2);
+	ASSERT_EQ(1, ring_submit(&b, 0));
+	ASSERT_EQ(1, submit_nops(&a, 1, 3));
+	EXPECT_EQ(1U << 2, reap_n(&b, 1, &res));
+	EXPECT_EQ(1U << 1 | 1U << 3, reap_n(&a, 2, &res));
+	ring_exit(&a);
+	ring_exit(&b);
+	close(ea);
+	close(eb);
+}
+
+static long mem_available_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* A child whose ring polls itself (with an SQ thread if @arg): then it exits. */
+static int poll_self_then_exit(void *arg)
+{
+	struct ring r;
+
+	if (ring_init(&r, 4096, arg ? IORING_SETUP_SQPOLL : 0))
+		return 1;
+	prep_poll(&r, r.fd, POLLIN, 1);
+	if (ring_submit(&r, 0) != 1)
+		return 2;
+	usleep(1000);
+	/* the armed poll holds the ring's file: only the exit can end it */
+	ring_exit(&r);
+	return 0;
+}
+
+/*
+ * The poll request holds the file of the ring it waits on, so a ring
+ * polling itself outlives close(); its task's exit must end it, and with
+ * it the ring (about 400 kB of ring memory each time).
+ */
+TEST(ring_polling_itself_is_freed_at_exit)
+{
+	long before, after;
+	int i;
+
+	before = mem_available_kb();
+	ASSERT_LT(0, before);
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(0, run_in_child(poll_self_then_exit, (void *)(long)(i & 1), 0));
+	/* the last rings' memory goes back from a work item */
+	usleep(200 * 1000);
+	after = mem_available_kb();
+	TH_LOG("MemAvailable %ld -> %ld kB", before, after);
+	EXPECT_GT(8192, before - after);
 }
 
 TEST_HARNESS_MAIN
