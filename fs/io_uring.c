@@ -291,7 +291,6 @@ struct io_ring_ctx {
 	/* registered files and buffers, under uring_lock */
 	struct io_file_table	*file_table;
 	struct io_buf_table	*buf_table;
-	unsigned long		buf_acct_pages;
 
 	/*
 	 * IORING_SETUP_SQPOLL: an I/O thread of the creator's process.  It
@@ -338,11 +337,14 @@ struct io_mapped_ubuf {
 /*
  * The registered buffers.  Each request that uses one holds a reference to
  * the whole table, so unregistering never waits for I/O: the pages are
- * unpinned when the last user goes.
+ * unpinned when the last user goes, and their RLIMIT_MEMLOCK charge (to
+ * @user, none when NULL) goes with them, not before.
  */
 struct io_buf_table {
 	refcount_t		refs;
 	unsigned int		nr;
+	struct user_struct	*user;
+	unsigned long		acct_pages;
 	struct io_mapped_ubuf	*bufs[];
 };
 
@@ -3988,6 +3990,10 @@ static void io_buf_table_put(struct io_buf_table *table)
 			unpin_user_page(imu->bvec[j].bv_page);
 		kvfree(imu);
 	}
+	if (table->user) {
+		io_unaccount_mem(table->user, table->acct_pages);
+		free_uid(table->user);
+	}
 	kvfree(table);
 }
 
@@ -4088,7 +4094,6 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 			       unsigned int nr_args)
 {
 	struct io_buf_table *table;
-	unsigned long acct = 0;
 	int ret = 0;
 
 	if (ctx->buf_table)
@@ -4100,6 +4105,8 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 	if (!table)
 		return -ENOMEM;
 	refcount_set(&table->refs, 1);
+	if (ctx->account_mem)
+		table->user = get_uid(ctx->user);
 
 	for (; table->nr < nr_args; table->nr++) {
 		struct io_mapped_ubuf *imu;
@@ -4121,11 +4128,11 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 		/* charged before pinning, so a limit cannot be overshot */
 		nr_pages = (((unsigned long)iov.iov_base + iov.iov_len + PAGE_SIZE - 1) >>
 			    PAGE_SHIFT) - ((unsigned long)iov.iov_base >> PAGE_SHIFT);
-		if (ctx->account_mem) {
-			ret = io_account_mem(ctx->user, nr_pages);
+		if (table->user) {
+			ret = io_account_mem(table->user, nr_pages);
 			if (ret)
 				break;
-			acct += nr_pages;
+			table->acct_pages += nr_pages;
 		}
 		imu = io_buffer_pin(&iov, &nr_pages);
 		if (IS_ERR(imu)) {
@@ -4139,13 +4146,10 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 		ret = 0;
 	}
 	if (ret) {
-		if (acct)
-			io_unaccount_mem(ctx->user, acct);
 		io_buf_table_put(table);
 		return ret;
 	}
 	ctx->buf_table = table;
-	ctx->buf_acct_pages = acct;
 	return 0;
 }
 
@@ -4153,10 +4157,7 @@ static int io_buffers_unregister(struct io_ring_ctx *ctx)
 {
 	if (!ctx->buf_table)
 		return io_fail(-ENXIO, "register: no buffers to unregister");
-	/* requests still using the buffers keep them pinned; the charge goes now */
-	if (ctx->buf_acct_pages)
-		io_unaccount_mem(ctx->user, ctx->buf_acct_pages);
-	ctx->buf_acct_pages = 0;
+	/* requests still using the buffers keep them pinned, and charged */
 	io_buf_table_put(ctx->buf_table);
 	ctx->buf_table = NULL;
 	return 0;

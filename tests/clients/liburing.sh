@@ -112,7 +112,8 @@ for name in "$@"; do
 	*:stock)
 		echo "ok $n $name # SKIP fails on stock 6.1 too ($verdict): $why" ;;
 	*:todo | *:hang)
-		echo "not ok $n $name # TODO $verdict: $why" ;;
+		echo "not ok $n $name # TODO $verdict: $why"
+		tail -n 5 "$work/.out" | sed 's/^/# /' ;;
 	*)
 		echo "not ok $n $name: $verdict"
 		tail -n 15 "$work/.out" | sed 's/^/# /' ;;

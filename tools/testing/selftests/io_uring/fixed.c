@@ -245,6 +245,53 @@ TEST(buffer_memlock_limit)
 	EXPECT_EQ(0, run_in_child(buffer_memlock_child, NULL, 1));
 }
 
+/*
+ * The charge lives as long as the pins: a READ_FIXED waiting on a pipe
+ * keeps its buffer pinned after IORING_UNREGISTER_BUFFERS, so registering
+ * again must find that memory still charged, until the read is done.
+ */
+static int memlock_outlives_unregister_child(void *arg)
+{
+	struct rlimit rl = { 128 * 1024, 128 * 1024 };
+	struct iovec buf = { anon(64 * 1024), 64 * 1024 };
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int p[2];
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) || pipe(p))
+		return 10;
+	if (ring_init(&r, 4, 0))
+		return 11;
+	if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &buf, 1))
+		return 12;
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ_FIXED, p[0], buf.iov_base, 64, 0);
+	sqe->user_data = 1;
+	if (ring_submit(&r, 0) != 1)
+		return 13;
+	usleep(20 * 1000);
+	if (reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0))
+		return 14;
+	/* 16 pages pinned by the read, 2 of rings: 16 more pass 32 */
+	if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &buf, 1) != ENOMEM)
+		return 15;
+	if (write(p[1], "x", 1) != 1 || ring_wait_cqe(&r, &cqe) || cqe.res != 1)
+		return 16;
+	/* the read is done: its pages, and their charge, are back */
+	if (reg_errno(r.fd, IORING_REGISTER_BUFFERS, &buf, 1))
+		return 17;
+	ring_exit(&r);
+	return 0;
+}
+
+TEST(buffer_memlock_outlives_unregister)
+{
+	if (geteuid() != 0)
+		SKIP(return, "needs root to drop to an unprivileged user");
+	EXPECT_EQ(0, run_in_child(memlock_outlives_unregister_child, NULL, 1));
+}
+
 TEST(fixed_files)
 {
 	char path[] = "/tmp/io_uring-ff-XXXXXX";
