@@ -802,7 +802,9 @@ static void io_cqring_wake_work(struct irq_work *work)
 
 static void io_cqring_ev_posted_nested(struct io_ring_ctx *ctx)
 {
-	irq_work_queue(&ctx->wake_work);
+	/* the barrier of wq_has_sleeper() orders the tail store first */
+	if (wq_has_sleeper(&ctx->wait) || rcu_access_pointer(ctx->ev_fd))
+		irq_work_queue(&ctx->wake_work);
 }
 
 static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
@@ -3883,24 +3885,38 @@ static int io_set_sigmask(struct io_ring_ctx *ctx, const sigset_t __user *sig,
 	return 0;
 }
 
-/* A task in io_cqring_wait(), and how many CQEs it waits for. */
+/*
+ * A task in io_cqring_wait().  It waits for the CQ tail to reach @target,
+ * the head it started from plus the CQEs it asked for, so that another
+ * thread reaping meanwhile cannot keep it asleep; or for a TIMEOUT to fire
+ * (cq_timeouts moves), which ends any wait, as on 6.1.
+ */
 struct io_cq_waiter {
 	struct wait_queue_entry	wq;
 	struct io_ring_ctx	*ctx;
-	unsigned int		min_events;
+	u32			target;
+	u32			timeouts;
 };
 
+static bool io_cq_waiter_done(struct io_cq_waiter *w)
+{
+	struct io_ring_ctx *ctx = w->ctx;
+
+	return (s32)(smp_load_acquire(&ctx->cq_ring->r.tail) - w->target) >= 0 ||
+	       READ_ONCE(ctx->cq_timeouts) != w->timeouts;
+}
+
 /*
- * Only a waiter that has its CQEs is woken: one that wants more stays
- * asleep, and a wakeup is never spent on it while a waiter that wants
- * fewer sleeps on.
+ * Only a waiter that is done is woken: one that wants more stays asleep,
+ * and a wakeup is never spent on it while a waiter that wants fewer sleeps
+ * on.
  */
 static int io_cq_waiter_wake(struct wait_queue_entry *wq, unsigned int mode,
 			     int sync, void *key)
 {
 	struct io_cq_waiter *w = container_of(wq, struct io_cq_waiter, wq);
 
-	if (io_cqring_events(w->ctx) < w->min_events)
+	if (!io_cq_waiter_done(w))
 		return 0;
 	return autoremove_wake_function(wq, mode, sync, key);
 }
@@ -3915,7 +3931,11 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			  const sigset_t __user *sig, size_t sigsz, ktime_t timeout)
 {
 	ktime_t deadline = ktime_add_safe(ktime_get(), timeout);
-	struct io_cq_waiter w = { .ctx = ctx, .min_events = min_events };
+	struct io_cq_waiter w = {
+		.ctx = ctx,
+		.target = READ_ONCE(ctx->cq_ring->r.head) + min_events,
+		.timeouts = READ_ONCE(ctx->cq_timeouts),
+	};
 	int ret = 0;
 
 	if (io_cqring_events(ctx) >= min_events)
@@ -3931,7 +3951,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 
 	for (;;) {
 		prepare_to_wait(&ctx->wait, &w.wq, TASK_INTERRUPTIBLE);
-		if (io_cqring_events(ctx) >= min_events)
+		if (io_cq_waiter_done(&w))
 			break;
 		/* our pool asking for a thread is no reason to return */
 		if (io_run_task_work())

@@ -1250,6 +1250,68 @@ TEST(waiters_with_different_min_complete)
 	ring_exit(&r);
 }
 
+struct reaper {
+	struct ring *r;
+	int reaped;
+	int stop;
+};
+
+/* Reap each CQE as it comes, with io_uring_enter(GETEVENTS, 1). */
+static void *reap_one_by_one(void *arg)
+{
+	struct reaper *rp = arg;
+	struct io_uring_cqe cqe;
+
+	while (!__atomic_load_n(&rp->stop, __ATOMIC_ACQUIRE)) {
+		if (ring_peek_cqe(rp->r, &cqe)) {
+			__atomic_add_fetch(&rp->reaped, 1, __ATOMIC_RELEASE);
+			continue;
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/*
+ * A thread waits for 2 CQEs while another reaps each one as it comes: the
+ * ring never holds 2 at once, but 2 were posted since the wait began, and
+ * that is what it waited for (as on 6.1).
+ */
+TEST(waiter_is_not_starved_by_a_reaper)
+{
+	struct reaper rp = { 0 };
+	struct waiter w2;
+	pthread_t tw, tr;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	rp.r = &r;
+	w2 = (struct waiter){ .r = &r, .min = 2 };
+	ASSERT_EQ(0, pthread_create(&tw, NULL, wait_for_min, &w2));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, pthread_create(&tr, NULL, reap_one_by_one, &rp));
+	for (i = 0; i < 2; i++) {
+		int j;
+
+		ring_get_sqe(&r)->fd = -1;
+		ASSERT_EQ(1, ring_submit(&r, 0));
+		for (j = 0; j < 200 && __atomic_load_n(&rp.reaped, __ATOMIC_ACQUIRE) <= i; j++)
+			usleep(5 * 1000);
+	}
+	for (i = 0; i < 200 && !__atomic_load_n(&w2.done, __ATOMIC_ACQUIRE); i++)
+		usleep(10 * 1000);
+	EXPECT_TRUE(w2.done);
+	/* let it go if it still waits */
+	__atomic_store_n(&rp.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(tr, NULL);
+	for (i = 0; i < 2; i++)
+		ring_get_sqe(&r)->fd = -1;
+	ASSERT_EQ(2, ring_submit(&r, 0));
+	pthread_join(tw, NULL);
+	ring_exit(&r);
+}
+
 TEST_F(ring, fork_with_ring_open)
 {
 	pid_t pid;
