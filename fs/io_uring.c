@@ -3902,6 +3902,7 @@ static bool io_cq_waiter_done(struct io_cq_waiter *w)
 {
 	struct io_ring_ctx *ctx = w->ctx;
 
+	/* pairs with the release store of the tail in io_commit_cqring() */
 	return (s32)(smp_load_acquire(&ctx->cq_ring->r.tail) - w->target) >= 0 ||
 	       READ_ONCE(ctx->cq_timeouts) != w->timeouts;
 }
