@@ -445,6 +445,8 @@ struct io_kiocb {
 	 */
 	struct io_wq_work	poll_io_work;
 	struct work_struct	poll_work;
+	/* bit 0: such a finish is queued and has not started yet */
+	unsigned long		poll_finish_queued;
 	/* in ctx->req_cache while free */
 	struct llist_node	cache_node;
 	/*
@@ -941,6 +943,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->link_timeout = NULL;
 	req->lt_disarmed = NULL;
 	req->lt_expired = false;
+	req->poll_finish_queued = 0;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
 	/* counted in the task's inflight by io_submit_sqes(), once per batch */
@@ -2105,14 +2108,24 @@ static bool io_cancel_matches(const struct io_cancel_match *m, struct io_kiocb *
 
 static void io_poll_retry_queue(struct io_kiocb *req);
 
-/* Detach @req from its wait queue; harmless if a wakeup already did. */
+/*
+ * Detach @req from its wait queue; harmless if a wakeup already did.  A
+ * queue that is freed (POLLFREE, a signalfd's) clears ->head first, and
+ * is freed only after an RCU grace period.
+ */
 static void io_poll_unhook(struct io_kiocb *req)
 {
 	struct io_poll_iocb *poll = &req->poll;
+	struct wait_queue_head *head;
 
-	spin_lock(&poll->head->lock);
-	list_del_init(&poll->wait.entry);
-	spin_unlock(&poll->head->lock);
+	rcu_read_lock();
+	head = smp_load_acquire(&poll->head);
+	if (head) {
+		spin_lock(&head->lock);
+		list_del_init(&poll->wait.entry);
+		spin_unlock(&head->lock);
+	}
+	rcu_read_unlock();
 }
 
 /* Take an armed request off cancel_list; completion_lock held.  True if we did. */
@@ -2171,9 +2184,12 @@ static void io_poll_finish(struct io_kiocb *req)
 {
 	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
-	__poll_t mask = vfs_poll(poll->file, NULL) & poll->events;
+	__poll_t mask;
 	bool done;
 
+	/* from here on, a wakeup of a new arm queues a finish of its own */
+	clear_bit(0, &req->poll_finish_queued);
+	mask = vfs_poll(poll->file, NULL) & poll->events;
 	spin_lock_irq(&ctx->completion_lock);
 	done = io_poll_wake_claim(req, mask);
 	spin_unlock_irq(&ctx->completion_lock);
@@ -2190,10 +2206,15 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	unsigned long flags;
 
 	/* not an event we wait for */
-	if (mask && !(mask & req->poll.events))
+	if (mask && !(mask & (req->poll.events | POLLFREE)))
 		return 0;
 
 	list_del_init(&wait->entry);
+	if (unlikely(mask & POLLFREE)) {
+		/* the queue is being freed: never touch it again, a worker finishes */
+		smp_store_release(&req->poll.head, NULL);
+		mask = 0;
+	}
 	if (mask && spin_trylock_irqsave(&ctx->completion_lock, flags)) {
 		bool done = io_poll_wake_claim(req, mask);
 
@@ -2201,6 +2222,13 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 		io_poll_woken(req, done, true);
 		return 1;
 	}
+	/*
+	 * One finish at a time.  One that is queued already was for an earlier
+	 * arm of this request (a retry that armed again before it ran): it
+	 * finds this arm on cancel_list, or io_poll_arm() sees it woken.
+	 */
+	if (test_and_set_bit(0, &req->poll_finish_queued))
+		return 1;
 	/* the worker's reference: removal may end the request meanwhile */
 	refcount_inc(&req->refs);
 	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
@@ -2244,6 +2272,7 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
 	enum io_poll_armed ret = IO_POLL_READY;
+	struct wait_queue_head *head;
 	struct io_poll_table ipt;
 	bool woken = false;
 
@@ -2261,19 +2290,29 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 	*error = ipt.error;
 
 	spin_lock_irq(&ctx->completion_lock);
-	if (poll->head) {
-		spin_lock(&poll->head->lock);
+	rcu_read_lock();
+	head = smp_load_acquire(&poll->head);
+	if (head) {
+		spin_lock(&head->lock);
 		woken = list_empty(&poll->wait.entry);
 		if (percpu_ref_is_dying(&ctx->refs) || READ_ONCE(req->lt_expired)) {
 			ret = IO_POLL_DYING;
+		} else if (woken && test_bit(0, &req->poll_finish_queued)) {
+			/*
+			 * The wakeup left it to a finish (this arm's, or one
+			 * an earlier arm queued): that finish must find it.
+			 */
+			list_add_tail(&req->list, &ctx->cancel_list);
+			ret = IO_POLL_ARMED;
 		} else if (!*mask && !ipt.error && !woken) {
 			list_add_tail(&req->list, &ctx->cancel_list);
 			ret = IO_POLL_ARMED;
 		}
 		if (ret != IO_POLL_ARMED)
 			list_del_init(&poll->wait.entry);
-		spin_unlock(&poll->head->lock);
+		spin_unlock(&head->lock);
 	}
+	rcu_read_unlock();
 	spin_unlock_irq(&ctx->completion_lock);
 
 	if (ret == IO_POLL_READY && woken && !*mask && !ipt.error)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -538,6 +539,58 @@ TEST_F(net, iosqe_async_tries_before_it_waits)
 	EXPECT_EQ(3, cqe.user_data);
 	EXPECT_EQ(2, cqe.res);
 	EXPECT_STREQ("ok", in);
+}
+
+struct byte_sender {
+	int fd;
+	int n;
+};
+
+static void *send_bytes(void *arg)
+{
+	struct byte_sender *bs = arg;
+	int i;
+
+	for (i = 0; i < bs->n; i++)
+		if (send(bs->fd, "b", 1, 0) != 1)
+			return (void *)1;
+	return NULL;
+}
+
+/*
+ * Eight one-byte receives wait on one socket while bytes come one by one:
+ * each byte wakes all eight, one takes it and seven arm again, their
+ * wakeups racing with the arming (which holds completion_lock, so some
+ * wakeups are left to a worker).  Every byte must arrive exactly once,
+ * and nothing may be corrupted (run it on the debug kernel).
+ */
+TEST_F(net, receives_arming_again_race_wakeups)
+{
+	struct byte_sender bs = { .fd = self->s[0], .n = 1000 };
+	struct io_uring_cqe cqe;
+	char in[8];
+	int i, got = 0, waiting = 8;
+	pthread_t th;
+
+	for (i = 0; i < 8; i++)
+		prep_net(&self->r, IORING_OP_RECV, self->s[1], &in[i], 1, 0, i);
+	ASSERT_EQ(8, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, pthread_create(&th, NULL, send_bytes, &bs));
+	while (got < bs.n) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		ASSERT_EQ(1, cqe.res);
+		got++;
+		waiting--;
+		if (got + waiting < bs.n) {
+			prep_net(&self->r, IORING_OP_RECV, self->s[1], &in[cqe.user_data], 1, 0,
+				 cqe.user_data);
+			ASSERT_EQ(1, ring_submit(&self->r, 0));
+			waiting++;
+		}
+	}
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, waiting);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
 }
 
 TEST_F(net, bad_inputs)
