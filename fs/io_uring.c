@@ -2119,6 +2119,7 @@ static void io_poll_unhook(struct io_kiocb *req)
 	struct wait_queue_head *head;
 
 	rcu_read_lock();
+	/* pairs with the release store of a POLLFREE wakeup */
 	head = smp_load_acquire(&poll->head);
 	if (head) {
 		spin_lock(&head->lock);
@@ -2291,6 +2292,7 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 
 	spin_lock_irq(&ctx->completion_lock);
 	rcu_read_lock();
+	/* as in io_poll_unhook(): a POLLFREE wakeup may have cleared it */
 	head = smp_load_acquire(&poll->head);
 	if (head) {
 		spin_lock(&head->lock);
