@@ -988,20 +988,22 @@ static void io_free_req(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 
-	/* its CQE is posted: the disarmed link timeout's may follow */
-	if (unlikely(req->lt_disarmed)) {
-		io_link_timeout_end(req->lt_disarmed, -ECANCELED, false);
-		req->lt_disarmed = NULL;
-	}
 	/*
 	 * The head of a chain is done: a worker starts the next request or
 	 * cancels the rest, and frees the head after.  Not here: we may be in
-	 * interrupt context, or under a wait queue's lock.
+	 * interrupt context, or under a wait queue's lock.  That worker ends
+	 * a disarmed link timeout first, so that its CQE comes before the
+	 * next request's.
 	 */
 	if (unlikely(!list_empty(&req->link_list))) {
 		INIT_WORK(&req->work, io_link_work);
 		queue_work(system_unbound_wq, &req->work);
 		return;
+	}
+	/* its CQE is posted: the disarmed link timeout's may follow */
+	if (unlikely(req->lt_disarmed)) {
+		io_link_timeout_end(req->lt_disarmed, -ECANCELED, false);
+		req->lt_disarmed = NULL;
 	}
 	if (unlikely(!list_empty(&req->async_node)))
 		io_async_untrack(req);
@@ -3493,6 +3495,10 @@ static void io_link_work(struct work_struct *work)
 	struct io_kiocb *next, *tmp;
 	LIST_HEAD(rest);
 
+	if (req->lt_disarmed) {
+		io_req_complete(req->lt_disarmed, -ECANCELED);
+		req->lt_disarmed = NULL;
+	}
 	next = list_first_entry(&req->link_list, struct io_kiocb, list);
 	/*
 	 * A LINK_TIMEOUT still in the chain timed a request that never

@@ -286,6 +286,10 @@ TEST_F(link, link_timeout_disarmed_in_time)
 	EXPECT_EQ(0, self->res[1]);
 	EXPECT_EQ(-ECANCELED, self->res[2]);
 	EXPECT_EQ(0, self->res[3]);
+	/* in chain order, as 6.1 posts them */
+	EXPECT_EQ(1, self->order[0]);
+	EXPECT_EQ(2, self->order[1]);
+	EXPECT_EQ(3, self->order[2]);
 
 	/* a read that waits a little, then gets its data */
 	sqe = prep(&self->r, IORING_OP_READ, self->p[0], IOSQE_IO_LINK, 4);
