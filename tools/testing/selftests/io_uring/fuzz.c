@@ -4,7 +4,9 @@
  * and buffers registered, fed random opcodes, flags, fds and indices,
  * addresses (valid, NULL, unmapped, read-only, kernel), lengths, offsets
  * and user_data; SQ index arrays with out-of-range slots; removals,
- * wakeups, forks and closes with requests in flight.  The kernel must
+ * wakeups, forks and closes with requests in flight; rings that poll
+ * themselves and an epoll set holding them; chains closed while they
+ * wait.  The kernel must
  * answer everything with a CQE or an errno: any splat in the kernel log
  * or a hang fails the run.
  *
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -35,6 +38,8 @@ static char *readonly;		/* mapped, but not writable */
 static char *unmapped;		/* reserved, never accessible */
 static struct iovec *iovs;	/* iovec arrays live in scratch */
 static int fds[NR_FDS];
+/* in a ring run by a child: that ring's fd, and an epoll set holding it */
+static int self_fds[2] = { -1, -1 };
 
 static uint64_t rnd(void)
 {
@@ -90,7 +95,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_SEND, IORING_OP_RECV, IORING_OP_ASYNC_CANCEL,
 					    IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
 					    IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
-					    IORING_OP_FALLOCATE };
+					    IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT,
+					    IORING_OP_FILES_UPDATE };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
@@ -101,6 +107,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 	sqe->flags = rnd() % 8 ? (rnd() & 7) : rnd();	/* FIXED_FILE, IO_DRAIN, IO_LINK */
 	sqe->fd = rnd() % 3 ? fds[rnd() % NR_FDS] :
 		  (int)pick((const uint64_t[]){ 0, 1, 2, 9, 1000, -1, 0x7fffffff }, 7);
+	if (self_fds[0] >= 0 && rnd() % 8 == 0)
+		sqe->fd = self_fds[rnd() % 2];
 	if (sqe->flags & IOSQE_FIXED_FILE)
 		sqe->fd = rnd() % 4 ? (int)(rnd() % NR_FDS) : (int)rnd();
 	sqe->addr = rnd() % 2 ? (uintptr_t)(iovs + rnd() % 32) : rnd_addr();
@@ -237,6 +245,48 @@ static void close_fuzzed_fds(void)
 		close(fd);
 }
 
+/*
+ * A read of the idle pipe, linked to a TIMEOUT of 2^40 s: closing the ring
+ * must end both, and nothing may be armed after that.
+ */
+static void chain_then_close(struct ring *r)
+{
+	uint64_t *ts = (uint64_t *)(scratch + SCRATCH_SIZE / 2);
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	if (!sqe)
+		return;
+	prep_rw(sqe, IORING_OP_READ, fds[1], scratch, 1, 0);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe = ring_get_sqe(r);
+	if (!sqe)
+		return;
+	ts[0] = 1ULL << 40;
+	ts[1] = 0;
+	prep_rw(sqe, IORING_OP_TIMEOUT, -1, ts, 1, 0);
+	ring_flush(r);
+	sys_enter(r->fd, 2, 0, 0, NULL, 0);
+}
+
+/*
+ * Offer the ring's own fd, and an epoll set holding it (and the pipe and
+ * eventfd), to the requests.  A poll of its own ring outlives close(), up
+ * to the exit of its task, so such a ring runs in a child that exits.
+ */
+static void offer_self(struct ring *r)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(0);
+
+	if (ep < 0)
+		return;
+	epoll_ctl(ep, EPOLL_CTL_ADD, r->fd, &ev);
+	epoll_ctl(ep, EPOLL_CTL_ADD, fds[1], &ev);
+	epoll_ctl(ep, EPOLL_CTL_ADD, fds[3], &ev);
+	self_fds[0] = r->fd;
+	self_fds[1] = ep;
+}
+
 /* One ring's life: set up, register, fuzz, close with things in flight. */
 static void one_ring(unsigned int flags, unsigned long long *sqes,
 		     unsigned long long *cqes)
@@ -249,7 +299,17 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 	};
 	struct ring r;
 	int rounds = 1 + rnd() % 50, i, j;
+	bool in_child = rnd() % 16 == 0;
 
+	if (in_child) {
+		pid_t pid = fork();
+
+		if (pid) {
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+			return;
+		}
+	}
 	memset(&p, 0, sizeof(p));
 	p.flags = flags;
 	p.sq_thread_idle = rnd() % 20;
@@ -257,8 +317,13 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 	r.p = p;
 	cur = &r;
 	r.fd = sys_setup(1 + rnd() % 64, &r.p);
-	if (r.fd < 0 || ring_mmap(&r))
+	if (r.fd < 0 || ring_mmap(&r)) {
+		if (in_child)
+			_exit(0);
 		return;
+	}
+	if (in_child)
+		offer_self(&r);
 	if (rnd() % 4)
 		sys_register(r.fd, IORING_REGISTER_FILES, fds, NR_FDS);
 	if (rnd() % 4)
@@ -311,8 +376,12 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 				waitpid(pid, NULL, 0);
 		}
 	}
+	if (rnd() % 8 == 0)
+		chain_then_close(&r);
 	ring_exit(&r);
 	close_fuzzed_fds();
+	if (in_child)
+		_exit(0);
 }
 
 int main(int argc, char **argv)
