@@ -607,6 +607,48 @@ static struct io_wq_work *io_wq_first_pending(struct io_wq *wq)
 	return NULL;
 }
 
+/* Whether a worker of @cls runs an item; wq->lock held. */
+static bool io_wq_class_busy(struct io_wq *wq, unsigned int cls)
+{
+	struct io_worker *worker;
+
+	list_for_each_entry(worker, &wq->workers, node) {
+		if (worker->cls == cls && worker->cur)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The owner thread exits while its process lives: bounded work (regular
+ * files, block devices) always ends, so it is done rather than cancelled,
+ * as 6.1 does; a write a thread queued before it exited is not lost.  The
+ * owner runs what waits itself (its workers may be gone, and it cannot
+ * make new ones now), then waits for the workers still running such work.
+ * A fatal signal stops it: io_wq_stop() then cancels and interrupts.
+ */
+void io_wq_finish_bounded(struct io_wq *wq)
+{
+	struct io_wq_class *cls = &wq->cls[IO_WQ_BOUND];
+	struct io_wq_work *work;
+	bool busy;
+
+	while (!fatal_signal_pending(current)) {
+		raw_spin_lock_irq(&wq->lock);
+		work = list_first_entry_or_null(&cls->pending, struct io_wq_work, list);
+		if (work)
+			list_del_init(&work->list);
+		busy = io_wq_class_busy(wq, IO_WQ_BOUND);
+		raw_spin_unlock_irq(&wq->lock);
+		if (work)
+			wq->ops->run(work);
+		else if (busy)
+			schedule_timeout_uninterruptible(1);
+		else
+			break;
+	}
+}
+
 /*
  * The owner is done with the pool: cancel what waits, interrupt what runs,
  * and return once every worker has exited.  From then on the pool takes

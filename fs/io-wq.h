@@ -52,6 +52,7 @@ static inline void io_wq_work_init(struct io_wq_work *work, unsigned int flags)
 struct io_wq *io_wq_create(const struct io_wq_ops *ops, struct task_struct *owner);
 bool io_wq_enqueue(struct io_wq *wq, struct io_wq_work *work);
 enum io_wq_cancel io_wq_cancel_work(struct io_wq *wq, struct io_wq_work *work);
+void io_wq_finish_bounded(struct io_wq *wq);
 void io_wq_stop(struct io_wq *wq);
 void io_wq_free(struct io_wq *wq);
 void io_wq_max_workers(struct io_wq *wq, unsigned int *counts);

@@ -1016,7 +1016,9 @@ static void io_free_req(struct io_kiocb *req)
 	kfree(req->iov);
 	if (req->creds)
 		put_cred(req->creds);
-	io_task_put_inflight(req->task);
+	/* NULL when it outlived its task (io_task_let_go()) */
+	if (req->task)
+		io_task_put_inflight(req->task);
 	/* any context, any lock held: llist_add takes none */
 	llist_add(&req->cache_node, &ctx->req_cache);
 	/* the last reference may free the ring, and the cache with it */
@@ -2207,6 +2209,7 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask = key_to_poll(key);
 	unsigned long flags;
+	struct io_wq *wq;
 
 	/* not an event we wait for */
 	if (mask && !(mask & (req->poll.events | POLLFREE)))
@@ -2235,7 +2238,8 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	/* the worker's reference: removal may end the request meanwhile */
 	refcount_inc(&req->refs);
 	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
-	if (!io_wq_enqueue(io_req_wq(req), &req->poll_io_work))
+	wq = io_req_wq(req);
+	if (!wq || !io_wq_enqueue(wq, &req->poll_io_work))
 		io_poll_finish_later(req);
 	return 1;
 }
@@ -2732,7 +2736,9 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *t
 	}
 	io_commit_cqring(ctx);
 	spin_unlock_irq(&ctx->completion_lock);
-	io_cqring_ev_posted(ctx);
+	/* no wakeup for nothing: a poll of the ring takes one for a CQE */
+	if (!list_empty(&cancel))
+		io_cqring_ev_posted(ctx);
 	list_for_each_entry_safe(req, tmp, &cancel, list) {
 		list_del_init(&req->list);
 		io_put_req(req);
@@ -3135,9 +3141,10 @@ static bool io_async_track(struct io_kiocb *req)
 	return !expired;
 }
 
+/* The submitter's pool; NULL for a request that outlived its task. */
 static struct io_wq *io_req_wq(struct io_kiocb *req)
 {
-	return req->task->io_uring->wq;
+	return req->task ? req->task->io_uring->wq : NULL;
 }
 
 static void io_cancel_work(struct work_struct *work)
@@ -4731,9 +4738,64 @@ static void io_ring_detach_tasks(struct io_ring_ctx *ctx)
 	}
 }
 
-/* End what @task left on @ctx that would wait: polls, timeouts, drains. */
-static void io_ring_cancel_task(struct io_ring_ctx *ctx, struct task_struct *task)
+/*
+ * At its task's exit (exec ends everything), a request that needs nothing
+ * more from the task outlives it, as on 6.1: an armed POLL_ADD or a
+ * TIMEOUT on its own (no chain after it, no LINK_TIMEOUT), and not waiting
+ * on an io_uring, for a ring polling itself would then never go.
+ */
+static bool io_req_outlives_task(struct io_kiocb *req)
 {
+	if (!list_empty(&req->link_list) || READ_ONCE(req->link_timeout))
+		return false;
+	if (req->sqe.opcode == IORING_OP_TIMEOUT)
+		return true;
+	return req->sqe.opcode == IORING_OP_POLL_ADD && !io_is_uring_fops(req->poll.file);
+}
+
+/*
+ * Let @task's requests that outlive it go: they stop counting as its
+ * (req->task NULL), and a poll wakeup one still needs finishes in a
+ * kworker.  The ring's release ends them if nothing else does.
+ */
+static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
+{
+	struct wait_queue_head *head;
+	struct io_kiocb *req;
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry(req, &ctx->timeout_list, list) {
+		if (req->task == task && io_req_outlives_task(req)) {
+			req->task = NULL;
+			io_task_put_inflight(task);
+		}
+	}
+	list_for_each_entry(req, &ctx->cancel_list, list) {
+		if (req->task != task || !io_req_outlives_task(req))
+			continue;
+		/* its wakeup reads ->task under the wait queue's lock */
+		rcu_read_lock();
+		/* as in io_poll_unhook(): a POLLFREE wakeup may have cleared it */
+		head = smp_load_acquire(&req->poll.head);
+		if (head)
+			spin_lock(&head->lock);
+		req->task = NULL;
+		if (head)
+			spin_unlock(&head->lock);
+		rcu_read_unlock();
+		io_task_put_inflight(task);
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+}
+
+/*
+ * End what @task left on @ctx that would wait: polls, timeouts, drains;
+ * at its exit (not @exec), some of those outlive it instead.
+ */
+static void io_ring_cancel_task(struct io_ring_ctx *ctx, struct task_struct *task, bool exec)
+{
+	if (!exec)
+		io_task_let_go(ctx, task);
 	io_drain_cancel_all(ctx, task);
 	io_timeout_cancel_all(ctx, task);
 	io_poll_remove_all(ctx, task);
@@ -4743,19 +4805,26 @@ static void io_ring_cancel_task(struct io_ring_ctx *ctx, struct task_struct *tas
 
 /*
  * current exits or execs: stop its I/O threads (what they queued is
- * cancelled, what blocks in them is interrupted), end what waits on its
- * rings, and wait until the last of its requests is gone (a read in
- * flight on a disk, say).  Then free the pool; after exec, the next
- * submission makes a new one.
+ * cancelled, what blocks in them is interrupted; but a thread that exits
+ * alone lets its file and disk work finish first), end what waits on its
+ * rings (at exit, lone polls and timeouts outlive it instead), and wait
+ * until the last of its requests is gone (a read in flight on a disk,
+ * say).  Then free the pool; after exec, the next submission makes a new
+ * one.
  */
 void __io_uring_cancel_task(void)
 {
 	struct io_uring_task *tctx = current->io_uring;
+	/* the hook in begin_new_exec() runs inside execve(), do_exit()'s not */
+	bool exec = current->in_execve;
 	struct io_task_ring *node, *tmp;
 	LIST_HEAD(rings);
 
 	if (!tctx->wq)
 		return;
+	/* a thread's exit, not its process's: its writes are done, not lost */
+	if (!exec && !(current->signal->flags & SIGNAL_GROUP_EXIT))
+		io_wq_finish_bounded(tctx->wq);
 	io_wq_stop(tctx->wq);
 
 	/* the nodes are ours now: a release of the ring leaves them be */
@@ -4772,7 +4841,7 @@ void __io_uring_cancel_task(void)
 	smp_mb();
 	while (atomic_long_read(&tctx->inflight)) {
 		list_for_each_entry(node, &rings, task_node)
-			io_ring_cancel_task(node->ctx, current);
+			io_ring_cancel_task(node->ctx, current, exec);
 		wait_event_timeout(tctx->wait, !atomic_long_read(&tctx->inflight), HZ / 10);
 	}
 	WRITE_ONCE(tctx->cancelling, false);

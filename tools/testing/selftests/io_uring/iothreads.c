@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <linux/time_types.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -862,6 +863,211 @@ TEST(submitting_thread_exits_process_lives)
 		close(res);
 	close(pfd[0]);
 	close(pfd[1]);
+	ring_exit(&r);
+}
+
+static struct io_uring_sqe *prep_poll_of(struct ring *r, int fd, unsigned int events, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = fd;
+	sqe->poll32_events = events;
+	sqe->user_data = data;
+	return sqe;
+}
+
+/* A lone POLL_ADD of the pipe and a TIMEOUT of 300 ms, then the thread exits. */
+static void *submit_lone_waits(void *data)
+{
+	static struct __kernel_timespec ts = { .tv_nsec = 300 * 1000 * 1000 };
+	struct mt_arg *a = data;
+	struct io_uring_sqe *sqe;
+
+	prep_poll_of(a->r, a->rfd, POLLIN, 1);
+	sqe = ring_get_sqe(a->r);
+	prep_rw(sqe, IORING_OP_TIMEOUT, -1, &ts, 1, 0);
+	sqe->user_data = 2;
+	return ring_submit(a->r, 0) == 2 ? NULL : (void *)1;
+}
+
+/*
+ * As on 6.1, a poll or a timeout on its own needs nothing more from the
+ * thread that submitted it: it outlives the thread's exit, and completes
+ * when its file is ready or its time comes.
+ */
+TEST(lone_poll_and_timeout_outlive_their_thread)
+{
+	struct io_uring_cqe cqe;
+	struct mt_arg a;
+	struct ring r;
+	pthread_t t;
+	int pfd[2];
+	void *ret;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	a.r = &r;
+	a.rfd = pfd[0];
+	ASSERT_EQ(0, pthread_create(&t, NULL, submit_lone_waits, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	usleep(50 * 1000);
+	ASSERT_EQ(0, ring_peek_cqe(&r, &cqe));
+	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(POLLIN, cqe.res & POLLIN);
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+	close(pfd[0]);
+	close(pfd[1]);
+	ring_exit(&r);
+}
+
+/* A poll with a chain after it, and a poll of the ring itself. */
+static void *submit_tied_waits(void *data)
+{
+	struct mt_arg *a = data;
+	struct io_uring_sqe *sqe;
+
+	sqe = prep_poll_of(a->r, a->rfd, POLLIN, 1);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe = ring_get_sqe(a->r);
+	sqe->fd = -1;
+	sqe->user_data = 2;
+	prep_poll_of(a->r, a->r->fd, POLLPRI, 3);
+	return ring_submit(a->r, 0) == 3 ? NULL : (void *)1;
+}
+
+/*
+ * What would outlive a thread only by keeping a chain or a ring waiting
+ * (a poll of the ring's own fd would keep the ring open for ever) ends
+ * with the thread, as on 6.1: -ECANCELED for each.
+ */
+TEST(tied_polls_end_with_their_thread)
+{
+	struct io_uring_cqe cqe;
+	unsigned int seen = 0;
+	struct mt_arg a;
+	struct ring r;
+	pthread_t t;
+	int pfd[2], i;
+	void *ret;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	a.r = &r;
+	a.rfd = pfd[0];
+	ASSERT_EQ(0, pthread_create(&t, NULL, submit_tied_waits, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+		EXPECT_EQ(-ECANCELED, cqe.res);
+		seen |= 1U << cqe.user_data;
+	}
+	EXPECT_EQ(0xe, seen);
+	close(pfd[0]);
+	close(pfd[1]);
+	ring_exit(&r);
+}
+
+/* The child's side of the test below: a tied poll, and a lone timeout. */
+static int submit_tied_and_lone(void *arg)
+{
+	static struct __kernel_timespec ts = { .tv_nsec = 300 * 1000 * 1000 };
+	struct ring *r = arg;
+	struct io_uring_sqe *sqe;
+
+	sqe = prep_poll_of(r, r->fd, POLLIN, 1);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe = ring_get_sqe(r);
+	prep_rw(sqe, IORING_OP_TIMEOUT, -1, &ts, 1, 0);
+	sqe->user_data = 2;
+	sqe = ring_get_sqe(r);
+	prep_rw(sqe, IORING_OP_TIMEOUT, -1, &ts, 1, 0);
+	sqe->user_data = 3;
+	return ring_submit(r, 0) == 3 ? 0 : 1;
+}
+
+/*
+ * A child that shares the ring exits: its poll of the ring ends, and the
+ * timeout linked to it, with -ECANCELED; its lone timeout still fires
+ * (liburing's io-cancel, test_cancel_inflight_exit).
+ */
+TEST(exit_ends_tied_requests_and_keeps_lone_ones)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, run_in_child(submit_tied_and_lone, &r, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+		TH_LOG("cqe %llu res %d", (unsigned long long)cqe.user_data, cqe.res);
+		EXPECT_EQ(cqe.user_data == 3 ? -ETIME : -ECANCELED, cqe.res);
+	}
+	ring_exit(&r);
+}
+
+struct write_arg {
+	struct ring *r;
+	int fd;
+	char buf[8][4096];
+};
+
+/* Eight writes to a regular file, through the pool, then the thread exits. */
+static void *submit_writes_and_exit(void *data)
+{
+	struct write_arg *w = data;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(w->r);
+
+		memset(w->buf[i], 'a' + i, sizeof(w->buf[i]));
+		prep_rw(sqe, IORING_OP_WRITE, w->fd, w->buf[i], 4096, i * 4096);
+		sqe->flags = IOSQE_ASYNC;
+		sqe->user_data = i;
+	}
+	return ring_submit(w->r, 0) == 8 ? NULL : (void *)1;
+}
+
+/*
+ * A thread that queued writes to a file and exits while its process lives:
+ * they are done, not cancelled (as on 6.1, and liburing's thread-exit).
+ */
+TEST(thread_exit_finishes_its_file_writes)
+{
+	static struct write_arg w;
+	char path[] = "/tmp/iou-thread-exit-XXXXXX";
+	struct io_uring_cqe cqe;
+	char back[4096];
+	struct ring r;
+	pthread_t t;
+	void *ret;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	w.r = &r;
+	w.fd = mkstemp(path);
+	ASSERT_LE(0, w.fd);
+	unlink(path);
+	ASSERT_EQ(0, pthread_create(&t, NULL, submit_writes_and_exit, &w));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+		EXPECT_EQ(4096, cqe.res);
+	}
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(4096, pread(w.fd, back, 4096, i * 4096));
+		EXPECT_EQ(0, memcmp(back, w.buf[i], 4096));
+	}
+	close(w.fd);
 	ring_exit(&r);
 }
 

@@ -621,10 +621,11 @@ static const struct sqe_case sqe_cases[] = {
 	/* POLL_ADD / POLL_REMOVE */
 	{ "poll_add: fd not open", R_RING, IORING_OP_POLL_ADD, X_BADFD, 0, NOFIELD, 0,
 	  -EBADF },
-	{ "poll_add: the ring itself", R_RING, IORING_OP_POLL_ADD, X_RING, 0, NOFIELD, 0,
-	  -EINVAL },
-	{ "poll_add: another ring", R_RING, IORING_OP_POLL_ADD, X_PLAIN_RING, 0, NOFIELD, 0,
-	  -EINVAL },
+	/* a ring can be polled: its SQ has room */
+	{ "poll_add: the ring itself", R_RING, IORING_OP_POLL_ADD, X_RING, 0,
+	  FIELD(poll32_events), POLLOUT, POLLOUT },
+	{ "poll_add: another ring", R_RING, IORING_OP_POLL_ADD, X_PLAIN_RING, 0,
+	  FIELD(poll32_events), POLLOUT, POLLOUT },
 	{ "poll_add: addr", R_RING, IORING_OP_POLL_ADD, X_PIPE, 0, FIELD(addr), 1, -EINVAL },
 	{ "poll_add: len", R_RING, IORING_OP_POLL_ADD, X_PIPE, 0, FIELD(len), 1, -EINVAL },
 	{ "poll_add: off", R_RING, IORING_OP_POLL_ADD, X_PIPE, 0, FIELD(off), 1, -EINVAL },
