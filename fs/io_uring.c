@@ -4777,11 +4777,13 @@ static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
 		rcu_read_lock();
 		/* as in io_poll_unhook(): a POLLFREE wakeup may have cleared it */
 		head = smp_load_acquire(&req->poll.head);
-		if (head)
+		if (head) {
 			spin_lock(&head->lock);
-		req->task = NULL;
-		if (head)
+			req->task = NULL;
 			spin_unlock(&head->lock);
+		} else {
+			req->task = NULL;
+		}
 		rcu_read_unlock();
 		io_task_put_inflight(task);
 	}
