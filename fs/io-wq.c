@@ -640,10 +640,13 @@ void io_wq_finish_bounded(struct io_wq *wq)
 			list_del_init(&work->list);
 		busy = io_wq_class_busy(wq, IO_WQ_BOUND);
 		raw_spin_unlock_irq(&wq->lock);
+		/* a worker that asked us for a thread: that can wait for exit */
+		if (test_thread_flag(TIF_NOTIFY_SIGNAL))
+			clear_notify_signal();
 		if (work)
 			wq->ops->run(work);
 		else if (busy)
-			schedule_timeout_uninterruptible(1);
+			schedule_timeout_killable(1);
 		else
 			break;
 	}

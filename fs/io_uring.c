@@ -4748,6 +4748,9 @@ static bool io_req_outlives_task(struct io_kiocb *req)
 {
 	if (!list_empty(&req->link_list) || READ_ONCE(req->link_timeout))
 		return false;
+	/* tracked for a pool (IOSQE_ASYNC, a drain, a chain): that pool goes */
+	if (!list_empty_careful(&req->async_node))
+		return false;
 	if (req->sqe.opcode == IORING_OP_TIMEOUT)
 		return true;
 	return req->sqe.opcode == IORING_OP_POLL_ADD && !io_is_uring_fops(req->poll.file);

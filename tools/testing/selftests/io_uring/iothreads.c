@@ -1071,6 +1071,49 @@ TEST(thread_exit_finishes_its_file_writes)
 	ring_exit(&r);
 }
 
+/* A POLL_ADD sent to the pool with IOSQE_ASYNC, then the thread exits. */
+static void *submit_async_poll(void *data)
+{
+	struct mt_arg *a = data;
+
+	prep_poll_of(a->r, a->rfd, POLLIN, 1)->flags = IOSQE_ASYNC;
+	if (ring_submit(a->r, 0) != 1)
+		return (void *)1;
+	/* let a worker arm it */
+	usleep(100 * 1000);
+	return NULL;
+}
+
+/*
+ * A poll the thread's pool armed belongs to that pool, which goes with
+ * the thread: it ends (-ECANCELED) rather than outlive it, and closing
+ * the ring after that is quiet.
+ */
+TEST(async_poll_ends_with_its_thread)
+{
+	struct io_uring_cqe cqe;
+	struct mt_arg a;
+	struct ring r;
+	pthread_t t;
+	int pfd[2];
+	void *ret;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	a.r = &r;
+	a.rfd = pfd[0];
+	ASSERT_EQ(0, pthread_create(&t, NULL, submit_async_poll, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(-ECANCELED, cqe.res);
+	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	ring_exit(&r);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+
 /*
  * Other processes that exited with requests blocked do not delay a new
  * process's OPENAT: each process has its own threads.
