@@ -3962,16 +3962,16 @@ static bool io_cq_waiter_done(struct io_cq_waiter *w)
 }
 
 /*
- * Only a waiter that is done is woken: one that wants more stays asleep,
- * and a wakeup is never spent on it while a waiter that wants fewer sleeps
- * on.
+ * Only a waiter that is done, or that has backlogged CQEs to move in, is
+ * woken: one that wants more stays asleep, and a wakeup is never spent on
+ * it while a waiter that wants fewer sleeps on.
  */
 static int io_cq_waiter_wake(struct wait_queue_entry *wq, unsigned int mode,
 			     int sync, void *key)
 {
 	struct io_cq_waiter *w = container_of(wq, struct io_cq_waiter, wq);
 
-	if (!io_cq_waiter_done(w))
+	if (!io_cq_waiter_done(w) && list_empty_careful(&w->ctx->cq_backlog))
 		return 0;
 	return autoremove_wake_function(wq, mode, sync, key);
 }
@@ -4005,9 +4005,18 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 	}
 
 	for (;;) {
+		/*
+		 * A CQE that found the ring full just before it was emptied
+		 * waits in the backlog, and nothing else may ever be posted to
+		 * move it in: we do, and look again once on the wait queue.
+		 */
+		bool flushed = io_cqring_backlog_flush(ctx);
+
 		prepare_to_wait(&ctx->wait, &w.wq, TASK_INTERRUPTIBLE);
 		if (io_cq_waiter_done(&w))
 			break;
+		if (flushed && !list_empty_careful(&ctx->cq_backlog))
+			continue;
 		/* our pool asking for a thread is no reason to return */
 		if (io_run_task_work())
 			continue;

@@ -219,6 +219,73 @@ TEST_F(poll, wakeup_races_removal)
 	}
 }
 
+/*
+ * A CQE that goes to the backlog while the reader empties the ring and goes
+ * to sleep: nothing else may ever be posted, so the waiter must move it in
+ * itself.  A writer thread fills the 4 CQEs of the ring, tells this thread
+ * to reap them, and completes a fifth poll meanwhile, a little later each
+ * round, so that some rounds land in the moment the fifth CQE is added to
+ * the backlog.
+ */
+struct backlog_racer {
+	int fds[5];
+	int round;
+	int go;
+};
+
+static void *complete_five(void *arg)
+{
+	struct backlog_racer *br = arg;
+	volatile int spin;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (write(br->fds[i], "w", 1) != 1)
+			return (void *)1;
+	__atomic_store_n(&br->go, 1, __ATOMIC_RELEASE);
+	for (spin = 0; spin < (br->round % 64) * 50; spin++)
+		;
+	if (write(br->fds[4], "w", 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+TEST(backlog_reaches_a_waiter_reaping_meanwhile)
+{
+	struct io_uring_cqe cqe = { 0 };
+	struct ring r;
+	int i, j;
+
+	ASSERT_EQ(0, ring_init(&r, 2, 0));
+	ASSERT_EQ(4, r.p.cq_entries);
+	for (i = 0; i < 640; i++) {
+		struct backlog_racer br = { .round = i };
+		int p[5][2];
+		pthread_t th;
+
+		for (j = 0; j < 5; j++) {
+			ASSERT_EQ(0, pipe(p[j]));
+			br.fds[j] = p[j][1];
+			prep_poll(&r, p[j][0], POLLIN, j);
+			ASSERT_EQ(1, ring_submit(&r, 0));
+		}
+		ASSERT_EQ(0, pthread_create(&th, NULL, complete_five, &br));
+		while (!__atomic_load_n(&br.go, __ATOMIC_ACQUIRE))
+			;
+		for (j = 0; j < 5; j++) {
+			ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+			EXPECT_EQ(POLLIN, cqe.res & POLLIN);
+		}
+		pthread_join(th, NULL);
+		EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+		for (j = 0; j < 5; j++) {
+			close(p[j][0]);
+			close(p[j][1]);
+		}
+	}
+	ring_exit(&r);
+}
+
 /* Close the ring with polls armed, and with wakeups arriving meanwhile. */
 TEST(teardown_with_pending_polls)
 {
