@@ -364,6 +364,8 @@ struct io_poll_iocb {
 	struct file		*file;
 	struct wait_queue_head	*head;
 	__poll_t		events;
+	/* what a keyed wakeup said, for a finish it left to a worker */
+	__poll_t		woken;
 	struct wait_queue_entry	wait;
 };
 
@@ -2194,7 +2196,14 @@ static void io_poll_finish(struct io_kiocb *req)
 
 	/* from here on, a wakeup of a new arm queues a finish of its own */
 	clear_bit(0, &req->poll_finish_queued);
-	mask = vfs_poll(poll->file, NULL) & poll->events;
+	/*
+	 * The wakeup's key, as 6.1 reports it: by now a reader may have taken
+	 * what made the file ready.  A key-less wakeup leaves us to ask.
+	 */
+	mask = READ_ONCE(poll->woken);
+	if (!mask)
+		mask = vfs_poll(poll->file, NULL);
+	mask &= poll->events;
 	spin_lock_irq(&ctx->completion_lock);
 	done = io_poll_wake_claim(req, mask);
 	spin_unlock_irq(&ctx->completion_lock);
@@ -2233,6 +2242,7 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	 * arm of this request (a retry that armed again before it ran): it
 	 * finds this arm on cancel_list, or io_poll_arm() sees it woken.
 	 */
+	WRITE_ONCE(req->poll.woken, mask);
 	if (test_and_set_bit(0, &req->poll_finish_queued))
 		return 1;
 	/* the worker's reference: removal may end the request meanwhile */
@@ -2284,6 +2294,7 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 	bool woken = false;
 
 	poll->events = events | EPOLLERR | EPOLLHUP;
+	poll->woken = 0;
 	poll->head = NULL;
 	INIT_LIST_HEAD(&req->list);
 	init_waitqueue_func_entry(&poll->wait, io_poll_wake);
