@@ -713,6 +713,7 @@ static bool io_op_supported(unsigned int op)
 /* What an opcode needs at submission, beyond a file looked up by fd. */
 enum {
 	IO_OP_NOFILE	= BIT(0),	/* sqe->fd is not a file to look up */
+	IO_OP_FDTABLE	= BIT(1),	/* it opens or closes fds */
 };
 
 static const u8 io_op_needs[IORING_OP_LAST] = {
@@ -721,11 +722,12 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_TIMEOUT]		= IO_OP_NOFILE,
 	[IORING_OP_TIMEOUT_REMOVE]	= IO_OP_NOFILE,
 	[IORING_OP_ASYNC_CANCEL]	= IO_OP_NOFILE,
-	[IORING_OP_OPENAT]		= IO_OP_NOFILE,
-	[IORING_OP_CLOSE]		= IO_OP_NOFILE,
+	[IORING_OP_OPENAT]		= IO_OP_NOFILE | IO_OP_FDTABLE,
+	[IORING_OP_CLOSE]		= IO_OP_NOFILE | IO_OP_FDTABLE,
 	[IORING_OP_STATX]		= IO_OP_NOFILE,
 	[IORING_OP_FILES_UPDATE]	= IO_OP_NOFILE,
 	[IORING_OP_LINK_TIMEOUT]	= IO_OP_NOFILE,
+	[IORING_OP_ACCEPT]		= IO_OP_FDTABLE,
 };
 
 /*
@@ -3313,17 +3315,26 @@ static void io_poll_retry_queue(struct io_kiocb *req)
 		io_req_cancel_later(req);
 }
 
+/*
+ * Drop the batch's last lookup; also after an SQE that may open or close
+ * fds, so that the SQEs after it look their fds up again, as they would if
+ * each were submitted alone.
+ */
+static void io_file_forget(struct io_submit_state *state)
+{
+	if (state->file)
+		fput(state->file);
+	state->file = NULL;
+}
+
 /* Take a reference to @fd's file, reusing the batch's last lookup. */
 static struct file *io_file_get(struct io_submit_state *state, int fd)
 {
-	if (state->file) {
-		if (state->fd == fd) {
-			get_file(state->file);
-			return state->file;
-		}
-		fput(state->file);
-		state->file = NULL;
+	if (state->file && state->fd == fd) {
+		get_file(state->file);
+		return state->file;
 	}
+	io_file_forget(state);
 	state->file = fget(fd);
 	if (!state->file)
 		return NULL;
@@ -3335,10 +3346,12 @@ static struct file *io_file_get(struct io_submit_state *state, int fd)
 static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-
 	struct io_file_table *table = req->ctx->file_table;
+	u8 needs = io_op_needs[sqe->opcode];
 
-	if (io_op_needs[sqe->opcode] & IO_OP_NOFILE)
+	if (unlikely(needs & IO_OP_FDTABLE))
+		io_file_forget(state);
+	if (needs & IO_OP_NOFILE)
 		return 0;
 	if (sqe->flags & IOSQE_FIXED_FILE) {
 		unsigned int index = sqe->fd;
@@ -3699,8 +3712,7 @@ static void io_submit_state_end(struct io_submit_state *state)
 	/* a chain still open at the end of a submission ends there */
 	if (state->link_head)
 		io_submit_link(state->link_head);
-	if (state->file)
-		fput(state->file);
+	io_file_forget(state);
 }
 
 /*

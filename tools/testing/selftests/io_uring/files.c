@@ -233,6 +233,44 @@ TEST_F(files, close_bad_inputs)
 	close(fd);
 }
 
+/*
+ * SQEs are issued in order: once a CLOSE has run, the SQEs after it in the
+ * same submission find the fd closed, even those on the same fd number.
+ */
+TEST_F(files, close_is_seen_by_the_sqes_after_it)
+{
+	char buf[2][8] = { };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int res[3] = { 1, 1, 1 };
+	int fd, i;
+
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fd, buf[0], 5, 0);
+	sqe->user_data = 0;
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_CLOSE;
+	sqe->fd = fd;
+	sqe->user_data = 1;
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fd, buf[1], 5, 0);
+	sqe->user_data = 2;
+	ASSERT_EQ(3, ring_submit(&self->r, 3));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		ASSERT_GT(3, cqe.user_data);
+		res[cqe.user_data] = cqe.res;
+	}
+	EXPECT_EQ(5, res[0]);
+	EXPECT_STREQ("hello", buf[0]);
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(-EBADF, res[2]);
+	EXPECT_STREQ("", buf[1]);
+	EXPECT_FALSE(fd_is_open(fd));
+}
+
 /* Behind a link, a worker closes it: in the submitter's table. */
 TEST_F(files, linked_close_uses_the_submitters_table)
 {
