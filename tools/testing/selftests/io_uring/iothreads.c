@@ -696,6 +696,10 @@ static long read_meminfo_kb(const char *key)
  * The pages of the debug kernel's own bookkeeping caches: debugobjects
  * grows its pool as it likes, and kmemleak tracks every object.
  */
+/* a line of /proc/slabinfo: its name, pages per slab and slabs */
+#define SLABINFO_FMT \
+	"%63s %*u %*u %*u %*u %ld : tunables %*u %*u %*u : slabdata %*u %ld"
+
 static long debug_slab_kb(void)
 {
 	char line[512], name[64];
@@ -703,8 +707,7 @@ static long debug_slab_kb(void)
 	FILE *f = fopen("/proc/slabinfo", "r");
 
 	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %*u %*u %*u %*u %ld : tunables %*u %*u %*u : slabdata %*u %ld",
-			   name, &pages, &slabs) != 3)
+		if (sscanf(line, SLABINFO_FMT, name, &pages, &slabs) != 3)
 			continue;
 		if (!strcmp(name, "debug_objects_cache") || !strcmp(name, "kmemleak_object"))
 			kb += pages * slabs * (getpagesize() / 1024);

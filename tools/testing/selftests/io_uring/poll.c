@@ -236,15 +236,14 @@ struct backlog_racer {
 static void *complete_five(void *arg)
 {
 	struct backlog_racer *br = arg;
-	volatile int spin;
-	int i;
+	int i, spin;
 
 	for (i = 0; i < 4; i++)
 		if (write(br->fds[i], "w", 1) != 1)
 			return (void *)1;
 	__atomic_store_n(&br->go, 1, __ATOMIC_RELEASE);
 	for (spin = 0; spin < (br->round % 64) * 50; spin++)
-		;
+		asm volatile("" ::: "memory");
 	if (write(br->fds[4], "w", 1) != 1)
 		return (void *)1;
 	return NULL;
