@@ -728,6 +728,7 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_FILES_UPDATE]	= IO_OP_NOFILE,
 	[IORING_OP_LINK_TIMEOUT]	= IO_OP_NOFILE,
 	[IORING_OP_ACCEPT]		= IO_OP_FDTABLE,
+	[IORING_OP_RECVMSG]		= IO_OP_FDTABLE,	/* SCM_RIGHTS */
 };
 
 /*
@@ -832,15 +833,20 @@ static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
 static bool io_cqring_backlog_flush(struct io_ring_ctx *ctx)
 {
 	unsigned long flags;
-	bool empty;
+	bool empty, moved;
+	u32 tail;
 
 	if (likely(list_empty_careful(&ctx->cq_backlog)))
 		return true;
 	spin_lock_irqsave(&ctx->completion_lock, flags);
+	tail = ctx->cached_cq_tail;
 	empty = io_cqring_backlog_move(ctx);
 	io_commit_cqring(ctx);
+	/* a wakeup only for CQEs moved in: waiters flush too, and would wake each other */
+	moved = ctx->cached_cq_tail != tail;
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
-	io_cqring_ev_posted(ctx);
+	if (moved)
+		io_cqring_ev_posted(ctx);
 	return empty;
 }
 
@@ -2232,6 +2238,8 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 		smp_store_release(&req->poll.head, NULL);
 		mask = 0;
 	}
+	/* for a finish left to a worker, or an arm this wakeup came too early for */
+	WRITE_ONCE(req->poll.woken, mask);
 	if (mask && spin_trylock_irqsave(&ctx->completion_lock, flags)) {
 		bool done = io_poll_wake_claim(req, mask);
 
@@ -2244,7 +2252,6 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	 * arm of this request (a retry that armed again before it ran): it
 	 * finds this arm on cancel_list, or io_poll_arm() sees it woken.
 	 */
-	WRITE_ONCE(req->poll.woken, mask);
 	if (test_and_set_bit(0, &req->poll_finish_queued))
 		return 1;
 	/* the worker's reference: removal may end the request meanwhile */
@@ -2336,8 +2343,13 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
 	rcu_read_unlock();
 	spin_unlock_irq(&ctx->completion_lock);
 
-	if (ret == IO_POLL_READY && woken && !*mask && !ipt.error)
-		*mask = vfs_poll(poll->file, NULL) & poll->events;
+	/* woken while arming: what the wakeup said, as in io_poll_finish() */
+	if (ret == IO_POLL_READY && woken && !*mask && !ipt.error) {
+		*mask = READ_ONCE(poll->woken);
+		if (!*mask)
+			*mask = vfs_poll(poll->file, NULL);
+		*mask &= poll->events;
+	}
 	return ret;
 }
 
