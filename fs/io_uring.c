@@ -3172,9 +3172,23 @@ static struct io_wq *io_req_wq(struct io_kiocb *req)
 	return req->task ? req->task->io_uring->wq : NULL;
 }
 
+/* @req is cancelled before it ran: so are the requests its run holds. */
+static void io_seq_cancel(struct io_kiocb *req)
+{
+	struct io_kiocb *next;
+
+	if (req->flags & REQ_F_SEQ_OWNER) {
+		struct io_seq_run *run = io_seq_run(req);
+
+		while ((next = io_seq_next(run)))
+			io_req_complete(next, -ECANCELED);
+	}
+	io_req_complete(req, -ECANCELED);
+}
+
 static void io_cancel_work(struct work_struct *work)
 {
-	io_req_complete(container_of(work, struct io_kiocb, work), -ECANCELED);
+	io_seq_cancel(container_of(work, struct io_kiocb, work));
 }
 
 /*
@@ -3251,21 +3265,12 @@ static void io_poll_finish_later(struct io_kiocb *req)
 /* io_wq_ops->cancel: the pool goes away with @work queued. */
 static void io_wq_cancel(struct io_wq_work *work)
 {
-	struct io_kiocb *req, *next;
-
 	if (work->flags & IO_WORK_POLL) {
 		io_poll_finish_later(container_of(work, struct io_kiocb, poll_io_work));
 		return;
 	}
-	req = container_of(work, struct io_kiocb, io_work);
 	/* the requests a sequential run holds would wait for it for ever */
-	if (req->flags & REQ_F_SEQ_OWNER) {
-		struct io_seq_run *run = io_seq_run(req);
-
-		while ((next = io_seq_next(run)))
-			io_req_complete(next, -ECANCELED);
-	}
-	io_req_complete(req, -ECANCELED);
+	io_seq_cancel(container_of(work, struct io_kiocb, io_work));
 }
 
 static const struct io_wq_ops io_wq_ops = {
