@@ -106,7 +106,7 @@
 
 /* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
 #define IOSQE_VALID_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
-				 IOSQE_IO_HARDLINK | IOSQE_ASYNC)
+				 IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_BUFFER_SELECT)
 /* either link flag makes the next SQE part of the chain */
 #define IOSQE_LINK_FLAGS	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
@@ -126,7 +126,9 @@
 				 BIT_ULL(IORING_OP_ACCEPT) | BIT_ULL(IORING_OP_OPENAT) | \
 				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX) | \
 				 BIT_ULL(IORING_OP_FALLOCATE) | BIT_ULL(IORING_OP_LINK_TIMEOUT) | \
-				 BIT_ULL(IORING_OP_FILES_UPDATE))
+				 BIT_ULL(IORING_OP_FILES_UPDATE) | \
+				 BIT_ULL(IORING_OP_PROVIDE_BUFFERS) | \
+				 BIT_ULL(IORING_OP_REMOVE_BUFFERS))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
@@ -285,6 +287,9 @@ struct io_ring_ctx {
 	/* IORING_REGISTER_PERSONALITY: id -> credentials, under uring_lock */
 	struct xarray		personalities;
 	u32			pers_next;
+	/* IORING_OP_PROVIDE_BUFFERS: group ID -> struct io_buffer_list */
+	struct mutex		buf_lock;
+	struct xarray		buf_groups;
 
 	struct work_struct	exit_work;
 
@@ -370,6 +375,24 @@ struct io_poll_iocb {
 };
 
 /*
+ * IORING_OP_PROVIDE_BUFFERS: a buffer the application lends to a group
+ * (sqe->buf_group), for a request with IOSQE_BUFFER_SELECT to take when it
+ * has data to put there; its CQE gives it back with the ID.  A group
+ * lives until the ring is freed, as on 6.1.
+ */
+struct io_buffer {
+	struct list_head	list;
+	u64			addr;
+	u32			len;
+	u16			bid;
+	u16			bgid;
+};
+
+struct io_buffer_list {
+	struct list_head	bufs;
+};
+
+/*
  * IORING_OP_TIMEOUT: a timer, and with a count, the number of other
  * completions that end it sooner.  ->file stays NULL, like req->file.
  */
@@ -402,6 +425,7 @@ enum {
 	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried yet */
 	REQ_F_TS_COPIED		= BIT(10),	/* TIMEOUT: timespec read at submission */
 	REQ_F_CONNECTING	= BIT(11),	/* CONNECT: under way, waits as a poll */
+	REQ_F_BUFFER_SELECT	= BIT(12),	/* IOSQE_BUFFER_SELECT */
 };
 
 /*
@@ -428,6 +452,9 @@ struct io_kiocb {
 	refcount_t		refs;
 	/* READ/WRITE_FIXED: the buffer table the request resolved against */
 	struct io_buf_table	*buf_table;
+	/* IOSQE_BUFFER_SELECT: the provided buffer it holds, and what it wants of one */
+	struct io_buffer	*kbuf;
+	size_t			buf_want;
 	long			result;
 	/* bytes to transfer, for matching sequential buffered requests */
 	size_t			io_len;
@@ -631,7 +658,7 @@ static void io_sq_flags_clear(struct io_ring_ctx *ctx, u32 mask)
  * Write one CQE into the ring if it has room; completion_lock held.  The
  * head is read once: userspace may move it while we look.
  */
-static bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res)
+static bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 	unsigned int tail = ctx->cached_cq_tail;
@@ -642,7 +669,7 @@ static bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res)
 	cqe = &ring->cqes[tail & ctx->cq_mask];
 	WRITE_ONCE(cqe->user_data, user_data);
 	WRITE_ONCE(cqe->res, res);
-	WRITE_ONCE(cqe->flags, 0);
+	WRITE_ONCE(cqe->flags, cflags);
 	ctx->cached_cq_tail = tail + 1;
 	return true;
 }
@@ -653,7 +680,7 @@ static bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res)
  * completion lost, and counted in the CQ ring's overflow field.
  */
 static void io_cqring_backlog_add(struct io_ring_ctx *ctx, u64 user_data,
-				  s32 res)
+				  s32 res, u32 cflags)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 	struct io_backlog_cqe *b;
@@ -665,7 +692,7 @@ static void io_cqring_backlog_add(struct io_ring_ctx *ctx, u64 user_data,
 	}
 	b->cqe.user_data = user_data;
 	b->cqe.res = res;
-	b->cqe.flags = 0;
+	b->cqe.flags = cflags;
 	if (list_empty(&ctx->cq_backlog))
 		io_sq_flags_set(ctx, IORING_SQ_CQ_OVERFLOW);
 	list_add_tail(&b->list, &ctx->cq_backlog);
@@ -680,7 +707,7 @@ static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
 	struct io_backlog_cqe *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, &ctx->cq_backlog, list) {
-		if (!io_cqring_put(ctx, b->cqe.user_data, b->cqe.res))
+		if (!io_cqring_put(ctx, b->cqe.user_data, b->cqe.res, b->cqe.flags))
 			return false;
 		list_del(&b->list);
 		kfree(b);
@@ -695,14 +722,14 @@ static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
  * completions in the order they happened.
  */
 static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
-				 long res)
+				 long res, u32 cflags)
 {
 	ctx->cq_done++;
 	if (likely(list_empty(&ctx->cq_backlog)) || io_cqring_backlog_move(ctx)) {
-		if (likely(io_cqring_put(ctx, user_data, res)))
+		if (likely(io_cqring_put(ctx, user_data, res, cflags)))
 			return;
 	}
-	io_cqring_backlog_add(ctx, user_data, res);
+	io_cqring_backlog_add(ctx, user_data, res, cflags);
 }
 
 static bool io_op_supported(unsigned int op)
@@ -729,6 +756,8 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_LINK_TIMEOUT]	= IO_OP_NOFILE,
 	[IORING_OP_ACCEPT]		= IO_OP_FDTABLE,
 	[IORING_OP_RECVMSG]		= IO_OP_FDTABLE,	/* SCM_RIGHTS */
+	[IORING_OP_PROVIDE_BUFFERS]	= IO_OP_NOFILE,
+	[IORING_OP_REMOVE_BUFFERS]	= IO_OP_NOFILE,
 };
 
 /*
@@ -815,12 +844,12 @@ static void io_cqring_ev_posted_nested(struct io_ring_ctx *ctx)
 }
 
 static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
-				long res)
+				long res, u32 cflags)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&ctx->completion_lock, flags);
-	io_cqring_fill_event(ctx, user_data, res);
+	io_cqring_fill_event(ctx, user_data, res, cflags);
 	io_commit_cqring(ctx);
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
 	io_cqring_ev_posted(ctx);
@@ -943,6 +972,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->io_done = 0;
 	req->io_len = 0;
 	req->buf_table = NULL;
+	req->kbuf = NULL;
 	req->task = current;
 	req->creds = NULL;
 	req->path = NULL;
@@ -1021,6 +1051,8 @@ static void io_free_req(struct io_kiocb *req)
 		fput(req->file);
 	if (req->buf_table)
 		io_buf_table_put(req->buf_table);
+	/* a buffer no CQE gave back (the ring is going away) */
+	kfree(req->kbuf);
 	if (req->path)
 		putname(req->path);
 	kfree(req->iov);
@@ -1081,11 +1113,28 @@ static long io_no_restart(long ret)
 	}
 }
 
+/*
+ * The CQE flags of @req's completion: the provided buffer it took, if any,
+ * which is the application's again from here on.
+ */
+static u32 io_req_put_kbuf(struct io_kiocb *req)
+{
+	struct io_buffer *kbuf = req->kbuf;
+	u32 cflags;
+
+	if (likely(!kbuf))
+		return 0;
+	cflags = IORING_CQE_F_BUFFER | ((u32)kbuf->bid << IORING_CQE_BUFFER_SHIFT);
+	req->kbuf = NULL;
+	kfree(kbuf);
+	return cflags;
+}
+
 /* Complete a request with @res and free it. */
 static void io_req_complete(struct io_kiocb *req, long res)
 {
 	io_link_note_result(req, res);
-	io_cqring_add_event(req->ctx, req->user_data, res);
+	io_cqring_add_event(req->ctx, req->user_data, res, io_req_put_kbuf(req));
 	io_put_req(req);
 }
 
@@ -1113,7 +1162,7 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 			continue;
 		}
 		io_link_note_result(req, req->result);
-		io_cqring_fill_event(ctx, req->user_data, req->result);
+		io_cqring_fill_event(ctx, req->user_data, req->result, io_req_put_kbuf(req));
 		list_add_tail(&req->list, &done);
 		nr++;
 	}
@@ -1234,6 +1283,220 @@ static void io_iopoll_req_issued(struct io_kiocb *req)
 		mutex_unlock(&ctx->uring_lock);
 }
 
+/* ---- provided buffers ------------------------------------------------- */
+
+/*
+ * IORING_OP_PROVIDE_BUFFERS lends buffers to a group, REMOVE_BUFFERS takes
+ * them back, and a READ, READV or RECV with IOSQE_BUFFER_SELECT takes the
+ * first one of its group (sqe->buf_group) when it is about to move data,
+ * rather than naming a buffer of its own: a thousand idle sockets need no
+ * thousand buffers.  A request that would block puts its buffer back
+ * first, unless it has filled some of it already.  The CQE says which
+ * buffer it was (IORING_CQE_F_BUFFER and the ID in the upper 16 bits).
+ *
+ * buf_lock: a mutex, as buffers are taken in process context only (inline
+ * issue, workers, the SQ thread) and PROVIDE_BUFFERS allocates.
+ */
+#define IO_MAX_BIDS	BIT(16)
+
+static int io_buffer_select_prep(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	void __user *uiov = u64_to_user_ptr(sqe->addr);
+
+	switch (sqe->opcode) {
+	case IORING_OP_READ:
+	case IORING_OP_RECV:
+		req->buf_want = sqe->len;
+		break;
+	case IORING_OP_RECVMSG:
+		/* the length of its one iovec, read with the msghdr at issue */
+		break;
+	case IORING_OP_READV:
+		/* one iovec, whose length is what to read; its base is ignored */
+		if (sqe->len != 1)
+			return io_sqe_fail(req, -EINVAL, "READV of %u iovecs, not 1, selects",
+					   sqe->len);
+		if (req->ctx->compat) {
+			struct compat_iovec ciov;
+
+			if (copy_from_user(&ciov, uiov, sizeof(ciov)))
+				return io_sqe_fail(req, -EFAULT, "iovec not readable");
+			req->buf_want = ciov.iov_len;
+		} else {
+			struct iovec iov;
+
+			if (copy_from_user(&iov, uiov, sizeof(iov)))
+				return io_sqe_fail(req, -EFAULT, "iovec not readable");
+			req->buf_want = iov.iov_len;
+		}
+		break;
+	default:
+		return io_sqe_fail(req, -EOPNOTSUPP, "opcode %u takes no IOSQE_BUFFER_SELECT",
+				   sqe->opcode);
+	}
+	req->flags |= REQ_F_BUFFER_SELECT;
+	return 0;
+}
+
+/*
+ * The buffer @req reads into, and in *@len how much of it: the one it
+ * holds already (a retry), or the first of its group.  -ENOBUFS when the
+ * group has none left.
+ */
+static void __user *io_buffer_select(struct io_kiocb *req, size_t *len)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_buffer_list *bl;
+	struct io_buffer *kbuf;
+
+	if (!req->kbuf) {
+		mutex_lock(&ctx->buf_lock);
+		bl = xa_load(&ctx->buf_groups, req->sqe.buf_group);
+		if (bl && !list_empty(&bl->bufs)) {
+			req->kbuf = list_first_entry(&bl->bufs, struct io_buffer, list);
+			list_del(&req->kbuf->list);
+		}
+		mutex_unlock(&ctx->buf_lock);
+		if (!req->kbuf)
+			return ERR_PTR(io_sqe_fail(req, -ENOBUFS, "no buffer left in group %u",
+						   req->sqe.buf_group));
+	}
+	kbuf = req->kbuf;
+	*len = req->buf_want && req->buf_want < kbuf->len ? req->buf_want : kbuf->len;
+	return u64_to_user_ptr(kbuf->addr);
+}
+
+/*
+ * @req would block: the buffer goes back to the head of its group while it
+ * waits, unless some data is in it already.
+ */
+static void io_buffer_recycle(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	struct io_buffer_list *bl;
+
+	if (!req->kbuf || req->io_done)
+		return;
+	mutex_lock(&ctx->buf_lock);
+	bl = xa_load(&ctx->buf_groups, req->kbuf->bgid);
+	list_add(&req->kbuf->list, &bl->bufs);
+	mutex_unlock(&ctx->buf_lock);
+	req->kbuf = NULL;
+}
+
+static int io_provide_buffers(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	u32 nbufs = sqe->fd, bid = sqe->off, i;
+	struct io_buffer *buf, *tmp;
+	struct io_buffer_list *bl;
+	u64 addr = sqe->addr, end;
+	LIST_HEAD(bufs);
+	int ret = 0;
+
+	if (sqe->rw_flags || sqe->splice_fd_in)
+		return io_sqe_fail(req, -EINVAL, "PROVIDE_BUFFERS takes no flags or splice_fd_in");
+	if (!nbufs || nbufs > IO_MAX_BIDS)
+		return io_sqe_fail(req, -E2BIG, "PROVIDE_BUFFERS of %d buffers", sqe->fd);
+	if (!sqe->len)
+		return io_sqe_fail(req, -EINVAL, "PROVIDE_BUFFERS of empty buffers");
+	if (check_add_overflow(addr, (u64)sqe->len * nbufs, &end))
+		return io_sqe_fail(req, -EOVERFLOW, "PROVIDE_BUFFERS past the address space");
+	if (!access_ok(u64_to_user_ptr(addr), end - addr))
+		return io_sqe_fail(req, -EFAULT, "PROVIDE_BUFFERS of kernel memory");
+	if (sqe->off > USHRT_MAX)
+		return io_sqe_fail(req, -E2BIG, "PROVIDE_BUFFERS from ID %llu",
+				   (unsigned long long)sqe->off);
+	if (bid + nbufs > IO_MAX_BIDS)
+		return io_sqe_fail(req, -EINVAL, "PROVIDE_BUFFERS IDs past 65535");
+
+	/* as many as memory allows; only none at all is a failure */
+	for (i = 0; i < nbufs; i++) {
+		buf = kmalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
+		if (!buf)
+			break;
+		buf->addr = addr;
+		buf->len = min_t(u32, sqe->len, MAX_RW_COUNT);
+		buf->bid = bid + i;
+		buf->bgid = sqe->buf_group;
+		list_add_tail(&buf->list, &bufs);
+		addr += sqe->len;
+		cond_resched();
+	}
+	if (!i)
+		ret = -ENOMEM;
+
+	mutex_lock(&ctx->buf_lock);
+	bl = xa_load(&ctx->buf_groups, sqe->buf_group);
+	if (!bl && !ret) {
+		bl = kmalloc(sizeof(*bl), GFP_KERNEL_ACCOUNT);
+		if (bl) {
+			INIT_LIST_HEAD(&bl->bufs);
+			ret = xa_err(xa_store(&ctx->buf_groups, sqe->buf_group, bl,
+					      GFP_KERNEL_ACCOUNT));
+			if (ret)
+				kfree(bl);
+		} else {
+			ret = -ENOMEM;
+		}
+	}
+	if (!ret)
+		list_splice_tail_init(&bufs, &bl->bufs);
+	mutex_unlock(&ctx->buf_lock);
+
+	list_for_each_entry_safe(buf, tmp, &bufs, list)
+		kfree(buf);
+	io_req_complete(req, ret);
+	return 0;
+}
+
+static int io_remove_buffers(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	u32 nbufs = sqe->fd, n = 0;
+	struct io_buffer *buf, *tmp;
+	struct io_buffer_list *bl;
+	LIST_HEAD(bufs);
+
+	if (sqe->rw_flags || sqe->addr || sqe->len || sqe->off || sqe->splice_fd_in)
+		return io_sqe_fail(req, -EINVAL, "REMOVE_BUFFERS takes only fd and buf_group");
+	if (!nbufs || nbufs > IO_MAX_BIDS)
+		return io_sqe_fail(req, -EINVAL, "REMOVE_BUFFERS of %d buffers", sqe->fd);
+
+	mutex_lock(&ctx->buf_lock);
+	bl = xa_load(&ctx->buf_groups, sqe->buf_group);
+	while (bl && n < nbufs && !list_empty(&bl->bufs)) {
+		list_move_tail(bl->bufs.next, &bufs);
+		n++;
+	}
+	mutex_unlock(&ctx->buf_lock);
+
+	list_for_each_entry_safe(buf, tmp, &bufs, list)
+		kfree(buf);
+	if (!bl)
+		return io_sqe_fail(req, -ENOENT, "no buffer group %u", sqe->buf_group);
+	io_req_complete(req, n);
+	return 0;
+}
+
+/* Ring teardown: every request is gone, and with it every buffer it held. */
+static void io_buffers_free(struct io_ring_ctx *ctx)
+{
+	struct io_buffer_list *bl;
+	struct io_buffer *buf, *tmp;
+	unsigned long bgid;
+
+	xa_for_each(&ctx->buf_groups, bgid, bl) {
+		list_for_each_entry_safe(buf, tmp, &bl->bufs, list)
+			kfree(buf);
+		kfree(bl);
+	}
+	xa_destroy(&ctx->buf_groups);
+}
+
 /* ---- read and write ---------------------------------------------------- */
 
 /*
@@ -1315,7 +1578,7 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	struct kiocb *kiocb = &req->rw;
 	int ret;
 
-	if (sqe->buf_index && !req->buf_table)
+	if (sqe->buf_index && !req->buf_table && !(req->flags & REQ_F_BUFFER_SELECT))
 		return io_sqe_fail(req, -EINVAL, "buf_index %u without READ/WRITE_FIXED",
 				   sqe->buf_index);
 	if (io_sqe_reserved(sqe))
@@ -1384,8 +1647,17 @@ static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	void __user *buf = u64_to_user_ptr(sqe->addr);
+	size_t len;
 	int ret;
 
+	if (req->flags & REQ_F_BUFFER_SELECT) {
+		buf = io_buffer_select(req, &len);
+		if (IS_ERR(buf))
+			return PTR_ERR(buf);
+		ret = import_single_range(rw, buf, len, *iovec, iter);
+		*iovec = NULL;
+		return ret;
+	}
 	/* the copy taken at submission, checked and capped then */
 	if (req->iov) {
 		*iovec = NULL;
@@ -1471,7 +1743,8 @@ static void io_rw_keep_iovec(struct io_kiocb *req, struct iovec **iovec,
 {
 	u8 op = req->sqe.opcode;
 
-	if (req->iov || req->buf_table || (op != IORING_OP_READV && op != IORING_OP_WRITEV))
+	if (req->iov || req->buf_table || (req->flags & REQ_F_BUFFER_SELECT) ||
+	    (op != IORING_OP_READV && op != IORING_OP_WRITEV))
 		return;
 	if (*iovec) {
 		req->iov = *iovec;
@@ -1574,6 +1847,7 @@ out_free:
 	} else if (ret == -EAGAIN) {
 		/* a worker goes on with the iovec array as it is now */
 		io_rw_keep_iovec(req, &iovec, inline_vecs, nr_segs);
+		io_buffer_recycle(req);
 	}
 	kfree(iovec);
 	return ret;
@@ -1895,6 +2169,27 @@ static bool io_sendrecv_waitall(const struct socket *sock, unsigned int flags)
 	       (sock->type == SOCK_STREAM || sock->type == SOCK_SEQPACKET);
 }
 
+/*
+ * RECVMSG with IOSQE_BUFFER_SELECT: the msghdr names at most one iovec,
+ * whose length is what to receive (0: a whole buffer); a provided buffer
+ * replaces it, described by *@selected.
+ */
+static int io_recvmsg_select(struct io_kiocb *req, struct msghdr *msg, struct iovec *selected)
+{
+	void __user *buf;
+
+	if (msg->msg_iter.nr_segs > 1)
+		return io_sqe_fail(req, -EINVAL, "RECVMSG of %lu iovecs, not 1, selects",
+				   msg->msg_iter.nr_segs);
+	req->buf_want = iov_iter_count(&msg->msg_iter);
+	buf = io_buffer_select(req, &selected->iov_len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	selected->iov_base = buf;
+	iov_iter_init(&msg->msg_iter, READ, selected, 1, selected->iov_len);
+	return 0;
+}
+
 static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -1906,16 +2201,17 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	struct sockaddr_storage addr;
 	struct sockaddr __user *uaddr = NULL;
 	struct msghdr msg = { };
+	struct iovec selected;
 	struct socket *sock;
 	bool waitall;
 	long ret;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
-	if (sqe->ioprio || sqe->off || sqe->buf_index)
+	if (sqe->ioprio || sqe->off || (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT)))
 		return io_sqe_fail(req, -EINVAL, "socket I/O takes no ioprio, off or buf_index");
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (io_sqe_reserved(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
 	if (flags & MSG_CMSG_COMPAT)
 		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
 	sock = sock_from_file(req->file);
@@ -1933,9 +2229,20 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		ret = sendmsg_copy_msghdr(&msg, uptr, flags, &iov);
 	} else if (is_msg) {
 		ret = recvmsg_copy_msghdr(&msg, uptr, flags, &uaddr, &iov);
+		if (!ret && (req->flags & REQ_F_BUFFER_SELECT)) {
+			ret = io_recvmsg_select(req, &msg, &selected);
+			if (ret)
+				kfree(iov);
+		}
 	} else {
-		ret = import_single_range(is_send ? WRITE : READ, uptr, sqe->len, iov,
-					  &msg.msg_iter);
+		size_t len = sqe->len;
+
+		if (req->flags & REQ_F_BUFFER_SELECT) {
+			uptr = io_buffer_select(req, &len);
+			if (IS_ERR(uptr))
+				return PTR_ERR(uptr);
+		}
+		ret = import_single_range(is_send ? WRITE : READ, uptr, len, iov, &msg.msg_iter);
 		iov = NULL;
 	}
 	if (ret)
@@ -1964,8 +2271,10 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	kfree(iov);
 
 	if (force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT)) {
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN) {
+			io_buffer_recycle(req);
 			return -EAGAIN;
+		}
 		if (ret > 0 && msg_data_left(&msg) && waitall) {
 			req->io_done += ret;
 			return -EAGAIN;
@@ -2158,7 +2467,7 @@ static bool io_poll_complete(struct io_kiocb *req, long res)
 	if (!io_poll_claim(req))
 		return false;
 	io_link_note_result(req, res);
-	io_cqring_fill_event(req->ctx, req->user_data, res);
+	io_cqring_fill_event(req->ctx, req->user_data, res, 0);
 	io_commit_cqring(req->ctx);
 	return true;
 }
@@ -2580,7 +2889,7 @@ static u32 io_timeout_events(struct io_ring_ctx *ctx)
 static void io_timeout_post(struct io_ring_ctx *ctx, struct io_kiocb *req, long res)
 {
 	io_link_note_result(req, res == -ETIME ? 0 : res);
-	io_cqring_fill_event(ctx, req->user_data, res);
+	io_cqring_fill_event(ctx, req->user_data, res, 0);
 	ctx->cq_timeouts++;
 }
 
@@ -3066,6 +3375,12 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_FILES_UPDATE:
 		ret = io_files_update_op(req);
 		break;
+	case IORING_OP_PROVIDE_BUFFERS:
+		ret = io_provide_buffers(req);
+		break;
+	case IORING_OP_REMOVE_BUFFERS:
+		ret = io_remove_buffers(req);
+		break;
 	case IORING_OP_TIMEOUT:
 		ret = io_timeout(req);
 		break;
@@ -3426,7 +3741,8 @@ static int io_req_stabilize(struct io_kiocb *req)
 	switch (sqe->opcode) {
 	case IORING_OP_READV:
 	case IORING_OP_WRITEV:
-		if (req->iov)
+		/* a provided buffer is taken at issue: nothing to read now */
+		if (req->iov || (req->flags & REQ_F_BUFFER_SELECT))
 			return 0;
 		ret = io_import_iovec(req, sqe->opcode == IORING_OP_READV ? READ : WRITE,
 				      &iovec, &iter);
@@ -3643,6 +3959,11 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 			return io_sqe_fail(req, -EINVAL, "personality %u is not registered",
 					   req->sqe.personality);
 		req->creds = get_cred(creds);
+	}
+	if (unlikely(req->sqe.flags & IOSQE_BUFFER_SELECT)) {
+		ret = io_buffer_select_prep(req);
+		if (ret)
+			return ret;
 	}
 	ret = io_req_set_file(req, state);
 	if (unlikely(ret))
@@ -4551,6 +4872,7 @@ static void io_ring_unaccount(struct io_ring_ctx *ctx)
 }
 
 static void io_personalities_free(struct io_ring_ctx *ctx);
+static void io_buffers_free(struct io_ring_ctx *ctx);
 
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
@@ -4560,6 +4882,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	/* the last request may have queued a wakeup just before it went */
 	irq_work_sync(&ctx->wake_work);
 	io_personalities_free(ctx);
+	io_buffers_free(ctx);
 	io_req_cache_free(ctx);
 	io_cqring_backlog_free(ctx);
 	/* no reference is left, so nothing can be signalling it */
@@ -5014,6 +5337,8 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->cancel_list);
 	INIT_LIST_HEAD(&ctx->task_list);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
+	mutex_init(&ctx->buf_lock);
+	xa_init(&ctx->buf_groups);
 	init_completion(&ctx->sq_exited);
 	ctx->user = get_current_user();
 	return ctx;

@@ -64,6 +64,7 @@ struct io_uring_sqe {
 #define IOSQE_IO_LINK		(1U << 2)	/* the next SQE starts after this one succeeded */
 #define IOSQE_IO_HARDLINK	(1U << 3)	/* ... or ended, whatever its result */
 #define IOSQE_ASYNC		(1U << 4)	/* go to a worker without trying inline first */
+#define IOSQE_BUFFER_SELECT	(1U << 5)	/* take a buffer of group sqe->buf_group */
 
 /* io_uring_setup() flags */
 #define IORING_SETUP_IOPOLL	(1U << 0)	/* completions are polled for, not signalled */
@@ -102,6 +103,27 @@ enum io_uring_op {
 	IORING_OP_MADVISE,
 	IORING_OP_SEND,
 	IORING_OP_RECV,
+	IORING_OP_OPENAT2,
+	IORING_OP_EPOLL_CTL,
+	IORING_OP_SPLICE,
+	IORING_OP_PROVIDE_BUFFERS,
+	IORING_OP_REMOVE_BUFFERS,
+	IORING_OP_TEE,
+	IORING_OP_SHUTDOWN,
+	IORING_OP_RENAMEAT,
+	IORING_OP_UNLINKAT,
+	IORING_OP_MKDIRAT,
+	IORING_OP_SYMLINKAT,
+	IORING_OP_LINKAT,
+	IORING_OP_MSG_RING,
+	IORING_OP_FSETXATTR,
+	IORING_OP_SETXATTR,
+	IORING_OP_FGETXATTR,
+	IORING_OP_GETXATTR,
+	IORING_OP_SOCKET,
+	IORING_OP_URING_CMD,
+	IORING_OP_SEND_ZC,
+	IORING_OP_SENDMSG_ZC,
 
 	/* this goes last, obviously */
 	IORING_OP_LAST,
@@ -121,6 +143,13 @@ struct io_uring_cqe {
 	__s32	res;		/* result, or -errno */
 	__u32	flags;
 };
+
+/*
+ * cqe->flags: IORING_CQE_F_BUFFER says the request used the provided
+ * buffer whose ID is in the upper 16 bits.
+ */
+#define IORING_CQE_F_BUFFER		(1U << 0)
+#define IORING_CQE_BUFFER_SHIFT		16
 
 /* Magic offsets for mmap() of the ring file descriptor. */
 #define IORING_OFF_SQ_RING	0ULL

@@ -96,7 +96,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
 					    IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
 					    IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT,
-					    IORING_OP_FILES_UPDATE };
+					    IORING_OP_FILES_UPDATE, IORING_OP_PROVIDE_BUFFERS,
+					    IORING_OP_REMOVE_BUFFERS };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
@@ -105,6 +106,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 	else
 		sqe->opcode = rnd() % 2 ? rnd() % IORING_OP_LAST : rnd();
 	sqe->flags = rnd() % 8 ? (rnd() & 7) : rnd();	/* FIXED_FILE, IO_DRAIN, IO_LINK */
+	if (rnd() % 8 == 0)
+		sqe->flags |= IOSQE_BUFFER_SELECT;
 	sqe->fd = rnd() % 3 ? fds[rnd() % NR_FDS] :
 		  (int)pick((const uint64_t[]){ 0, 1, 2, 9, 1000, -1, 0x7fffffff }, 7);
 	if (self_fds[0] >= 0 && rnd() % 8 == 0)
@@ -162,6 +165,26 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->len = rnd() % 4 ? 0 : rnd() % 128;
 		if (sqe->addr > 1 << 20)
 			sqe->len |= 1;	/* FALLOC_FL_KEEP_SIZE */
+	}
+	/*
+	 * PROVIDE_BUFFERS: a few buffers of scratch (or anywhere) in one of 4
+	 * groups, which reads and receives with IOSQE_BUFFER_SELECT take from.
+	 */
+	if (sqe->opcode == IORING_OP_PROVIDE_BUFFERS) {
+		sqe->fd = rnd() % 8 ? 1 + rnd() % 16 : (int)rnd();
+		sqe->addr = rnd() % 4 ? (uintptr_t)scratch + rnd() % (SCRATCH_SIZE / 2) :
+			    rnd_addr();
+		sqe->len = rnd() % 8 ? rnd() % 4096 : rnd_len();
+		sqe->off = rnd() % 8 ? rnd() % 1024 : rnd();
+	}
+	if (sqe->opcode == IORING_OP_PROVIDE_BUFFERS || sqe->opcode == IORING_OP_REMOVE_BUFFERS ||
+	    (sqe->flags & IOSQE_BUFFER_SELECT))
+		sqe->buf_group = rnd() % 4;
+	if (sqe->opcode == IORING_OP_REMOVE_BUFFERS && rnd() % 4) {
+		sqe->addr = 0;
+		sqe->len = 0;
+		sqe->off = 0;
+		sqe->rw_flags = 0;
 	}
 	/* READ/WRITE: addr is the buffer itself */
 	if (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) {

@@ -22,7 +22,6 @@
 /* Later kernels' ABI, which this one does not offer (yet): refused. */
 #define LATER_SETUP_ATTACH_WQ		0x20U
 #define LATER_ENTER_REGISTERED_RING	0x10U
-#define LATER_SQE_BUFFER_SELECT		0x20U
 #define LATER_SQE_CQE_SKIP_SUCCESS	0x40U
 
 /* Below mmap_min_addr: nothing is ever mapped there. */
@@ -491,6 +490,10 @@ static void sqe_base(struct io_uring_sqe *sqe, const struct sqe_case *c)
 	case IORING_OP_POLL_REMOVE:
 		sqe->addr = 0xdead;
 		break;
+	case IORING_OP_PROVIDE_BUFFERS:
+		sqe->addr = resolve(X_BUF);
+		sqe->len = 64;
+		break;
 	}
 }
 
@@ -522,8 +525,10 @@ static const struct sqe_case sqe_cases[] = {
 	{ "flags bit 7", R_RING, IORING_OP_NOP, -1, 0x80, NOFIELD, 0, -EINVAL },
 	{ "IOSQE_CQE_SKIP_SUCCESS (not offered)", R_RING, IORING_OP_NOP, -1,
 	  LATER_SQE_CQE_SKIP_SUCCESS, NOFIELD, 0, -EINVAL },
-	{ "IOSQE_BUFFER_SELECT (not offered)", R_RING, IORING_OP_NOP, -1,
-	  LATER_SQE_BUFFER_SELECT, NOFIELD, 0, -EINVAL },
+	{ "IOSQE_BUFFER_SELECT on NOP", R_RING, IORING_OP_NOP, -1,
+	  IOSQE_BUFFER_SELECT, NOFIELD, 0, -EOPNOTSUPP },
+	{ "IOSQE_BUFFER_SELECT on WRITE", R_RING, IORING_OP_WRITE, -1,
+	  IOSQE_BUFFER_SELECT, NOFIELD, 0, -EOPNOTSUPP },
 	/* NOP: everything but user_data must be zero */
 	{ "nop: ioprio", R_RING, IORING_OP_NOP, -1, 0, FIELD(ioprio), 1, -EINVAL },
 	{ "nop: off", R_RING, IORING_OP_NOP, -1, 0, FIELD(off), 1, -EINVAL },
@@ -663,6 +668,29 @@ static const struct sqe_case sqe_cases[] = {
 	{ "close: rw_flags", R_RING, IORING_OP_CLOSE, X_BADFD, 0, FIELD(rw_flags), 1, -EINVAL },
 	{ "close: fixed file", R_RING, IORING_OP_CLOSE, 0, IOSQE_FIXED_FILE, NOFIELD, 0,
 	  -EINVAL },
+	/* PROVIDE_BUFFERS (fd: how many), REMOVE_BUFFERS, IOSQE_BUFFER_SELECT */
+	{ "provide: 0 buffers", R_RING, IORING_OP_PROVIDE_BUFFERS, 0, 0, NOFIELD, 0, -E2BIG },
+	{ "provide: 65537 buffers", R_RING, IORING_OP_PROVIDE_BUFFERS, 65537, 0, FIELD(len), 1,
+	  -E2BIG },
+	{ "provide: len 0", R_RING, IORING_OP_PROVIDE_BUFFERS, 4, 0, FIELD(len), 0, -EINVAL },
+	{ "provide: rw_flags", R_RING, IORING_OP_PROVIDE_BUFFERS, 4, 0, FIELD(rw_flags), 1,
+	  -EINVAL },
+	{ "provide: off 65536", R_RING, IORING_OP_PROVIDE_BUFFERS, 4, 0, FIELD(off), 65536,
+	  -E2BIG },
+	{ "provide: IDs past 65535", R_RING, IORING_OP_PROVIDE_BUFFERS, 4, 0, FIELD(off), 65534,
+	  -EINVAL },
+	{ "provide: kernel addr", R_RING, IORING_OP_PROVIDE_BUFFERS, 4, 0, FIELD(addr),
+	  KERNEL_ADDR, -EFAULT },
+	{ "remove: 0 buffers", R_RING, IORING_OP_REMOVE_BUFFERS, 0, 0, NOFIELD, 0, -EINVAL },
+	{ "remove: addr", R_RING, IORING_OP_REMOVE_BUFFERS, 4, 0, FIELD(addr), 1, -EINVAL },
+	{ "remove: len", R_RING, IORING_OP_REMOVE_BUFFERS, 4, 0, FIELD(len), 1, -EINVAL },
+	{ "remove: off", R_RING, IORING_OP_REMOVE_BUFFERS, 4, 0, FIELD(off), 1, -EINVAL },
+	{ "remove: group never provided", R_RING, IORING_OP_REMOVE_BUFFERS, 4, 0,
+	  FIELD(buf_index), 4321, -ENOENT },
+	{ "read: buffer select, empty group", R_RING, IORING_OP_READ, X_FILE,
+	  IOSQE_BUFFER_SELECT, FIELD(buf_index), 4321, -ENOBUFS },
+	{ "readv: buffer select, 2 iovecs", R_RING, IORING_OP_READV, X_FILE,
+	  IOSQE_BUFFER_SELECT, FIELD(len), 2, -EINVAL },
 	/* ACCEPT: a listening socket */
 	{ "accept: not a socket", R_RING, IORING_OP_ACCEPT, X_FILE, 0, NOFIELD, 0, -ENOTSOCK },
 	{ "accept: fd not open", R_RING, IORING_OP_ACCEPT, X_BADFD, 0, NOFIELD, 0, -EBADF },

@@ -244,7 +244,8 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_READ, IORING_OP_WRITE, IORING_OP_ACCEPT,
 				       IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
 				       IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT,
-				       IORING_OP_FILES_UPDATE };
+				       IORING_OP_FILES_UPDATE, IORING_OP_PROVIDE_BUFFERS,
+				       IORING_OP_REMOVE_BUFFERS };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;
