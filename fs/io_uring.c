@@ -1340,11 +1340,11 @@ static int io_buffer_select_prep(struct io_kiocb *req)
 }
 
 /*
- * The buffer @req reads into, and in *@len how much of it: the one it
- * holds already (a retry), or the first of its group.  -ENOBUFS when the
- * group has none left.
+ * The buffer @req reads into (*@buf), and in *@len how much of it: the one
+ * it holds already (a retry), or the first of its group.  -ENOBUFS when
+ * the group has none left.
  */
-static void __user *io_buffer_select(struct io_kiocb *req, size_t *len)
+static int io_buffer_select(struct io_kiocb *req, void __user **buf, size_t *len)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_buffer_list *bl;
@@ -1359,12 +1359,13 @@ static void __user *io_buffer_select(struct io_kiocb *req, size_t *len)
 		}
 		mutex_unlock(&ctx->buf_lock);
 		if (!req->kbuf)
-			return ERR_PTR(io_sqe_fail(req, -ENOBUFS, "no buffer left in group %u",
-						   req->sqe.buf_group));
+			return io_sqe_fail(req, -ENOBUFS, "no buffer left in group %u",
+					   req->sqe.buf_group);
 	}
 	kbuf = req->kbuf;
 	*len = req->buf_want && req->buf_want < kbuf->len ? req->buf_want : kbuf->len;
-	return u64_to_user_ptr(kbuf->addr);
+	*buf = u64_to_user_ptr(kbuf->addr);
+	return 0;
 }
 
 /*
@@ -1651,9 +1652,9 @@ static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 	int ret;
 
 	if (req->flags & REQ_F_BUFFER_SELECT) {
-		buf = io_buffer_select(req, &len);
-		if (IS_ERR(buf))
-			return PTR_ERR(buf);
+		ret = io_buffer_select(req, &buf, &len);
+		if (ret)
+			return ret;
 		ret = import_single_range(rw, buf, len, *iovec, iter);
 		*iovec = NULL;
 		return ret;
@@ -2177,14 +2178,15 @@ static bool io_sendrecv_waitall(const struct socket *sock, unsigned int flags)
 static int io_recvmsg_select(struct io_kiocb *req, struct msghdr *msg, struct iovec *selected)
 {
 	void __user *buf;
+	int ret;
 
 	if (msg->msg_iter.nr_segs > 1)
 		return io_sqe_fail(req, -EINVAL, "RECVMSG of %lu iovecs, not 1, selects",
 				   msg->msg_iter.nr_segs);
 	req->buf_want = iov_iter_count(&msg->msg_iter);
-	buf = io_buffer_select(req, &selected->iov_len);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
+	ret = io_buffer_select(req, &buf, &selected->iov_len);
+	if (ret)
+		return ret;
 	selected->iov_base = buf;
 	iov_iter_init(&msg->msg_iter, READ, selected, 1, selected->iov_len);
 	return 0;
@@ -2238,9 +2240,9 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		size_t len = sqe->len;
 
 		if (req->flags & REQ_F_BUFFER_SELECT) {
-			uptr = io_buffer_select(req, &len);
-			if (IS_ERR(uptr))
-				return PTR_ERR(uptr);
+			ret = io_buffer_select(req, &uptr, &len);
+			if (ret)
+				return ret;
 		}
 		ret = import_single_range(is_send ? WRITE : READ, uptr, len, iov, &msg.msg_iter);
 		iov = NULL;
