@@ -1051,7 +1051,7 @@ static void io_free_req(struct io_kiocb *req)
 		fput(req->file);
 	if (req->buf_table)
 		io_buf_table_put(req->buf_table);
-	/* a buffer no CQE gave back (the ring is going away) */
+	/* a buffer no CQE reported: a request freed without one */
 	kfree(req->kbuf);
 	if (req->path)
 		putname(req->path);
@@ -1322,6 +1322,9 @@ static int io_buffer_select_prep(struct io_kiocb *req)
 
 			if (copy_from_user(&ciov, uiov, sizeof(ciov)))
 				return io_sqe_fail(req, -EFAULT, "iovec not readable");
+			if ((compat_ssize_t)ciov.iov_len < 0)
+				return io_sqe_fail(req, -EINVAL, "iov_len %u is negative",
+						   ciov.iov_len);
 			req->buf_want = ciov.iov_len;
 		} else {
 			struct iovec iov;
@@ -1380,8 +1383,12 @@ static void io_buffer_recycle(struct io_kiocb *req)
 	if (!req->kbuf || req->io_done)
 		return;
 	mutex_lock(&ctx->buf_lock);
+	/* groups live as long as the ring, but should one go first... */
 	bl = xa_load(&ctx->buf_groups, req->kbuf->bgid);
-	list_add(&req->kbuf->list, &bl->bufs);
+	if (bl)
+		list_add(&req->kbuf->list, &bl->bufs);
+	else
+		kfree(req->kbuf);
 	mutex_unlock(&ctx->buf_lock);
 	req->kbuf = NULL;
 }
@@ -1475,8 +1482,10 @@ static int io_remove_buffers(struct io_kiocb *req)
 	}
 	mutex_unlock(&ctx->buf_lock);
 
-	list_for_each_entry_safe(buf, tmp, &bufs, list)
+	list_for_each_entry_safe(buf, tmp, &bufs, list) {
 		kfree(buf);
+		cond_resched();
+	}
 	if (!bl)
 		return io_sqe_fail(req, -ENOENT, "no buffer group %u", sqe->buf_group);
 	io_req_complete(req, n);
@@ -1491,8 +1500,10 @@ static void io_buffers_free(struct io_ring_ctx *ctx)
 	unsigned long bgid;
 
 	xa_for_each(&ctx->buf_groups, bgid, bl) {
-		list_for_each_entry_safe(buf, tmp, &bl->bufs, list)
+		list_for_each_entry_safe(buf, tmp, &bl->bufs, list) {
 			kfree(buf);
+			cond_resched();
+		}
 		kfree(bl);
 	}
 	xa_destroy(&ctx->buf_groups);
@@ -2284,6 +2295,9 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	}
 	if (req->io_done)
 		ret = ret > 0 ? ret + req->io_done : req->io_done;
+	/* nothing received (the end of the stream, an error): the buffer goes back */
+	if (ret <= 0)
+		io_buffer_recycle(req);
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
@@ -2469,7 +2483,8 @@ static bool io_poll_complete(struct io_kiocb *req, long res)
 	if (!io_poll_claim(req))
 		return false;
 	io_link_note_result(req, res);
-	io_cqring_fill_event(req->ctx, req->user_data, res, 0);
+	/* a receive that waits with data in its buffer (MSG_WAITALL) reports it */
+	io_cqring_fill_event(req->ctx, req->user_data, res, io_req_put_kbuf(req));
 	io_commit_cqring(req->ctx);
 	return true;
 }

@@ -279,6 +279,58 @@ TEST_F(pbuf, receives_woken_together_take_a_buffer_each)
 	close(sv[1]);
 }
 
+/* A RECV that gets nothing (the end of the stream) gives its buffer back. */
+TEST_F(pbuf, recv_of_nothing_gives_the_buffer_back)
+{
+	struct io_uring_cqe cqe;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 1, 6, GROUP));
+	close(sv[0]);
+	prep_select(&self->r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	EXPECT_EQ(1, remove_bufs(&self->r, 1, GROUP));
+	close(sv[1]);
+}
+
+/*
+ * A MSG_WAITALL receive waits with some data in its buffer; cancelled, its
+ * CQE still says which buffer it took, or the application loses it.
+ */
+TEST_F(pbuf, cancelled_receive_with_data_reports_its_buffer)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int sv[2], i;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 1, 8, GROUP));
+	sqe = prep_select(&self->r, IORING_OP_RECV, sv[1], NULL, 8, GROUP);
+	sqe->msg_flags = MSG_WAITALL;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(3, write(sv[0], "abc", 3));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->addr = 0x93;
+	sqe->user_data = 0x95;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data != 0x93)
+			continue;
+		EXPECT_EQ(IORING_CQE_F_BUFFER | (8 << IORING_CQE_BUFFER_SHIFT), cqe.flags);
+		EXPECT_STREQ("abc", self->bufs[0]);
+	}
+	EXPECT_EQ(0, remove_bufs(&self->r, 1, GROUP));
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* A read behind a PROVIDE_BUFFERS in a chain takes what it provided. */
 TEST_F(pbuf, linked_read_takes_what_was_just_provided)
 {
