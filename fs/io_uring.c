@@ -93,6 +93,7 @@
 #include <linux/uidgid.h>
 #include <linux/task_work.h>
 #include <linux/xarray.h>
+#include <linux/seq_file.h>
 #include <net/sock.h>
 
 #include <linux/io_uring.h>
@@ -5019,10 +5020,124 @@ static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 			       vma->vm_page_prot);
 }
 
+#ifdef CONFIG_PROC_FS
+/*
+ * /proc/<pid>/fdinfo/<ring fd>: the rings' indices and what waits in
+ * them, in the layout 6.1 prints.  The rings are userspace's memory: every
+ * index read from them is masked, and every count bounded by the ring size.
+ */
+static void io_fdinfo_rings(struct seq_file *m, struct io_ring_ctx *ctx)
+{
+	struct io_sq_ring *sq = ctx->sq_ring;
+	struct io_cq_ring *cq = ctx->cq_ring;
+	unsigned int sq_head = READ_ONCE(sq->r.head);
+	unsigned int sq_tail = READ_ONCE(sq->r.tail);
+	unsigned int cq_head = READ_ONCE(cq->r.head);
+	unsigned int cq_tail = READ_ONCE(cq->r.tail);
+	unsigned int i, n;
+
+	seq_printf(m, "SqMask:\t0x%x\nSqHead:\t%u\nSqTail:\t%u\nCachedSqHead:\t%u\n",
+		   ctx->sq_mask, sq_head, sq_tail, ctx->cached_sq_head);
+	seq_printf(m, "CqMask:\t0x%x\nCqHead:\t%u\nCqTail:\t%u\nCachedCqTail:\t%u\n",
+		   ctx->cq_mask, cq_head, cq_tail, ctx->cached_cq_tail);
+
+	n = min(sq_tail - sq_head, ctx->sq_entries);
+	seq_printf(m, "SQEs:\t%u\n", n);
+	for (i = 0; i < n; i++) {
+		u32 idx = READ_ONCE(sq->array[(sq_head + i) & ctx->sq_mask]);
+		const struct io_uring_sqe *sqe;
+
+		if (idx >= ctx->sq_entries) {
+			seq_printf(m, "%5u: out of range\n", idx);
+			continue;
+		}
+		sqe = &ctx->sq_sqes[idx];
+		seq_printf(m, "%5u: opcode:%u, fd:%d, flags:%x, off:%llu, addr:0x%llx, rw_flags:0x%x, buf_index:%u user_data:%llu\n",
+			   idx, READ_ONCE(sqe->opcode), READ_ONCE(sqe->fd),
+			   READ_ONCE(sqe->flags), READ_ONCE(sqe->off),
+			   READ_ONCE(sqe->addr), READ_ONCE(sqe->rw_flags),
+			   READ_ONCE(sqe->buf_index), READ_ONCE(sqe->user_data));
+	}
+
+	n = min(cq_tail - cq_head, ctx->cq_entries);
+	seq_printf(m, "CQEs:\t%u\n", n);
+	for (i = 0; i < n; i++) {
+		const struct io_uring_cqe *cqe = &cq->cqes[(cq_head + i) & ctx->cq_mask];
+
+		seq_printf(m, "%5u: user_data:%llu, res:%d, flag:%x\n",
+			   (cq_head + i) & ctx->cq_mask, READ_ONCE(cqe->user_data),
+			   READ_ONCE(cqe->res), READ_ONCE(cqe->flags));
+	}
+}
+
+/* The registered tables; uring_lock held. */
+static void io_fdinfo_tables(struct seq_file *m, struct io_ring_ctx *ctx)
+{
+	struct io_file_table *files = ctx->file_table;
+	struct io_buf_table *bufs = ctx->buf_table;
+	unsigned int i;
+
+	seq_printf(m, "UserFiles:\t%u\n", files ? files->nr : 0);
+	for (i = 0; files && i < files->nr; i++) {
+		if (!files->files[i])
+			continue;
+		seq_printf(m, "%5u: ", i);
+		seq_file_path(m, files->files[i], " \t\n\\");
+		seq_putc(m, '\n');
+	}
+	seq_printf(m, "UserBufs:\t%u\n", bufs ? bufs->nr : 0);
+	for (i = 0; bufs && i < bufs->nr; i++) {
+		const struct io_mapped_ubuf *imu = bufs->bufs[i];
+
+		if (imu)
+			seq_printf(m, "%5u: 0x%llx/%zu\n", i, imu->ubuf, imu->len);
+	}
+}
+
+/* Armed polls and CQEs waiting for room in the CQ ring. */
+static void io_fdinfo_lists(struct seq_file *m, struct io_ring_ctx *ctx)
+{
+	struct io_backlog_cqe *b;
+	struct io_kiocb *req;
+
+	spin_lock_irq(&ctx->completion_lock);
+	seq_puts(m, "PollList:\n");
+	list_for_each_entry(req, &ctx->cancel_list, list)
+		seq_printf(m, "  op=%u, user_data=%llu\n", req->sqe.opcode, req->user_data);
+	seq_puts(m, "CqOverflowList:\n");
+	list_for_each_entry(b, &ctx->cq_backlog, list)
+		seq_printf(m, "  user_data=%llu, res=%d, flags=%x\n",
+			   b->cqe.user_data, b->cqe.res, b->cqe.flags);
+	spin_unlock_irq(&ctx->completion_lock);
+}
+
+static void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct io_ring_ctx *ctx = file->private_data;
+	struct task_struct *sq = ctx->sqo_thread;
+
+	io_fdinfo_rings(m, ctx);
+	seq_printf(m, "SqThread:\t%d\nSqThreadCpu:\t%d\n",
+		   sq ? task_pid_vnr(sq) : -1, sq ? task_cpu(sq) : -1);
+	/*
+	 * A reader must never wait behind a submitter (which may itself be
+	 * blocked for long): without uring_lock at once, the tables are left out.
+	 */
+	if (mutex_trylock(&ctx->uring_lock)) {
+		io_fdinfo_tables(m, ctx);
+		mutex_unlock(&ctx->uring_lock);
+	}
+	io_fdinfo_lists(m, ctx);
+}
+#endif
+
 static const struct file_operations io_uring_fops = {
 	.release	= io_uring_release,
 	.mmap		= io_uring_mmap,
 	.poll		= io_uring_poll,
+#ifdef CONFIG_PROC_FS
+	.show_fdinfo	= io_uring_show_fdinfo,
+#endif
 };
 
 bool io_is_uring_fops(struct file *file)
