@@ -566,4 +566,102 @@ TEST(enter_sigmask_applies_while_waiting)
 	ring_exit(&r);
 }
 
+/* The text of /proc/self/fdinfo/@fd, NUL-terminated, in @buf. */
+static int read_fdinfo(int fd, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	if (f < 0)
+		return -errno;
+	n = read(f, buf, size - 1);
+	close(f);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The number after "@key:\t" in an fdinfo text; -1 if the line is missing. */
+static long fdinfo_value(const char *text, const char *key)
+{
+	char pat[64];
+	const char *at;
+
+	snprintf(pat, sizeof(pat), "\n%s:\t", key);
+	at = strstr(text, pat);
+	return at ? strtol(at + strlen(pat), NULL, 0) : -1;
+}
+
+TEST(fdinfo_shows_the_rings_and_tables)
+{
+	static char text[16384], buf[4096];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int files[2];
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
+	EXPECT_EQ(7, fdinfo_value(text, "SqMask"));
+	EXPECT_EQ(15, fdinfo_value(text, "CqMask"));
+	EXPECT_EQ(-1, fdinfo_value(text, "SqThread"));
+	EXPECT_EQ(0, fdinfo_value(text, "UserFiles"));
+
+	/* two NOPs queued, not yet submitted: the SQ shows them */
+	ring_get_sqe(&r)->user_data = 41;
+	ring_get_sqe(&r)->user_data = 42;
+	ring_flush(&r);
+	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
+	EXPECT_EQ(2, fdinfo_value(text, "SqTail"));
+	EXPECT_EQ(2, fdinfo_value(text, "SQEs"));
+	EXPECT_NE(NULL, strstr(text, "user_data:42\n"));
+
+	/* submitted: the CQ holds their CQEs until they are reaped */
+	ASSERT_EQ(2, sys_enter(r.fd, 2, 0, 0, NULL, 0));
+	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
+	EXPECT_EQ(2, fdinfo_value(text, "SqHead"));
+	EXPECT_EQ(0, fdinfo_value(text, "SQEs"));
+	EXPECT_EQ(2, fdinfo_value(text, "CqTail"));
+	EXPECT_EQ(2, fdinfo_value(text, "CQEs"));
+	EXPECT_NE(NULL, strstr(text, "user_data:41, res:0, flag:0\n"));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
+	EXPECT_EQ(2, fdinfo_value(text, "CqHead"));
+	EXPECT_EQ(0, fdinfo_value(text, "CQEs"));
+
+	/* the registered tables, by path and by address */
+	files[0] = open("/proc/self/exe", O_RDONLY);
+	ASSERT_LE(0, files[0]);
+	files[1] = -1;
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, files, 2));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
+	EXPECT_EQ(2, fdinfo_value(text, "UserFiles"));
+	EXPECT_NE(NULL, strstr(text, "    0: /"));
+	EXPECT_EQ(1, fdinfo_value(text, "UserBufs"));
+	snprintf(buf, sizeof(buf), "    0: %p/%zu\n", iov.iov_base, iov.iov_len);
+	EXPECT_NE(NULL, strstr(text, buf)) TH_LOG("%s", text);
+	close(files[0]);
+	ring_exit(&r);
+}
+
+TEST(fdinfo_names_the_sq_thread)
+{
+	struct io_uring_params p = { .flags = IORING_SETUP_SQPOLL };
+	static char text[8192];
+	int fd;
+
+	fd = sys_setup(4, &p);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, read_fdinfo(fd, text, sizeof(text)));
+	EXPECT_LT(0, fdinfo_value(text, "SqThread"));
+	EXPECT_LE(0, fdinfo_value(text, "SqThreadCpu"));
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
