@@ -109,4 +109,30 @@ copy_with_libs() {
 for p in fio trinity stress-ng; do
 	copy_with_libs "$p"
 done
+
+# The applications (tests/clients/{mariadb,qemu,plocate}.sh) at their own
+# paths, as their scripts and compiled-in paths expect them, with strace
+# to count their io_uring calls.
+copy_at_path() {
+	for bin in "$@"; do
+		[ -e "$bin" ] || { msg "no $bin on this machine: its tests will skip"; continue; }
+		mkdir -p "$out/root$(dirname "$bin")"
+		cp -L "$bin" "$out/root$bin"
+		# scripts (mariadb-install-db) have no libraries of their own
+		head -c 2 "$bin" | grep -q '#!' || copy_libs "$bin"
+	done
+}
+copy_at_path /usr/sbin/mariadbd /usr/bin/mariadb-install-db /usr/bin/my_print_defaults \
+	/usr/bin/resolveip /usr/bin/mariadb /usr/bin/mariadb-slap /usr/bin/mariadb-admin \
+	/usr/bin/qemu-img /usr/bin/qemu-io /usr/bin/plocate /usr/sbin/updatedb.plocate \
+	/usr/bin/strace
+if [ -d /usr/share/mysql ]; then
+	# the SQL that creates the system tables, the English messages, charsets
+	mkdir -p "$out/root/usr/share/mysql"
+	cp -a /usr/share/mysql/*.sql /usr/share/mysql/english /usr/share/mysql/charsets \
+		"$out/root/usr/share/mysql/"
+fi
+for c in mariadb qemu plocate; do
+	cp "$clients/$c.sh" "$out/tests/"
+done
 exit 0

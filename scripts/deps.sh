@@ -6,6 +6,9 @@ set -eu
 PKGS="bc flex bison libelf-dev libssl-dev dwarves ccache sparse make gcc
 python3 rsync qemu-system-x86 busybox-static cpio xz-utils e2fsprogs
 libc6-dev fio liburing-dev trinity stress-ng python3-ply python3-git dpkg-dev"
+# the applications tests/clients runs on our io_uring, and strace to count
+# their calls
+PKGS="$PKGS mariadb-server-core mariadb-client qemu-utils plocate strace"
 PKGS="$PKGS ${EXTRA_PKGS:-}"
 mkdir -p "$BUILD"
 

@@ -22,6 +22,10 @@ cat >"$root/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/tmp:/bin/sh
 PW
+# the guest's name (init sets it) resolves, as MariaDB's install wants
+cat >"$root/etc/hosts" <<'HOSTS'
+127.0.0.1 localhost guest
+HOSTS
 cat >"$root/etc/group" <<'GR'
 root:x:0:
 nogroup:x:65534:
