@@ -26,7 +26,8 @@ S="$TOP/scripts"
 case $mode in
 wall)
 	smp=2 accel=
-	limit=$((180 + 25 * (secs + 12)))
+	# the rows, and two minutes for the applications (tests/clients)
+	limit=$((300 + 25 * (secs + 12)))
 	;;
 icount)
 	smp=1 accel="-accel tcg,thread=single -icount shift=0,sleep=off -cpu max"

@@ -97,10 +97,29 @@ ringmem_row() {
 	say_row "memory/ring-4096-slab $slab KiB"
 }
 
+# The applications of tests/clients, by their own figures: qemu-img bench's
+# IOPS and mariadb-slap's queries per second, one row each (wall mode only:
+# they wait on the emulated NVMe disk).  Their checks run too; a check that
+# fails makes no row fail, but its figure is reported all the same.
+clients_rows() {
+	for c in qemu mariadb; do
+		[ -x /tests/$c.sh ] || continue
+		echo "# clients/$c: /tests/$c.sh"
+		/tests/$c.sh 2>&1 |
+			sed -n 's/^ok [0-9]* \(.*\): \([0-9][0-9]*\) \(IOPS\|queries\/s\)$/\1|\2|\3/p' |
+			while IFS='|' read -r name value unit; do
+				[ "$unit" = IOPS ] || unit=qps
+				slug=$(echo "$name" | sed 's/^bench: //' | tr -cs 'a-z0-9' '-' | sed 's/-$//')
+				say_row "clients/$c-$slug $value $unit"
+			done
+	done
+}
+
 echo "# bench: mode $mode, $secs s per row, kernel $(uname -r)"
 ringmem_row
 nop_row
 device_rows nullb /dev/nullb0
 cached_rows
 [ "$mode" = icount ] || device_rows nvme /dev/nvme0n1
+[ "$mode" = icount ] || clients_rows
 echo "# bench: done"
