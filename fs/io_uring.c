@@ -94,6 +94,7 @@
 #include <linux/task_work.h>
 #include <linux/xarray.h>
 #include <linux/seq_file.h>
+#include <linux/proc_fs.h>
 #include <net/sock.h>
 
 #include <linux/io_uring.h>
@@ -294,9 +295,14 @@ struct io_ring_ctx {
 
 	struct work_struct	exit_work;
 
-	/* registered files and buffers, under uring_lock */
+	/*
+	 * registered files and buffers, under uring_lock; their sizes also
+	 * for fdinfo, which reads them without it
+	 */
 	struct io_file_table	*file_table;
 	struct io_buf_table	*buf_table;
+	unsigned int		nr_user_files;
+	unsigned int		nr_user_bufs;
 
 	/*
 	 * IORING_SETUP_SQPOLL: an I/O thread of the creator's process.  It
@@ -4613,6 +4619,7 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
 		return ret;
 	}
 	ctx->buf_table = table;
+	WRITE_ONCE(ctx->nr_user_bufs, table->nr);
 	return 0;
 }
 
@@ -4623,6 +4630,7 @@ static int io_buffers_unregister(struct io_ring_ctx *ctx)
 	/* requests still using the buffers keep them pinned, and charged */
 	io_buf_table_put(ctx->buf_table);
 	ctx->buf_table = NULL;
+	WRITE_ONCE(ctx->nr_user_bufs, 0);
 	return 0;
 }
 
@@ -4721,6 +4729,7 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 		return ret;
 	}
 	ctx->file_table = table;
+	WRITE_ONCE(ctx->nr_user_files, table->nr);
 	return 0;
 }
 
@@ -4835,6 +4844,7 @@ static int io_files_unregister(struct io_ring_ctx *ctx)
 		return io_fail(-ENXIO, "register: no files to unregister");
 	io_file_table_free(ctx->file_table);
 	ctx->file_table = NULL;
+	WRITE_ONCE(ctx->nr_user_files, 0);
 	return 0;
 }
 
@@ -5034,15 +5044,19 @@ static void io_fdinfo_rings(struct seq_file *m, struct io_ring_ctx *ctx)
 	unsigned int sq_tail = READ_ONCE(sq->r.tail);
 	unsigned int cq_head = READ_ONCE(cq->r.head);
 	unsigned int cq_tail = READ_ONCE(cq->r.tail);
-	unsigned int i, n;
+	unsigned int i, n, cached;
 
+	/* a snapshot: it moves under uring_lock, which is not held here */
+	cached = data_race(ctx->cached_sq_head);
 	seq_printf(m, "SqMask:\t0x%x\nSqHead:\t%u\nSqTail:\t%u\nCachedSqHead:\t%u\n",
-		   ctx->sq_mask, sq_head, sq_tail, ctx->cached_sq_head);
+		   ctx->sq_mask, sq_head, sq_tail, cached);
+	/* a snapshot: it moves under completion_lock, not held here */
+	cached = data_race(ctx->cached_cq_tail);
 	seq_printf(m, "CqMask:\t0x%x\nCqHead:\t%u\nCqTail:\t%u\nCachedCqTail:\t%u\n",
-		   ctx->cq_mask, cq_head, cq_tail, ctx->cached_cq_tail);
+		   ctx->cq_mask, cq_head, cq_tail, cached);
 
+	seq_printf(m, "SQEs:\t%u\n", sq_tail - sq_head);
 	n = min(sq_tail - sq_head, ctx->sq_entries);
-	seq_printf(m, "SQEs:\t%u\n", n);
 	for (i = 0; i < n; i++) {
 		u32 idx = READ_ONCE(sq->array[(sq_head + i) & ctx->sq_mask]);
 		const struct io_uring_sqe *sqe;
@@ -5059,8 +5073,8 @@ static void io_fdinfo_rings(struct seq_file *m, struct io_ring_ctx *ctx)
 			   READ_ONCE(sqe->buf_index), READ_ONCE(sqe->user_data));
 	}
 
+	seq_printf(m, "CQEs:\t%u\n", cq_tail - cq_head);
 	n = min(cq_tail - cq_head, ctx->cq_entries);
-	seq_printf(m, "CQEs:\t%u\n", n);
 	for (i = 0; i < n; i++) {
 		const struct io_uring_cqe *cqe = &cq->cqes[(cq_head + i) & ctx->cq_mask];
 
@@ -5070,44 +5084,71 @@ static void io_fdinfo_rings(struct seq_file *m, struct io_ring_ctx *ctx)
 	}
 }
 
-/* The registered tables; uring_lock held. */
+/*
+ * The registered tables; uring_lock held, so submitters wait while this
+ * runs: it stops once the seq_file buffer is full (the read is retried
+ * with a larger one) and yields between slots.
+ */
 static void io_fdinfo_tables(struct seq_file *m, struct io_ring_ctx *ctx)
 {
 	struct io_file_table *files = ctx->file_table;
 	struct io_buf_table *bufs = ctx->buf_table;
 	unsigned int i;
 
-	seq_printf(m, "UserFiles:\t%u\n", files ? files->nr : 0);
-	for (i = 0; files && i < files->nr; i++) {
-		if (!files->files[i])
-			continue;
+	seq_printf(m, "UserFiles:\t%u\n", ctx->nr_user_files);
+	for (i = 0; files && i < files->nr && !seq_has_overflowed(m); i++) {
 		seq_printf(m, "%5u: ", i);
-		seq_file_path(m, files->files[i], " \t\n\\");
+		if (files->files[i])
+			seq_file_path(m, files->files[i], " \t\n\\");
+		else
+			seq_puts(m, "<none>");
 		seq_putc(m, '\n');
+		cond_resched();
 	}
-	seq_printf(m, "UserBufs:\t%u\n", bufs ? bufs->nr : 0);
-	for (i = 0; bufs && i < bufs->nr; i++) {
+	seq_printf(m, "UserBufs:\t%u\n", ctx->nr_user_bufs);
+	for (i = 0; bufs && i < bufs->nr && !seq_has_overflowed(m); i++) {
 		const struct io_mapped_ubuf *imu = bufs->bufs[i];
 
 		if (imu)
 			seq_printf(m, "%5u: 0x%llx/%zu\n", i, imu->ubuf, imu->len);
+		else
+			seq_printf(m, "%5u: <none>\n", i);
+		cond_resched();
 	}
 }
 
-/* Armed polls and CQEs waiting for room in the CQ ring. */
+/*
+ * Armed polls and CQEs waiting for room in the CQ ring.  Userspace decides
+ * how many there are, and completion_lock is taken with interrupts off:
+ * at most IO_FDINFO_LIST_MAX of each are shown.
+ */
+#define IO_FDINFO_LIST_MAX	64
+
 static void io_fdinfo_lists(struct seq_file *m, struct io_ring_ctx *ctx)
 {
 	struct io_backlog_cqe *b;
 	struct io_kiocb *req;
+	unsigned int n = 0;
 
 	spin_lock_irq(&ctx->completion_lock);
 	seq_puts(m, "PollList:\n");
-	list_for_each_entry(req, &ctx->cancel_list, list)
+	list_for_each_entry(req, &ctx->cancel_list, list) {
+		if (n++ == IO_FDINFO_LIST_MAX) {
+			seq_puts(m, "  ...\n");
+			break;
+		}
 		seq_printf(m, "  op=%u, user_data=%llu\n", req->sqe.opcode, req->user_data);
+	}
 	seq_puts(m, "CqOverflowList:\n");
-	list_for_each_entry(b, &ctx->cq_backlog, list)
+	n = 0;
+	list_for_each_entry(b, &ctx->cq_backlog, list) {
+		if (n++ == IO_FDINFO_LIST_MAX) {
+			seq_puts(m, "  ...\n");
+			break;
+		}
 		seq_printf(m, "  user_data=%llu, res=%d, flags=%x\n",
 			   b->cqe.user_data, b->cqe.res, b->cqe.flags);
+	}
 	spin_unlock_irq(&ctx->completion_lock);
 }
 
@@ -5115,17 +5156,25 @@ static void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct io_ring_ctx *ctx = file->private_data;
 	struct task_struct *sq = ctx->sqo_thread;
+	struct pid_namespace *ns = proc_pid_ns(file_inode(m->file)->i_sb);
 
 	io_fdinfo_rings(m, ctx);
+	/* an SQ thread that is gone (its process died) shows as none */
+	if (sq && READ_ONCE(ctx->sq_dead))
+		sq = NULL;
 	seq_printf(m, "SqThread:\t%d\nSqThreadCpu:\t%d\n",
-		   sq ? task_pid_vnr(sq) : -1, sq ? task_cpu(sq) : -1);
+		   sq ? task_pid_nr_ns(sq, ns) : -1, sq ? task_cpu(sq) : -1);
 	/*
 	 * A reader must never wait behind a submitter (which may itself be
-	 * blocked for long): without uring_lock at once, the tables are left out.
+	 * blocked for long): without uring_lock at once, only the tables'
+	 * sizes are shown.
 	 */
 	if (mutex_trylock(&ctx->uring_lock)) {
 		io_fdinfo_tables(m, ctx);
 		mutex_unlock(&ctx->uring_lock);
+	} else {
+		seq_printf(m, "UserFiles:\t%u\nUserBufs:\t%u\n",
+			   READ_ONCE(ctx->nr_user_files), READ_ONCE(ctx->nr_user_bufs));
 	}
 	io_fdinfo_lists(m, ctx);
 }
