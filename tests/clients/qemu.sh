@@ -9,7 +9,7 @@
 DIR=/mnt/ext4/qemu
 # requests per bench run; fewer on the (much slower) debug kernel
 count=20000
-grep -q kmemleak=on /proc/cmdline 2>/dev/null && count=4000
+grep -q kmemleak=on /proc/cmdline 2>/dev/null && count=1000
 n=0
 failed=0
 

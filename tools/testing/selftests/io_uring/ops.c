@@ -9,10 +9,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -1309,6 +1311,68 @@ TEST(waiter_is_not_starved_by_a_reaper)
 		ring_get_sqe(&r)->fd = -1;
 	ASSERT_EQ(2, ring_submit(&r, 0));
 	pthread_join(tw, NULL);
+	ring_exit(&r);
+}
+
+/*
+ * One thread sleeps in io_uring_enter(GETEVENTS) and reaps; another submits
+ * NOPs, one at a time, each completing inline.  Every NOP must wake the
+ * sleeper: MariaDB stops its completion thread this way, and a lost wakeup
+ * hangs its shutdown.
+ */
+struct nop_reaper {
+	struct ring *r;
+	unsigned int seen;
+	int failed;
+};
+
+static void *reap_until_zero(void *arg)
+{
+	struct nop_reaper *nr = arg;
+	struct io_uring_cqe cqe;
+
+	for (;;) {
+		if (sys_enter(nr->r->fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0 ||
+		    ring_peek_cqe(nr->r, &cqe) != 1) {
+			__atomic_store_n(&nr->failed, 1, __ATOMIC_RELEASE);
+			return NULL;
+		}
+		if (!cqe.user_data)
+			return NULL;
+		__atomic_store_n(&nr->seen, cqe.user_data, __ATOMIC_RELEASE);
+	}
+}
+
+TEST(each_nop_wakes_a_waiter_in_another_thread)
+{
+	unsigned int i, rounds = 5000, stuck = 0;
+	struct nop_reaper nr = { 0 };
+	struct timespec t0, t;
+	struct ring r;
+	pthread_t th;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	nr.r = &r;
+	ASSERT_EQ(0, pthread_create(&th, NULL, reap_until_zero, &nr));
+	for (i = 1; i <= rounds && !stuck; i++) {
+		ring_get_sqe(&r)->user_data = i;
+		ASSERT_EQ(1, ring_submit(&r, 0));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (__atomic_load_n(&nr.seen, __ATOMIC_ACQUIRE) != i) {
+			ASSERT_EQ(0, __atomic_load_n(&nr.failed, __ATOMIC_ACQUIRE));
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if (t.tv_sec - t0.tv_sec > 10) {
+				stuck = i;
+				break;
+			}
+			sched_yield();
+		}
+	}
+	/* the last NOP ends the reaper, and wakes it if one was lost */
+	ring_get_sqe(&r)->user_data = 0;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, stuck) TH_LOG("the waiter slept through NOP %u", stuck);
 	ring_exit(&r);
 }
 

@@ -643,10 +643,42 @@ TEST(fdinfo_shows_the_rings_and_tables)
 	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
 	EXPECT_EQ(2, fdinfo_value(text, "UserFiles"));
 	EXPECT_NE(NULL, strstr(text, "    0: /"));
+	EXPECT_NE(NULL, strstr(text, "    1: <none>\n"));
 	EXPECT_EQ(1, fdinfo_value(text, "UserBufs"));
 	snprintf(buf, sizeof(buf), "    0: %p/%zu\n", iov.iov_base, iov.iov_len);
 	EXPECT_NE(NULL, strstr(text, buf)) TH_LOG("%s", text);
 	close(files[0]);
+	ring_exit(&r);
+}
+
+TEST(fdinfo_shows_the_backlog_and_bad_indices)
+{
+	static char text[16384];
+	struct ring r;
+	const char *at;
+	int i, n;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	/* 24 NOPs on a 16-entry CQ ring, none reaped: 8 wait in the backlog */
+	for (i = 0; i < 3; i++) {
+		for (n = 0; n < 8; n++)
+			ring_get_sqe(&r)->user_data = 100 + 8 * i + n;
+		ASSERT_EQ(8, ring_submit(&r, 0));
+	}
+	/* an SQ entry pointing past the SQE array, queued, not submitted */
+	ring_get_sqe(&r);
+	r.sq_array[(r.sqe_tail - 1) & *r.sq_mask] = 999;
+	ring_flush(&r);
+	ASSERT_EQ(0, read_fdinfo(r.fd, text, sizeof(text)));
+	EXPECT_EQ(16, fdinfo_value(text, "CQEs"));
+	EXPECT_EQ(1, fdinfo_value(text, "SQEs"));
+	EXPECT_NE(NULL, strstr(text, "  999: out of range\n"));
+	at = strstr(text, "CqOverflowList:\n");
+	ASSERT_NE(NULL, at);
+	for (n = 0; (at = strstr(at, "  user_data=")); n++)
+		at++;
+	EXPECT_EQ(8, n);
+	EXPECT_NE(NULL, strstr(text, "  user_data=123, res=0, flags=0\n"));
 	ring_exit(&r);
 }
 
