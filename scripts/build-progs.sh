@@ -135,4 +135,6 @@ fi
 for c in mariadb qemu plocate; do
 	cp "$clients/$c.sh" "$out/tests/"
 done
+mkdir -p "$out/root/usr/share/iou"
+cp "$clients/tap.sh" "$out/root/usr/share/iou/"
 exit 0

@@ -16,31 +16,7 @@ queries=3000
 grep -q kmemleak=on /proc/cmdline 2>/dev/null && queries=600
 INNODB="--innodb-use-native-aio=ON --innodb-flush-method=O_DIRECT
 --innodb-log-file-size=8M --innodb-buffer-pool-size=32M"
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
-
-# check NAME COMMAND...: one TAP line for the command's exit status
-check() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "$out" | tail -n 20 | sed 's/^/# /'
-	fi
-}
+. "${TAP_LIB:-/usr/share/iou/tap.sh}"
 
 sql() {
 	mariadb --no-defaults --socket=$SOCK -uroot -N -B -e "$1"
@@ -144,14 +120,10 @@ slap() {
 
 echo "TAP version 13"
 if ! command -v mariadbd >/dev/null; then
-	echo "1..1"
-	echo "ok 1 # SKIP no mariadbd in this guest"
-	exit 0
+	skip_all "no mariadbd in this guest"
 fi
 if [ ! -d /mnt/ext4 ]; then
-	echo "1..1"
-	echo "ok 1 # SKIP no ext4 file system on the NVMe disk"
-	exit 0
+	skip_all "no ext4 file system on the NVMe disk"
 fi
 echo "1..16"
 rm -rf $DATA

@@ -8,19 +8,7 @@
 DB=/tmp/plocate.db
 PRUNE="/proc /sys /dev /tmp /mnt"
 PATTERNS="liburing io_uring bin/ .so share/mysql/english/ s"
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
+. "${TAP_LIB:-/usr/share/iou/tap.sh}"
 
 # What updatedb indexes: everything under / but the root itself, and the
 # pruned directories' own entries but nothing under them.
@@ -52,9 +40,7 @@ enters() {
 
 echo "TAP version 13"
 if ! command -v plocate >/dev/null || ! command -v updatedb.plocate >/dev/null; then
-	echo "1..1"
-	echo "ok 1 # SKIP no plocate in this guest"
-	exit 0
+	skip_all "no plocate in this guest"
 fi
 echo "1..15"
 if out=$(updatedb.plocate -o $DB -U / --prunefs "" --prunenames "" \

@@ -10,30 +10,7 @@ DIR=/mnt/ext4/qemu
 # requests per bench run; fewer on the (much slower) debug kernel
 count=20000
 grep -q kmemleak=on /proc/cmdline 2>/dev/null && count=1000
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
-
-check() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "$out" | tail -n 20 | sed 's/^/# /'
-	fi
-}
+. "${TAP_LIB:-/usr/share/iou/tap.sh}"
 
 # bench NAME FILE ARGS...: qemu-img bench through io_uring, with its IOPS
 bench() {
@@ -55,16 +32,23 @@ opts() {
 	echo "driver=$1,file.driver=file,file.filename=$2,file.aio=io_uring,cache.direct=on"
 }
 
+# copy_and_compare FMT FROM FMT2 TO: qemu-img convert through io_uring
+# into a new image, then qemu-img compare
+copy_and_compare() {
+	qemu-img create -f "$3" "$4" 64M >/dev/null
+	check "qemu-img convert $1 to $3 through io_uring" \
+		qemu-img convert -n --image-opts "$(opts "$1" "$2")" \
+		--target-image-opts "$(opts "$3" "$4")"
+	check "qemu-img compare: the $1 image and its $3 copy are identical" \
+		qemu-img compare -f "$1" -F "$3" "$2" "$4"
+}
+
 echo "TAP version 13"
 if ! command -v qemu-img >/dev/null; then
-	echo "1..1"
-	echo "ok 1 # SKIP no qemu-img in this guest"
-	exit 0
+	skip_all "no qemu-img in this guest"
 fi
 if [ ! -d /mnt/ext4 ] || [ ! -b /dev/nvme0n1 ]; then
-	echo "1..1"
-	echo "ok 1 # SKIP no NVMe disks"
-	exit 0
+	skip_all "no NVMe disks"
 fi
 echo "1..14"
 rm -rf $DIR
@@ -83,18 +67,8 @@ check "qemu-io writes patterns into it through io_uring" \
 	qemu-io --image-opts "$(opts qcow2 $DIR/a.qcow2)" \
 	-c "write -P 0xab 0 8M" -c "write -P 0x5c 20M 3M" -c "write -P 0x11 63M 512k" \
 	-c "read -P 0x5c 20M 3M"
-qemu-img create -f raw $DIR/b.raw 64M >/dev/null
-check "qemu-img convert qcow2 to raw through io_uring" \
-	qemu-img convert -n --image-opts "$(opts qcow2 $DIR/a.qcow2)" \
-	--target-image-opts "$(opts raw $DIR/b.raw)"
-check "qemu-img compare: qcow2 and raw are identical" \
-	qemu-img compare -f qcow2 -F raw $DIR/a.qcow2 $DIR/b.raw
-qemu-img create -f qcow2 $DIR/c.qcow2 64M >/dev/null
-check "qemu-img convert raw to qcow2 through io_uring" \
-	qemu-img convert -n --image-opts "$(opts raw $DIR/b.raw)" \
-	--target-image-opts "$(opts qcow2 $DIR/c.qcow2)"
-check "qemu-img compare: raw and the new qcow2 are identical" \
-	qemu-img compare -f raw -F qcow2 $DIR/b.raw $DIR/c.qcow2
+copy_and_compare qcow2 $DIR/a.qcow2 raw $DIR/b.raw
+copy_and_compare raw $DIR/b.raw qcow2 $DIR/c.qcow2
 
 # No silent fallback: without rings, aio=io_uring is an error.
 if [ -w /proc/sys/kernel/io_uring_disabled ]; then
