@@ -99,19 +99,24 @@ ringmem_row() {
 
 # The applications of tests/clients, by their own figures: qemu-img bench's
 # IOPS and mariadb-slap's queries per second, one row each (wall mode only:
-# they wait on the emulated NVMe disk).  Their checks run too; a check that
-# fails makes no row fail, but its figure is reported all the same.
+# they wait on the emulated NVMe disk).  Their checks run too and show as
+# comments; a script that fails adds a FAIL row, its figures stay.
 clients_rows() {
 	for c in qemu mariadb; do
 		[ -x /tests/$c.sh ] || continue
 		echo "# clients/$c: /tests/$c.sh"
-		/tests/$c.sh 2>&1 |
-			sed -n 's/^ok [0-9]* \(.*\): \([0-9][0-9]*\) \(IOPS\|queries\/s\)$/\1|\2|\3/p' |
+		if ! /tests/$c.sh >/tmp/bench-$c.tap 2>&1; then
+			say_row "clients/$c FAIL checks"
+		fi
+		sed -n 's/^\(not ok\|Bail out\|#\)/# &/p' /tmp/bench-$c.tap
+		sed -n 's/^ok [0-9]* \(.*\): \([0-9][0-9]*\) \(IOPS\|queries\/s\)$/\1|\2|\3/p' \
+			/tmp/bench-$c.tap |
 			while IFS='|' read -r name value unit; do
 				[ "$unit" = IOPS ] || unit=qps
 				slug=$(echo "$name" | sed 's/^bench: //' | tr -cs 'a-z0-9' '-' | sed 's/-$//')
 				say_row "clients/$c-$slug $value $unit"
 			done
+		rm -f /tmp/bench-$c.tap
 	done
 }
 

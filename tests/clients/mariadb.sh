@@ -27,10 +27,11 @@ start_server() {
 	# shellcheck disable=SC2086
 	mariadbd --no-defaults --user=root --datadir=$DATA --socket=$SOCK \
 		--pid-file=$PIDF --skip-networking --log-error=$LOG $INNODB >>$LOG 2>&1 &
+	SERVER_PID=$!
 	i=0
 	while [ $i -lt 1200 ]; do
 		grep -q 'ready for connections' $LOG 2>/dev/null && return 0
-		kill -0 $! 2>/dev/null || break
+		kill -0 $SERVER_PID 2>/dev/null || break
 		sleep 0.25
 		i=$((i + 1))
 	done
@@ -38,48 +39,55 @@ start_server() {
 	return 1
 }
 
-server_pid() {
-	cat $PIDF 2>/dev/null
-}
-
 # What each thread of the server waits in, and its rings, for a server
 # that does not finish in time.
 dump_server() {
-	pid=$(server_pid)
-	for t in /proc/"$pid"/task/*; do
+	for t in /proc/"$SERVER_PID"/task/*; do
 		echo "# thread ${t##*/} $(cat "$t"/comm) in $(cat "$t"/wchan 2>/dev/null)"
 		sed 's/^/#    /' "$t"/stack 2>/dev/null | head -n 12
 	done
-	for fd in /proc/"$pid"/fd/*; do
+	for fd in /proc/"$SERVER_PID"/fd/*; do
 		[ "$(readlink "$fd" 2>/dev/null)" = 'anon_inode:[io_uring]' ] &&
-			sed 's/^/# ring: /' /proc/"$pid"/fdinfo/"${fd##*/}"
+			sed 's/^/# ring: /' /proc/"$SERVER_PID"/fdinfo/"${fd##*/}"
 	done
 	tail -n 20 $LOG | sed 's/^/# log: /'
 }
 
-# stop_server: a clean shutdown, which must end within 5 minutes
-stop_server() {
-	pid=$(server_pid)
-	mariadb-admin --no-defaults --socket=$SOCK -uroot shutdown || return 1
+# until_gone SECONDS: wait for the server to exit, and reap it
+until_gone() {
 	i=0
-	while kill -0 "$pid" 2>/dev/null; do
-		if [ $i -ge 1200 ]; then
-			dump_server
-			kill -9 "$pid"
-			return 1
-		fi
+	while kill -0 "$SERVER_PID" 2>/dev/null; do
+		[ $i -ge $(($1 * 4)) ] && return 1
 		sleep 0.25
 		i=$((i + 1))
 	done
+	wait "$SERVER_PID" 2>/dev/null
+	return 0
+}
+
+# stop_server: a clean shutdown, which must end within 2 minutes
+stop_server() {
+	mariadb-admin --no-defaults --socket=$SOCK -uroot --shutdown-timeout=120 \
+		shutdown >/dev/null 2>&1
+	until_gone 120 && return 0
+	dump_server
+	kill -9 "$SERVER_PID"
+	until_gone 60
+	return 1
+}
+
+# crash_server: kill -9, and wait until it is gone (its files unlocked)
+crash_server() {
+	kill -9 "$SERVER_PID"
+	until_gone 120
 }
 
 # The CQEs the server's rings posted since setup (their CQ tails), or
 # nothing when it has no ring.
 ring_cqes() {
-	pid=$(server_pid)
-	for fd in /proc/"$pid"/fd/*; do
+	for fd in /proc/"$SERVER_PID"/fd/*; do
 		[ "$(readlink "$fd" 2>/dev/null)" = 'anon_inode:[io_uring]' ] &&
-			sed -n 's/^CqTail:\t*//p' /proc/"$pid"/fdinfo/"${fd##*/}"
+			sed -n 's/^CqTail:\t*//p' /proc/"$SERVER_PID"/fdinfo/"${fd##*/}"
 	done | awk '{ n += $1; rings++ } END { if (rings) print n }'
 }
 
@@ -98,12 +106,15 @@ flush_pages() {
 	return 1
 }
 
-# The state a round must keep: each table's rows and checksum.
+# The state a round must keep: each table's rows and checksum, for the
+# schemas the rounds so far have made ($SCHEMAS); nothing if a query fails.
 tables_state() {
-	sql "SELECT COUNT(*) FROM mysqlslap.t1; CHECKSUM TABLE mysqlslap.t1;
-	     SELECT COUNT(*) FROM round2.t1; CHECKSUM TABLE round2.t1;
-	     SELECT COUNT(*) FROM round3.t1; CHECKSUM TABLE round3.t1;" 2>/dev/null |
-		tr '\n\t' '  '
+	st=
+	for db in $SCHEMAS; do
+		r=$(sql "SELECT COUNT(*) FROM $db.t1; CHECKSUM TABLE $db.t1") || return 1
+		st="$st $r"
+	done
+	echo "$st" | tr '\n\t' '  '
 }
 
 # slap SCHEMA: inserts and selects on InnoDB from 4 clients; prints the
@@ -127,6 +138,7 @@ if [ ! -d /mnt/ext4 ]; then
 fi
 echo "1..16"
 rm -rf $DATA
+echo "# $(mariadbd --version)"
 # shellcheck disable=SC2086
 check "mariadb-install-db creates a datadir on ext4" \
 	mariadb-install-db --no-defaults --user=root --datadir=$DATA \
@@ -134,7 +146,7 @@ check "mariadb-install-db creates a datadir on ext4" \
 
 if ! start_server; then
 	not_ok "mariadbd starts"
-	echo "# the rest needs a running server"
+	echo "Bail out! the rest needs a running server"
 	exit 1
 fi
 ok "mariadbd starts"
@@ -147,10 +159,12 @@ fi
 before=$(ring_cqes)
 
 # rounds 1 and 2: load, then a clean shutdown and restart
+echo "# mariadb-slap: $queries queries, mixed inserts and selects"
+SCHEMAS=mysqlslap
 if qps=$(slap mysqlslap); then
-	ok "mariadb-slap: $queries queries from 4 clients: $qps queries/s"
+	ok "mariadb-slap from 4 clients: $qps queries/s"
 else
-	not_ok "mariadb-slap: $queries queries from 4 clients"
+	not_ok "mariadb-slap from 4 clients"
 fi
 if flush_pages; then
 	ok "InnoDB writes its dirty pages back"
@@ -158,16 +172,17 @@ else
 	not_ok "InnoDB writes its dirty pages back"
 fi
 after=$(ring_cqes)
-if [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) -gt 100 ]; then
+if [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) -gt 0 ]; then
 	ok "InnoDB's ring completed $((after - before)) requests under the load"
 else
 	not_ok "InnoDB's ring completed requests under the load (CqTail '$before' then '$after')"
 fi
 check "round 2 load" slap round2
+SCHEMAS="$SCHEMAS round2"
 state=$(tables_state)
 echo "# tables: $state"
 if stop_server; then ok "clean shutdown"; else not_ok "clean shutdown"; fi
-if start_server && [ "$(tables_state)" = "$state" ]; then
+if start_server && [ -n "$state" ] && [ "$(tables_state)" = "$state" ]; then
 	ok "after a restart every row is there, checksums equal"
 else
 	not_ok "after a restart every row is there, checksums equal ('$(tables_state)')"
@@ -175,11 +190,11 @@ fi
 
 # round 3: more load, then kill -9 and crash recovery
 check "round 3 load" slap round3
+SCHEMAS="$SCHEMAS round3"
 state=$(tables_state)
 echo "# tables: $state"
-kill -9 "$(server_pid)"
-sleep 1
-if start_server && [ "$(tables_state)" = "$state" ]; then
+crash_server
+if start_server && [ -n "$state" ] && [ "$(tables_state)" = "$state" ]; then
 	ok "after kill -9 and crash recovery every committed row is there"
 else
 	not_ok "after kill -9 and crash recovery every committed row is there ('$(tables_state)')"
@@ -192,15 +207,15 @@ fi
 if stop_server; then ok "clean shutdown after recovery"; else not_ok "clean shutdown after recovery"; fi
 
 # with io_uring refused, InnoDB falls back, and the data is the same
-if [ -w /proc/sys/kernel/io_uring_disabled ]; then
-	echo 2 >/proc/sys/kernel/io_uring_disabled
-	if start_server && ! grep -q 'InnoDB: Using io_uring' $LOG; then
+if echo 2 2>/dev/null >/proc/sys/kernel/io_uring_disabled &&
+	[ "$(cat /proc/sys/kernel/io_uring_disabled)" = 2 ]; then
+	if start_server && ! grep -q 'InnoDB: Using io_uring' $LOG && [ -z "$(ring_cqes)" ]; then
 		ok "with kernel.io_uring_disabled=2 InnoDB falls back"
 	else
 		not_ok "with kernel.io_uring_disabled=2 InnoDB falls back"
 	fi
 	grep -i 'io_uring\|native_aio' $LOG | sed 's/^/# /'
-	if [ "$(tables_state)" = "$state" ]; then
+	if [ -n "$state" ] && [ "$(tables_state)" = "$state" ]; then
 		ok "the fallback server sees the same rows and checksums"
 	else
 		not_ok "the fallback server sees the same rows and checksums"
