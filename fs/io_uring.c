@@ -235,6 +235,15 @@ struct io_ring_ctx {
 		unsigned int		sq_mask;
 		/* IOPOLL requests issued and not yet reaped */
 		struct list_head	poll_list;
+		/*
+		 * The task in io_submit_sqes() now.  What it completes inline
+		 * waits on compl_list (linked by cache_node, compl_tail is
+		 * the last next pointer), and its CQEs are posted together,
+		 * under one lock and with one wakeup, before it returns.
+		 */
+		struct task_struct	*submitter;
+		struct llist_node	*compl_list;
+		struct llist_node	**compl_tail;
 	} ____cacheline_aligned_in_smp;
 
 	/*
@@ -483,7 +492,7 @@ struct io_kiocb {
 	struct work_struct	poll_work;
 	/* bit 0: such a finish is queued and has not started yet */
 	unsigned long		poll_finish_queued;
-	/* in ctx->req_cache while free */
+	/* in ctx->req_cache while free; on ctx->compl_list while its CQE waits */
 	struct llist_node	cache_node;
 	/*
 	 * IOSQE_IO_LINK: the head of a chain holds the rest (by their
@@ -1018,6 +1027,8 @@ static void io_task_put_inflight(struct task_struct *task)
 static void io_buf_table_put(struct io_buf_table *table);
 
 static void io_link_work(struct work_struct *work);
+static void io_link_next(struct io_kiocb *req, bool in_submitter);
+static void io_req_complete(struct io_kiocb *req, long res);
 static void io_link_timeout_disarm(struct io_kiocb *req);
 static void io_link_timeout_end(struct io_kiocb *lt, long res, bool cancel_prev);
 
@@ -1137,11 +1148,82 @@ static u32 io_req_put_kbuf(struct io_kiocb *req)
 	return cflags;
 }
 
-/* Complete a request with @res and free it. */
+/*
+ * Drop a request in its submitter's context (uring_lock held, no spinlock):
+ * the chain it heads goes on, or is cancelled, and its disarmed link
+ * timeout ends, right here rather than from a kworker, so their CQEs are
+ * posted by the time io_uring_enter() returns, as 6.1 posts them.
+ */
+static void io_put_req_submitter(struct io_kiocb *req)
+{
+	if (!refcount_dec_and_test(&req->refs))
+		return;
+	if (unlikely(!list_empty(&req->link_list))) {
+		io_link_next(req, true);
+		return;
+	}
+	if (unlikely(req->lt_disarmed)) {
+		io_req_complete(req->lt_disarmed, -ECANCELED);
+		req->lt_disarmed = NULL;
+	}
+	io_free_req(req);
+}
+
+/*
+ * Post the CQEs of what the submitter completed, then drop the requests.
+ * Dropping may complete more (a chain goes on, or is cancelled): those
+ * queue on a fresh list, and go out in the next round.
+ */
+static void io_flush_completions(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	struct llist_node *done;
+	unsigned long flags;
+
+	while ((done = ctx->compl_list)) {
+		ctx->compl_list = NULL;
+		ctx->compl_tail = &ctx->compl_list;
+
+		spin_lock_irqsave(&ctx->completion_lock, flags);
+		llist_for_each_entry(req, done, cache_node) {
+			io_cqring_fill_event(ctx, req->user_data, req->result,
+					     io_req_put_kbuf(req));
+			/* a timeout's CQE comes right after the one it counted to */
+			if (unlikely(!list_empty(&ctx->timeout_list)))
+				io_timeout_flush(ctx);
+		}
+		io_commit_cqring(ctx);
+		spin_unlock_irqrestore(&ctx->completion_lock, flags);
+		io_cqring_ev_posted(ctx);
+
+		/* a freed request goes to the cache by this same node */
+		llist_for_each_entry_safe(req, tmp, done, cache_node)
+			io_put_req_submitter(req);
+	}
+}
+
+/*
+ * Complete a request with @res and free it.  The submitter batches the
+ * completions of its own requests that it makes itself (in_task(): not an
+ * interrupt that came in on top of it); everybody else posts at once.  Its
+ * own: a chain it heads goes on in the submitter's context, with the
+ * submitter's memory and files, which must be those of the chain's task
+ * (a cancel may complete another task's request here).  Another task may
+ * read submitter while it changes, but can never find itself there.
+ */
 static void io_req_complete(struct io_kiocb *req, long res)
 {
+	struct io_ring_ctx *ctx = req->ctx;
+
 	io_link_note_result(req, res);
-	io_cqring_add_event(req->ctx, req->user_data, res, io_req_put_kbuf(req));
+	if (READ_ONCE(ctx->submitter) == current && req->task == current && in_task()) {
+		req->result = res;
+		req->cache_node.next = NULL;
+		*ctx->compl_tail = &req->cache_node;
+		ctx->compl_tail = &req->cache_node.next;
+		return;
+	}
+	io_cqring_add_event(ctx, req->user_data, res, io_req_put_kbuf(req));
 	io_put_req(req);
 }
 
@@ -3873,13 +3955,41 @@ static void io_drain_cancel_all(struct io_ring_ctx *ctx, struct task_struct *tas
 }
 
 /*
+ * Issue @req from its submitter's context: at once, or in a worker if it
+ * would block or asked for IOSQE_ASYNC.  Its credentials are those of its
+ * personality, or of its submitter if it was a member of a chain.
+ */
+static void io_issue_or_punt(struct io_kiocb *req)
+{
+	const struct cred *old_cred = NULL;
+	int ret;
+
+	io_link_timeout_arm(req);
+	if (unlikely(req->sqe.flags & IOSQE_ASYNC)) {
+		req->flags |= REQ_F_FORCE_ASYNC;
+		io_queue_async(req);
+		return;
+	}
+	if (unlikely(req->creds))
+		old_cred = override_creds(req->creds);
+	ret = io_issue_sqe(req, true);
+	if (unlikely(old_cred))
+		revert_creds(old_cred);
+	if (ret == -EAGAIN)
+		io_queue_async(req);
+	else if (ret)
+		io_req_complete(req, ret);
+}
+
+/*
  * The head of a chain is done (see io_free_req()): start the next request,
  * which takes over the rest of the chain, or, if the head failed, cancel
- * them all.  Then free the head.
+ * them all.  Then free the head.  In the submitter's own context the next
+ * one is issued right here, as if it had been submitted now; from a
+ * kworker, it goes to a worker of the submitter.
  */
-static void io_link_work(struct work_struct *work)
+static void io_link_next(struct io_kiocb *req, bool in_submitter)
 {
-	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
 	struct io_kiocb *next, *tmp;
 	LIST_HEAD(rest);
 
@@ -3909,6 +4019,9 @@ static void io_link_work(struct work_struct *work)
 			list_del_init(&next->list);
 			io_req_complete(next, -ECANCELED);
 		}
+	} else if (in_submitter) {
+		list_splice(&rest, &next->link_list);
+		io_issue_or_punt(next);
 	} else {
 		list_splice(&rest, &next->link_list);
 		io_link_timeout_arm(next);
@@ -3917,13 +4030,20 @@ static void io_link_work(struct work_struct *work)
 	io_free_req(req);
 }
 
+static void io_link_work(struct work_struct *work)
+{
+	io_link_next(container_of(work, struct io_kiocb, work), false);
+}
+
 /* Issue a request now, or hold it back for IOSQE_IO_DRAIN. */
 static void io_queue_sqe(struct io_kiocb *req)
 {
 	bool drain = (req->sqe.flags & IOSQE_IO_DRAIN) || READ_ONCE(req->ctx->drain_active);
-	const struct cred *old_cred = NULL;
 	int ret;
 
+	/* a drain or a TIMEOUT's count must see the CQEs of what came before */
+	if (unlikely(drain || req->sqe.opcode == IORING_OP_TIMEOUT))
+		io_flush_completions(req->ctx);
 	if (unlikely(drain || (req->sqe.flags & IOSQE_ASYNC))) {
 		/* it may be issued later: read what it needs from userspace now */
 		ret = io_req_stabilize(req);
@@ -3934,22 +4054,7 @@ static void io_queue_sqe(struct io_kiocb *req)
 		if (drain && io_drain_defer(req))
 			return;
 	}
-	io_link_timeout_arm(req);
-	if (unlikely(req->sqe.flags & IOSQE_ASYNC)) {
-		req->flags |= REQ_F_FORCE_ASYNC;
-		io_queue_async(req);
-		return;
-	}
-	/* only a personality sets credentials this early */
-	if (unlikely(req->creds))
-		old_cred = override_creds(req->creds);
-	ret = io_issue_sqe(req, true);
-	if (unlikely(old_cred))
-		revert_creds(old_cred);
-	if (ret == -EAGAIN)
-		io_queue_async(req);
-	else if (ret)
-		io_req_complete(req, ret);
+	io_issue_or_punt(req);
 }
 
 /*
@@ -4094,6 +4199,8 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 
 	io_cqring_backlog_flush(ctx);
 	to_submit = min(to_submit, io_sqring_avail(ctx));
+	ctx->compl_tail = &ctx->compl_list;
+	WRITE_ONCE(ctx->submitter, current);
 	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_start_plug(&plug);
 	for (i = 0; i < to_submit; i++) {
@@ -4122,6 +4229,8 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_finish_plug(&plug);
 	io_submit_state_end(&state);
+	io_flush_completions(ctx);
+	WRITE_ONCE(ctx->submitter, NULL);
 	return submitted;
 }
 
