@@ -2,7 +2,8 @@
 # make bench: our io_uring against stock 6.1's, libaio and psync.
 #
 #   bench.sh            (BENCH_MODE=wall|icount, BENCH_REPS=3, BENCH_S=3,
-#                        BENCH_KERNELS="ours stock")
+#                        BENCH_KERNELS="ours stock", BENCH_ROWS=all or
+#                        some of memory,nop,nullb,cached,nvme,clients)
 #
 # Builds our kernel and a stock kernel from the unstripped base with the
 # same config, packs one initramfs (fio, io_uring-bench, ringmem), and boots
@@ -42,6 +43,11 @@ case $secs in ''|*[!0-9]*|0) die "BENCH_S must be a positive number of seconds" 
 for k in $kernels; do
 	case $k in ours|stock) ;; *) die "BENCH_KERNELS: '$k' is neither ours nor stock" ;; esac
 done
+for g in $(echo "${BENCH_ROWS:-all}" | tr , ' '); do
+	case $g in all|memory|nop|nullb|cached|nvme|clients) ;;
+	*) die "BENCH_ROWS: '$g' is none of all, memory, nop, nullb, cached, nvme, clients" ;;
+	esac
+done
 start=$(date +%s)
 
 EXTRA_PKGS=gnuplot-nox "$S/deps.sh"
@@ -68,7 +74,7 @@ boot() {
 	dir="$out/$k"
 	log="$dir/tap.log"
 	export GUEST_SMP=$smp GUEST_ACCEL="$accel"
-	export GUEST_APPEND="iou_bench_mode=$mode iou_bench_s=$secs null_blk.irqmode=0"
+	export GUEST_APPEND="iou_bench_mode=$mode iou_bench_s=$secs iou_bench_rows=${BENCH_ROWS:-all} null_blk.irqmode=0"
 	set +e
 	"$S/run-guest.sh" "$BUILD/obj-$k/arch/x86/boot/bzImage" "$initrd" bench "$dir" "$limit" &
 	qpid=$!

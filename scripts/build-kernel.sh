@@ -54,7 +54,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.frag-stamp" 2>/dev/null)" != "$sta
 	done
 fi
 
-msg "building $variant kernel in $obj (first build ~5 min, incremental seconds)"
+msg "building $variant kernel in $obj (first build ~20 min on 2 cores, incremental seconds)"
 log="$obj/build.log"
 start=$(date +%s)
 rm -f "$obj/.rc"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The benchmark workloads, run inside the guest (scripts/bench.sh boots it).
 #
-#   bench.sh MODE SECONDS
+#   bench.sh MODE SECONDS [GROUPS]
 #
 # MODE wall: every row.  MODE icount: only the rows whose cost is CPU time
 # (null_blk with inline completion, the page cache, NOPs), since under
@@ -9,10 +9,14 @@
 # (its virtual clock runs on while the guest waits) and SQPOLL (a spinning
 # thread on the only vCPU) would measure QEMU rather than the kernel.
 #
+# GROUPS (default all): a comma-separated subset of memory, nop, nullb,
+# cached, nvme and clients, for a quick look at a few rows.
+#
 # One line per row:  BENCH <device>/<workload> <value> <unit>
 # A row that fails prints  BENCH <row> FAIL <reason>  and the rest go on.
 mode=${1:-wall}
 secs=${2:-3}
+groups=${3:-all}
 FIO=${FIO:-fio}
 BENCH_TOOL=${BENCH_TOOL:-/tools/io_uring-bench}
 
@@ -120,11 +124,19 @@ clients_rows() {
 	done
 }
 
-echo "# bench: mode $mode, $secs s per row, kernel $(uname -r)"
-ringmem_row
-nop_row
-device_rows nullb /dev/nullb0
-cached_rows
-[ "$mode" = icount ] || device_rows nvme /dev/nvme0n1
-[ "$mode" = icount ] || clients_rows
+# want GROUP: the run includes that group of rows
+want() {
+	case ",$groups," in
+	*,all,* | *",$1,"*) return 0 ;;
+	esac
+	return 1
+}
+
+echo "# bench: mode $mode, $secs s per row, rows: $groups, kernel $(uname -r)"
+want memory && ringmem_row
+want nop && nop_row
+want nullb && device_rows nullb /dev/nullb0
+want cached && cached_rows
+[ "$mode" = icount ] || { want nvme && device_rows nvme /dev/nvme0n1; }
+[ "$mode" = icount ] || { want clients && clients_rows; }
 echo "# bench: done"

@@ -426,6 +426,55 @@ TEST_F(link, failed_head_cancels_its_chain)
 	EXPECT_EQ(0, self->res[4]);
 }
 
+/*
+ * What a chain does inline is done when io_uring_enter() returns: a head
+ * that fails as it is issued has its CQE and the rest's -ECANCELED posted
+ * by then, a chain of NOPs has run to its end, and a NOP's link timeout
+ * has ended with -ECANCELED (6.1 does all three; liburing's link test
+ * peeks for them at once).  Many rounds, since a CQE posted a
+ * moment late from some other thread would show only now and then.
+ */
+TEST_F(link, inline_chain_is_done_when_the_submission_returns)
+{
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	struct io_uring_cqe cqe;
+	int round, i, pos[16];
+
+	for (round = 0; round < 200; round++) {
+		prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1)->off = 1; /* -EINVAL */
+		prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 2);
+		prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+		prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 4);
+		prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 5);
+		prep(&self->r, IORING_OP_NOP, -1, 0, 6);
+		prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 7);
+		prep_link_timeout(&self->r, &ts, 0, 8);
+		ASSERT_EQ(8, ring_submit(&self->r, 0));
+		memset(self->res, 0x7f, sizeof(self->res));
+		for (i = 0; i < 8; i++) {
+			ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe)) {
+				TH_LOG("round %d: %d of 8 CQEs there at once", round, i);
+			}
+			self->order[i] = cqe.user_data;
+			self->res[cqe.user_data & 15] = cqe.res;
+		}
+		ASSERT_EQ(-EINVAL, self->res[1]);
+		ASSERT_EQ(-ECANCELED, self->res[2]);
+		ASSERT_EQ(-ECANCELED, self->res[3]);
+		ASSERT_EQ(0, self->res[4]);
+		ASSERT_EQ(0, self->res[5]);
+		ASSERT_EQ(0, self->res[6]);
+		ASSERT_EQ(0, self->res[7]);
+		ASSERT_EQ(-ECANCELED, self->res[8]);
+		/* each chain's CQEs come in chain order */
+		for (i = 0; i < 8; i++)
+			pos[self->order[i] & 15] = i;
+		ASSERT_TRUE(pos[1] < pos[2] && pos[2] < pos[3]);
+		ASSERT_TRUE(pos[4] < pos[5] && pos[5] < pos[6]);
+		ASSERT_LT(pos[7], pos[8]);
+	}
+}
+
 /* A chain still open when the submission ends, ends there. */
 TEST_F(link, chain_ends_with_the_submission)
 {

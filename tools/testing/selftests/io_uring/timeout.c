@@ -142,6 +142,60 @@ TEST_F(timeout, count_of_completions)
 	EXPECT_TRUE(seen);
 }
 
+/*
+ * The count starts at the TIMEOUT: completions of requests submitted before
+ * it, in the same io_uring_enter(), are not among them, even though their
+ * CQEs are posted together at the end of the submission.
+ */
+TEST_F(timeout, count_starts_after_earlier_sqes_of_the_batch)
+{
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	struct io_uring_cqe cqe;
+	int i;
+
+	prep_nop(&self->r, 1);
+	prep_nop(&self->r, 2);
+	prep_timeout(&self->r, &ts, 2, 0, 3);
+	prep_nop(&self->r, 4);
+	ASSERT_EQ(4, ring_submit(&self->r, 3));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+		EXPECT_NE(3, cqe.user_data);
+	}
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	prep_nop(&self->r, 5);
+	ASSERT_EQ(1, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(5, cqe.user_data);
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(3, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+}
+
+/*
+ * A timeout's CQE comes right after the CQE it counted to, even when the
+ * CQEs around it were posted together at the end of one submission.
+ */
+TEST_F(timeout, ends_right_after_the_cqe_it_counted_to)
+{
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	struct io_uring_cqe cqe;
+	__u64 want[3] = { 2, 1, 3 };
+	int i;
+
+	prep_timeout(&self->r, &ts, 1, 0, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	prep_nop(&self->r, 2);
+	prep_nop(&self->r, 3);
+	ASSERT_EQ(2, ring_submit(&self->r, 3));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&self->r, &cqe));
+		EXPECT_EQ(want[i], cqe.user_data);
+		EXPECT_EQ(0, cqe.res);
+	}
+}
+
 /* Two timeouts do not count each other. */
 /*
  * The count is how many completions away the timeout ends: UINT_MAX is
