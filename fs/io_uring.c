@@ -674,7 +674,8 @@ static void io_sq_flags_clear(struct io_ring_ctx *ctx, u32 mask)
  * Write one CQE into the ring if it has room; completion_lock held.  The
  * head is read once: userspace may move it while we look.
  */
-static bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res, u32 cflags)
+static __always_inline bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res,
+					  u32 cflags)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 	unsigned int tail = ctx->cached_cq_tail;
@@ -737,8 +738,8 @@ static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
  * CQEs wait in the backlog, new ones queue behind them, so userspace sees
  * completions in the order they happened.
  */
-static void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
-				 long res, u32 cflags)
+static __always_inline void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
+						 long res, u32 cflags)
 {
 	ctx->cq_done++;
 	if (likely(list_empty(&ctx->cq_backlog)) || io_cqring_backlog_move(ctx)) {
@@ -1014,12 +1015,12 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
  * requests were allocated, and some may be freed before that.  Only the
  * task itself waits on it, and never while it submits.
  */
-static void io_task_put_inflight(struct task_struct *task)
+static void io_task_put_inflight(struct task_struct *task, long nr)
 {
 	struct io_uring_task *tctx = task->io_uring;
 
 	rcu_read_lock();
-	if (!atomic_long_dec_return(&tctx->inflight) && READ_ONCE(tctx->cancelling))
+	if (!atomic_long_sub_return(nr, &tctx->inflight) && READ_ONCE(tctx->cancelling))
 		wake_up(&tctx->wait);
 	rcu_read_unlock();
 }
@@ -1042,10 +1043,34 @@ static void io_async_untrack(struct io_kiocb *req)
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
 }
 
-static void io_free_req(struct io_kiocb *req)
+/* Whether @req holds more than a file: one test for the common case. */
+static bool io_req_holds_more(const struct io_kiocb *req)
 {
-	struct io_ring_ctx *ctx = req->ctx;
+	return ((unsigned long)req->buf_table | (unsigned long)req->kbuf |
+		(unsigned long)req->path | (unsigned long)req->iov |
+		(unsigned long)req->creds) != 0;
+}
 
+static void io_req_put_more(struct io_kiocb *req)
+{
+	if (req->buf_table)
+		io_buf_table_put(req->buf_table);
+	/* a buffer no CQE reported: a request freed without one */
+	kfree(req->kbuf);
+	if (req->path)
+		putname(req->path);
+	kfree(req->iov);
+	if (req->creds)
+		put_cred(req->creds);
+}
+
+/*
+ * Let go of what @req holds, all but its place in its task's inflight
+ * count and its reference on the ring.  False if a kworker takes it over
+ * instead: the head of a chain.
+ */
+static bool io_req_release(struct io_kiocb *req)
+{
 	/*
 	 * The head of a chain is done: a worker starts the next request or
 	 * cancels the rest, and frees the head after.  Not here: we may be in
@@ -1056,7 +1081,7 @@ static void io_free_req(struct io_kiocb *req)
 	if (unlikely(!list_empty(&req->link_list))) {
 		INIT_WORK(&req->work, io_link_work);
 		queue_work(system_unbound_wq, &req->work);
-		return;
+		return false;
 	}
 	/* its CQE is posted: the disarmed link timeout's may follow */
 	if (unlikely(req->lt_disarmed)) {
@@ -1067,18 +1092,20 @@ static void io_free_req(struct io_kiocb *req)
 		io_async_untrack(req);
 	if (req->file)
 		fput(req->file);
-	if (req->buf_table)
-		io_buf_table_put(req->buf_table);
-	/* a buffer no CQE reported: a request freed without one */
-	kfree(req->kbuf);
-	if (req->path)
-		putname(req->path);
-	kfree(req->iov);
-	if (req->creds)
-		put_cred(req->creds);
+	if (unlikely(io_req_holds_more(req)))
+		io_req_put_more(req);
+	return true;
+}
+
+static void io_free_req(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (!io_req_release(req))
+		return;
 	/* NULL when it outlived its task (io_task_let_go()) */
 	if (req->task)
-		io_task_put_inflight(req->task);
+		io_task_put_inflight(req->task, 1);
 	/* any context, any lock held: llist_add takes none */
 	llist_add(&req->cache_node, &ctx->req_cache);
 	/* the last reference may free the ring, and the cache with it */
@@ -1105,7 +1132,7 @@ static void io_put_req(struct io_kiocb *req)
  * one that moved every byte asked for.  Past an IOSQE_IO_HARDLINK request
  * it goes on whatever the result.
  */
-static void io_link_note_result(struct io_kiocb *req, long res)
+static __always_inline void io_link_note_result(struct io_kiocb *req, long res)
 {
 	if (unlikely(READ_ONCE(req->link_timeout)))
 		io_link_timeout_disarm(req);
@@ -1135,38 +1162,42 @@ static long io_no_restart(long ret)
  * The CQE flags of @req's completion: the provided buffer it took, if any,
  * which is the application's again from here on.
  */
-static u32 io_req_put_kbuf(struct io_kiocb *req)
+static u32 __io_req_put_kbuf(struct io_kiocb *req)
 {
 	struct io_buffer *kbuf = req->kbuf;
 	u32 cflags;
 
-	if (likely(!kbuf))
-		return 0;
 	cflags = IORING_CQE_F_BUFFER | ((u32)kbuf->bid << IORING_CQE_BUFFER_SHIFT);
 	req->kbuf = NULL;
 	kfree(kbuf);
 	return cflags;
 }
 
+static __always_inline u32 io_req_put_kbuf(struct io_kiocb *req)
+{
+	return likely(!req->kbuf) ? 0 : __io_req_put_kbuf(req);
+}
+
 /*
  * Drop a request in its submitter's context (uring_lock held, no spinlock):
  * the chain it heads goes on, or is cancelled, and its disarmed link
  * timeout ends, right here rather than from a kworker, so their CQEs are
- * posted by the time io_uring_enter() returns, as 6.1 posts them.
+ * posted by the time io_uring_enter() returns, as 6.1 posts them.  True
+ * when it is released, for the caller to return to the cache.
  */
-static void io_put_req_submitter(struct io_kiocb *req)
+static bool io_put_req_submitter(struct io_kiocb *req)
 {
 	if (!refcount_dec_and_test(&req->refs))
-		return;
+		return false;
 	if (unlikely(!list_empty(&req->link_list))) {
 		io_link_next(req, true);
-		return;
+		return false;
 	}
 	if (unlikely(req->lt_disarmed)) {
 		io_req_complete(req->lt_disarmed, -ECANCELED);
 		req->lt_disarmed = NULL;
 	}
-	io_free_req(req);
+	return io_req_release(req);
 }
 
 /*
@@ -1176,9 +1207,10 @@ static void io_put_req_submitter(struct io_kiocb *req)
  */
 static void io_flush_completions(struct io_ring_ctx *ctx)
 {
+	struct llist_node *done, *first, *last = NULL;
 	struct io_kiocb *req, *tmp;
-	struct llist_node *done;
 	unsigned long flags;
+	long nr;
 
 	while ((done = ctx->compl_list)) {
 		ctx->compl_list = NULL;
@@ -1196,9 +1228,27 @@ static void io_flush_completions(struct io_ring_ctx *ctx)
 		spin_unlock_irqrestore(&ctx->completion_lock, flags);
 		io_cqring_ev_posted(ctx);
 
-		/* a freed request goes to the cache by this same node */
-		llist_for_each_entry_safe(req, tmp, done, cache_node)
-			io_put_req_submitter(req);
+		/*
+		 * The released ones go to the cache by this same node, all at
+		 * once, with their inflight counts (all of the submitter's:
+		 * io_req_complete()) and their references on the ring.
+		 */
+		first = NULL;
+		nr = 0;
+		llist_for_each_entry_safe(req, tmp, done, cache_node) {
+			if (!io_put_req_submitter(req))
+				continue;
+			req->cache_node.next = first;
+			if (!first)
+				last = &req->cache_node;
+			first = &req->cache_node;
+			nr++;
+		}
+		if (!nr)
+			continue;
+		io_task_put_inflight(current, nr);
+		llist_add_batch(first, last, &ctx->req_cache);
+		percpu_ref_put_many(&ctx->refs, nr);
 	}
 }
 
@@ -1655,7 +1705,7 @@ static bool io_rw_must_punt(struct kiocb *kiocb, int rw)
 }
 
 /* The first field no opcode of ours uses that is not zero, or NULL. */
-static const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
+static __always_inline const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
 {
 	if (sqe->splice_fd_in)
 		return "splice_fd_in";
@@ -1667,7 +1717,7 @@ static const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
 }
 
 /* As io_sqe_reserved(), for opcodes that take no buffer index either. */
-static const char *io_sqe_unused(const struct io_uring_sqe *sqe)
+static __always_inline const char *io_sqe_unused(const struct io_uring_sqe *sqe)
 {
 	return sqe->buf_index ? "buf_index" : io_sqe_reserved(sqe);
 }
@@ -3375,14 +3425,12 @@ static enum hrtimer_restart io_link_timeout_fn(struct hrtimer *timer)
 }
 
 /* @req starts: arm the LINK_TIMEOUT that follows it in its chain, if any. */
-static void io_link_timeout_arm(struct io_kiocb *req)
+static void __io_link_timeout_arm(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned long flags;
 	struct io_kiocb *lt;
 
-	if (likely(list_empty(&req->link_list)))
-		return;
 	lt = list_first_entry(&req->link_list, struct io_kiocb, list);
 	if (lt->sqe.opcode != IORING_OP_LINK_TIMEOUT)
 		return;
@@ -3394,6 +3442,12 @@ static void io_link_timeout_arm(struct io_kiocb *req)
 	req->link_timeout = lt;
 	hrtimer_start(&lt->timeout.timer, lt->timeout.expires, lt->timeout.mode);
 	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
+}
+
+static __always_inline void io_link_timeout_arm(struct io_kiocb *req)
+{
+	if (unlikely(!list_empty(&req->link_list)))
+		__io_link_timeout_arm(req);
 }
 
 /*
@@ -5432,7 +5486,7 @@ static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
 	list_for_each_entry(req, &ctx->timeout_list, list) {
 		if (req->task == task && io_req_outlives_task(req)) {
 			req->task = NULL;
-			io_task_put_inflight(task);
+			io_task_put_inflight(task, 1);
 		}
 	}
 	list_for_each_entry(req, &ctx->cancel_list, list) {
@@ -5450,7 +5504,7 @@ static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
 			req->task = NULL;
 		}
 		rcu_read_unlock();
-		io_task_put_inflight(task);
+		io_task_put_inflight(task, 1);
 	}
 	spin_unlock_irq(&ctx->completion_lock);
 }
