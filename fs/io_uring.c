@@ -1008,12 +1008,13 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 }
 
 /*
- * One request of @task fewer.  The task may be waiting for the last one at
+ * @nr requests of @task fewer.  The task may be waiting for the last one at
  * exit, and be gone the moment it sees it: its io_uring_task is freed
  * after an RCU grace period, so waking it under rcu_read_lock() is safe.
- * The count may dip below zero for a moment: a batch is added after its
- * requests were allocated, and some may be freed before that.  Only the
- * task itself waits on it, and never while it submits.
+ * The count may dip below zero for a moment, or step over zero: a batch is
+ * added after its requests were allocated, and some may be freed (one at a
+ * time, or a flush's worth at once) before that.  Only the task itself
+ * waits on it, and never while it submits.
  */
 static void io_task_put_inflight(struct task_struct *task, long nr)
 {
@@ -1230,8 +1231,9 @@ static void io_flush_completions(struct io_ring_ctx *ctx)
 
 		/*
 		 * The released ones go to the cache by this same node, all at
-		 * once, with their inflight counts (all of the submitter's:
-		 * io_req_complete()) and their references on the ring.
+		 * once, with their inflight counts and their references on the
+		 * ring.  All of them are current's: io_req_complete() defers
+		 * only requests whose task is the submitter.
 		 */
 		first = NULL;
 		nr = 0;
@@ -1266,6 +1268,7 @@ static void io_req_complete(struct io_kiocb *req, long res)
 	struct io_ring_ctx *ctx = req->ctx;
 
 	io_link_note_result(req, res);
+	/* req->task == current: io_flush_completions() counts on it */
 	if (READ_ONCE(ctx->submitter) == current && req->task == current && in_task()) {
 		req->result = res;
 		req->cache_node.next = NULL;
