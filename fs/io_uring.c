@@ -113,7 +113,8 @@
 #define IOSQE_LINK_FLAGS	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
 				 IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
-				 IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL)
+				 IORING_SETUP_CLAMP | IORING_SETUP_ATTACH_WQ | \
+				 IORING_SETUP_SUBMIT_ALL)
 /* The opcodes this kernel offers; the others answer -EINVAL */
 #define IO_OPS_SUPPORTED	(BIT_ULL(IORING_OP_NOP) | BIT_ULL(IORING_OP_READV) | \
 				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
@@ -217,6 +218,33 @@ struct io_backlog_cqe {
 	struct io_uring_cqe	cqe;
 };
 
+/*
+ * IORING_SETUP_SQPOLL: an I/O thread of the creator's process that submits
+ * for one ring, or for several of that process's rings when they were set
+ * up with IORING_SETUP_ATTACH_WQ.  The thread touches a ring only while it
+ * is on ctx_list and the thread holds lock; a ring leaves the list at
+ * release, and the last one to leave stops the thread.  The rings and the
+ * thread hold a reference each.
+ */
+struct io_sq_data {
+	refcount_t		refs;
+	/* guards ctx_list, idle, stop and dead; the thread's while it works */
+	struct mutex		lock;
+	struct list_head	ctx_list;
+	struct task_struct	*thread;
+	/* the thread sleeps here when all its rings are idle */
+	wait_queue_head_t	wait;
+	/* the longest sq_thread_idle of the rings, under lock */
+	unsigned long		idle;
+	int			cpu;
+	/* the process whose rings may attach */
+	pid_t			tgid;
+	/* no ring is left (stop), or the thread has exited (dead) */
+	bool			stop;
+	bool			dead;
+	struct completion	exited;
+};
+
 struct io_ring_ctx {
 	/* live requests hold a reference each; killed when the ring closes */
 	struct percpu_ref	refs ____cacheline_aligned_in_smp;
@@ -314,17 +342,15 @@ struct io_ring_ctx {
 	unsigned int		nr_user_bufs;
 
 	/*
-	 * IORING_SETUP_SQPOLL: an I/O thread of the creator's process.  It
-	 * stops when the ring is released (sq_stop) or the process dies, and
-	 * says so with sq_exited; submissions after that are -EOWNERDEAD.
+	 * IORING_SETUP_SQPOLL: the SQ thread that serves the ring, on whose
+	 * list (sq_node) the ring is until its release; submissions after the
+	 * thread died with its process are -EOWNERDEAD.
 	 */
-	struct task_struct	*sqo_thread;
-	wait_queue_head_t	sqo_wait;
+	struct io_sq_data	*sq_data;
+	struct list_head	sq_node;
 	unsigned long		sq_thread_idle;
-	int			sq_cpu;
-	bool			sq_stop;
-	bool			sq_dead;
-	struct completion	sq_exited;
+	/* who set the ring up: the thread submits as them for this ring */
+	const struct cred	*sq_creds;
 
 	/* armed poll requests, under completion_lock */
 	struct list_head	cancel_list;
@@ -4296,8 +4322,10 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 /*
  * The SQ thread is an I/O thread of the ring creator's process: it submits
  * with the creator's memory, file table and credentials, and its own pool
- * of workers runs what would block.  It stops when the ring is released or
- * the process dies; a ring that outlives it answers -EOWNERDEAD.
+ * of workers runs what would block.  Rings of the same process set up with
+ * IORING_SETUP_ATTACH_WQ share it, and it serves them in turn.  It stops
+ * when the last of its rings is released or the process dies; a ring that
+ * outlives it answers -EOWNERDEAD.
  */
 
 /* SQEs published by userspace and not yet consumed. */
@@ -4307,9 +4335,9 @@ static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
 	return smp_load_acquire(&ctx->sq_ring->r.tail) - ctx->cached_sq_head;
 }
 
-static bool io_sq_thread_should_stop(struct io_ring_ctx *ctx)
+static bool io_sq_thread_should_stop(struct io_sq_data *sqd)
 {
-	return READ_ONCE(ctx->sq_stop) || fatal_signal_pending(current);
+	return READ_ONCE(sqd->stop) || fatal_signal_pending(current);
 }
 
 /*
@@ -4339,76 +4367,154 @@ static bool io_sq_thread_signals(void)
 	return get_signal(&ksig);
 }
 
+/* Under sqd->lock: IORING_SQ_NEED_WAKEUP on or off, on every ring served. */
+static void io_sq_need_wakeup(struct io_sq_data *sqd, bool on)
+{
+	struct io_ring_ctx *ctx;
+
+	list_for_each_entry(ctx, &sqd->ctx_list, sq_node) {
+		if (on)
+			io_sq_flags_set(ctx, IORING_SQ_NEED_WAKEUP);
+		else
+			io_sq_flags_clear(ctx, IORING_SQ_NEED_WAKEUP);
+	}
+}
+
 /*
  * Say we are going to sleep, then look once more: userspace reads the flag
  * after publishing its tail (with a full barrier in between), so either it
- * sees the flag and wakes us, or we see its tail here.
+ * sees the flag and wakes us, or we see its tail here.  Under sqd->lock.
  */
-static bool io_sq_thread_may_sleep(struct io_ring_ctx *ctx)
+static bool io_sq_thread_may_sleep(struct io_sq_data *sqd)
 {
-	io_sq_flags_set(ctx, IORING_SQ_NEED_WAKEUP);
+	struct io_ring_ctx *ctx;
+
+	io_sq_need_wakeup(sqd, true);
 	/* pairs with the barrier between tail store and flags load in userspace */
 	smp_mb__after_atomic();
-	if (io_sqring_entries(ctx) || io_sq_thread_should_stop(ctx) || signal_pending(current)) {
-		io_sq_flags_clear(ctx, IORING_SQ_NEED_WAKEUP);
+	if (io_sq_thread_should_stop(sqd) || signal_pending(current))
 		return false;
+	list_for_each_entry(ctx, &sqd->ctx_list, sq_node) {
+		if (io_sqring_entries(ctx))
+			return false;
 	}
 	return true;
 }
 
-static void io_sq_thread_sleep(struct io_ring_ctx *ctx)
+/*
+ * Under sqd->lock, which is dropped while asleep: a ring set up meanwhile
+ * wakes us once it is on the list, so its flag gets set too.
+ */
+static void io_sq_thread_sleep(struct io_sq_data *sqd)
 {
 	DEFINE_WAIT(wait);
 
-	prepare_to_wait(&ctx->sqo_wait, &wait, TASK_INTERRUPTIBLE);
-	if (io_sq_thread_may_sleep(ctx))
+	prepare_to_wait(&sqd->wait, &wait, TASK_INTERRUPTIBLE);
+	if (io_sq_thread_may_sleep(sqd)) {
+		mutex_unlock(&sqd->lock);
 		schedule();
-	finish_wait(&ctx->sqo_wait, &wait);
-	io_sq_flags_clear(ctx, IORING_SQ_NEED_WAKEUP);
+		mutex_lock(&sqd->lock);
+	}
+	finish_wait(&sqd->wait, &wait);
+	io_sq_need_wakeup(sqd, false);
+}
+
+/* What one ring may submit per turn when the thread serves several (6.1's) */
+#define IO_SQ_SHARED_BATCH	8
+
+/*
+ * One ring's turn, with the credentials of the ring's creator (a thread
+ * shared by rings set up under different credentials must not lend one
+ * ring's to another): reap its polled completions, and submit what
+ * userspace published, at most @cap SQEs.  Returns whether it submitted;
+ * *iopoll_busy says that polled requests are still in flight.
+ */
+static bool io_sq_ring_turn(struct io_ring_ctx *ctx, unsigned int cap, bool *iopoll_busy)
+{
+	unsigned int to_submit = min(io_sqring_entries(ctx), cap);
+	const struct cred *old = NULL;
+
+	if (ctx->sq_creds != current_cred())
+		old = override_creds(ctx->sq_creds);
+	if (ctx->flags & IORING_SETUP_IOPOLL) {
+		mutex_lock(&ctx->uring_lock);
+		if (!list_empty(&ctx->poll_list)) {
+			io_do_iopoll(ctx);
+			*iopoll_busy = true;
+		}
+		mutex_unlock(&ctx->uring_lock);
+	}
+	if (to_submit) {
+		mutex_lock(&ctx->uring_lock);
+		io_submit_sqes(ctx, to_submit);
+		mutex_unlock(&ctx->uring_lock);
+	}
+	if (old)
+		revert_creds(old);
+	return to_submit;
+}
+
+static void io_sq_data_put(struct io_sq_data *sqd)
+{
+	if (!refcount_dec_and_test(&sqd->refs))
+		return;
+	if (sqd->thread)
+		put_task_struct(sqd->thread);
+	kfree(sqd);
 }
 
 /*
- * Consume the SQ as userspace fills it, and reap polled completions; after
- * sq_thread_idle without work, sleep until io_uring_enter(SQ_WAKEUP).
+ * Consume the SQs as userspace fills them, and reap polled completions;
+ * after the longest sq_thread_idle of the rings without work, sleep until
+ * io_uring_enter(SQ_WAKEUP).  Task work, signals and the rings' setup and
+ * release run between the passes, without sqd->lock.
  */
 static int io_sq_thread(void *data)
 {
-	struct io_ring_ctx *ctx = data;
-	unsigned long timeout = jiffies + ctx->sq_thread_idle;
+	struct io_sq_data *sqd = data;
+	struct io_ring_ctx *ctx;
+	unsigned long timeout;
 
-	if (ctx->sq_cpu >= 0)
-		set_cpus_allowed_ptr(current, cpumask_of(ctx->sq_cpu));
+	if (sqd->cpu >= 0)
+		set_cpus_allowed_ptr(current, cpumask_of(sqd->cpu));
 
-	while (!io_sq_thread_should_stop(ctx)) {
-		unsigned int to_submit = io_sqring_entries(ctx);
-		bool iopoll_busy = false;
+	mutex_lock(&sqd->lock);
+	timeout = jiffies + sqd->idle;
+	while (!io_sq_thread_should_stop(sqd)) {
+		bool submitted = false, iopoll_busy = false;
+		unsigned int cap = UINT_MAX;
 
-		if (signal_pending(current) && io_sq_thread_signals())
-			break;
-		if (ctx->flags & IORING_SETUP_IOPOLL) {
-			mutex_lock(&ctx->uring_lock);
-			if (!list_empty(&ctx->poll_list)) {
-				io_do_iopoll(ctx);
-				iopoll_busy = true;
-			}
-			mutex_unlock(&ctx->uring_lock);
-		}
-		if (to_submit) {
-			mutex_lock(&ctx->uring_lock);
-			io_submit_sqes(ctx, min(to_submit, ctx->sq_entries));
-			mutex_unlock(&ctx->uring_lock);
-			timeout = jiffies + ctx->sq_thread_idle;
+		/* a busy ring may not keep the others waiting for long */
+		if (!list_is_singular(&sqd->ctx_list))
+			cap = IO_SQ_SHARED_BATCH;
+		list_for_each_entry(ctx, &sqd->ctx_list, sq_node)
+			submitted |= io_sq_ring_turn(ctx, min(cap, ctx->sq_entries),
+						     &iopoll_busy);
+		if (submitted) {
+			timeout = jiffies + sqd->idle;
 		} else if (!iopoll_busy && time_after(jiffies, timeout)) {
-			io_sq_thread_sleep(ctx);
-			timeout = jiffies + ctx->sq_thread_idle;
+			io_sq_thread_sleep(sqd);
+			timeout = jiffies + sqd->idle;
+		}
+		mutex_unlock(&sqd->lock);
+		if (signal_pending(current) && io_sq_thread_signals()) {
+			mutex_lock(&sqd->lock);
+			break;
 		}
 		io_run_task_work();
 		cond_resched();
+		mutex_lock(&sqd->lock);
 	}
 
-	WRITE_ONCE(ctx->sq_dead, true);
-	/* last touch of the ring: its node (io_task_ring) keeps it for our exit */
-	complete(&ctx->sq_exited);
+	/*
+	 * The rings still here answer -EOWNERDEAD from now on, and none may
+	 * join.  Their NEED_WAKEUP makes a submitter enter and hear it.
+	 */
+	WRITE_ONCE(sqd->dead, true);
+	io_sq_need_wakeup(sqd, true);
+	mutex_unlock(&sqd->lock);
+	complete_all(&sqd->exited);
+	io_sq_data_put(sqd);
 	/* exit cancels what we submitted and stops our workers */
 	do_exit(0);
 }
@@ -4416,26 +4522,104 @@ static int io_sq_thread(void *data)
 static struct io_uring_task *io_tctx_alloc(struct task_struct *task);
 static int io_task_attach(struct io_ring_ctx *ctx, struct task_struct *task);
 
+/* Under sqd->lock: the thread sleeps as long as its laziest ring allows. */
+static void io_sq_update_idle(struct io_sq_data *sqd)
+{
+	struct io_ring_ctx *ctx;
+	unsigned long idle = 0;
+
+	list_for_each_entry(ctx, &sqd->ctx_list, sq_node)
+		idle = max(idle, ctx->sq_thread_idle);
+	sqd->idle = idle;
+}
+
+/*
+ * IORING_SETUP_ATTACH_WQ, checked before anything else of the ring is set
+ * up: wq_fd must be a ring.  With SQPOLL too, the new ring references the
+ * SQ thread of that ring when it is one of current's process; otherwise it
+ * gets a thread of its own (as on 6.1, for a ring of another process too).
+ */
+static int io_sq_data_attach(struct io_ring_ctx *ctx, struct io_uring_params *p)
+{
+	struct io_sq_data *sqd;
+	struct io_ring_ctx *other;
+	struct fd f;
+	int ret = 0;
+
+	f = fdget(p->wq_fd);
+	if (!f.file)
+		return io_fail(-ENXIO, "setup: wq_fd %u is not open", p->wq_fd);
+	if (!io_is_uring_fops(f.file)) {
+		fdput(f);
+		return io_fail(-EINVAL, "setup: wq_fd %u is not an io_uring", p->wq_fd);
+	}
+	other = f.file->private_data;
+	/* the other ring's reference keeps it while we hold its file */
+	sqd = other->sq_data;
+	if (!(p->flags & IORING_SETUP_SQPOLL)) {
+		/* the worker pools are per task already: nothing to share */
+	} else if (!sqd) {
+		ret = io_fail(-EINVAL, "setup: wq_fd %u has no SQ thread", p->wq_fd);
+	} else if (sqd->tgid == task_tgid_nr(current)) {
+		refcount_inc(&sqd->refs);
+		ctx->sq_data = sqd;
+	}
+	fdput(f);
+	return ret;
+}
+
+/* Put the ring on the list of a running SQ thread, which @ctx references. */
+static int io_sq_data_join(struct io_ring_ctx *ctx)
+{
+	struct io_sq_data *sqd = ctx->sq_data;
+	int ret;
+
+	mutex_lock(&sqd->lock);
+	/* a thread that exits (or is about to) cannot take the ring's node */
+	if (sqd->dead || sqd->stop) {
+		ret = io_fail(-ENXIO, "setup: the SQ thread of wq_fd has exited");
+	} else {
+		ret = io_task_attach(ctx, sqd->thread);
+		if (!ret) {
+			list_add_tail(&ctx->sq_node, &sqd->ctx_list);
+			io_sq_update_idle(sqd);
+		}
+	}
+	mutex_unlock(&sqd->lock);
+	/* it may be asleep, without this ring's IORING_SQ_NEED_WAKEUP set */
+	wake_up(&sqd->wait);
+	return ret;
+}
+
+/* A new SQ thread for @ctx, which holds the first reference to it. */
 static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p)
 {
 	char name[TASK_COMM_LEN];
+	struct io_sq_data *sqd;
 	struct task_struct *tsk;
-	int ret;
+	int ret, cpu = -1;
 
-	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
-	if (!ctx->sq_thread_idle)
-		ctx->sq_thread_idle = HZ;
-	ctx->sq_cpu = -1;
 	if (p->flags & IORING_SETUP_SQ_AFF) {
-		int cpu = p->sq_thread_cpu;
-
+		cpu = p->sq_thread_cpu;
 		if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 			return io_fail(-EINVAL, "setup: sq_thread_cpu %u is not an online CPU",
 				       p->sq_thread_cpu);
-		ctx->sq_cpu = cpu;
 	}
+	sqd = kzalloc(sizeof(*sqd), GFP_KERNEL_ACCOUNT);
+	if (!sqd)
+		return -ENOMEM;
+	refcount_set(&sqd->refs, 1);
+	mutex_init(&sqd->lock);
+	INIT_LIST_HEAD(&sqd->ctx_list);
+	init_waitqueue_head(&sqd->wait);
+	init_completion(&sqd->exited);
+	sqd->cpu = cpu;
+	sqd->tgid = task_tgid_nr(current);
+	ctx->sq_data = sqd;
+	list_add(&ctx->sq_node, &sqd->ctx_list);
+	sqd->idle = ctx->sq_thread_idle;
 
-	tsk = create_io_thread(io_sq_thread, ctx, NUMA_NO_NODE);
+	tsk = create_io_thread(io_sq_thread, sqd, NUMA_NO_NODE);
 	if (IS_ERR(tsk))
 		return io_fail(PTR_ERR(tsk), "setup: cannot start the SQ thread");
 	snprintf(name, sizeof(name), "iou-sqp-%d", task_tgid_vnr(current));
@@ -4443,32 +4627,61 @@ static int io_sq_thread_start(struct io_ring_ctx *ctx, struct io_uring_params *p
 	/* it submits from its first breath: give it its io_uring state now */
 	tsk->io_uring = io_tctx_alloc(tsk);
 	ret = tsk->io_uring ? io_task_attach(ctx, tsk) : -ENOMEM;
-	ctx->sqo_thread = get_task_struct(tsk);
+	sqd->thread = get_task_struct(tsk);
+	/* the thread's own reference */
+	refcount_inc(&sqd->refs);
 	if (ret)
-		WRITE_ONCE(ctx->sq_stop, true);
+		WRITE_ONCE(sqd->stop, true);
 	wake_up_new_task(tsk);
 	return ret;
 }
 
 /*
- * Stop the SQ thread and wait until it no longer touches the ring.  It may
- * be the one releasing the ring (the final fput() of a request's file runs
- * as its task work): then it stops once it is back in its loop.
+ * IORING_SETUP_SQPOLL: join the thread io_sq_data_attach() found, or
+ * start one.  On failure the ring is released, and io_sq_detach() undoes
+ * what was done.
  */
-static void io_sq_thread_stop(struct io_ring_ctx *ctx)
+static int io_sq_offload_start(struct io_ring_ctx *ctx, struct io_uring_params *p)
 {
-	struct task_struct *tsk = ctx->sqo_thread;
+	ctx->sq_thread_idle = msecs_to_jiffies(p->sq_thread_idle);
+	if (!ctx->sq_thread_idle)
+		ctx->sq_thread_idle = HZ;
+	ctx->sq_creds = get_current_cred();
+	if (ctx->sq_data)
+		return io_sq_data_join(ctx);
+	return io_sq_thread_start(ctx, p);
+}
 
-	if (!tsk)
+/*
+ * Take the ring off its SQ thread's list: once we hold the lock, the
+ * thread no longer touches it.  The last ring stops the thread and waits
+ * until it is gone, unless the thread itself releases the ring (the final
+ * fput() of a request's file runs as its task work): then it stops once it
+ * is back in its loop.
+ */
+static void io_sq_detach(struct io_ring_ctx *ctx)
+{
+	struct io_sq_data *sqd = ctx->sq_data;
+	struct task_struct *tsk;
+	bool last;
+
+	if (!sqd)
 		return;
-	WRITE_ONCE(ctx->sq_stop, true);
-	if (tsk == current)
-		return;
-	wake_up(&ctx->sqo_wait);
-	wake_up_process(tsk);
-	wait_for_completion(&ctx->sq_exited);
-	ctx->sqo_thread = NULL;
-	put_task_struct(tsk);
+	mutex_lock(&sqd->lock);
+	list_del_init(&ctx->sq_node);
+	last = list_empty(&sqd->ctx_list);
+	if (last)
+		WRITE_ONCE(sqd->stop, true);
+	else
+		io_sq_update_idle(sqd);
+	mutex_unlock(&sqd->lock);
+	tsk = sqd->thread;
+	if (last && tsk && tsk != current) {
+		wake_up_process(tsk);
+		wait_for_completion(&sqd->exited);
+	}
+	ctx->sq_data = NULL;
+	io_sq_data_put(sqd);
 }
 
 /* ---- waiting for completions ------------------------------------------- */
@@ -5072,7 +5285,9 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
 	struct io_ev_fd *ev_fd;
 
-	io_sq_thread_stop(ctx);
+	io_sq_detach(ctx);
+	if (ctx->sq_creds)
+		put_cred(ctx->sq_creds);
 	/* the last request may have queued a wakeup just before it went */
 	irq_work_sync(&ctx->wake_work);
 	io_personalities_free(ctx);
@@ -5127,7 +5342,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	 * last request (or task node) to go would free it under us.
 	 */
 	percpu_ref_get(&ctx->refs);
-	io_sq_thread_stop(ctx);
+	io_sq_detach(ctx);
 	mutex_lock(&ctx->uring_lock);
 	percpu_ref_kill(&ctx->refs);
 	if (ctx->file_table)
@@ -5321,13 +5536,14 @@ static void io_fdinfo_lists(struct seq_file *m, struct io_ring_ctx *ctx)
 static void io_uring_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct io_ring_ctx *ctx = file->private_data;
-	struct task_struct *sq = ctx->sqo_thread;
+	struct io_sq_data *sqd = ctx->sq_data;
 	struct pid_namespace *ns = proc_pid_ns(file_inode(m->file)->i_sb);
+	struct task_struct *sq = NULL;
 
 	io_fdinfo_rings(m, ctx);
 	/* an SQ thread that is gone (its process died) shows as none */
-	if (sq && READ_ONCE(ctx->sq_dead))
-		sq = NULL;
+	if (sqd && !READ_ONCE(sqd->dead))
+		sq = sqd->thread;
 	seq_printf(m, "SqThread:\t%d\nSqThreadCpu:\t%d\n",
 		   sq ? task_pid_nr_ns(sq, ns) : -1, sq ? task_cpu(sq) : -1);
 	/*
@@ -5680,13 +5896,12 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
-	init_waitqueue_head(&ctx->sqo_wait);
+	INIT_LIST_HEAD(&ctx->sq_node);
 	INIT_LIST_HEAD(&ctx->cancel_list);
 	INIT_LIST_HEAD(&ctx->task_list);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
 	mutex_init(&ctx->buf_lock);
 	xa_init(&ctx->buf_groups);
-	init_completion(&ctx->sq_exited);
 	ctx->user = get_current_user();
 	return ctx;
 }
@@ -5775,6 +5990,11 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	ret = io_allocate_rings(ctx, p);
 	if (ret)
 		goto err;
+	if (p->flags & IORING_SETUP_ATTACH_WQ) {
+		ret = io_sq_data_attach(ctx, p);
+		if (ret)
+			goto err;
+	}
 	if ((p->flags & (IORING_SETUP_SQ_AFF | IORING_SETUP_SQPOLL)) == IORING_SETUP_SQ_AFF) {
 		ret = io_fail(-EINVAL, "setup: IORING_SETUP_SQ_AFF without IORING_SETUP_SQPOLL");
 		goto err;
@@ -5795,7 +6015,7 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	}
 	/* last: from here on, the file's release tears the ring down */
 	if (p->flags & IORING_SETUP_SQPOLL) {
-		ret = io_sq_thread_start(ctx, p);
+		ret = io_sq_offload_start(ctx, p);
 		if (ret) {
 			put_unused_fd(fd);
 			fput(file);
@@ -5838,9 +6058,6 @@ static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
 		if (p.resv[i])
 			return io_fail(-EINVAL, "setup: resv[%d] is %u, not zero", i, p.resv[i]);
 	}
-	/* wq_fd is only meaningful with IORING_SETUP_ATTACH_WQ, not offered */
-	if (p.wq_fd)
-		return io_fail(-EINVAL, "setup: wq_fd is %u, not zero", p.wq_fd);
 	if (p.flags & ~IORING_SETUP_VALID)
 		return io_fail(-EINVAL, "setup: flags %#x unknown", p.flags & ~IORING_SETUP_VALID);
 
@@ -5939,7 +6156,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	if (ctx->flags & IORING_SETUP_SQPOLL) {
 		/* its process died, or it could not start */
 		ret = -EOWNERDEAD;
-		if (unlikely(READ_ONCE(ctx->sq_dead))) {
+		if (unlikely(READ_ONCE(ctx->sq_data->dead))) {
 			io_fail(ret, "enter: the SQ thread has exited");
 			goto out;
 		}
@@ -5947,7 +6164,7 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		/* the SQ thread submits: we wake it when asked to */
 		io_cqring_backlog_flush(ctx);
 		if (flags & IORING_ENTER_SQ_WAKEUP)
-			wake_up(&ctx->sqo_wait);
+			wake_up(&ctx->sq_data->wait);
 		submitted = to_submit;
 	} else if (to_submit) {
 		ret = io_task_prepare(ctx);

@@ -72,6 +72,7 @@ struct io_uring_sqe {
 #define IORING_SETUP_SQ_AFF	(1U << 2)	/* sq_thread_cpu is valid */
 #define IORING_SETUP_CQSIZE	(1U << 3)	/* cq_entries is valid */
 #define IORING_SETUP_CLAMP	(1U << 4)	/* clamp sizes that are too large */
+#define IORING_SETUP_ATTACH_WQ	(1U << 5)	/* share wq_fd's SQ thread */
 #define IORING_SETUP_SUBMIT_ALL	(1U << 7)	/* go on past an SQE that fails */
 
 enum io_uring_op {

@@ -20,7 +20,6 @@
 #include "ring.h"
 
 /* Later kernels' ABI, which this one does not offer (yet): refused. */
-#define LATER_SETUP_ATTACH_WQ		0x20U
 #define LATER_ENTER_REGISTERED_RING	0x10U
 #define LATER_SQE_CQE_SKIP_SUCCESS	0x40U
 
@@ -213,13 +212,13 @@ static const struct setup_case setup_cases[] = {
 	{ "CLAMP, zero entries", 0, IORING_SETUP_CLAMP, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "CLAMP|CQSIZE, 0 cq_entries", 8, IORING_SETUP_CLAMP | IORING_SETUP_CQSIZE, 0, 0, 0,
 	  X_PARAMS, EINVAL, 0 },
-	{ "ATTACH_WQ (not offered)", 8, LATER_SETUP_ATTACH_WQ, 0, 0, 0, X_PARAMS, EINVAL },
+	{ "ATTACH_WQ, wq_fd not open", 8, IORING_SETUP_ATTACH_WQ, 0, 9999, 0, X_PARAMS,
+	  ENXIO },
 	{ "SQ_AFF without SQPOLL", 8, IORING_SETUP_SQ_AFF, 0, 0, 0, X_PARAMS, EINVAL },
 	{ "sq_thread_cpu 4096", 8, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, 4096, 0, 0,
 	  X_PARAMS, EINVAL },
 	{ "sq_thread_cpu UINT_MAX", 8, IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF, UINT_MAX,
 	  0, 0, X_PARAMS, EINVAL },
-	{ "wq_fd set", 8, 0, 0, 3, 0, X_PARAMS, EINVAL },
 	{ "resv[0] set", 8, 0, 0, 0, 1, X_PARAMS, EINVAL },
 	{ "resv[1] set", 8, 0, 0, 0, 2, X_PARAMS, EINVAL },
 	{ "resv[2] set", 8, 0, 0, 0, 3, X_PARAMS, EINVAL },

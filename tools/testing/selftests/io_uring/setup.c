@@ -335,9 +335,6 @@ TEST(reserved_fields_must_be_zero)
 		p.resv[i] = 1;
 		EXPECT_EQ(EINVAL, setup_errno(4, &p)) TH_LOG("resv[%d]", i);
 	}
-	memset(&p, 0, sizeof(p));
-	p.wq_fd = 3;
-	EXPECT_EQ(EINVAL, setup_errno(4, &p));
 }
 
 TEST(bad_params_pointer)

@@ -3,14 +3,18 @@
  * IORING_SETUP_SQPOLL: a thread of the creating process consumes the SQ;
  * anyone may have one (as in 6.1), it takes registered files and plain
  * fds alike, goes to sleep after sq_thread_idle with IORING_SQ_NEED_WAKEUP
- * set, and is woken by IORING_ENTER_SQ_WAKEUP.
+ * set, and is woken by IORING_ENTER_SQ_WAKEUP.  Rings of one process set
+ * up with IORING_SETUP_ATTACH_WQ share one thread.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -306,6 +310,259 @@ TEST(sq_thread_submits_past_a_full_cq)
 	}
 	EXPECT_EQ(10, got);
 	ring_exit(&r);
+}
+
+/* ---- IORING_SETUP_ATTACH_WQ: one SQ thread for several rings ----------- */
+
+static int sqpoll_attach(struct ring *r, int wq_fd, unsigned int idle_ms)
+{
+	memset(r, 0, sizeof(*r));
+	r->p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
+	r->p.sq_thread_idle = idle_ms;
+	r->p.wq_fd = wq_fd;
+	r->fd = sys_setup(8, &r->p);
+	if (r->fd < 0)
+		return -errno;
+	return ring_mmap(r);
+}
+
+/* One NOP through the SQ thread; its result, or -ETIMEDOUT after 5 s. */
+static int sq_nop(struct ring *r, __u64 user_data)
+{
+	struct io_uring_cqe cqe = { };
+
+	publish_nops(r, 1, user_data);
+	if (!wait_for(r, *r->cq_head + 1) || !ring_peek_cqe(r, &cqe))
+		return -ETIMEDOUT;
+	return cqe.user_data == user_data ? cqe.res : -EBADMSG;
+}
+
+/* Wait up to 5 s for the process to have @n SQ threads. */
+static bool sq_threads_become(int n)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (threads_named(getpid(), "iou-sqp-") == n)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/*
+ * Rings attached to an SQPOLL ring share its thread: one thread serves all
+ * three, goes on when the first ring is closed, and is gone with the last.
+ */
+TEST(attach_wq_shares_one_sq_thread)
+{
+	struct ring r[3];
+	int i;
+
+	ASSERT_TRUE(sq_threads_become(0));
+	ASSERT_EQ(0, sqpoll_init(&r[0], 8, 0, 100, 0));
+	for (i = 1; i < 3; i++)
+		ASSERT_EQ(0, sqpoll_attach(&r[i], r[0].fd, 100)) TH_LOG("ring %d", i);
+	EXPECT_EQ(1, threads_named(getpid(), "iou-sqp-"));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, sq_nop(&r[i], 10 + i)) TH_LOG("ring %d", i);
+
+	ring_exit(&r[0]);
+	for (i = 1; i < 3; i++)
+		EXPECT_EQ(0, sq_nop(&r[i], 20 + i)) TH_LOG("ring %d after close", i);
+	EXPECT_EQ(1, threads_named(getpid(), "iou-sqp-"));
+	ring_exit(&r[1]);
+	ring_exit(&r[2]);
+	EXPECT_TRUE(sq_threads_become(0));
+}
+
+/*
+ * A ring that joins a thread asleep (its first ring idle for long) is
+ * served: the thread sets the new ring's IORING_SQ_NEED_WAKEUP too.
+ */
+TEST(attach_wq_to_a_sleeping_thread)
+{
+	struct ring a, b;
+	int i;
+
+	ASSERT_EQ(0, sqpoll_init(&a, 8, 0, 10, 0));
+	for (i = 0; i < 100 && !(*a.sq_flags & IORING_SQ_NEED_WAKEUP); i++)
+		usleep(10 * 1000);
+	ASSERT_TRUE(*a.sq_flags & IORING_SQ_NEED_WAKEUP);
+	ASSERT_EQ(0, sqpoll_attach(&b, a.fd, 10));
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(0, sq_nop(&b, i));
+		EXPECT_EQ(0, sq_nop(&a, 100 + i));
+		usleep(50 * 1000);
+	}
+	ring_exit(&a);
+	ring_exit(&b);
+	EXPECT_TRUE(sq_threads_become(0));
+}
+
+static int attach_from_child(void *arg)
+{
+	struct ring r;
+
+	/* another process's thread is not shared: the child gets its own */
+	if (sqpoll_attach(&r, *(int *)arg, 10))
+		return 1;
+	if (threads_named(getpid(), "iou-sqp-") != 1)
+		return 2;
+	if (sq_nop(&r, 5))
+		return 3;
+	ring_exit(&r);
+	return 0;
+}
+
+TEST(attach_wq_from_another_process_gets_its_own_thread)
+{
+	struct ring a;
+
+	ASSERT_EQ(0, sqpoll_init(&a, 8, 0, 10, 0));
+	EXPECT_EQ(0, run_in_child(attach_from_child, &a.fd, 0));
+	EXPECT_EQ(0, sq_nop(&a, 1));
+	ring_exit(&a);
+}
+
+static int setup_errno(unsigned int flags, int wq_fd)
+{
+	struct io_uring_params p = { .flags = flags, .wq_fd = wq_fd };
+	int fd = sys_setup(8, &p);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
+/* 6.1's errnos for a wq_fd that cannot be attached to. */
+TEST(attach_wq_bad_wq_fd)
+{
+	unsigned int sq = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
+	struct io_uring_params p = { };
+	int plain, pipefd[2];
+
+	plain = sys_setup(8, &p);
+	ASSERT_LE(0, plain);
+	ASSERT_EQ(0, pipe(pipefd));
+	/* not open, not a ring */
+	EXPECT_EQ(ENXIO, setup_errno(IORING_SETUP_ATTACH_WQ, 999));
+	EXPECT_EQ(ENXIO, setup_errno(sq, 999));
+	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_ATTACH_WQ, pipefd[0]));
+	EXPECT_EQ(EINVAL, setup_errno(sq, pipefd[0]));
+	/* SQPOLL needs a ring with an SQ thread to attach to */
+	EXPECT_EQ(EINVAL, setup_errno(sq, plain));
+	/* without SQPOLL, any ring will do: each task has its own pool */
+	EXPECT_EQ(0, setup_errno(IORING_SETUP_ATTACH_WQ, plain));
+	/* and without ATTACH_WQ, wq_fd is not looked at (as 6.1) */
+	EXPECT_EQ(0, setup_errno(0, 999));
+	EXPECT_EQ(0, threads_named(getpid(), "iou-sqp-"));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(plain);
+}
+
+/* OPENAT(O_RDONLY) of @path through the SQ thread of @r: its result. */
+static int sq_openat(struct ring *r, const char *path)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+	struct io_uring_cqe cqe = { };
+
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)path;
+	sqe->open_flags = O_RDONLY;
+	sqe->user_data = 77;
+	sq_publish(r);
+	if (!wait_for(r, *r->cq_head + 1) || !ring_peek_cqe(r, &cqe))
+		return -ETIMEDOUT;
+	if (cqe.res >= 0)
+		close(cqe.res);
+	return cqe.res;
+}
+
+static int attach_creds_child(void *arg)
+{
+	const char *path = arg;
+	struct ring a, b;
+	int ret;
+
+	if (sqpoll_init(&a, 8, 0, 10, 0))
+		return 1;
+	/* this thread becomes nobody; the SQ thread stays root */
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 2;
+	if (sqpoll_attach(&b, a.fd, 10))
+		return 3;
+	ret = sq_openat(&b, path);
+	if (ret != -EACCES)
+		return ret == -ETIMEDOUT ? 4 : 5;
+	/* the first ring's requests still run as root, who set it up */
+	return sq_openat(&a, path) < 0 ? 6 : 0;
+}
+
+/*
+ * The shared thread submits for each ring with the credentials of whoever
+ * set that ring up: a ring attached after a drop of privileges does not
+ * get them back from the first ring's (exit 5 when it does).
+ */
+TEST(attach_wq_submits_with_each_rings_credentials)
+{
+	char path[] = "/tmp/io_uring-sq-creds-XXXXXX";
+	int fd;
+
+	if (geteuid())
+		SKIP(return, "needs root, to make a root-only file and drop to nobody");
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchmod(fd, 0600));
+	close(fd);
+	EXPECT_EQ(0, run_in_child(attach_creds_child, path, 0));
+	unlink(path);
+}
+
+/* A shared thread killed with its process: no ring of it hangs or leaks. */
+static int kill_sq_thread_child(void *arg)
+{
+	struct ring r[4];
+	int i;
+
+	(void)arg;
+	if (sqpoll_init(&r[0], 8, 0, 10, 0))
+		return 1;
+	for (i = 1; i < 4; i++) {
+		if (sqpoll_attach(&r[i], r[0].fd, 10 * i))
+			return 2;
+	}
+	for (i = 0; i < 4; i++)
+		publish_nops(&r[i], 4, 0);
+	/* closed in a different order than set up; the rest at exit */
+	ring_exit(&r[2]);
+	ring_exit(&r[0]);
+	raise(SIGKILL);
+	return 3;
+}
+
+TEST(attach_wq_rings_die_with_their_process)
+{
+	int i, status;
+	pid_t pid;
+
+	for (i = 0; i < 20; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(kill_sq_thread_child(NULL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("round %d: exit %d", i,
+							WEXITSTATUS(status));
+	}
+	/* and no SQ thread outlives its process */
+	for (i = 0; i < 500 && threads_named_anywhere("iou-sqp-") > 0; i++)
+		usleep(10 * 1000);
+	EXPECT_EQ(0, threads_named_anywhere("iou-sqp-"));
 }
 
 TEST_HARNESS_MAIN
