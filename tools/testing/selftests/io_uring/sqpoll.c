@@ -19,17 +19,25 @@
 #include "../kselftest_harness.h"
 #include "ring.h"
 
-static int sqpoll_init(struct ring *r, unsigned int entries, unsigned int flags,
-		       unsigned int idle_ms, unsigned int cpu)
+/* An SQPOLL ring; with IORING_SETUP_ATTACH_WQ in @flags, on @wq_fd's thread. */
+static int sqpoll_init_wq(struct ring *r, unsigned int entries, unsigned int flags,
+			  unsigned int idle_ms, unsigned int cpu, int wq_fd)
 {
 	memset(r, 0, sizeof(*r));
 	r->p.flags = IORING_SETUP_SQPOLL | flags;
 	r->p.sq_thread_idle = idle_ms;
 	r->p.sq_thread_cpu = cpu;
+	r->p.wq_fd = wq_fd;
 	r->fd = sys_setup(entries, &r->p);
 	if (r->fd < 0)
 		return -errno;
 	return ring_mmap(r);
+}
+
+static int sqpoll_init(struct ring *r, unsigned int entries, unsigned int flags,
+		       unsigned int idle_ms, unsigned int cpu)
+{
+	return sqpoll_init_wq(r, entries, flags, idle_ms, cpu, 0);
 }
 
 /* Publish the SQEs and wake the thread if it sleeps; no submit count. */
@@ -316,14 +324,13 @@ TEST(sq_thread_submits_past_a_full_cq)
 
 static int sqpoll_attach(struct ring *r, int wq_fd, unsigned int idle_ms)
 {
-	memset(r, 0, sizeof(*r));
-	r->p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
-	r->p.sq_thread_idle = idle_ms;
-	r->p.wq_fd = wq_fd;
-	r->fd = sys_setup(8, &r->p);
-	if (r->fd < 0)
-		return -errno;
-	return ring_mmap(r);
+	return sqpoll_init_wq(r, 8, IORING_SETUP_ATTACH_WQ, idle_ms, 0, wq_fd);
+}
+
+/* The next CQE, waited for up to 5 s after a publish of one SQE. */
+static bool sq_reap_one(struct ring *r, struct io_uring_cqe *cqe)
+{
+	return wait_for(r, *r->cq_head + 1) && ring_peek_cqe(r, cqe);
 }
 
 /* One NOP through the SQ thread; its result, or -ETIMEDOUT after 5 s. */
@@ -332,7 +339,7 @@ static int sq_nop(struct ring *r, __u64 user_data)
 	struct io_uring_cqe cqe = { };
 
 	publish_nops(r, 1, user_data);
-	if (!wait_for(r, *r->cq_head + 1) || !ring_peek_cqe(r, &cqe))
+	if (!sq_reap_one(r, &cqe))
 		return -ETIMEDOUT;
 	return cqe.user_data == user_data ? cqe.res : -EBADMSG;
 }
@@ -476,7 +483,7 @@ static int sq_openat(struct ring *r, const char *path)
 	sqe->open_flags = O_RDONLY;
 	sqe->user_data = 77;
 	sq_publish(r);
-	if (!wait_for(r, *r->cq_head + 1) || !ring_peek_cqe(r, &cqe))
+	if (!sq_reap_one(r, &cqe))
 		return -ETIMEDOUT;
 	if (cqe.res >= 0)
 		close(cqe.res);
