@@ -4434,19 +4434,21 @@ static bool io_sq_ring_turn(struct io_ring_ctx *ctx, unsigned int cap, bool *iop
 	unsigned int to_submit = min(io_sqring_entries(ctx), cap);
 	const struct cred *old = NULL;
 
-	if (!to_submit && !(ctx->flags & IORING_SETUP_IOPOLL))
-		return false;
 	if (ctx->sq_creds != current_cred())
 		old = override_creds(ctx->sq_creds);
-	/* one hold of the lock for both: reap first, then submit */
-	mutex_lock(&ctx->uring_lock);
-	if (!list_empty(&ctx->poll_list)) {
-		io_do_iopoll(ctx);
-		*iopoll_busy = true;
+	if (ctx->flags & IORING_SETUP_IOPOLL) {
+		mutex_lock(&ctx->uring_lock);
+		if (!list_empty(&ctx->poll_list)) {
+			io_do_iopoll(ctx);
+			*iopoll_busy = true;
+		}
+		mutex_unlock(&ctx->uring_lock);
 	}
-	if (to_submit)
+	if (to_submit) {
+		mutex_lock(&ctx->uring_lock);
 		io_submit_sqes(ctx, to_submit);
-	mutex_unlock(&ctx->uring_lock);
+		mutex_unlock(&ctx->uring_lock);
+	}
 	if (old)
 		revert_creds(old);
 	return to_submit;
