@@ -35,9 +35,16 @@ now() {
 	cut -d. -f1 /proc/uptime
 }
 
-# alive PID: the process exists and is not a zombie
+# alive PID: the process exists and is not a zombie.  The stat line is read
+# once: the shell reaps the program (waiting for any child) while it runs
+# other commands, so the file can vanish between two looks at it, and a
+# read that fails must mean "gone", not "alive".
 alive() {
-	[ -r "/proc/$1/stat" ] && ! grep -q ') Z ' "/proc/$1/stat" 2>/dev/null
+	_st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	case $_st in
+	"" | *") Z "*) return 1 ;;
+	esac
+	return 0
 }
 
 # unkillable PID: say where its threads are stuck, in the TAP output and
