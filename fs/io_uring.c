@@ -4556,14 +4556,16 @@ static int io_sq_data_attach(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	other = f.file->private_data;
 	/* the other ring's reference keeps it while we hold its file */
 	sqd = other->sq_data;
-	if (!(p->flags & IORING_SETUP_SQPOLL)) {
-		/* the worker pools are per task already: nothing to share */
-	} else if (!sqd) {
+	/* without SQPOLL there is nothing to share: pools are per task already */
+	if (!(p->flags & IORING_SETUP_SQPOLL))
+		goto out;
+	if (!sqd) {
 		ret = io_fail(-EINVAL, "setup: wq_fd %u has no SQ thread", p->wq_fd);
 	} else if (sqd->tgid == task_tgid_nr(current)) {
 		refcount_inc(&sqd->refs);
 		ctx->sq_data = sqd;
 	}
+out:
 	fdput(f);
 	return ret;
 }
@@ -6000,30 +6002,31 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 		goto err;
 	}
 
-	io_fill_offsets(p);
-	p->features = IORING_FEATURES;
-	if (copy_to_user(params, p, sizeof(*p))) {
-		ret = io_fail(-EFAULT, "setup: cannot write params back to %#lx",
-			      (unsigned long)params);
-		goto err;
-	}
-
 	fd = io_uring_get_fd(ctx, &file);
 	if (fd < 0) {
 		ret = fd;
 		goto err;
 	}
-	/* last: from here on, the file's release tears the ring down */
+	/* from here on, the file's release tears the ring down */
 	if (p->flags & IORING_SETUP_SQPOLL) {
 		ret = io_sq_offload_start(ctx, p);
-		if (ret) {
-			put_unused_fd(fd);
-			fput(file);
-			return ret;
-		}
+		if (ret)
+			goto err_file;
+	}
+	/* last, so that a failed setup leaves the caller's params as they were */
+	io_fill_offsets(p);
+	p->features = IORING_FEATURES;
+	if (copy_to_user(params, p, sizeof(*p))) {
+		ret = io_fail(-EFAULT, "setup: cannot write params back to %#lx",
+			      (unsigned long)params);
+		goto err_file;
 	}
 	fd_install(fd, file);
 	return fd;
+err_file:
+	put_unused_fd(fd);
+	fput(file);
+	return ret;
 err:
 	io_ring_ctx_free(ctx);
 	return ret;

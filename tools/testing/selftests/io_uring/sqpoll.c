@@ -191,6 +191,10 @@ TEST(sq_affinity)
 	EXPECT_EQ(-EINVAL, sqpoll_init(&r, 4, IORING_SETUP_SQ_AFF, 0, 4096));
 	EXPECT_EQ(-EINVAL, sqpoll_init(&r, 4, IORING_SETUP_SQ_AFF, 0,
 				       sysconf(_SC_NPROCESSORS_CONF)));
+	/* a setup that failed leaves the caller's params as they were */
+	EXPECT_EQ(0, r.p.features);
+	EXPECT_EQ(0, r.p.sq_off.array);
+	EXPECT_EQ(0, r.p.sq_entries);
 	/* SQ_AFF means nothing without SQPOLL */
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQ_AFF;
@@ -469,6 +473,52 @@ TEST(attach_wq_bad_wq_fd)
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(plain);
+}
+
+/*
+ * After execve() the SQ thread of a ring that survived it (close-on-exec
+ * cleared) is gone, killed with the old image's threads; the process is
+ * the same, so a new ring attaching to it must fail (ENXIO, as 6.1), not
+ * get a new thread or hang.  The new image is this program again: this
+ * constructor runs before the harness, tries the attach and exits with
+ * the errno.
+ */
+#define SQ_EXEC_ENV "IOU_SQPOLL_ATTACH_AFTER_EXEC"
+
+__attribute__((constructor)) static void attach_after_exec(void)
+{
+	struct io_uring_params p = { };
+	const char *fd = getenv(SQ_EXEC_ENV);
+	int ring;
+
+	if (!fd)
+		return;
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_ATTACH_WQ;
+	p.wq_fd = atoi(fd);
+	ring = sys_setup(8, &p);
+	_exit(ring < 0 ? errno : 0);
+}
+
+static int exec_then_attach_child(void *arg)
+{
+	char fd[16];
+	struct ring r;
+
+	(void)arg;
+	if (sqpoll_init(&r, 8, 0, 10, 0))
+		return 100;
+	if (fcntl(r.fd, F_SETFD, 0))
+		return 101;
+	snprintf(fd, sizeof(fd), "%d", r.fd);
+	if (setenv(SQ_EXEC_ENV, fd, 1))
+		return 102;
+	execl("/proc/self/exe", "sqpoll", (char *)NULL);
+	return 103;
+}
+
+TEST(attach_wq_to_a_thread_gone_with_exec)
+{
+	EXPECT_EQ(ENXIO, run_in_child(exec_then_attach_child, NULL, 0));
 }
 
 /* OPENAT(O_RDONLY) of @path through the SQ thread of @r: its result. */
