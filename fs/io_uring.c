@@ -2685,6 +2685,45 @@ static bool io_poll_wake_claim(struct io_kiocb *req, __poll_t mask)
 }
 
 /*
+ * Wait until a wakeup of @req that is still running has returned: it holds
+ * the queue's lock throughout, and a POLLFREE one clears ->head last, so
+ * either we see ->head clear and it is done, or we wait on that lock (the
+ * queue's memory lasts for an RCU grace period after ->head is cleared).
+ */
+static void io_poll_wait_wakeup(struct io_kiocb *req)
+{
+	struct wait_queue_head *head;
+
+	rcu_read_lock();
+	/* pairs with the release store of a POLLFREE wakeup */
+	head = smp_load_acquire(&req->poll.head);
+	if (head) {
+		spin_lock_irq(&head->lock);
+		spin_unlock_irq(&head->lock);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The file's wait queue went (POLLFREE: a signalfd whose process is gone)
+ * and the poll can never fire: it ends with -ECANCELED, as on 6.1.
+ */
+static void io_poll_freed(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool done;
+
+	spin_lock_irq(&ctx->completion_lock);
+	done = io_poll_complete(req, -ECANCELED);
+	spin_unlock_irq(&ctx->completion_lock);
+	if (done) {
+		io_cqring_ev_posted(ctx);
+		io_put_req(req);
+	}
+	io_put_req(req);
+}
+
+/*
  * Finish an armed request from process context: ask the file for the mask,
  * from a thread of the submitter's process where possible (a signalfd
  * reports the signals of the task that polls it).
@@ -2698,11 +2737,16 @@ static void io_poll_finish(struct io_kiocb *req)
 
 	/* from here on, a wakeup of a new arm queues a finish of its own */
 	clear_bit(0, &req->poll_finish_queued);
+	io_poll_wait_wakeup(req);
 	/*
 	 * The wakeup's key, as 6.1 reports it: by now a reader may have taken
 	 * what made the file ready.  A key-less wakeup leaves us to ask.
 	 */
 	mask = READ_ONCE(poll->woken);
+	if (unlikely(mask & POLLFREE)) {
+		io_poll_freed(req);
+		return;
+	}
 	if (!mask)
 		mask = vfs_poll(poll->file, NULL);
 	mask &= poll->events;
@@ -2713,6 +2757,26 @@ static void io_poll_finish(struct io_kiocb *req)
 	io_put_req(req);
 }
 
+/* Leave the finish of @req to a worker, once for each arm; under the queue's lock. */
+static void io_poll_queue_finish(struct io_kiocb *req)
+{
+	struct io_wq *wq;
+
+	/*
+	 * One finish at a time.  One that is queued already was for an earlier
+	 * arm of this request (a retry that armed again before it ran): it
+	 * finds this arm on cancel_list, or io_poll_arm() sees it woken.
+	 */
+	if (test_and_set_bit(0, &req->poll_finish_queued))
+		return;
+	/* the worker's reference: removal may end the request meanwhile */
+	refcount_inc(&req->refs);
+	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
+	wq = io_req_wq(req);
+	if (!wq || !io_wq_enqueue(wq, &req->poll_io_work))
+		io_poll_finish_later(req);
+}
+
 static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 			int sync, void *key)
 {
@@ -2720,7 +2784,6 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask = key_to_poll(key);
 	unsigned long flags;
-	struct io_wq *wq;
 
 	/* not an event we wait for */
 	if (mask && !(mask & (req->poll.events | POLLFREE)))
@@ -2728,9 +2791,16 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 
 	list_del_init(&wait->entry);
 	if (unlikely(mask & POLLFREE)) {
-		/* the queue is being freed: never touch it again, a worker finishes */
+		/*
+		 * The queue is being freed: a worker ends the poll.  Clearing
+		 * ->head is our last touch of @req, for whoever sees it clear
+		 * may free the request (see io_poll_wait_wakeup()).
+		 */
+		WRITE_ONCE(req->poll.woken, POLLFREE);
+		io_poll_queue_finish(req);
+		/* pairs with the acquire loads of io_poll_wait_wakeup() and others */
 		smp_store_release(&req->poll.head, NULL);
-		mask = 0;
+		return 1;
 	}
 	/* for a finish left to a worker, or an arm this wakeup came too early for */
 	WRITE_ONCE(req->poll.woken, mask);
@@ -2741,19 +2811,7 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 		io_poll_woken(req, done, true);
 		return 1;
 	}
-	/*
-	 * One finish at a time.  One that is queued already was for an earlier
-	 * arm of this request (a retry that armed again before it ran): it
-	 * finds this arm on cancel_list, or io_poll_arm() sees it woken.
-	 */
-	if (test_and_set_bit(0, &req->poll_finish_queued))
-		return 1;
-	/* the worker's reference: removal may end the request meanwhile */
-	refcount_inc(&req->refs);
-	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
-	wq = io_req_wq(req);
-	if (!wq || !io_wq_enqueue(wq, &req->poll_io_work))
-		io_poll_finish_later(req);
+	io_poll_queue_finish(req);
 	return 1;
 }
 

@@ -267,4 +267,78 @@ static inline int threads_named_anywhere(const char *prefix)
 	return n;
 }
 
+/* A /proc/meminfo value in kB ("Slab:", "MemAvailable:"); -1 if missing. */
+static inline long read_meminfo_kb(const char *key)
+{
+	char line[128];
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, strlen(key)))
+			val = atol(line + strlen(key) + 1);
+	}
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/* a line of /proc/slabinfo: its name, pages per slab and slabs */
+#define SLABINFO_FMT \
+	"%63s %*u %*u %*u %*u %ld : tunables %*u %*u %*u : slabdata %*u %ld"
+
+/*
+ * The pages of the debug kernel's own bookkeeping caches: debugobjects
+ * grows its pool as it likes, and kmemleak tracks every object.
+ */
+static inline long debug_slab_kb(void)
+{
+	char line[512], name[64];
+	long pages, slabs, kb = 0;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, SLABINFO_FMT, name, &pages, &slabs) != 3)
+			continue;
+		if (!strcmp(name, "debug_objects_cache") || !strcmp(name, "kmemleak_object"))
+			kb += pages * slabs * (getpagesize() / 1024);
+	}
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * Slab in use, once every cache has given back its empty slabs, and not
+ * counting the debug kernel's bookkeeping: there, shrinking also empties
+ * KASAN's quarantine, whose freed objects count as Slab until then (tens
+ * of MB after a thousand rings).
+ */
+static inline long settled_slab_kb(void)
+{
+	char path[300];
+	struct dirent *de;
+	DIR *d = opendir("/sys/kernel/slab");
+	int unshrunk = 0;
+
+	while (d && (de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", de->d_name);
+		/* a cache that cannot shrink is measured as it is */
+		f = fopen(path, "w");
+		if (!f)
+			continue;
+		unshrunk += fputs("1", f) < 0;
+		unshrunk += fclose(f) != 0;
+	}
+	if (d)
+		closedir(d);
+	if (unshrunk)
+		fprintf(stderr, "# %d slab caches could not shrink\n", unshrunk);
+	return read_meminfo_kb("Slab:") - debug_slab_kb();
+}
+
 #endif

@@ -43,22 +43,6 @@ static int count_sq_threads(void)
 	return threads_named_anywhere("iou-");
 }
 
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[128];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			kb = atol(line + strlen(key) + 1);
-	}
-	fclose(f);
-	return kb;
-}
-
 static void queue_rw(struct ring *r, int op, int fd, unsigned int flags, __u64 off)
 {
 	struct io_uring_sqe *sqe = ring_get_sqe(r);
@@ -254,7 +238,7 @@ TEST_F_TIMEOUT(teardown, with_io_in_flight, 1800)
 			iterate(m, EXIT);
 	wait_for_sq_threads(threads);
 	sync();
-	slab_before = meminfo_kb("Slab");
+	slab_before = settled_slab_kb();
 
 	per = iterations / (NR_MODES * NR_ENDINGS);
 	if (per < 1)
@@ -284,7 +268,7 @@ TEST_F_TIMEOUT(teardown, with_io_in_flight, 1800)
 	}
 	EXPECT_EQ(0, failed);
 	sync();
-	slab_after = meminfo_kb("Slab");
+	slab_after = settled_slab_kb();
 	TH_LOG("%d iterations in %ld s; slab %ld kB before, %ld kB after",
 	       done, (long)(time(NULL) - t0), slab_before, slab_after);
 	/* one ring is several kB of slab; 1000 leaked would show plainly */
