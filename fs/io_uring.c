@@ -2685,10 +2685,10 @@ static bool io_poll_wake_claim(struct io_kiocb *req, __poll_t mask)
 }
 
 /*
- * Wait until a wakeup of @req that is still running has returned: it holds
- * the queue's lock throughout, and a POLLFREE one clears ->head last, so
- * either we see ->head clear and it is done, or we wait on that lock (the
- * queue's memory lasts for an RCU grace period after ->head is cleared).
+ * Wait until the POLLFREE wakeup of @req has returned: it holds the queue's
+ * lock throughout and clears ->head last, so either we see ->head clear and
+ * it is done, or we wait on that lock (the queue's memory lasts for an RCU
+ * grace period after ->head is cleared).
  */
 static void io_poll_wait_wakeup(struct io_kiocb *req)
 {
@@ -2737,13 +2737,19 @@ static void io_poll_finish(struct io_kiocb *req)
 
 	/* from here on, a wakeup of a new arm queues a finish of its own */
 	clear_bit(0, &req->poll_finish_queued);
-	io_poll_wait_wakeup(req);
+	/* and reads what a wakeup left after that: pairs with its test_and_set_bit() */
+	smp_mb__after_atomic();
 	/*
 	 * The wakeup's key, as 6.1 reports it: by now a reader may have taken
 	 * what made the file ready.  A key-less wakeup leaves us to ask.
 	 */
 	mask = READ_ONCE(poll->woken);
 	if (unlikely(mask & POLLFREE)) {
+		/*
+		 * Only then: after another wakeup ->head may point to a queue
+		 * its owner has freed since, with no POLLFREE for us.
+		 */
+		io_poll_wait_wakeup(req);
 		io_poll_freed(req);
 		return;
 	}
@@ -3717,15 +3723,19 @@ static bool io_async_track(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned long flags;
-	bool expired;
+	bool refused;
 
 	spin_lock_irqsave(&ctx->async_lock, flags);
-	/* its link timeout fired before it got here: it ends instead */
-	expired = READ_ONCE(req->lt_expired);
-	if (!expired && list_empty(&req->async_node))
+	/*
+	 * Its link timeout fired before it got here, or the ring is closing
+	 * (a chain going on after the release cancelled what was tracked,
+	 * which it did after killing the ring's reference): it ends instead.
+	 */
+	refused = READ_ONCE(req->lt_expired) || percpu_ref_is_dying(&ctx->refs);
+	if (!refused && list_empty(&req->async_node))
 		list_add_tail(&req->async_node, &ctx->async_list);
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
-	return !expired;
+	return !refused;
 }
 
 /* The submitter's pool; NULL for a request that outlived its task. */
@@ -4841,10 +4851,15 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			break;
 		if (flushed && !list_empty_careful(&ctx->cq_backlog))
 			continue;
-		/* our pool asking for a thread is no reason to return */
+		/*
+		 * Our pool asking for a thread is no reason to return, even if
+		 * it asks right after we looked: only a signal is (the ask's
+		 * TIF_NOTIFY_SIGNAL keeps schedule() from sleeping, and the
+		 * next turn runs it).
+		 */
 		if (io_run_task_work())
 			continue;
-		if (signal_pending(current)) {
+		if (task_sigpending(current)) {
 			ret = -EINTR;
 			break;
 		}

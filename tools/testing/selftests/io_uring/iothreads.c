@@ -57,6 +57,17 @@ static void prep_read(struct ring *r, int fd, void *buf, unsigned int len, __u64
 	sqe->user_data = data;
 }
 
+static struct io_uring_sqe *prep_poll_of(struct ring *r, int fd, unsigned int events, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = fd;
+	sqe->poll32_events = events;
+	sqe->user_data = data;
+	return sqe;
+}
+
 static void prep_openat(struct ring *r, const char *path, int flags, __u64 data)
 {
 	struct io_uring_sqe *sqe = ring_get_sqe(r);
@@ -352,7 +363,6 @@ TEST(sqpoll_unprivileged_with_plain_fds)
 TEST(poll_signalfd)
 {
 	struct signalfd_siginfo si;
-	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	sigset_t mask;
 	struct ring r;
@@ -364,11 +374,7 @@ TEST(poll_signalfd)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	ASSERT_LE(0, sfd);
 	ASSERT_EQ(0, ring_init(&r, 4, 0));
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = sfd;
-	sqe->poll32_events = POLLIN;
-	sqe->user_data = 5;
+	prep_poll_of(&r, sfd, POLLIN, 5);
 	ASSERT_EQ(1, ring_submit(&r, 0));
 	usleep(50000);
 	ASSERT_EQ(0, kill(getpid(), SIGUSR1));
@@ -391,7 +397,6 @@ TEST(poll_signalfd)
 static int child_polls_its_signalfd(void *arg)
 {
 	struct ring *r = arg;
-	struct io_uring_sqe *sqe;
 	sigset_t mask;
 	int sfd;
 
@@ -400,11 +405,7 @@ static int child_polls_its_signalfd(void *arg)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0)
 		return 1;
-	sqe = ring_get_sqe(r);
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = sfd;
-	sqe->poll32_events = POLLIN;
-	sqe->user_data = 9;
+	prep_poll_of(r, sfd, POLLIN, 9);
 	return ring_submit(r, 0) == 1 ? 0 : 2;
 }
 
@@ -665,6 +666,39 @@ TEST(cancel_from_another_process_leaves_the_chain_in_its_own)
 	EXPECT_NE(-1, fcntl(SHARED_FD, F_GETFD));
 	close(SHARED_FD);
 	ring_exit(&r);
+	unlink(fifo);
+}
+
+/*
+ * Closing the ring ends a chain that would go on: a READ of an empty pipe
+ * hard-linked to an OPENAT of a FIFO.  The release cancels the READ, and
+ * the OPENAT after it must not start on the dying ring: it would wait in
+ * a worker for a writer, holding the ring, until the process exits.
+ */
+TEST(close_ends_a_hard_linked_chain)
+{
+	const char *fifo = make_fifo();
+	char buf[8];
+	struct ring r;
+	int p[2], i;
+
+	ASSERT_NE(NULL, fifo);
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < 10; i++) {
+		ASSERT_EQ(0, ring_init(&r, 4, 0));
+		prep_read(&r, p[0], buf, sizeof(buf), 1);
+		r.sqes[(r.sqe_tail - 1) & *r.sq_mask].flags = IOSQE_IO_HARDLINK;
+		prep_openat(&r, fifo, O_RDONLY, 2);
+		ASSERT_EQ(2, ring_submit(&r, 0));
+		usleep(50 * 1000);
+		ring_exit(&r);
+		/* the chain goes on from a kworker: give it time to */
+		usleep(200 * 1000);
+		/* (the probe lets an open that waits finish: rounds stay apart) */
+		EXPECT_FALSE(fifo_has_reader(fifo)) TH_LOG("round %d", i);
+	}
+	close(p[0]);
+	close(p[1]);
 	unlink(fifo);
 }
 
@@ -1005,17 +1039,6 @@ TEST(submitting_thread_exits_process_lives)
 	close(pfd[0]);
 	close(pfd[1]);
 	ring_exit(&r);
-}
-
-static struct io_uring_sqe *prep_poll_of(struct ring *r, int fd, unsigned int events, __u64 data)
-{
-	struct io_uring_sqe *sqe = ring_get_sqe(r);
-
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = fd;
-	sqe->poll32_events = events;
-	sqe->user_data = data;
-	return sqe;
 }
 
 /* A lone POLL_ADD of the pipe and a TIMEOUT of 300 ms, then the thread exits. */
