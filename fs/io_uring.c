@@ -360,8 +360,12 @@ struct io_ring_ctx {
 	/* signals that had to wait for a context where signalling is safe */
 	struct work_struct	ev_fd_work;
 
-	/* pairs each armed IORING_OP_LINK_TIMEOUT with its request */
+	/*
+	 * Pairs each armed IORING_OP_LINK_TIMEOUT with its request, and
+	 * lists them (by ->list) for IORING_LINK_TIMEOUT_UPDATE.
+	 */
 	spinlock_t		link_timeout_lock;
+	struct list_head	ltimeout_list;
 
 	/* requests handed to a worker, for IORING_OP_ASYNC_CANCEL */
 	spinlock_t		async_lock;
@@ -447,9 +451,10 @@ struct io_timeout {
 	 */
 	u32			start;
 	u32			count;
-	/* IORING_OP_LINK_TIMEOUT: how long, and the request it limits */
+	/* when (absolute or from now), and on which clock: timeout_flags */
 	ktime_t			expires;
-	enum hrtimer_mode	mode;
+	u32			flags;
+	/* IORING_OP_LINK_TIMEOUT: the request it limits */
 	struct io_kiocb		*prev;
 	bool			cancel_prev;
 };
@@ -3132,12 +3137,16 @@ static u32 io_timeout_events(struct io_ring_ctx *ctx)
 
 /*
  * Post a timeout's CQE; completion_lock held, the timer stopped or
- * running this.  The caller drops the request's reference.  A timer that
- * expired did what it was asked: that does not break a chain.
+ * running this.  The caller drops the request's reference.  -ETIME breaks
+ * a chain like any error, unless IORING_TIMEOUT_ETIME_SUCCESS asked for a
+ * timer whose end is what the chain waits for.
  */
 static void io_timeout_post(struct io_ring_ctx *ctx, struct io_kiocb *req, long res)
 {
-	io_link_note_result(req, res == -ETIME ? 0 : res);
+	bool timer_done = res == -ETIME &&
+			  (req->timeout.flags & IORING_TIMEOUT_ETIME_SUCCESS);
+
+	io_link_note_result(req, timer_done ? 0 : res);
 	io_cqring_fill_event(ctx, req->user_data, res, 0);
 	ctx->cq_timeouts++;
 }
@@ -3187,32 +3196,76 @@ static enum hrtimer_restart io_timeout_fn(struct hrtimer *timer)
  * number of other completions that end it early (0: none).  It ends with
  * -ETIME when the time is up, 0 when the count is reached.
  */
-/*
- * Read the timespec at addr into timeout.expires, once: a TIMEOUT in a
- * chain reads it at submission (io_req_stabilize()).
- */
-static int io_timeout_read_ts(struct io_kiocb *req)
+
+/* A timespec from userspace, as a time: -EFAULT or -EINVAL on bad input. */
+static int io_read_timespec(struct io_kiocb *req, u64 addr, ktime_t *time)
 {
 	struct timespec64 ts;
 
-	if (req->flags & REQ_F_TS_COPIED)
-		return 0;
-	if (get_timespec64(&ts, u64_to_user_ptr(req->sqe.addr)))
-		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx",
-				   req->sqe.addr);
+	if (get_timespec64(&ts, u64_to_user_ptr(addr)))
+		return io_sqe_fail(req, -EFAULT, "cannot read the timespec at %#llx", addr);
 	if (!timespec64_valid(&ts))
 		return io_sqe_fail(req, -EINVAL, "timespec {%lld, %ld} is not valid",
 				   (long long)ts.tv_sec, ts.tv_nsec);
-	req->timeout.expires = timespec64_to_ktime(ts);
+	*time = timespec64_to_ktime(ts);
+	return 0;
+}
+
+/*
+ * The timeout_flags and timespec of a TIMEOUT or LINK_TIMEOUT, read once:
+ * one in a chain reads them at submission (io_req_stabilize()).
+ */
+static int io_timeout_read_ts(struct io_kiocb *req)
+{
+	u32 flags = req->sqe.timeout_flags;
+	int ret;
+
+	if (req->flags & REQ_F_TS_COPIED)
+		return 0;
+	if (flags & ~(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK |
+		      IORING_TIMEOUT_ETIME_SUCCESS))
+		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", flags);
+	if (hweight32(flags & IORING_TIMEOUT_CLOCK_MASK) > 1)
+		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x name two clocks", flags);
+	ret = io_read_timespec(req, req->sqe.addr, &req->timeout.expires);
+	if (ret)
+		return ret;
+	req->timeout.flags = flags;
 	req->flags |= REQ_F_TS_COPIED;
 	return 0;
+}
+
+static clockid_t io_timeout_clock(u32 flags)
+{
+	switch (flags & IORING_TIMEOUT_CLOCK_MASK) {
+	case IORING_TIMEOUT_BOOTTIME:
+		return CLOCK_BOOTTIME;
+	case IORING_TIMEOUT_REALTIME:
+		return CLOCK_REALTIME;
+	default:
+		return CLOCK_MONOTONIC;
+	}
+}
+
+/*
+ * Start the timer of a TIMEOUT or LINK_TIMEOUT, on the clock and in the
+ * mode its flags name; set up again each time, as an update may change
+ * the mode, and a relative CLOCK_REALTIME timer is one on MONOTONIC.
+ */
+static void io_timer_start(struct io_kiocb *req, enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+	u32 flags = req->timeout.flags;
+	enum hrtimer_mode mode = flags & IORING_TIMEOUT_ABS ? HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
+
+	hrtimer_init(&req->timeout.timer, io_timeout_clock(flags), mode);
+	req->timeout.timer.function = fn;
+	hrtimer_start(&req->timeout.timer, req->timeout.expires, mode);
 }
 
 static int io_timeout(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_ring_ctx *ctx = req->ctx;
-	enum hrtimer_mode mode;
 	int ret;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
@@ -3222,15 +3275,10 @@ static int io_timeout(struct io_kiocb *req)
 				   "TIMEOUT takes no ioprio or buf_index, len 1 and a 32-bit count");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	if (sqe->timeout_flags & ~IORING_TIMEOUT_ABS)
-		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", sqe->timeout_flags);
 	ret = io_timeout_read_ts(req);
 	if (ret)
 		return ret;
 
-	mode = sqe->timeout_flags & IORING_TIMEOUT_ABS ? HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
-	hrtimer_init(&req->timeout.timer, CLOCK_MONOTONIC, mode);
-	req->timeout.timer.function = io_timeout_fn;
 	req->timeout.count = sqe->off;
 	/* armed under the lock: the timer cannot end it before it is listed */
 	spin_lock_irq(&ctx->completion_lock);
@@ -3245,7 +3293,7 @@ static int io_timeout(struct io_kiocb *req)
 	}
 	req->timeout.start = io_timeout_events(ctx);
 	list_add_tail(&req->list, &ctx->timeout_list);
-	hrtimer_start(&req->timeout.timer, req->timeout.expires, mode);
+	io_timer_start(req, io_timeout_fn);
 	spin_unlock_irq(&ctx->completion_lock);
 	return 0;
 }
@@ -3282,22 +3330,96 @@ static int io_timeout_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_
 	return ret;
 }
 
-/* TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED. */
+/*
+ * The timer of @t, armed and kept so by the lock its list is under,
+ * starts again: at @expires, absolute if @abs.  Its clock and other flags
+ * stay.  0, or -EALREADY if it is firing.
+ */
+static int io_timer_update(struct io_kiocb *t, ktime_t expires, u32 abs)
+{
+	if (hrtimer_try_to_cancel(&t->timeout.timer) < 0)
+		return -EALREADY;
+	t->timeout.expires = expires;
+	t->timeout.flags = (t->timeout.flags & ~IORING_TIMEOUT_ABS) | abs;
+	io_timer_start(t, t->timeout.timer.function);
+	return 0;
+}
+
+/* IORING_TIMEOUT_UPDATE: give the armed TIMEOUT @user_data a new time. */
+static int io_timeout_update(struct io_ring_ctx *ctx, u64 user_data, ktime_t expires, u32 abs)
+{
+	struct io_kiocb *t;
+	int ret = -ENOENT;
+
+	spin_lock_irq(&ctx->completion_lock);
+	list_for_each_entry(t, &ctx->timeout_list, list) {
+		if (t->user_data == user_data) {
+			ret = io_timer_update(t, expires, abs);
+			break;
+		}
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	return ret;
+}
+
+/* IORING_LINK_TIMEOUT_UPDATE: the same, for an armed LINK_TIMEOUT. */
+static int io_link_timeout_update(struct io_ring_ctx *ctx, u64 user_data, ktime_t expires,
+				  u32 abs)
+{
+	struct io_kiocb *lt;
+	int ret = -ENOENT;
+
+	spin_lock_irq(&ctx->link_timeout_lock);
+	list_for_each_entry(lt, &ctx->ltimeout_list, list) {
+		if (lt->user_data == user_data) {
+			ret = io_timer_update(lt, expires, abs);
+			break;
+		}
+	}
+	spin_unlock_irq(&ctx->link_timeout_lock);
+	return ret;
+}
+
+/*
+ * TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED;
+ * or with IORING_TIMEOUT_UPDATE (IORING_LINK_TIMEOUT_UPDATE), give that
+ * TIMEOUT (LINK_TIMEOUT) the time at addr2, relative or IORING_TIMEOUT_ABS.
+ */
 static int io_timeout_remove(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_cancel_match match = { .user_data = sqe->addr };
+	u32 flags = sqe->timeout_flags;
 	struct io_ring_ctx *ctx = req->ctx;
+	ktime_t expires;
+	int ret;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "TIMEOUT_REMOVE on an IOPOLL ring");
-	if (sqe->ioprio || sqe->buf_index || sqe->len || sqe->off || sqe->timeout_flags)
+	if (sqe->ioprio || sqe->buf_index || sqe->len)
 		return io_sqe_fail(req, -EINVAL,
-				   "TIMEOUT_REMOVE takes no ioprio, buf_index, len, off or flags");
+				   "TIMEOUT_REMOVE takes no ioprio, buf_index or len");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (!(flags & IORING_TIMEOUT_UPDATE_MASK)) {
+		if (flags || sqe->off)
+			return io_sqe_fail(req, -EINVAL,
+					   "TIMEOUT_REMOVE takes no off or flags, unless it updates");
+		io_req_complete(req, io_timeout_cancel_by(ctx, &match));
+		return 0;
+	}
 
-	io_req_complete(req, io_timeout_cancel_by(ctx, &match));
+	if (flags & ~(IORING_TIMEOUT_UPDATE_MASK | IORING_TIMEOUT_ABS))
+		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x of an update", flags);
+	ret = io_read_timespec(req, sqe->addr2, &expires);
+	if (ret)
+		return ret;
+	flags &= IORING_TIMEOUT_ABS;
+	if (sqe->timeout_flags & IORING_LINK_TIMEOUT_UPDATE)
+		ret = io_link_timeout_update(ctx, sqe->addr, expires, flags);
+	else
+		ret = io_timeout_update(ctx, sqe->addr, expires, flags);
+	io_req_complete(req, ret);
 	return 0;
 }
 
@@ -3441,7 +3563,6 @@ static int io_async_cancel(struct io_kiocb *req)
 static int io_link_timeout_prep(struct io_kiocb *req, struct io_kiocb *prev)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	int ret;
 
 	if (!prev)
 		return io_sqe_fail(req, -EINVAL, "LINK_TIMEOUT does not follow a linked request");
@@ -3454,14 +3575,7 @@ static int io_link_timeout_prep(struct io_kiocb *req, struct io_kiocb *prev)
 				   "LINK_TIMEOUT takes no ioprio, buf_index or off, and len 1");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	if (sqe->timeout_flags & ~IORING_TIMEOUT_ABS)
-		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x unknown", sqe->timeout_flags);
-	ret = io_timeout_read_ts(req);
-	if (ret)
-		return ret;
-	req->timeout.mode = sqe->timeout_flags & IORING_TIMEOUT_ABS ?
-			    HRTIMER_MODE_ABS : HRTIMER_MODE_REL;
-	return 0;
+	return io_timeout_read_ts(req);
 }
 
 /* The link timeout's end, in a kworker: cancel prev if asked, then post. */
@@ -3509,6 +3623,7 @@ static enum hrtimer_restart io_link_timeout_fn(struct hrtimer *timer)
 	if (first) {
 		/* prev has not completed (that disarms first): it is alive */
 		prev->link_timeout = NULL;
+		list_del_init(&lt->list);
 		WRITE_ONCE(prev->lt_expired, true);
 		refcount_inc(&prev->refs);
 	}
@@ -3529,11 +3644,11 @@ static void __io_link_timeout_arm(struct io_kiocb *req)
 		return;
 	list_del_init(&lt->list);
 	lt->timeout.prev = req;
-	hrtimer_init(&lt->timeout.timer, CLOCK_MONOTONIC, lt->timeout.mode);
-	lt->timeout.timer.function = io_link_timeout_fn;
 	spin_lock_irqsave(&ctx->link_timeout_lock, flags);
+	/* listed while paired: an update finds it armed */
 	req->link_timeout = lt;
-	hrtimer_start(&lt->timeout.timer, lt->timeout.expires, lt->timeout.mode);
+	list_add_tail(&lt->list, &ctx->ltimeout_list);
+	io_timer_start(lt, io_link_timeout_fn);
 	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
 }
 
@@ -3556,8 +3671,11 @@ static void io_link_timeout_disarm(struct io_kiocb *req)
 	spin_lock_irqsave(&ctx->link_timeout_lock, flags);
 	lt = req->link_timeout;
 	req->link_timeout = NULL;
-	if (lt && hrtimer_try_to_cancel(&lt->timeout.timer) >= 0)
-		req->lt_disarmed = lt;
+	if (lt) {
+		list_del_init(&lt->list);
+		if (hrtimer_try_to_cancel(&lt->timeout.timer) >= 0)
+			req->lt_disarmed = lt;
+	}
 	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
 }
 
@@ -5967,6 +6085,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_LIST_HEAD(&ctx->timeout_list);
 	spin_lock_init(&ctx->async_lock);
 	spin_lock_init(&ctx->link_timeout_lock);
+	INIT_LIST_HEAD(&ctx->ltimeout_list);
 	INIT_LIST_HEAD(&ctx->async_list);
 	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);

@@ -134,7 +134,14 @@ enum io_uring_op {
 #define IORING_FSYNC_DATASYNC	(1U << 0)
 
 /* sqe->timeout_flags */
-#define IORING_TIMEOUT_ABS	(1U << 0)	/* addr is an absolute CLOCK_MONOTONIC time */
+#define IORING_TIMEOUT_ABS		(1U << 0)	/* an absolute time on its clock */
+#define IORING_TIMEOUT_UPDATE		(1U << 1)	/* TIMEOUT_REMOVE: set a new time */
+#define IORING_TIMEOUT_BOOTTIME		(1U << 2)	/* CLOCK_BOOTTIME, not MONOTONIC */
+#define IORING_TIMEOUT_REALTIME		(1U << 3)	/* CLOCK_REALTIME, not MONOTONIC */
+#define IORING_LINK_TIMEOUT_UPDATE	(1U << 4)	/* as UPDATE, of a LINK_TIMEOUT */
+#define IORING_TIMEOUT_ETIME_SUCCESS	(1U << 5)	/* -ETIME does not break a chain */
+#define IORING_TIMEOUT_CLOCK_MASK	(IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME)
+#define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)
 
 /*
  * One completion queue entry: 16 bytes.

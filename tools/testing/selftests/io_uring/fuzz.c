@@ -138,10 +138,15 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->addr = rnd() % 8 ? (uintptr_t)ts : rnd_addr();
 		sqe->len = rnd() % 8 ? 1 : rnd();
 		sqe->off = rnd() % 2 ? 0 : rnd() % 4;
-		sqe->timeout_flags = rnd() % 8 ? 0 : rnd() % 3;
+		sqe->timeout_flags = rnd() % 8 ? 0 : rnd() % 64;
 	}
 	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE || sqe->opcode == IORING_OP_ASYNC_CANCEL)
 		sqe->addr = rnd() % 16;
+	/* a TIMEOUT_REMOVE that updates: the time is the TIMEOUT's timespec */
+	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE && rnd() % 2) {
+		sqe->addr2 = (uintptr_t)(scratch + SCRATCH_SIZE / 2);
+		sqe->timeout_flags = rnd() % 4 ? IORING_TIMEOUT_UPDATE : rnd() % 64;
+	}
 	/*
 	 * OPENAT: never create or truncate (a random name, as root, could be
 	 * anything), mostly a path that exists.  CLOSE: only what the fuzzer's

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IORING_OP_TIMEOUT (a timer that ends with -ETIME, or with 0 once a count
- * of other completions is reached; relative or IORING_TIMEOUT_ABS) and
- * IORING_OP_TIMEOUT_REMOVE, their bad inputs, and rings closed with
+ * of other completions is reached; relative or IORING_TIMEOUT_ABS, on one
+ * of three clocks) and IORING_OP_TIMEOUT_REMOVE (which also gives a TIMEOUT
+ * or LINK_TIMEOUT a new time), their bad inputs, and rings closed with
  * timeouts armed; and waits with a time limit (IORING_ENTER_EXT_ARG).
  */
 #include <errno.h>
@@ -38,6 +39,16 @@ static struct io_uring_sqe *prep_remove(struct ring *r, __u64 target, __u64 data
 	sqe->fd = -1;
 	sqe->addr = target;
 	sqe->user_data = data;
+	return sqe;
+}
+
+static struct io_uring_sqe *prep_update(struct ring *r, __u64 target,
+					struct __kernel_timespec *ts, __u32 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = prep_remove(r, target, data);
+
+	sqe->addr2 = (unsigned long)ts;
+	sqe->timeout_flags = flags;
 	return sqe;
 }
 
@@ -280,27 +291,28 @@ TEST_F(timeout, bad_inputs)
 	prep_timeout(&self->r, (void *)8, 0, 0, 1);			/* unmapped */
 	prep_timeout(&self->r, &neg, 0, 0, 2);
 	prep_timeout(&self->r, &nsec, 0, 0, 3);
-	prep_timeout(&self->r, &ts, 0, 1u << 5, 4);			/* flags */
+	prep_timeout(&self->r, &ts, 0, 1u << 6, 4);			/* flags */
 	prep_timeout(&self->r, &ts, 0, 0, 5)->len = 2;
 	prep_timeout(&self->r, &ts, 0, 0, 6)->ioprio = 1;
 	prep_timeout(&self->r, &ts, 1ULL << 32, 0, 7);			/* count */
 	sqe = prep_remove(&self->r, 1, 8);
 	sqe->len = 1;
-	prep_remove(&self->r, 1, 9)->timeout_flags = 1;
-	ASSERT_EQ(9, ring_submit(&self->r, 9));
-	for (i = 0; i < 9; i++) {
+	prep_remove(&self->r, 1, 9)->timeout_flags = IORING_TIMEOUT_ABS;
+	prep_timeout(&self->r, &ts, 0, IORING_TIMEOUT_CLOCK_MASK, 10);	/* two clocks */
+	prep_remove(&self->r, 1, 11)->off = 1;
+	ASSERT_EQ(11, ring_submit(&self->r, 11));
+	for (i = 0; i < 11; i++) {
 		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
 		EXPECT_EQ(cqe.user_data == 1 ? -EFAULT : -EINVAL, cqe.res)
 			TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
 	}
 }
 
-/* A timeout linked before a NOP: the NOP runs when the timer expires. */
-TEST_F(timeout, linked_timer_delays_the_next)
+/* A timeout linked before a NOP: its -ETIME is an error, the NOP is cancelled. */
+TEST_F(timeout, linked_timer_expiry_cancels_the_next)
 {
-	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	struct __kernel_timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
 	struct io_uring_cqe cqe;
-	long long start = now_ms();
 
 	prep_timeout(&self->r, &ts, 0, 0, 1)->flags = IOSQE_IO_LINK;
 	prep_nop(&self->r, 2);
@@ -310,8 +322,183 @@ TEST_F(timeout, linked_timer_delays_the_next)
 	EXPECT_EQ(-ETIME, cqe.res);
 	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
 	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(-ECANCELED, cqe.res);
+}
+
+/* IORING_TIMEOUT_ETIME_SUCCESS: the timer delays the NOP, which then runs. */
+TEST_F(timeout, linked_timer_etime_success_delays_the_next)
+{
+	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
+	struct io_uring_cqe cqe;
+	long long start = now_ms();
+
+	prep_timeout(&self->r, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, 1)->flags = IOSQE_IO_LINK;
+	prep_nop(&self->r, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
 	EXPECT_EQ(0, cqe.res);
 	EXPECT_LE(90, now_ms() - start);
+}
+
+static long long clock_ms(clockid_t clock)
+{
+	struct timespec t;
+
+	clock_gettime(clock, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
+
+static void ms_to_ts(long long ms, struct __kernel_timespec *ts)
+{
+	ts->tv_sec = ms / 1000;
+	ts->tv_nsec = ms % 1000 * 1000000;
+}
+
+/*
+ * IORING_TIMEOUT_BOOTTIME and IORING_TIMEOUT_REALTIME: absolute times on
+ * those clocks, which differ from CLOCK_MONOTONIC's; and relative ones.
+ */
+TEST_F(timeout, boottime_and_realtime_clocks)
+{
+	static const struct {
+		__u32 flag;
+		clockid_t clock;
+	} clocks[] = {
+		{ IORING_TIMEOUT_BOOTTIME, CLOCK_BOOTTIME },
+		{ IORING_TIMEOUT_REALTIME, CLOCK_REALTIME },
+	};
+	struct __kernel_timespec ts;
+	struct io_uring_cqe cqe;
+	long long start;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		start = now_ms();
+		ms_to_ts(clock_ms(clocks[i].clock) + 100, &ts);
+		prep_timeout(&self->r, &ts, 0, clocks[i].flag | IORING_TIMEOUT_ABS, 1);
+		ASSERT_EQ(1, ring_submit(&self->r, 1));
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(-ETIME, cqe.res);
+		EXPECT_LE(90, now_ms() - start) TH_LOG("clock %d", clocks[i].clock);
+		EXPECT_GT(5000, now_ms() - start) TH_LOG("clock %d", clocks[i].clock);
+
+		start = now_ms();
+		ms_to_ts(50, &ts);
+		prep_timeout(&self->r, &ts, 0, clocks[i].flag, 2);
+		ASSERT_EQ(1, ring_submit(&self->r, 1));
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(-ETIME, cqe.res);
+		EXPECT_LE(45, now_ms() - start) TH_LOG("clock %d", clocks[i].clock);
+	}
+}
+
+/* IORING_TIMEOUT_UPDATE: a 100 s timeout made a 50 ms one, then an absolute one. */
+TEST_F(timeout, update_gives_a_new_time)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct __kernel_timespec upd;
+	struct io_uring_cqe cqe;
+	long long start;
+	int i, abs;
+
+	for (abs = 0; abs < 2; abs++) {
+		start = now_ms();
+		ms_to_ts(abs ? clock_ms(CLOCK_MONOTONIC) + 50 : 50, &upd);
+		prep_timeout(&self->r, &ts, 0, 0, 1);
+		prep_update(&self->r, 1, &upd, IORING_TIMEOUT_UPDATE |
+			    (abs ? IORING_TIMEOUT_ABS : 0), 2);
+		ASSERT_EQ(2, ring_submit(&self->r, 2));
+		for (i = 0; i < 2; i++) {
+			ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+			EXPECT_EQ(cqe.user_data == 1 ? -ETIME : 0, cqe.res)
+				TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
+		}
+		EXPECT_LE(45, now_ms() - start);
+		EXPECT_GT(5000, now_ms() - start);
+	}
+}
+
+/* Updates of no timeout, with bad flags or a bad timespec. */
+TEST_F(timeout, update_bad_inputs)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct __kernel_timespec neg = { .tv_sec = -1 };
+	static const int want[] = { 0, -ENOENT, -ENOENT, -EINVAL, -EINVAL, -EFAULT, -EINVAL };
+	struct io_uring_cqe cqe;
+	int i;
+
+	prep_update(&self->r, 42, &ts, IORING_TIMEOUT_UPDATE, 1);
+	prep_update(&self->r, 42, &ts, IORING_LINK_TIMEOUT_UPDATE, 2);
+	prep_update(&self->r, 42, &ts, IORING_TIMEOUT_UPDATE | IORING_TIMEOUT_BOOTTIME, 3);
+	prep_update(&self->r, 42, &ts, ~0u, 4);
+	prep_update(&self->r, 42, (void *)8, IORING_TIMEOUT_UPDATE, 5);
+	prep_update(&self->r, 42, &neg, IORING_TIMEOUT_UPDATE, 6);
+	ASSERT_EQ(6, ring_submit(&self->r, 6));
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		ASSERT_GT(7, cqe.user_data);
+		EXPECT_EQ(want[cqe.user_data], cqe.res)
+			TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
+	}
+}
+
+/*
+ * IORING_LINK_TIMEOUT_UPDATE: a READ of an empty pipe limited to 100 s,
+ * then to 50 ms: it is cancelled then.  A plain update does not find a
+ * LINK_TIMEOUT, nor a link update a TIMEOUT.
+ */
+TEST_F(timeout, link_timeout_update)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct __kernel_timespec upd = { .tv_nsec = 50 * 1000 * 1000 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	long long start = now_ms();
+	char buf[8];
+	int fds[2], i;
+
+	ASSERT_EQ(0, pipe(fds));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fds[0], buf, sizeof(buf), 0);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = prep_timeout(&self->r, &ts, 0, 0, 2);
+	sqe->opcode = IORING_OP_LINK_TIMEOUT;
+	prep_timeout(&self->r, &ts, 0, 0, 3);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+
+	prep_update(&self->r, 2, &upd, IORING_TIMEOUT_UPDATE, 4);
+	prep_update(&self->r, 3, &upd, IORING_LINK_TIMEOUT_UPDATE, 5);
+	ASSERT_EQ(2, ring_submit(&self->r, 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(-ENOENT, cqe.res);
+	}
+
+	prep_update(&self->r, 2, &upd, IORING_LINK_TIMEOUT_UPDATE, 6);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		switch (cqe.user_data) {
+		case 1:
+			EXPECT_EQ(-ECANCELED, cqe.res);
+			break;
+		case 2:
+			EXPECT_EQ(-ETIME, cqe.res);
+			break;
+		default:
+			EXPECT_EQ(6, cqe.user_data);
+			EXPECT_EQ(0, cqe.res);
+		}
+	}
+	EXPECT_LE(45, now_ms() - start);
+	EXPECT_GT(5000, now_ms() - start);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* Closing the ring ends armed timeouts; many rings, nothing left behind. */
