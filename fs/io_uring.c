@@ -470,7 +470,7 @@ enum {
 	REQ_F_POLL_RETRY	= BIT(7),	/* waits for its socket as a poll */
 	REQ_F_CUR_POS		= BIT(8),	/* offset -1: at and moving the file position */
 	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried yet */
-	REQ_F_TS_COPIED		= BIT(10),	/* TIMEOUT: timespec read at submission */
+	REQ_F_TS_COPIED		= BIT(10),	/* timeouts: checked, timespec read */
 	REQ_F_CONNECTING	= BIT(11),	/* CONNECT: under way, waits as a poll */
 	REQ_F_BUFFER_SELECT	= BIT(12),	/* IOSQE_BUFFER_SELECT */
 };
@@ -3333,7 +3333,8 @@ static int io_timeout_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_
 /*
  * The timer of @t, armed and kept so by the lock its list is under,
  * starts again: at @expires, absolute if @abs.  Its clock and other flags
- * stay.  0, or -EALREADY if it is firing.
+ * stay.  0, or -EALREADY if it is firing.  A TIMEOUT's count goes: from
+ * now on only its time ends it, as on 6.1.
  */
 static int io_timer_update(struct io_kiocb *t, ktime_t expires, u32 abs)
 {
@@ -3341,6 +3342,7 @@ static int io_timer_update(struct io_kiocb *t, ktime_t expires, u32 abs)
 		return -EALREADY;
 	t->timeout.expires = expires;
 	t->timeout.flags = (t->timeout.flags & ~IORING_TIMEOUT_ABS) | abs;
+	t->timeout.count = 0;
 	io_timer_start(t, t->timeout.timer.function);
 	return 0;
 }
@@ -3381,20 +3383,18 @@ static int io_link_timeout_update(struct io_ring_ctx *ctx, u64 user_data, ktime_
 }
 
 /*
- * TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED;
- * or with IORING_TIMEOUT_UPDATE (IORING_LINK_TIMEOUT_UPDATE), give that
- * TIMEOUT (LINK_TIMEOUT) the time at addr2, relative or IORING_TIMEOUT_ABS.
+ * The flags of a TIMEOUT_REMOVE and, for an update, its time, read once:
+ * one in a chain reads them at submission (io_req_stabilize()).
  */
-static int io_timeout_remove(struct io_kiocb *req)
+static int io_timeout_remove_prep(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_cancel_match match = { .user_data = sqe->addr };
 	u32 flags = sqe->timeout_flags;
-	struct io_ring_ctx *ctx = req->ctx;
-	ktime_t expires;
 	int ret;
 
-	if (ctx->flags & IORING_SETUP_IOPOLL)
+	if (req->flags & REQ_F_TS_COPIED)
+		return 0;
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "TIMEOUT_REMOVE on an IOPOLL ring");
 	if (sqe->ioprio || sqe->buf_index || sqe->len)
 		return io_sqe_fail(req, -EINVAL,
@@ -3405,20 +3405,41 @@ static int io_timeout_remove(struct io_kiocb *req)
 		if (flags || sqe->off)
 			return io_sqe_fail(req, -EINVAL,
 					   "TIMEOUT_REMOVE takes no off or flags, unless it updates");
-		io_req_complete(req, io_timeout_cancel_by(ctx, &match));
 		return 0;
 	}
-
 	if (flags & ~(IORING_TIMEOUT_UPDATE_MASK | IORING_TIMEOUT_ABS))
 		return io_sqe_fail(req, -EINVAL, "timeout_flags %#x of an update", flags);
-	ret = io_read_timespec(req, sqe->addr2, &expires);
+	ret = io_read_timespec(req, sqe->addr2, &req->timeout.expires);
 	if (ret)
 		return ret;
-	flags &= IORING_TIMEOUT_ABS;
-	if (sqe->timeout_flags & IORING_LINK_TIMEOUT_UPDATE)
-		ret = io_link_timeout_update(ctx, sqe->addr, expires, flags);
+	req->flags |= REQ_F_TS_COPIED;
+	return 0;
+}
+
+/*
+ * TIMEOUT_REMOVE: end the timeout whose user_data is addr with -ECANCELED;
+ * or with IORING_TIMEOUT_UPDATE (IORING_LINK_TIMEOUT_UPDATE), give that
+ * TIMEOUT (LINK_TIMEOUT) the time at addr2, relative or IORING_TIMEOUT_ABS.
+ */
+static int io_timeout_remove(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_cancel_match match = { .user_data = sqe->addr };
+	u32 flags = sqe->timeout_flags;
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	ret = io_timeout_remove_prep(req);
+	if (ret)
+		return ret;
+	if (!(flags & IORING_TIMEOUT_UPDATE_MASK))
+		ret = io_timeout_cancel_by(ctx, &match);
+	else if (flags & IORING_LINK_TIMEOUT_UPDATE)
+		ret = io_link_timeout_update(ctx, sqe->addr, req->timeout.expires,
+					     flags & IORING_TIMEOUT_ABS);
 	else
-		ret = io_timeout_update(ctx, sqe->addr, expires, flags);
+		ret = io_timeout_update(ctx, sqe->addr, req->timeout.expires,
+					flags & IORING_TIMEOUT_ABS);
 	io_req_complete(req, ret);
 	return 0;
 }
@@ -4104,7 +4125,8 @@ static int io_req_set_buffer(struct io_kiocb *req)
  * chain, behind a drain, or by IOSQE_ASYNC.  What it would read from
  * userspace at its issue, it reads now, while the caller of
  * io_uring_enter() still vouches for it: the iovec array of READV/WRITEV,
- * the path of OPENAT/STATX.  A failure fails the request at submission.
+ * the timespecs of TIMEOUT and of a TIMEOUT_REMOVE that updates, the
+ * path of OPENAT/STATX.  A failure fails the request at submission.
  */
 static int io_req_stabilize(struct io_kiocb *req)
 {
@@ -4128,6 +4150,8 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return 0;
 	case IORING_OP_TIMEOUT:
 		return io_timeout_read_ts(req);
+	case IORING_OP_TIMEOUT_REMOVE:
+		return io_timeout_remove_prep(req);
 	case IORING_OP_OPENAT:
 		return io_req_get_path(req, 0);
 	case IORING_OP_STATX:

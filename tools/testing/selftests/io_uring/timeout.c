@@ -422,6 +422,64 @@ TEST_F(timeout, update_gives_a_new_time)
 	}
 }
 
+/*
+ * An update that waits behind a READ in a chain took its time at
+ * submission: the timespec it named is not valid any more when it runs.
+ */
+TEST_F(timeout, update_reads_its_time_at_submission)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct __kernel_timespec upd = { .tv_nsec = 50 * 1000 * 1000 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char buf[8];
+	int fds[2], i;
+
+	ASSERT_EQ(0, pipe(fds));
+	prep_timeout(&self->r, &ts, 0, 0, 1);
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, fds[0], buf, 1, 0);	/* a short read breaks a chain */
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 2;
+	prep_update(&self->r, 1, &upd, IORING_TIMEOUT_UPDATE, 3);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	upd.tv_sec = -1;
+	ASSERT_EQ(1, write(fds[1], "x", 1));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(cqe.user_data == 1 ? -ETIME : cqe.user_data == 2 ? 1 : 0, cqe.res)
+			TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* After an update, only the time ends a TIMEOUT: its count is gone, as on 6.1. */
+TEST_F(timeout, update_drops_the_count)
+{
+	struct __kernel_timespec ts = { .tv_sec = 100 };
+	struct __kernel_timespec upd = { .tv_nsec = 200 * 1000 * 1000 };
+	struct io_uring_cqe cqe;
+	long long start = now_ms();
+	int i;
+
+	prep_timeout(&self->r, &ts, 2, 0, 1);
+	prep_update(&self->r, 1, &upd, IORING_TIMEOUT_UPDATE, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	prep_nop(&self->r, 3);
+	prep_nop(&self->r, 4);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(cqe.user_data == 1 ? -ETIME : 0, cqe.res)
+			TH_LOG("user_data %llu", (unsigned long long)cqe.user_data);
+	}
+	EXPECT_LE(190, now_ms() - start);
+}
+
 /* Updates of no timeout, with bad flags or a bad timespec. */
 TEST_F(timeout, update_bad_inputs)
 {
