@@ -59,6 +59,8 @@
 #include <linux/sched/user.h>
 #include <linux/fs.h>
 #include <linux/falloc.h>
+#include <linux/fadvise.h>
+#include <linux/namei.h>
 #include <linux/file.h>
 #include <linux/fdtable.h>
 #include <linux/mm.h>
@@ -130,6 +132,10 @@
 				 BIT_ULL(IORING_OP_CLOSE) | BIT_ULL(IORING_OP_STATX) | \
 				 BIT_ULL(IORING_OP_FALLOCATE) | BIT_ULL(IORING_OP_LINK_TIMEOUT) | \
 				 BIT_ULL(IORING_OP_FILES_UPDATE) | \
+				 BIT_ULL(IORING_OP_FADVISE) | BIT_ULL(IORING_OP_MADVISE) | \
+				 BIT_ULL(IORING_OP_SHUTDOWN) | BIT_ULL(IORING_OP_RENAMEAT) | \
+				 BIT_ULL(IORING_OP_UNLINKAT) | BIT_ULL(IORING_OP_MKDIRAT) | \
+				 BIT_ULL(IORING_OP_SYMLINKAT) | BIT_ULL(IORING_OP_LINKAT) | \
 				 BIT_ULL(IORING_OP_PROVIDE_BUFFERS) | \
 				 BIT_ULL(IORING_OP_REMOVE_BUFFERS))
 /* What io_uring_setup() reports in params->features */
@@ -479,12 +485,22 @@ enum {
  * One request.  The SQE is copied in at submission, so nothing userspace
  * does to the SQ array afterwards can change what we act on.
  */
+/*
+ * RENAMEAT, SYMLINKAT, LINKAT: their second path (the first is ->path),
+ * read with it at submission.  ->file stays NULL, like req->file.
+ */
+struct io_path2 {
+	struct file		*file;
+	struct filename		*name;
+};
+
 struct io_kiocb {
 	union {
 		struct file		*file;
 		struct kiocb		rw;
 		struct io_poll_iocb	poll;
 		struct io_timeout	timeout;
+		struct io_path2		path2;
 	};
 	struct io_ring_ctx	*ctx;
 	/* poll_list, a sequential run or the pending polls: one at a time */
@@ -556,7 +572,7 @@ struct io_kiocb {
 	 * it was set aside.  NULL: the worker's, which are the process's.
 	 */
 	const struct cred	*creds;
-	/* OPENAT and STATX: their path, read at submission */
+	/* OPENAT, STATX and the path operations: their path, read at submission */
 	struct filename		*path;
 	/*
 	 * READV/WRITEV issued after their submission: the iovec array as
@@ -806,7 +822,19 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_RECVMSG]		= IO_OP_FDTABLE,	/* SCM_RIGHTS */
 	[IORING_OP_PROVIDE_BUFFERS]	= IO_OP_NOFILE,
 	[IORING_OP_REMOVE_BUFFERS]	= IO_OP_NOFILE,
+	[IORING_OP_MADVISE]		= IO_OP_NOFILE,
+	[IORING_OP_RENAMEAT]		= IO_OP_NOFILE,
+	[IORING_OP_UNLINKAT]		= IO_OP_NOFILE,
+	[IORING_OP_MKDIRAT]		= IO_OP_NOFILE,
+	[IORING_OP_SYMLINKAT]		= IO_OP_NOFILE,
+	[IORING_OP_LINKAT]		= IO_OP_NOFILE,
 };
+
+/* The opcodes whose second path is in req->path2. */
+static bool io_op_has_path2(u8 op)
+{
+	return op == IORING_OP_RENAMEAT || op == IORING_OP_SYMLINKAT || op == IORING_OP_LINKAT;
+}
 
 /*
  * Signal the registered eventfd for CQEs posted by a worker (@async) or
@@ -1089,8 +1117,11 @@ static void io_req_put_more(struct io_kiocb *req)
 		io_buf_table_put(req->buf_table);
 	/* a buffer no CQE reported: a request freed without one */
 	kfree(req->kbuf);
-	if (req->path)
+	if (req->path) {
 		putname(req->path);
+		if (io_op_has_path2(req->sqe.opcode) && req->path2.name)
+			putname(req->path2.name);
+	}
 	kfree(req->iov);
 	if (req->creds)
 		put_cred(req->creds);
@@ -2130,7 +2161,61 @@ static int io_fallocate(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
-/* ---- the submitter's file table: OPENAT, CLOSE, STATX ------------------ */
+/*
+ * FADVISE: posix_fadvise(2) of [off, off + len) with fadvise_advice.
+ * Advice that only sets the file's readahead mode is given inline; the
+ * rest may read or write back pages, so a worker gives it.
+ */
+static int io_fadvise(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "FADVISE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->addr)
+		return io_sqe_fail(req, -EINVAL, "FADVISE takes no ioprio or addr");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (force_nonblock && sqe->fadvise_advice != POSIX_FADV_NORMAL &&
+	    sqe->fadvise_advice != POSIX_FADV_RANDOM &&
+	    sqe->fadvise_advice != POSIX_FADV_SEQUENTIAL)
+		return -EAGAIN;
+
+	ret = vfs_fadvise(req->file, sqe->off, sqe->len, sqe->fadvise_advice);
+	io_req_complete(req, ret);
+	return 0;
+}
+
+/*
+ * MADVISE: madvise(2) of [addr, addr + len) with fadvise_advice, in the
+ * submitter's memory (a worker's is the same).  It may fault pages in or
+ * take mmap_lock for writing: a worker gives it.
+ */
+static int io_madvise(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	int ret;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "MADVISE on an IOPOLL ring");
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EINVAL, "MADVISE takes no file");
+	if (sqe->ioprio || sqe->off)
+		return io_sqe_fail(req, -EINVAL, "MADVISE takes no ioprio or off");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS) || !IS_ENABLED(CONFIG_MMU))
+		return io_sqe_fail(req, -EOPNOTSUPP, "MADVISE needs CONFIG_ADVISE_SYSCALLS");
+	if (force_nonblock)
+		return -EAGAIN;
+
+	ret = do_madvise(current->mm, sqe->addr, sqe->len, sqe->fadvise_advice);
+	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
+/* ---- the submitter's file table and paths: OPENAT, CLOSE, STATX... ------ */
 
 /*
  * These act on current's file table and resolve paths from its root and
@@ -2237,6 +2322,120 @@ static int io_statx(struct io_kiocb *req, bool force_nonblock)
 
 	ret = do_statx(sqe->fd, req->path, sqe->statx_flags, sqe->len,
 		       u64_to_user_ptr(sqe->addr2));
+	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
+/*
+ * The path operations, as their syscalls: RENAMEAT (renameat2(2) of addr
+ * relative to fd, to addr2 relative to the fd in len, with rename_flags),
+ * UNLINKAT (unlinkat(2) of addr relative to fd, with unlink_flags),
+ * MKDIRAT (mkdirat(2) of addr relative to fd, the mode in len), SYMLINKAT
+ * (symlinkat(2): a link at addr2 relative to fd, to the target addr) and
+ * LINKAT (linkat(2) of addr relative to fd, to addr2 relative to the fd
+ * in len, with hardlink_flags).  Their paths are read at submission, both
+ * or neither; the operation itself waits for the file system, so a
+ * worker makes it.
+ */
+static int io_req_get_paths(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct filename *name, *name2 = NULL;
+	int flags = 0;
+
+	if (req->path)
+		return 0;
+	if (io_op_has_path2(sqe->opcode)) {
+		name2 = getname(u64_to_user_ptr(sqe->addr2));
+		if (IS_ERR(name2))
+			return io_sqe_fail(req, PTR_ERR(name2), "cannot read the path at %#llx",
+					   sqe->addr2);
+	}
+	if (sqe->opcode == IORING_OP_LINKAT && (sqe->hardlink_flags & AT_EMPTY_PATH))
+		flags = LOOKUP_EMPTY;
+	name = getname_flags(u64_to_user_ptr(sqe->addr), flags, NULL);
+	if (IS_ERR(name)) {
+		if (name2)
+			putname(name2);
+		return io_sqe_fail(req, PTR_ERR(name), "cannot read the path at %#llx",
+				   sqe->addr);
+	}
+	req->path2.name = name2;
+	req->path = name;
+	return 0;
+}
+
+static int io_path_op_prep(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "a path operation on an IOPOLL ring");
+	/* as on 6.1: these take directory fds, never fixed files */
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EBADF, "a path operation takes no fixed file");
+	if (sqe->ioprio)
+		return io_sqe_fail(req, -EINVAL, "a path operation takes no ioprio");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+
+	switch (sqe->opcode) {
+	case IORING_OP_UNLINKAT:
+		if (sqe->off || sqe->len)
+			return io_sqe_fail(req, -EINVAL, "UNLINKAT takes no off or len");
+		if (sqe->unlink_flags & ~AT_REMOVEDIR)
+			return io_sqe_fail(req, -EINVAL, "unlink_flags %#x unknown",
+					   sqe->unlink_flags);
+		break;
+	case IORING_OP_MKDIRAT:
+		if (sqe->off || sqe->rw_flags)
+			return io_sqe_fail(req, -EINVAL, "MKDIRAT takes no off or flags");
+		break;
+	case IORING_OP_SYMLINKAT:
+		if (sqe->len || sqe->rw_flags)
+			return io_sqe_fail(req, -EINVAL, "SYMLINKAT takes no len or flags");
+		break;
+	}
+	return io_req_get_paths(req);
+}
+
+static int io_path_op(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct filename *name, *name2;
+	int ret;
+
+	ret = io_path_op_prep(req);
+	if (ret)
+		return ret;
+	if (force_nonblock)
+		return -EAGAIN;
+
+	/* the do_*() functions put the names */
+	name = req->path;
+	name2 = req->path2.name;
+	req->path = NULL;
+	req->path2.name = NULL;
+	switch (sqe->opcode) {
+	case IORING_OP_RENAMEAT:
+		ret = do_renameat2(sqe->fd, name, sqe->len, name2, sqe->rename_flags);
+		break;
+	case IORING_OP_UNLINKAT:
+		if (sqe->unlink_flags & AT_REMOVEDIR)
+			ret = do_rmdir(sqe->fd, name);
+		else
+			ret = do_unlinkat(sqe->fd, name);
+		break;
+	case IORING_OP_MKDIRAT:
+		ret = do_mkdirat(sqe->fd, name, sqe->len);
+		break;
+	case IORING_OP_SYMLINKAT:
+		ret = do_symlinkat(name, sqe->fd, name2);
+		break;
+	default:
+		ret = do_linkat(sqe->fd, name, sqe->len, name2, sqe->hardlink_flags);
+		break;
+	}
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
@@ -2583,6 +2782,26 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 	else
 		fput(file);
 	io_req_complete(req, ret);
+	return 0;
+}
+
+/* SHUTDOWN: shutdown(2) of the socket, how in len.  It does not wait. */
+static int io_shutdown(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct socket *sock;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "SHUTDOWN on an IOPOLL ring");
+	if (sqe->ioprio || sqe->off || sqe->addr || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "SHUTDOWN takes no ioprio, off, addr or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	sock = sock_from_file(req->file);
+	if (!sock)
+		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+
+	io_req_complete(req, __sys_shutdown_sock(sock, sqe->len));
 	return 0;
 }
 
@@ -3764,6 +3983,22 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_STATX:
 		ret = io_statx(req, force_nonblock);
 		break;
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_UNLINKAT:
+	case IORING_OP_MKDIRAT:
+	case IORING_OP_SYMLINKAT:
+	case IORING_OP_LINKAT:
+		ret = io_path_op(req, force_nonblock);
+		break;
+	case IORING_OP_FADVISE:
+		ret = io_fadvise(req, force_nonblock);
+		break;
+	case IORING_OP_MADVISE:
+		ret = io_madvise(req, force_nonblock);
+		break;
+	case IORING_OP_SHUTDOWN:
+		ret = io_shutdown(req);
+		break;
 	case IORING_OP_FILES_UPDATE:
 		ret = io_files_update_op(req);
 		break;
@@ -4126,7 +4361,8 @@ static int io_req_set_buffer(struct io_kiocb *req)
  * userspace at its issue, it reads now, while the caller of
  * io_uring_enter() still vouches for it: the iovec array of READV/WRITEV,
  * the timespecs of TIMEOUT and of a TIMEOUT_REMOVE that updates, the
- * path of OPENAT/STATX.  A failure fails the request at submission.
+ * paths of OPENAT, STATX and the path operations.  A failure fails the
+ * request at submission.
  */
 static int io_req_stabilize(struct io_kiocb *req)
 {
@@ -4156,6 +4392,12 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return io_req_get_path(req, 0);
 	case IORING_OP_STATX:
 		return io_req_get_path(req, getname_statx_lookup_flags(sqe->statx_flags));
+	case IORING_OP_RENAMEAT:
+	case IORING_OP_UNLINKAT:
+	case IORING_OP_MKDIRAT:
+	case IORING_OP_SYMLINKAT:
+	case IORING_OP_LINKAT:
+		return io_path_op_prep(req);
 	default:
 		return 0;
 	}

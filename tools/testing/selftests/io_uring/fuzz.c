@@ -97,7 +97,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_OPENAT, IORING_OP_CLOSE, IORING_OP_STATX,
 					    IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT,
 					    IORING_OP_FILES_UPDATE, IORING_OP_PROVIDE_BUFFERS,
-					    IORING_OP_REMOVE_BUFFERS };
+					    IORING_OP_REMOVE_BUFFERS, IORING_OP_FADVISE,
+					    IORING_OP_MADVISE, IORING_OP_SHUTDOWN };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
