@@ -61,6 +61,8 @@
 #include <linux/falloc.h>
 #include <linux/fadvise.h>
 #include <linux/namei.h>
+#include <linux/splice.h>
+#include <linux/eventpoll.h>
 #include <linux/file.h>
 #include <linux/fdtable.h>
 #include <linux/mm.h>
@@ -136,6 +138,9 @@
 				 BIT_ULL(IORING_OP_SHUTDOWN) | BIT_ULL(IORING_OP_RENAMEAT) | \
 				 BIT_ULL(IORING_OP_UNLINKAT) | BIT_ULL(IORING_OP_MKDIRAT) | \
 				 BIT_ULL(IORING_OP_SYMLINKAT) | BIT_ULL(IORING_OP_LINKAT) | \
+				 BIT_ULL(IORING_OP_OPENAT2) | BIT_ULL(IORING_OP_EPOLL_CTL) | \
+				 BIT_ULL(IORING_OP_SPLICE) | BIT_ULL(IORING_OP_TEE) | \
+				 BIT_ULL(IORING_OP_SOCKET) | \
 				 BIT_ULL(IORING_OP_PROVIDE_BUFFERS) | \
 				 BIT_ULL(IORING_OP_REMOVE_BUFFERS))
 /* What io_uring_setup() reports in params->features */
@@ -476,7 +481,7 @@ enum {
 	REQ_F_POLL_RETRY	= BIT(7),	/* waits for its socket as a poll */
 	REQ_F_CUR_POS		= BIT(8),	/* offset -1: at and moving the file position */
 	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried yet */
-	REQ_F_TS_COPIED		= BIT(10),	/* timeouts: checked, timespec read */
+	REQ_F_ARGS_READ		= BIT(10),	/* checked, its arguments read: stabilized */
 	REQ_F_CONNECTING	= BIT(11),	/* CONNECT: under way, waits as a poll */
 	REQ_F_BUFFER_SELECT	= BIT(12),	/* IOSQE_BUFFER_SELECT */
 };
@@ -494,6 +499,17 @@ struct io_path2 {
 	struct filename		*name;
 };
 
+/* OPENAT2 and EPOLL_CTL: what addr2 (addr) points to, read at submission */
+struct io_open_how {
+	struct file		*file;
+	struct open_how		how;
+};
+
+struct io_epoll_event {
+	struct file		*file;
+	struct epoll_event	event;
+};
+
 struct io_kiocb {
 	union {
 		struct file		*file;
@@ -501,6 +517,8 @@ struct io_kiocb {
 		struct io_poll_iocb	poll;
 		struct io_timeout	timeout;
 		struct io_path2		path2;
+		struct io_open_how	open;
+		struct io_epoll_event	epoll;
 	};
 	struct io_ring_ctx	*ctx;
 	/* poll_list, a sequential run or the pending polls: one at a time */
@@ -828,6 +846,9 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_MKDIRAT]		= IO_OP_NOFILE,
 	[IORING_OP_SYMLINKAT]		= IO_OP_NOFILE,
 	[IORING_OP_LINKAT]		= IO_OP_NOFILE,
+	[IORING_OP_OPENAT2]		= IO_OP_NOFILE | IO_OP_FDTABLE,
+	[IORING_OP_EPOLL_CTL]		= IO_OP_NOFILE,
+	[IORING_OP_SOCKET]		= IO_OP_NOFILE | IO_OP_FDTABLE,
 };
 
 /* The opcodes whose second path is in req->path2. */
@@ -2197,20 +2218,143 @@ static int io_madvise(struct io_kiocb *req, bool force_nonblock)
 	const struct io_uring_sqe *sqe = &req->sqe;
 	int ret;
 
+	if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS) || !IS_ENABLED(CONFIG_MMU))
+		return io_sqe_fail(req, -EOPNOTSUPP, "MADVISE needs CONFIG_ADVISE_SYSCALLS");
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "MADVISE on an IOPOLL ring");
-	if (sqe->flags & IOSQE_FIXED_FILE)
-		return io_sqe_fail(req, -EINVAL, "MADVISE takes no file");
 	if (sqe->ioprio || sqe->off)
 		return io_sqe_fail(req, -EINVAL, "MADVISE takes no ioprio or off");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	if (!IS_ENABLED(CONFIG_ADVISE_SYSCALLS) || !IS_ENABLED(CONFIG_MMU))
-		return io_sqe_fail(req, -EOPNOTSUPP, "MADVISE needs CONFIG_ADVISE_SYSCALLS");
 	if (force_nonblock)
 		return -EAGAIN;
 
 	ret = do_madvise(current->mm, sqe->addr, sqe->len, sqe->fadvise_advice);
+	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
+/*
+ * EPOLL_CTL: epoll_ctl(2) of the epoll fd in fd: op in len, the target fd
+ * in off, the struct epoll_event at addr (read at submission).  Inline
+ * unless the epoll's mutex is taken: then a worker waits for it.
+ */
+static int io_epoll_ctl_prep(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (req->flags & REQ_F_ARGS_READ)
+		return 0;
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "EPOLL_CTL on an IOPOLL ring");
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EBADF, "EPOLL_CTL takes an fd, not a fixed file");
+	if (sqe->ioprio || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "EPOLL_CTL takes no ioprio or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (sqe->off > INT_MAX)
+		return io_sqe_fail(req, -EBADF, "target fd %llu", sqe->off);
+	if (ep_op_has_event(sqe->len) &&
+	    copy_from_user(&req->epoll.event, u64_to_user_ptr(sqe->addr),
+			   sizeof(req->epoll.event)))
+		return io_sqe_fail(req, -EFAULT, "cannot read the epoll_event at %#llx",
+				   sqe->addr);
+	req->flags |= REQ_F_ARGS_READ;
+	return 0;
+}
+
+static int io_epoll_ctl(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	int ret;
+
+	ret = io_epoll_ctl_prep(req);
+	if (ret)
+		return ret;
+	ret = do_epoll_ctl(sqe->fd, sqe->len, sqe->off, &req->epoll.event, force_nonblock);
+	if (ret == -EAGAIN && force_nonblock)
+		return ret;
+	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
+/*
+ * SPLICE: splice(2) of len bytes from splice_fd_in at splice_off_in to fd
+ * at off (-1 for either: no offset, for a pipe or at the file position),
+ * with splice_flags; SPLICE_F_FD_IN_FIXED makes splice_fd_in a registered
+ * file.  TEE: tee(2) of len bytes from the pipe splice_fd_in to the pipe
+ * fd.  Both may wait on either side, so a worker runs them.  As a read
+ * does, one that moves fewer than len bytes breaks its chain.
+ */
+static int io_splice_prep(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	bool tee = sqe->opcode == IORING_OP_TEE;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "SPLICE or TEE on an IOPOLL ring");
+	if (sqe->ioprio || sqe->buf_index || sqe->addr3 || sqe->__pad2[0])
+		return io_sqe_fail(req, -EINVAL,
+				   "SPLICE and TEE take no ioprio, buf_index, addr3 or __pad2");
+	if (sqe->splice_flags & ~(SPLICE_F_ALL | SPLICE_F_FD_IN_FIXED))
+		return io_sqe_fail(req, -EINVAL, "splice_flags %#x unknown", sqe->splice_flags);
+	if (tee && (sqe->splice_off_in || sqe->off))
+		return io_sqe_fail(req, -EINVAL, "TEE takes no offsets");
+	/* a short splice breaks a chain */
+	req->io_len = sqe->len;
+	return 0;
+}
+
+/* The file SPLICE and TEE read from: an fd, or a slot of the registered files. */
+static struct file *io_splice_file_in(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned int index = sqe->splice_fd_in;
+	struct io_file_table *table;
+	struct file *file = NULL;
+
+	if (!(sqe->splice_flags & SPLICE_F_FD_IN_FIXED))
+		return fget(sqe->splice_fd_in);
+	/* the table is under uring_lock; a worker (we are one) takes it */
+	mutex_lock(&ctx->uring_lock);
+	table = ctx->file_table;
+	if (table && index < table->nr) {
+		file = table->files[array_index_nospec(index, table->nr)];
+		if (file)
+			get_file(file);
+	}
+	mutex_unlock(&ctx->uring_lock);
+	return file;
+}
+
+static int io_splice(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	loff_t off_in = sqe->splice_off_in, off_out = sqe->off;
+	unsigned int flags = sqe->splice_flags & SPLICE_F_ALL;
+	struct file *in;
+	long ret = 0;
+	int err;
+
+	err = io_splice_prep(req);
+	if (err)
+		return err;
+	if (force_nonblock)
+		return -EAGAIN;
+
+	in = io_splice_file_in(req);
+	if (!in) {
+		io_req_complete(req, -EBADF);
+		return 0;
+	}
+	if (sqe->len && sqe->opcode == IORING_OP_TEE)
+		ret = do_tee(in, req->file, sqe->len, flags);
+	else if (sqe->len)
+		ret = do_splice(in, off_in == -1 ? NULL : &off_in, req->file,
+				off_out == -1 ? NULL : &off_out, sqe->len, flags);
+	fput(in);
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
@@ -2223,15 +2367,16 @@ static int io_madvise(struct io_kiocb *req, bool force_nonblock)
  * thread, those of the process they are threads of.
  */
 
-/* Checks OPENAT and STATX share: fd is a directory fd, addr a path. */
+/* Checks OPENAT, OPENAT2 and STATX share: fd is a directory fd, addr a path. */
 static int io_path_op_check(struct io_kiocb *req, const char *name)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "%s on an IOPOLL ring", name);
+	/* -EBADF, as on 6.1 */
 	if (sqe->flags & IOSQE_FIXED_FILE)
-		return io_sqe_fail(req, -EINVAL, "%s takes a directory fd, not a fixed file", name);
+		return io_sqe_fail(req, -EBADF, "%s takes a directory fd, not a fixed file", name);
 	if (sqe->ioprio || sqe->buf_index)
 		return io_sqe_fail(req, -EINVAL, "%s takes no ioprio or buf_index", name);
 	if (io_sqe_unused(sqe))
@@ -2256,37 +2401,29 @@ static int io_req_get_path(struct io_kiocb *req, int lookup_flags)
 
 /*
  * OPENAT: openat(2) of the path at addr, relative to the directory fd,
- * with open_flags and mode len; the CQE carries the new fd.  The path is
- * read at submission, so it need not outlive the io_uring_enter() call;
- * the open itself may block, so a worker makes it.
+ * with open_flags and mode len; OPENAT2: openat2(2), with the struct
+ * open_how at addr2, of size len.  The CQE carries the new fd.  The path
+ * (and open_how) are read at submission, so they need not outlive the
+ * io_uring_enter() call; the open itself may block, so a worker makes it.
  */
-static int io_openat(struct io_kiocb *req, bool force_nonblock)
+static int io_open(struct io_kiocb *req, const struct open_how *how, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	/* as openat(2): 64-bit offsets unless the ABI has 32-bit off_t */
-	struct open_how how = build_open_how(force_o_largefile() ?
-					     sqe->open_flags | O_LARGEFILE : sqe->open_flags,
-					     sqe->len);
 	struct open_flags op;
 	struct file *file;
 	int ret, fd;
 
-	ret = io_path_op_check(req, "OPENAT");
+	ret = build_open_flags(how, &op);
 	if (ret)
-		return ret;
-	if (sqe->off)
-		return io_sqe_fail(req, -EINVAL, "OPENAT takes no off");
-	ret = build_open_flags(&how, &op);
-	if (ret)
-		return io_sqe_fail(req, ret, "open_flags %#x, mode %#o refused", sqe->open_flags,
-				   sqe->len);
+		return io_sqe_fail(req, ret, "flags %#llx, mode %#llo, resolve %#llx refused",
+				   how->flags, how->mode, how->resolve);
 	ret = io_req_get_path(req, 0);
 	if (ret)
 		return ret;
 	if (force_nonblock)
 		return -EAGAIN;
 
-	fd = get_unused_fd_flags(how.flags);
+	fd = get_unused_fd_flags(how->flags);
 	if (fd >= 0) {
 		file = do_filp_open(sqe->fd, req->path, &op);
 		if (IS_ERR(file)) {
@@ -2299,6 +2436,61 @@ static int io_openat(struct io_kiocb *req, bool force_nonblock)
 	}
 	io_req_complete(req, io_no_restart(fd));
 	return 0;
+}
+
+static int io_openat(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	/* as openat(2): 64-bit offsets unless the ABI has 32-bit off_t */
+	struct open_how how = build_open_how(force_o_largefile() ?
+					     sqe->open_flags | O_LARGEFILE : sqe->open_flags,
+					     sqe->len);
+	int ret;
+
+	ret = io_path_op_check(req, "OPENAT");
+	if (ret)
+		return ret;
+	if (sqe->off)
+		return io_sqe_fail(req, -EINVAL, "OPENAT takes no off");
+	return io_open(req, &how, force_nonblock);
+}
+
+/* OPENAT2's checks, and its open_how, read once (io_req_stabilize()). */
+static int io_openat2_prep(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	int ret;
+
+	if (req->flags & REQ_F_ARGS_READ)
+		return 0;
+	ret = io_path_op_check(req, "OPENAT2");
+	if (ret)
+		return ret;
+	if (sqe->open_flags)
+		return io_sqe_fail(req, -EINVAL, "OPENAT2 takes its flags in open_how");
+	if (sqe->len < OPEN_HOW_SIZE_VER0)
+		return io_sqe_fail(req, -EINVAL, "open_how of %u bytes", sqe->len);
+	ret = copy_struct_from_user(&req->open.how, sizeof(req->open.how),
+				    u64_to_user_ptr(sqe->addr2), sqe->len);
+	if (ret)
+		return io_sqe_fail(req, ret, "cannot read the open_how at %#llx", sqe->addr2);
+	req->flags |= REQ_F_ARGS_READ;
+	return 0;
+}
+
+static int io_openat2(struct io_kiocb *req, bool force_nonblock)
+{
+	struct open_how how;
+	int ret;
+
+	ret = io_openat2_prep(req);
+	if (ret)
+		return ret;
+	how = req->open.how;
+	/* as openat2(2) */
+	if (force_o_largefile())
+		how.flags |= O_LARGEFILE;
+	return io_open(req, &how, force_nonblock);
 }
 
 /*
@@ -2345,20 +2537,19 @@ static int io_req_get_paths(struct io_kiocb *req)
 
 	if (req->path)
 		return 0;
-	if (io_op_has_path2(sqe->opcode)) {
-		name2 = getname(u64_to_user_ptr(sqe->addr2));
-		if (IS_ERR(name2))
-			return io_sqe_fail(req, PTR_ERR(name2), "cannot read the path at %#llx",
-					   sqe->addr2);
-	}
 	if (sqe->opcode == IORING_OP_LINKAT && (sqe->hardlink_flags & AT_EMPTY_PATH))
 		flags = LOOKUP_EMPTY;
 	name = getname_flags(u64_to_user_ptr(sqe->addr), flags, NULL);
-	if (IS_ERR(name)) {
-		if (name2)
-			putname(name2);
+	if (IS_ERR(name))
 		return io_sqe_fail(req, PTR_ERR(name), "cannot read the path at %#llx",
 				   sqe->addr);
+	if (io_op_has_path2(sqe->opcode)) {
+		name2 = getname(u64_to_user_ptr(sqe->addr2));
+		if (IS_ERR(name2)) {
+			putname(name);
+			return io_sqe_fail(req, PTR_ERR(name2), "cannot read the path at %#llx",
+					   sqe->addr2);
+		}
 	}
 	req->path2.name = name2;
 	req->path = name;
@@ -2371,9 +2562,6 @@ static int io_path_op_prep(struct io_kiocb *req)
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "a path operation on an IOPOLL ring");
-	/* as on 6.1: these take directory fds, never fixed files */
-	if (sqe->flags & IOSQE_FIXED_FILE)
-		return io_sqe_fail(req, -EBADF, "a path operation takes no fixed file");
 	if (sqe->ioprio)
 		return io_sqe_fail(req, -EINVAL, "a path operation takes no ioprio");
 	if (io_sqe_unused(sqe))
@@ -2396,6 +2584,9 @@ static int io_path_op_prep(struct io_kiocb *req)
 			return io_sqe_fail(req, -EINVAL, "SYMLINKAT takes no len or flags");
 		break;
 	}
+	/* as on 6.1: these take directory fds, never fixed files */
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EBADF, "a path operation takes no fixed file");
 	return io_req_get_paths(req);
 }
 
@@ -2802,6 +2993,44 @@ static int io_shutdown(struct io_kiocb *req)
 		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
 
 	io_req_complete(req, __sys_shutdown_sock(sock, sqe->len));
+	return 0;
+}
+
+/*
+ * SOCKET: socket(2) of domain fd, type off (with SOCK_CLOEXEC and
+ * SOCK_NONBLOCK) and protocol len; the CQE carries the new fd.  Inline.
+ */
+static int io_socket(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	int flags = sqe->off & ~SOCK_TYPE_MASK;
+	struct file *file;
+	int fd;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "SOCKET on an IOPOLL ring");
+	if (sqe->flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EINVAL, "SOCKET takes a domain in fd, not a fixed file");
+	if (sqe->ioprio || sqe->addr || sqe->rw_flags)
+		return io_sqe_fail(req, -EINVAL, "SOCKET takes no ioprio, addr or flags");
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (sqe->off > INT_MAX || (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)))
+		return io_sqe_fail(req, -EINVAL, "type %#llx", sqe->off);
+
+	fd = get_unused_fd_flags(flags & SOCK_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0) {
+		io_req_complete(req, fd);
+		return 0;
+	}
+	file = __sys_socket_file(sqe->fd, sqe->off, sqe->len);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+	} else {
+		fd_install(fd, file);
+	}
+	io_req_complete(req, fd);
 	return 0;
 }
 
@@ -3439,7 +3668,7 @@ static int io_timeout_read_ts(struct io_kiocb *req)
 	u32 flags = req->sqe.timeout_flags;
 	int ret;
 
-	if (req->flags & REQ_F_TS_COPIED)
+	if (req->flags & REQ_F_ARGS_READ)
 		return 0;
 	if (flags & ~(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK |
 		      IORING_TIMEOUT_ETIME_SUCCESS))
@@ -3450,7 +3679,7 @@ static int io_timeout_read_ts(struct io_kiocb *req)
 	if (ret)
 		return ret;
 	req->timeout.flags = flags;
-	req->flags |= REQ_F_TS_COPIED;
+	req->flags |= REQ_F_ARGS_READ;
 	return 0;
 }
 
@@ -3611,7 +3840,7 @@ static int io_timeout_remove_prep(struct io_kiocb *req)
 	u32 flags = sqe->timeout_flags;
 	int ret;
 
-	if (req->flags & REQ_F_TS_COPIED)
+	if (req->flags & REQ_F_ARGS_READ)
 		return 0;
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "TIMEOUT_REMOVE on an IOPOLL ring");
@@ -3631,7 +3860,7 @@ static int io_timeout_remove_prep(struct io_kiocb *req)
 	ret = io_read_timespec(req, sqe->addr2, &req->timeout.expires);
 	if (ret)
 		return ret;
-	req->flags |= REQ_F_TS_COPIED;
+	req->flags |= REQ_F_ARGS_READ;
 	return 0;
 }
 
@@ -3999,6 +4228,19 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_SHUTDOWN:
 		ret = io_shutdown(req);
 		break;
+	case IORING_OP_SOCKET:
+		ret = io_socket(req);
+		break;
+	case IORING_OP_OPENAT2:
+		ret = io_openat2(req, force_nonblock);
+		break;
+	case IORING_OP_EPOLL_CTL:
+		ret = io_epoll_ctl(req, force_nonblock);
+		break;
+	case IORING_OP_SPLICE:
+	case IORING_OP_TEE:
+		ret = io_splice(req, force_nonblock);
+		break;
 	case IORING_OP_FILES_UPDATE:
 		ret = io_files_update_op(req);
 		break;
@@ -4361,8 +4603,9 @@ static int io_req_set_buffer(struct io_kiocb *req)
  * userspace at its issue, it reads now, while the caller of
  * io_uring_enter() still vouches for it: the iovec array of READV/WRITEV,
  * the timespecs of TIMEOUT and of a TIMEOUT_REMOVE that updates, the
- * paths of OPENAT, STATX and the path operations.  A failure fails the
- * request at submission.
+ * paths of OPENAT, OPENAT2, STATX and the path operations, OPENAT2's
+ * open_how and EPOLL_CTL's event.  A failure fails the request at
+ * submission.
  */
 static int io_req_stabilize(struct io_kiocb *req)
 {
@@ -4388,6 +4631,11 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return io_timeout_read_ts(req);
 	case IORING_OP_TIMEOUT_REMOVE:
 		return io_timeout_remove_prep(req);
+	case IORING_OP_OPENAT2:
+		ret = io_openat2_prep(req);
+		return ret ? ret : io_req_get_path(req, 0);
+	case IORING_OP_EPOLL_CTL:
+		return io_epoll_ctl_prep(req);
 	case IORING_OP_OPENAT:
 		return io_req_get_path(req, 0);
 	case IORING_OP_STATX:

@@ -28,7 +28,10 @@ struct io_uring_sqe {
 		__u64	off;	/* file offset */
 		__u64	addr2;
 	};
-	__u64	addr;		/* buffer, iovec array or other pointer */
+	union {
+		__u64	addr;	/* buffer, iovec array or other pointer */
+		__u64	splice_off_in;
+	};
 	__u32	len;		/* buffer length or number of iovecs */
 	union {			/* per-opcode flags */
 		__kernel_rwf_t	rw_flags;
@@ -134,6 +137,9 @@ enum io_uring_op {
 	/* this goes last, obviously */
 	IORING_OP_LAST,
 };
+
+/* sqe->splice_flags: beyond those of splice(2), splice_fd_in is a registered file */
+#define SPLICE_F_FD_IN_FIXED	(1U << 31)
 
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)

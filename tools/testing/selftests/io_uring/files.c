@@ -11,9 +11,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <linux/openat2.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -190,9 +192,88 @@ TEST_F(files, openat_bad_inputs)
 	sqe = prep_path(&self->r, IORING_OP_OPENAT, AT_FDCWD, self->path, 0, O_RDONLY, 3);
 	sqe->file_index = 1;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	/* as on 6.1 */
 	sqe = prep_path(&self->r, IORING_OP_OPENAT, 0, self->path, 0, O_RDONLY, 4);
 	sqe->flags = IOSQE_FIXED_FILE;
-	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 4));
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 4));
+}
+
+static int run_openat2(struct ring *r, int dfd, const char *path, struct open_how *how,
+		       __u32 size)
+{
+	struct io_uring_sqe *sqe = prep_path(r, IORING_OP_OPENAT2, dfd, path, size, 0, 0x02);
+
+	sqe->addr2 = (unsigned long)how;
+	return ring_run_one(r, 0x02);
+}
+
+/* OPENAT2: openat2(2)'s open_how, its resolve flags and its size rules. */
+TEST_F(files, openat2_opens_with_an_open_how)
+{
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC };
+	struct {
+		struct open_how how;
+		__u64 more;
+	} big = { .how = how };
+	char buf[8] = { };
+	int fd;
+
+	fd = run_openat2(&self->r, self->dfd, "f", &how, sizeof(how));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(5, read(fd, buf, sizeof(buf)));
+	EXPECT_STREQ("hello", buf);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
+	close(fd);
+
+	/* RESOLVE_BENEATH refuses what leaves the directory */
+	how.resolve = RESOLVE_BENEATH;
+	EXPECT_EQ(-EXDEV, run_openat2(&self->r, self->dfd, "../", &how, sizeof(how)));
+	fd = run_openat2(&self->r, self->dfd, "f", &how, sizeof(how));
+	EXPECT_LE(0, fd);
+	close(fd);
+
+	/* a larger struct is fine while the rest is zero */
+	fd = run_openat2(&self->r, self->dfd, "f", &big.how, sizeof(big));
+	EXPECT_LE(0, fd);
+	close(fd);
+	big.more = 1;
+	EXPECT_EQ(-E2BIG, run_openat2(&self->r, self->dfd, "f", &big.how, sizeof(big)));
+	EXPECT_EQ(-EINVAL, run_openat2(&self->r, self->dfd, "f", &how, sizeof(how) - 8));
+	EXPECT_EQ(-EFAULT, run_openat2(&self->r, self->dfd, "f", NULL, sizeof(how)));
+	how.resolve = 1ULL << 40;
+	EXPECT_EQ(-EINVAL, run_openat2(&self->r, self->dfd, "f", &how, sizeof(how)));
+	how.resolve = 0;
+	how.mode = 0644;	/* a mode without O_CREAT */
+	EXPECT_EQ(-EINVAL, run_openat2(&self->r, self->dfd, "f", &how, sizeof(how)));
+}
+
+/* OPENAT2 in a chain reads its open_how and path at submission. */
+TEST_F(files, openat2_reads_its_arguments_at_submission)
+{
+	struct open_how how = { .flags = O_RDONLY };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char path[8] = "f";
+	int i;
+
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = prep_path(&self->r, IORING_OP_OPENAT2, self->dfd, path, sizeof(how), 0, 2);
+	sqe->addr2 = (unsigned long)&how;
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	how.flags = O_WRONLY | O_CREAT;
+	strcpy(path, "x");
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data != 2)
+			continue;
+		ASSERT_LE(0, cqe.res);
+		EXPECT_EQ(O_RDONLY, fcntl(cqe.res, F_GETFL) & O_ACCMODE);
+		close(cqe.res);
+	}
+	EXPECT_EQ(-1, faccessat(self->dfd, "x", F_OK, 0));
 }
 
 TEST_F(files, close_closes)

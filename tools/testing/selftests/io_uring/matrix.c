@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -493,6 +494,9 @@ static void sqe_base(struct io_uring_sqe *sqe, const struct sqe_case *c)
 		sqe->addr = resolve(X_BUF);
 		sqe->len = 64;
 		break;
+	case IORING_OP_EPOLL_CTL:
+		sqe->off = resolve(X_PIPE);	/* the target: a file one can poll */
+		break;
 	}
 }
 
@@ -655,6 +659,11 @@ static const struct sqe_case sqe_cases[] = {
 	{ "openat: O_TMPFILE read-only", R_RING, IORING_OP_OPENAT, AT_FDCWD, 0,
 	  FIELD(open_flags), O_TMPFILE, -EINVAL },
 	{ "openat: fixed file", R_RING, IORING_OP_OPENAT, 0, IOSQE_FIXED_FILE, NOFIELD, 0,
+	  -EBADF },
+	{ "openat2: open_how NULL", R_RING, IORING_OP_OPENAT2, AT_FDCWD, 0, FIELD(len), 24,
+	  -EFAULT },
+	{ "openat2: size 0", R_RING, IORING_OP_OPENAT2, AT_FDCWD, 0, NOFIELD, 0, -EINVAL },
+	{ "openat2: open_flags", R_RING, IORING_OP_OPENAT2, AT_FDCWD, 0, FIELD(open_flags), 1,
 	  -EINVAL },
 	{ "statx: path NULL", R_RING, IORING_OP_STATX, AT_FDCWD, 0, NOFIELD, 0, -EFAULT },
 	{ "statx: ioprio", R_RING, IORING_OP_STATX, AT_FDCWD, 0, FIELD(ioprio), 1, -EINVAL },
@@ -728,6 +737,22 @@ static const struct sqe_case sqe_cases[] = {
 	{ "fallocate: a pipe's read end", R_RING, IORING_OP_FALLOCATE, X_PIPE, 0, FIELD(addr),
 	  4096, -EBADF },
 	{ "iopoll: fallocate", R_IOPOLL, IORING_OP_FALLOCATE, X_FILE, 0, NOFIELD, 0, -EINVAL },
+	/* EPOLL_CTL, SPLICE, TEE, SOCKET */
+	{ "epoll_ctl: not an epoll", R_RING, IORING_OP_EPOLL_CTL, X_FILE, 0, FIELD(len), 2,
+	  -EINVAL },
+	{ "epoll_ctl: event unmapped", R_RING, IORING_OP_EPOLL_CTL, X_FILE, 0, FIELD(len), 1,
+	  -EFAULT },
+	{ "epoll_ctl: ioprio", R_RING, IORING_OP_EPOLL_CTL, X_FILE, 0, FIELD(ioprio), 1,
+	  -EINVAL },
+	{ "splice: flags", R_RING, IORING_OP_SPLICE, X_PIPE, 0, FIELD(splice_flags), 1 << 20,
+	  -EINVAL },
+	{ "splice: addr3", R_RING, IORING_OP_SPLICE, X_PIPE, 0, FIELD(addr3), 1, -EINVAL },
+	{ "tee: off", R_RING, IORING_OP_TEE, X_PIPE, 0, FIELD(off), 1, -EINVAL },
+	{ "socket: type flags", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(off), 1 << 30,
+	  -EINVAL },
+	{ "socket: addr", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(addr), 1, -EINVAL },
+	{ "socket: file_index", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(file_index), 1,
+	  -EINVAL },
 	/* FADVISE, MADVISE, SHUTDOWN */
 	{ "fadvise: a pipe", R_RING, IORING_OP_FADVISE, X_PIPE, 0, NOFIELD, 0, -ESPIPE },
 	{ "fadvise: addr", R_RING, IORING_OP_FADVISE, X_FILE, 0, FIELD(addr), 1, -EINVAL },

@@ -907,4 +907,41 @@ TEST_F(net, shutdown)
 	close(p[1]);
 }
 
+static int socket_one(struct ring *r, int domain, __u64 type, int protocol)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_SOCKET;
+	sqe->fd = domain;
+	sqe->off = type;
+	sqe->len = protocol;
+	sqe->user_data = 0x50c;
+	return ring_run_one(r, 0x50c);
+}
+
+/* SOCKET: socket(2), its type flags, and its errors. */
+TEST_F(net, socket)
+{
+	int fd, type;
+	socklen_t len = sizeof(type);
+
+	fd = socket_one(&self->r, AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len));
+	EXPECT_EQ(SOCK_DGRAM, type);
+	EXPECT_EQ(0, fcntl(fd, F_GETFD));
+	EXPECT_EQ(0, fcntl(fd, F_GETFL) & O_NONBLOCK);
+	close(fd);
+	fd = socket_one(&self->r, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
+	EXPECT_EQ(O_NONBLOCK, fcntl(fd, F_GETFL) & O_NONBLOCK);
+	close(fd);
+
+	EXPECT_EQ(-EAFNOSUPPORT, socket_one(&self->r, 12345, SOCK_STREAM, 0));
+	EXPECT_EQ(-EINVAL, socket_one(&self->r, AF_UNIX, SOCK_STREAM | (1 << 30), 0));
+	EXPECT_EQ(-EINVAL, socket_one(&self->r, AF_UNIX, 1ULL << 40, 0));
+	EXPECT_EQ(-EPROTONOSUPPORT, socket_one(&self->r, AF_UNIX, SOCK_STREAM, 99));
+}
+
 TEST_HARNESS_MAIN

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -773,8 +774,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_OPENAT2, IORING_OP_SPLICE, IORING_OP_TEE,
-				   IORING_OP_MSG_RING, IORING_OP_LAST };
+	static const int ops[] = { IORING_OP_MSG_RING, IORING_OP_URING_CMD, IORING_OP_LAST };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
@@ -942,6 +942,129 @@ TEST_F(ring, madvise)
 	EXPECT_EQ(-EINVAL, advise_one(&self->r, IORING_OP_MADVISE, -1, (unsigned long)map, 1,
 				      4096, MADV_NORMAL));
 	munmap(map, len);
+}
+
+static int epoll_ctl_one(struct ring *r, int epfd, int op, int fd, struct epoll_event *ev)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_EPOLL_CTL;
+	sqe->fd = epfd;
+	sqe->len = op;
+	sqe->off = fd;
+	sqe->addr = (unsigned long)ev;
+	sqe->user_data = 0xe0;
+	return ring_run_one(r, 0xe0);
+}
+
+/* EPOLL_CTL: epoll_ctl(2), ADD, MOD and DEL, and its errors. */
+TEST_F(ring, epoll_ctl)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 42 }, got;
+	int ep, p[2];
+
+	ep = epoll_create1(0);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(0, epoll_ctl_one(&self->r, ep, EPOLL_CTL_ADD, p[0], &ev));
+	EXPECT_EQ(-EEXIST, epoll_ctl_one(&self->r, ep, EPOLL_CTL_ADD, p[0], &ev));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 1000));
+	EXPECT_EQ(42, got.data.u64);
+	ev.data.u64 = 43;
+	EXPECT_EQ(0, epoll_ctl_one(&self->r, ep, EPOLL_CTL_MOD, p[0], &ev));
+	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 1000));
+	EXPECT_EQ(43, got.data.u64);
+	EXPECT_EQ(0, epoll_ctl_one(&self->r, ep, EPOLL_CTL_DEL, p[0], NULL));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0));
+
+	EXPECT_EQ(-ENOENT, epoll_ctl_one(&self->r, ep, EPOLL_CTL_DEL, p[0], NULL));
+	EXPECT_EQ(-EFAULT, epoll_ctl_one(&self->r, ep, EPOLL_CTL_ADD, p[0], NULL));
+	EXPECT_EQ(-EINVAL, epoll_ctl_one(&self->r, ep, 99, p[0], &ev));
+	EXPECT_EQ(-EINVAL, epoll_ctl_one(&self->r, p[0], EPOLL_CTL_ADD, p[1], &ev));
+	EXPECT_EQ(-EINVAL, epoll_ctl_one(&self->r, ep, EPOLL_CTL_ADD, ep, &ev));
+	EXPECT_EQ(-EBADF, epoll_ctl_one(&self->r, 999, EPOLL_CTL_ADD, p[0], &ev));
+	EXPECT_EQ(-EBADF, epoll_ctl_one(&self->r, ep, EPOLL_CTL_ADD, 999, &ev));
+	close(p[0]);
+	close(p[1]);
+	close(ep);
+}
+
+static struct io_uring_sqe *prep_splice(struct ring *r, __u8 op, int in, __s64 off_in,
+					int out, __s64 off_out, __u32 len, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = op;
+	sqe->splice_fd_in = in;
+	sqe->splice_off_in = off_in;
+	sqe->fd = out;
+	sqe->off = off_out;
+	sqe->len = len;
+	sqe->user_data = data;
+	return sqe;
+}
+
+/*
+ * SPLICE: a file into a pipe at an offset, the pipe into another file at
+ * its position; TEE: one pipe into another, leaving the data; and with a
+ * registered input (SPLICE_F_FD_IN_FIXED).
+ */
+TEST_F(ring, splice_and_tee)
+{
+	char path[] = "/tmp/io_uring-splice-XXXXXX";
+	int fd, p[2], q[2];
+	char buf[16] = { };
+
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	ASSERT_EQ(10, write(fd, "0123456789", 10));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+
+	prep_splice(&self->r, IORING_OP_SPLICE, fd, 4, p[1], -1, 6, 1);
+	EXPECT_EQ(6, ring_run_one(&self->r, 1));
+	prep_splice(&self->r, IORING_OP_TEE, p[0], 0, q[1], 0, 6, 2);
+	EXPECT_EQ(6, ring_run_one(&self->r, 2));
+	ASSERT_EQ(6, read(q[0], buf, sizeof(buf)));
+	EXPECT_STREQ("456789", buf);
+	/* the pipe still has it: into the file, at its position (10) */
+	prep_splice(&self->r, IORING_OP_SPLICE, p[0], -1, fd, -1, 6, 3);
+	EXPECT_EQ(6, ring_run_one(&self->r, 3));
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(16, pread(fd, buf, 16, 0));
+	EXPECT_EQ(0, memcmp(buf, "0123456789456789", 16));
+
+	/* a registered input */
+	ASSERT_EQ(0, sys_register(self->r.fd, IORING_REGISTER_FILES, &fd, 1));
+	prep_splice(&self->r, IORING_OP_SPLICE, 0, 0, p[1], -1, 3, 4)->splice_flags =
+		SPLICE_F_FD_IN_FIXED;
+	EXPECT_EQ(3, ring_run_one(&self->r, 4));
+	ASSERT_EQ(3, read(p[0], buf, sizeof(buf)));
+	prep_splice(&self->r, IORING_OP_SPLICE, 1, 0, p[1], -1, 3, 5)->splice_flags =
+		SPLICE_F_FD_IN_FIXED;
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 5));
+
+	/* no pipe on either side, an offset on a pipe, a pipe to itself, bad fds */
+	prep_splice(&self->r, IORING_OP_SPLICE, fd, 0, fd, 0, 3, 6);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 6));
+	prep_splice(&self->r, IORING_OP_SPLICE, p[0], 1, fd, 0, 3, 7);
+	EXPECT_EQ(-ESPIPE, ring_run_one(&self->r, 7));
+	prep_splice(&self->r, IORING_OP_TEE, p[0], 0, p[1], 0, 3, 8);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 8));
+	prep_splice(&self->r, IORING_OP_SPLICE, 999, 0, p[1], -1, 3, 9);
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 9));
+	prep_splice(&self->r, IORING_OP_TEE, p[0], 0, q[1], 0, 3, 10)->splice_flags = 1 << 20;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 10));
+	/* len 0 moves nothing */
+	prep_splice(&self->r, IORING_OP_SPLICE, fd, 0, p[1], -1, 0, 11);
+	EXPECT_EQ(0, ring_run_one(&self->r, 11));
+	close(q[0]);
+	close(q[1]);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
 }
 
 static int fallocate_one(struct ring *r, int fd, int mode, __u64 off, __u64 len)
