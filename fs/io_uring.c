@@ -2245,17 +2245,17 @@ static int io_epoll_ctl_prep(struct io_kiocb *req)
 
 	if (req->flags & REQ_F_ARGS_READ)
 		return 0;
+	if (!IS_ENABLED(CONFIG_EPOLL))
+		return io_sqe_fail(req, -EOPNOTSUPP, "EPOLL_CTL needs CONFIG_EPOLL");
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "EPOLL_CTL on an IOPOLL ring");
-	if (sqe->flags & IOSQE_FIXED_FILE)
-		return io_sqe_fail(req, -EBADF, "EPOLL_CTL takes an fd, not a fixed file");
 	if (sqe->ioprio || sqe->rw_flags)
 		return io_sqe_fail(req, -EINVAL, "EPOLL_CTL takes no ioprio or flags");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 	if (sqe->off > INT_MAX)
 		return io_sqe_fail(req, -EBADF, "target fd %llu", sqe->off);
-	if (ep_op_has_event(sqe->len) &&
+	if (sqe->len != EPOLL_CTL_DEL &&
 	    copy_from_user(&req->epoll.event, u64_to_user_ptr(sqe->addr),
 			   sizeof(req->epoll.event)))
 		return io_sqe_fail(req, -EFAULT, "cannot read the epoll_event at %#llx",
@@ -2272,7 +2272,9 @@ static int io_epoll_ctl(struct io_kiocb *req, bool force_nonblock)
 	ret = io_epoll_ctl_prep(req);
 	if (ret)
 		return ret;
+#ifdef CONFIG_EPOLL
 	ret = do_epoll_ctl(sqe->fd, sqe->len, sqe->off, &req->epoll.event, force_nonblock);
+#endif
 	if (ret == -EAGAIN && force_nonblock)
 		return ret;
 	io_req_complete(req, io_no_restart(ret));
@@ -2487,8 +2489,8 @@ static int io_openat2(struct io_kiocb *req, bool force_nonblock)
 	if (ret)
 		return ret;
 	how = req->open.how;
-	/* as openat2(2) */
-	if (force_o_largefile())
+	/* as openat2(2), which build_open_flags() holds O_PATH to */
+	if (!(how.flags & O_PATH) && force_o_largefile())
 		how.flags |= O_LARGEFILE;
 	return io_open(req, &how, force_nonblock);
 }
@@ -3009,8 +3011,6 @@ static int io_socket(struct io_kiocb *req)
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "SOCKET on an IOPOLL ring");
-	if (sqe->flags & IOSQE_FIXED_FILE)
-		return io_sqe_fail(req, -EINVAL, "SOCKET takes a domain in fd, not a fixed file");
 	if (sqe->ioprio || sqe->addr || sqe->rw_flags)
 		return io_sqe_fail(req, -EINVAL, "SOCKET takes no ioprio, addr or flags");
 	if (io_sqe_unused(sqe))
@@ -3026,7 +3026,7 @@ static int io_socket(struct io_kiocb *req)
 	file = __sys_socket_file(sqe->fd, sqe->off, sqe->len);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
-		fd = PTR_ERR(file);
+		fd = io_no_restart(PTR_ERR(file));
 	} else {
 		fd_install(fd, file);
 	}
@@ -4481,10 +4481,16 @@ static bool io_file_bounded(struct file *file)
  * a kworker's, or an interrupt's (a device that refused a nonblocking
  * attempt).
  */
+static bool io_op_unbounded(u8 op)
+{
+	/* an open may wait for ever for a FIFO's other end, a splice for a pipe */
+	return op == IORING_OP_OPENAT || op == IORING_OP_OPENAT2 || op == IORING_OP_SPLICE ||
+	       op == IORING_OP_TEE;
+}
+
 static void io_queue_async(struct io_kiocb *req)
 {
-	/* an open may wait for ever too: for a FIFO's other end */
-	bool bounded = io_file_bounded(req->file) && req->sqe.opcode != IORING_OP_OPENAT;
+	bool bounded = io_file_bounded(req->file) && !io_op_unbounded(req->sqe.opcode);
 
 	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
 	/*

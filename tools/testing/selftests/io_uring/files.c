@@ -225,6 +225,14 @@ TEST_F(files, openat2_opens_with_an_open_how)
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
 	close(fd);
 
+	/* O_PATH, which takes no O_LARGEFILE */
+	how.flags = O_PATH;
+	fd = run_openat2(&self->r, self->dfd, "f", &how, sizeof(how));
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(O_PATH, fcntl(fd, F_GETFL) & O_PATH);
+	close(fd);
+	how.flags = O_RDONLY;
+
 	/* RESOLVE_BENEATH refuses what leaves the directory */
 	how.resolve = RESOLVE_BENEATH;
 	EXPECT_EQ(-EXDEV, run_openat2(&self->r, self->dfd, "../", &how, sizeof(how)));

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <linux/openat2.h>
 #include <linux/time_types.h>
 
 #include "../kselftest_harness.h"
@@ -1039,6 +1040,73 @@ TEST(submitting_thread_exits_process_lives)
 	close(pfd[0]);
 	close(pfd[1]);
 	ring_exit(&r);
+}
+
+struct exit_arg {
+	struct ring *r;
+	const char *fifo;
+	int pipe_rfd, file_fd;
+};
+
+/* OPENAT2 of a FIFO nobody writes, SPLICE of an empty pipe into a file; then exit. */
+static void *submit_waits_for_ever(void *data)
+{
+	static struct open_how how = { .flags = O_RDONLY };
+	struct exit_arg *a = data;
+	struct io_uring_sqe *sqe;
+
+	sqe = ring_get_sqe(a->r);
+	prep_rw(sqe, IORING_OP_OPENAT2, AT_FDCWD, a->fifo, sizeof(how), (unsigned long)&how);
+	sqe->user_data = 1;
+	sqe = ring_get_sqe(a->r);
+	prep_rw(sqe, IORING_OP_SPLICE, a->file_fd, NULL, 8, 0);
+	sqe->splice_fd_in = a->pipe_rfd;
+	sqe->splice_off_in = -1;
+	sqe->user_data = 2;
+	if (ring_submit(a->r, 0) != 2)
+		return (void *)1;
+	usleep(100000);
+	return NULL;
+}
+
+/*
+ * An open of a FIFO and a splice from a pipe may wait for ever: a thread
+ * that exits with them in flight is not held up by them (they are not
+ * bounded work, which an exit finishes), and they end with it.
+ */
+TEST(thread_exit_ends_an_openat2_and_a_splice)
+{
+	const char *fifo = make_fifo();
+	struct exit_arg a = { .fifo = fifo };
+	struct io_uring_cqe cqe;
+	char path[] = "/tmp/iothreads-splice-XXXXXX";
+	struct ring r;
+	pthread_t t;
+	int pfd[2], i;
+	void *ret;
+
+	ASSERT_NE(NULL, fifo);
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(pfd));
+	a.file_fd = mkstemp(path);
+	ASSERT_LE(0, a.file_fd);
+	unlink(path);
+	a.r = &r;
+	a.pipe_rfd = pfd[0];
+	ASSERT_EQ(0, pthread_create(&t, NULL, submit_waits_for_ever, &a));
+	ASSERT_EQ(0, pthread_join(t, &ret));
+	ASSERT_EQ(NULL, ret);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+		EXPECT_TRUE(cqe.res == -EINTR || cqe.res == -ECANCELED)
+			TH_LOG("user_data %llu res %d", (unsigned long long)cqe.user_data, cqe.res);
+	}
+	EXPECT_FALSE(fifo_has_reader(fifo));
+	close(a.file_fd);
+	close(pfd[0]);
+	close(pfd[1]);
+	ring_exit(&r);
+	unlink(fifo);
 }
 
 /* A lone POLL_ADD of the pipe and a TIMEOUT of 300 ms, then the thread exits. */
