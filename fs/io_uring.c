@@ -140,7 +140,7 @@
 				 BIT_ULL(IORING_OP_SYMLINKAT) | BIT_ULL(IORING_OP_LINKAT) | \
 				 BIT_ULL(IORING_OP_OPENAT2) | BIT_ULL(IORING_OP_EPOLL_CTL) | \
 				 BIT_ULL(IORING_OP_SPLICE) | BIT_ULL(IORING_OP_TEE) | \
-				 BIT_ULL(IORING_OP_SOCKET) | \
+				 BIT_ULL(IORING_OP_SOCKET) | BIT_ULL(IORING_OP_MSG_RING) | \
 				 BIT_ULL(IORING_OP_PROVIDE_BUFFERS) | \
 				 BIT_ULL(IORING_OP_REMOVE_BUFFERS))
 /* What io_uring_setup() reports in params->features */
@@ -2361,6 +2361,34 @@ static int io_splice(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/*
+ * MSG_RING with IORING_MSG_DATA in addr: post a CQE to the ring fd names
+ * (this one or another), its user_data off and its res len, so that one
+ * thread can wake another's ring without an eventfd.  The sender's CQE
+ * says 0.  Passing a registered file (IORING_MSG_SEND_FD) is not offered.
+ */
+static int io_msg_ring(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (sqe->ioprio || sqe->buf_index || sqe->__pad2[0])
+		return io_sqe_fail(req, -EINVAL, "MSG_RING takes no ioprio, buf_index or __pad2");
+	if (sqe->addr == IORING_MSG_SEND_FD)
+		return io_sqe_fail(req, -EOPNOTSUPP, "MSG_RING: IORING_MSG_SEND_FD is not offered");
+	if (sqe->addr != IORING_MSG_DATA)
+		return io_sqe_fail(req, -EINVAL, "MSG_RING command %llu unknown", sqe->addr);
+	/* as on 6.1: no source or target slot, no flags, for data */
+	if (sqe->addr3 || sqe->file_index || sqe->msg_ring_flags)
+		return io_sqe_fail(req, -EINVAL,
+				   "MSG_RING data takes no addr3, file_index or flags");
+	if (!io_is_uring_fops(req->file))
+		return io_sqe_fail(req, -EBADFD, "MSG_RING to an fd that is not an io_uring");
+
+	io_cqring_add_event(req->file->private_data, sqe->off, (s32)sqe->len, 0);
+	io_req_complete(req, 0);
+	return 0;
+}
+
 /* ---- the submitter's file table and paths: OPENAT, CLOSE, STATX... ------ */
 
 /*
@@ -4230,6 +4258,9 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		break;
 	case IORING_OP_SOCKET:
 		ret = io_socket(req);
+		break;
+	case IORING_OP_MSG_RING:
+		ret = io_msg_ring(req);
 		break;
 	case IORING_OP_OPENAT2:
 		ret = io_openat2(req, force_nonblock);

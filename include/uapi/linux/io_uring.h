@@ -50,6 +50,8 @@ struct io_uring_sqe {
 		__u32		rename_flags;
 		__u32		unlink_flags;
 		__u32		hardlink_flags;
+		__u32		xattr_flags;
+		__u32		msg_ring_flags;
 	};
 	__u64	user_data;	/* echoed back in the completion */
 	union {
@@ -140,6 +142,15 @@ enum io_uring_op {
 
 /* sqe->splice_flags: beyond those of splice(2), splice_fd_in is a registered file */
 #define SPLICE_F_FD_IN_FIXED	(1U << 31)
+
+/* IORING_OP_MSG_RING: the command, in sqe->addr */
+enum {
+	IORING_MSG_DATA,	/* a CQE with res len and user_data off */
+	IORING_MSG_SEND_FD,	/* a registered file, into the target's table */
+};
+
+/* sqe->msg_ring_flags */
+#define IORING_MSG_RING_CQE_SKIP	(1U << 0)	/* no CQE in the target ring */
 
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)

@@ -753,6 +753,8 @@ static const struct sqe_case sqe_cases[] = {
 	{ "socket: addr", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(addr), 1, -EINVAL },
 	{ "socket: file_index", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(file_index), 1,
 	  -EINVAL },
+	{ "msg_ring: not a ring", R_RING, IORING_OP_MSG_RING, X_FILE, 0, NOFIELD, 0, -EBADFD },
+	{ "msg_ring: command", R_RING, IORING_OP_MSG_RING, X_RING, 0, FIELD(addr), 7, -EINVAL },
 	/* FADVISE, MADVISE, SHUTDOWN */
 	{ "fadvise: a pipe", R_RING, IORING_OP_FADVISE, X_PIPE, 0, NOFIELD, 0, -ESPIPE },
 	{ "fadvise: addr", R_RING, IORING_OP_FADVISE, X_FILE, 0, FIELD(addr), 1, -EINVAL },

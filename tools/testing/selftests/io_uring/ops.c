@@ -774,7 +774,8 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_MSG_RING, IORING_OP_URING_CMD, IORING_OP_LAST };
+	static const int ops[] = { IORING_OP_FSETXATTR, IORING_OP_URING_CMD, IORING_OP_SEND_ZC,
+				   IORING_OP_LAST };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
@@ -1065,6 +1066,89 @@ TEST_F(ring, splice_and_tee)
 	close(p[0]);
 	close(p[1]);
 	close(fd);
+}
+
+static struct io_uring_sqe *prep_msg(struct ring *r, int fd, __u32 len, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_MSG_RING;
+	sqe->fd = fd;
+	sqe->len = len;
+	sqe->off = data;
+	sqe->user_data = 0x3e;
+	return sqe;
+}
+
+static void *wait_one_cqe(void *arg)
+{
+	static struct io_uring_cqe cqe;
+
+	return ring_wait_cqe(arg, &cqe) ? NULL : &cqe;
+}
+
+/*
+ * MSG_RING: a CQE for this ring, and one for another ring whose thread
+ * waits in io_uring_enter() and wakes; the sender's own CQE says 0.
+ */
+TEST_F(ring, msg_ring)
+{
+	struct io_uring_cqe cqe, *got;
+	pthread_t thread;
+	struct ring other;
+	int i, seen = 0;
+
+	prep_msg(&self->r, self->r.fd, 0x10, 0x1234);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data == 0x3e) {
+			EXPECT_EQ(0, cqe.res);
+		} else {
+			EXPECT_EQ(0x1234, cqe.user_data);
+			EXPECT_EQ(0x10, cqe.res);
+			EXPECT_EQ(0, cqe.flags);
+		}
+		seen |= 1 << i;
+	}
+	EXPECT_EQ(3, seen);
+
+	ASSERT_EQ(0, ring_init(&other, 4, 0));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, wait_one_cqe, &other));
+	usleep(100 * 1000);
+	prep_msg(&self->r, other.fd, -1, 0x5aa5);
+	EXPECT_EQ(0, ring_run_one(&self->r, 0x3e));
+	ASSERT_EQ(0, pthread_join(thread, (void **)&got));
+	ASSERT_NE(NULL, got);
+	EXPECT_EQ(0x5aa5, got->user_data);
+	EXPECT_EQ(-1, got->res);
+	ring_exit(&other);
+}
+
+TEST_F(ring, msg_ring_bad_inputs)
+{
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	prep_msg(&self->r, p[0], 0, 1);
+	EXPECT_EQ(-EBADFD, ring_run_one(&self->r, 0x3e));
+	prep_msg(&self->r, 999, 0, 1);
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 0x3e));
+	/* IORING_MSG_SEND_FD is not offered; other commands are unknown */
+	prep_msg(&self->r, self->r.fd, 0, 1)->addr = 1;
+	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&self->r, 0x3e));
+	prep_msg(&self->r, self->r.fd, 0, 1)->addr = 2;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
+	prep_msg(&self->r, self->r.fd, 0, 1)->msg_ring_flags = IORING_MSG_RING_CQE_SKIP;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
+	prep_msg(&self->r, self->r.fd, 0, 1)->addr3 = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
+	prep_msg(&self->r, self->r.fd, 0, 1)->ioprio = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
+	/* none of them posted to the ring */
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &(struct io_uring_cqe){ }));
+	close(p[0]);
+	close(p[1]);
 }
 
 static int fallocate_one(struct ring *r, int fd, int mode, __u64 off, __u64 len)

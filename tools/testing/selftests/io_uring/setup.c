@@ -249,7 +249,8 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_MADVISE, IORING_OP_SHUTDOWN, IORING_OP_RENAMEAT,
 				       IORING_OP_UNLINKAT, IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT,
 				       IORING_OP_LINKAT, IORING_OP_OPENAT2, IORING_OP_EPOLL_CTL,
-				       IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_SOCKET };
+				       IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_SOCKET,
+				       IORING_OP_MSG_RING };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;
