@@ -314,6 +314,8 @@ struct io_ring_ctx {
 		struct list_head	cq_backlog;
 		/* CQEs posted since setup, for IOSQE_IO_DRAIN */
 		u32			cq_done;
+		/* of those, ones no request of ours posted (MSG_RING's) */
+		u32			cq_extra;
 		/*
 		 * IOSQE_IO_DRAIN: requests held back until cq_done reaches
 		 * their drain_need, in submission order; while drain_active,
@@ -684,10 +686,13 @@ static unsigned int io_cqring_events(struct io_ring_ctx *ctx)
 	return smp_load_acquire(&ring->r.tail) - READ_ONCE(ring->r.head);
 }
 
-/* Whether enough CQEs have been posted for @need; u32 arithmetic wraps. */
+/*
+ * Whether enough requests have posted their CQEs for @need; u32 arithmetic
+ * wraps.  A CQE another ring sent us is no request's completion.
+ */
 static bool io_drain_done(struct io_ring_ctx *ctx, u32 need)
 {
-	return (s32)(ctx->cq_done - need) >= 0;
+	return (s32)(ctx->cq_done - ctx->cq_extra - need) >= 0;
 }
 
 /*
@@ -940,16 +945,22 @@ static void io_cqring_ev_posted_nested(struct io_ring_ctx *ctx)
 		irq_work_queue(&ctx->wake_work);
 }
 
-static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
-				long res, u32 cflags)
+static __always_inline void __io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data,
+						  long res, u32 cflags, bool extra)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&ctx->completion_lock, flags);
+	ctx->cq_extra += extra;
 	io_cqring_fill_event(ctx, user_data, res, cflags);
 	io_commit_cqring(ctx);
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
 	io_cqring_ev_posted(ctx);
+}
+
+static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data, long res, u32 cflags)
+{
+	__io_cqring_add_event(ctx, user_data, res, cflags, false);
 }
 
 /*
@@ -2371,20 +2382,25 @@ static int io_msg_ring(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
-	if (sqe->ioprio || sqe->buf_index || sqe->__pad2[0])
-		return io_sqe_fail(req, -EINVAL, "MSG_RING takes no ioprio, buf_index or __pad2");
+	/* in 6.1's order: the SQE, then the target, then the command */
+	if (sqe->ioprio || sqe->buf_index || sqe->personality || sqe->__pad2[0])
+		return io_sqe_fail(req, -EINVAL,
+				   "MSG_RING takes no ioprio, buf_index, personality or __pad2");
+	if (sqe->msg_ring_flags & ~IORING_MSG_RING_CQE_SKIP)
+		return io_sqe_fail(req, -EINVAL, "msg_ring_flags %#x unknown", sqe->msg_ring_flags);
+	if (!io_is_uring_fops(req->file))
+		return io_sqe_fail(req, -EBADFD, "MSG_RING to an fd that is not an io_uring");
 	if (sqe->addr == IORING_MSG_SEND_FD)
 		return io_sqe_fail(req, -EOPNOTSUPP, "MSG_RING: IORING_MSG_SEND_FD is not offered");
 	if (sqe->addr != IORING_MSG_DATA)
 		return io_sqe_fail(req, -EINVAL, "MSG_RING command %llu unknown", sqe->addr);
-	/* as on 6.1: no source or target slot, no flags, for data */
+	/* no source or target slot, and a CQE is what it is for */
 	if (sqe->addr3 || sqe->file_index || sqe->msg_ring_flags)
 		return io_sqe_fail(req, -EINVAL,
 				   "MSG_RING data takes no addr3, file_index or flags");
-	if (!io_is_uring_fops(req->file))
-		return io_sqe_fail(req, -EBADFD, "MSG_RING to an fd that is not an io_uring");
 
-	io_cqring_add_event(req->file->private_data, sqe->off, (s32)sqe->len, 0);
+	/* no request of the target's: a drain there does not wait for it */
+	__io_cqring_add_event(req->file->private_data, sqe->off, (s32)sqe->len, 0, true);
 	io_req_complete(req, 0);
 	return 0;
 }

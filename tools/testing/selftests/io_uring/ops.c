@@ -1125,6 +1125,41 @@ TEST_F(ring, msg_ring)
 	ring_exit(&other);
 }
 
+/*
+ * A CQE a MSG_RING posts is no request's completion: a drain behind a
+ * READ that waits does not take it for the READ's, and waits on.
+ */
+TEST_F(ring, msg_ring_cqe_does_not_end_a_drain)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int p[2], i, seen = 0;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READ, p[0], &c, 1, 0);
+	sqe->user_data = 1;
+	prep_msg(&self->r, self->r.fd, 7, 0x5aa5)->user_data = 2;
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_IO_DRAIN;
+	sqe->user_data = 3;
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	usleep(100 * 1000);
+	while (ring_peek_cqe(&self->r, &cqe))
+		seen |= 1 << (cqe.user_data & 7);
+	/* the message and its sender's CQE, not the NOP */
+	EXPECT_EQ(1 << 2 | 1 << (0x5aa5 & 7), seen);
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(i ? 3 : 1, cqe.user_data);
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_F(ring, msg_ring_bad_inputs)
 {
 	int p[2];
@@ -1135,6 +1170,10 @@ TEST_F(ring, msg_ring_bad_inputs)
 	prep_msg(&self->r, 999, 0, 1);
 	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 0x3e));
 	/* IORING_MSG_SEND_FD is not offered; other commands are unknown */
+	prep_msg(&self->r, self->r.fd, 0, 1)->personality = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
+	prep_msg(&self->r, p[0], 0, 1)->addr = 2;
+	EXPECT_EQ(-EBADFD, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, self->r.fd, 0, 1)->addr = 1;
 	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, self->r.fd, 0, 1)->addr = 2;
