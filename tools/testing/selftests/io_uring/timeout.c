@@ -68,6 +68,17 @@ static long long now_ms(void)
 	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
+/* The next CQE is @data's, and ends with @res. */
+static void expect_next_cqe(struct __test_metadata *_metadata, struct ring *r, __u64 data,
+			    int res)
+{
+	struct io_uring_cqe cqe;
+
+	ASSERT_EQ(0, ring_wait_cqe(r, &cqe));
+	EXPECT_EQ(data, cqe.user_data);
+	EXPECT_EQ(res, cqe.res);
+}
+
 FIXTURE(timeout) {
 	struct ring r;
 };
@@ -243,17 +254,12 @@ TEST_F(timeout, timeouts_do_not_count_timeouts)
 {
 	struct __kernel_timespec fast = { .tv_nsec = 10 * 1000 * 1000 };
 	struct __kernel_timespec slow = { .tv_sec = 1 };
-	struct io_uring_cqe cqe;
 
 	prep_timeout(&self->r, &slow, 1, 0, 1);
 	prep_timeout(&self->r, &fast, 0, 0, 2);
 	ASSERT_EQ(2, ring_submit(&self->r, 0));
-	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
-	EXPECT_EQ(2, cqe.user_data);
-	EXPECT_EQ(-ETIME, cqe.res);
-	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
-	EXPECT_EQ(1, cqe.user_data);
-	EXPECT_EQ(-ETIME, cqe.res);
+	expect_next_cqe(_metadata, &self->r, 2, -ETIME);
+	expect_next_cqe(_metadata, &self->r, 1, -ETIME);
 }
 
 TEST_F(timeout, remove)
@@ -312,35 +318,25 @@ TEST_F(timeout, bad_inputs)
 TEST_F(timeout, linked_timer_expiry_cancels_the_next)
 {
 	struct __kernel_timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
-	struct io_uring_cqe cqe;
 
 	prep_timeout(&self->r, &ts, 0, 0, 1)->flags = IOSQE_IO_LINK;
 	prep_nop(&self->r, 2);
 	ASSERT_EQ(2, ring_submit(&self->r, 2));
-	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
-	EXPECT_EQ(1, cqe.user_data);
-	EXPECT_EQ(-ETIME, cqe.res);
-	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
-	EXPECT_EQ(2, cqe.user_data);
-	EXPECT_EQ(-ECANCELED, cqe.res);
+	expect_next_cqe(_metadata, &self->r, 1, -ETIME);
+	expect_next_cqe(_metadata, &self->r, 2, -ECANCELED);
 }
 
 /* IORING_TIMEOUT_ETIME_SUCCESS: the timer delays the NOP, which then runs. */
 TEST_F(timeout, linked_timer_etime_success_delays_the_next)
 {
 	struct __kernel_timespec ts = { .tv_nsec = 100 * 1000 * 1000 };
-	struct io_uring_cqe cqe;
 	long long start = now_ms();
 
 	prep_timeout(&self->r, &ts, 0, IORING_TIMEOUT_ETIME_SUCCESS, 1)->flags = IOSQE_IO_LINK;
 	prep_nop(&self->r, 2);
 	ASSERT_EQ(2, ring_submit(&self->r, 2));
-	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
-	EXPECT_EQ(1, cqe.user_data);
-	EXPECT_EQ(-ETIME, cqe.res);
-	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
-	EXPECT_EQ(2, cqe.user_data);
-	EXPECT_EQ(0, cqe.res);
+	expect_next_cqe(_metadata, &self->r, 1, -ETIME);
+	expect_next_cqe(_metadata, &self->r, 2, 0);
 	EXPECT_LE(90, now_ms() - start);
 }
 
