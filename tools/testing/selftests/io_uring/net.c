@@ -865,43 +865,38 @@ TEST(exit_with_an_accept_waiting)
 	close(p[1]);
 }
 
+static struct io_uring_sqe *prep_shutdown(struct ring *r, int fd, int how, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_SHUTDOWN;
+	sqe->fd = fd;
+	sqe->len = how;
+	sqe->user_data = data;
+	return sqe;
+}
+
 /*
  * SHUTDOWN: shutdown(2) of a socket.  SHUT_WR ends the peer's stream; a
  * pipe is -ENOTSOCK, a bad how -EINVAL.
  */
 TEST_F(net, shutdown)
 {
-	struct io_uring_sqe *sqe;
 	char buf[4];
 	int p[2];
 
-	sqe = ring_get_sqe(&self->r);
-	sqe->opcode = IORING_OP_SHUTDOWN;
-	sqe->fd = self->s[0];
-	sqe->len = SHUT_WR;
-	sqe->user_data = 1;
+	prep_shutdown(&self->r, self->s[0], SHUT_WR, 1);
 	EXPECT_EQ(0, ring_run_one(&self->r, 1));
 	EXPECT_EQ(0, read(self->s[1], buf, sizeof(buf)));
 	EXPECT_EQ(-1, send(self->s[0], "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
 
-	sqe = ring_get_sqe(&self->r);
-	sqe->opcode = IORING_OP_SHUTDOWN;
-	sqe->fd = self->s[0];
-	sqe->len = 7;
-	sqe->user_data = 2;
+	prep_shutdown(&self->r, self->s[0], 7, 2);
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
 	ASSERT_EQ(0, pipe(p));
-	sqe = ring_get_sqe(&self->r);
-	sqe->opcode = IORING_OP_SHUTDOWN;
-	sqe->fd = p[0];
-	sqe->user_data = 3;
+	prep_shutdown(&self->r, p[0], 0, 3);
 	EXPECT_EQ(-ENOTSOCK, ring_run_one(&self->r, 3));
-	sqe = ring_get_sqe(&self->r);
-	sqe->opcode = IORING_OP_SHUTDOWN;
-	sqe->fd = self->s[1];
-	sqe->addr = 1;
-	sqe->user_data = 4;
+	prep_shutdown(&self->r, self->s[1], 0, 4)->addr = 1;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 4));
 	close(p[0]);
 	close(p[1]);
