@@ -365,8 +365,12 @@ struct io_ring_ctx {
 	/* who set the ring up: the thread submits as them for this ring */
 	const struct cred	*sq_creds;
 
-	/* armed poll requests, under completion_lock */
-	struct list_head	cancel_list;
+	/*
+	 * Armed poll requests, under completion_lock: hashed by user_data,
+	 * which POLL_REMOVE and ASYNC_CANCEL look them up by.
+	 */
+	struct list_head	*poll_hash;
+	unsigned int		poll_hash_bits;
 
 	/* IORING_REGISTER_EVENTFD: signalled for every CQE posted */
 	struct io_ev_fd __rcu	*ev_fd;
@@ -428,8 +432,12 @@ struct io_poll_iocb {
 	struct file		*file;
 	struct wait_queue_head	*head;
 	__poll_t		events;
-	/* what a keyed wakeup said, for a finish it left to a worker */
+	/* what a keyed wakeup said, for the owner it left the request to */
 	__poll_t		woken;
+	/* who is to look at it, and who owns it (see "poll" below) */
+	atomic_t		owners;
+	/* IORING_POLL_ADD_MULTI: a CQE for each time the file is ready */
+	bool			multishot;
 	struct wait_queue_entry	wait;
 };
 
@@ -529,8 +537,7 @@ struct io_kiocb {
 	/*
 	 * One reference for the completion; while ->read_iter()/->write_iter()
 	 * runs the submitter holds another, since the file system may still
-	 * touch the kiocb after an early completion, and a poll wakeup handed
-	 * to a worker holds one.
+	 * touch the kiocb after an early completion.
 	 */
 	refcount_t		refs;
 	/* READ/WRITE_FIXED: the buffer table the request resolved against */
@@ -550,15 +557,13 @@ struct io_kiocb {
 	/* a chain's head that is done, in a kworker (io_link_work()) */
 	struct work_struct	work;
 	/*
-	 * A poll wakeup that cannot take completion_lock finishes in one of
+	 * An armed poll that a wakeup cannot finish is owned next by one of
 	 * the submitter's threads (poll_io_work; a signalfd polls the task
-	 * that looks), or in a kworker when those are gone (poll_work).  Not
-	 * in ->io_work, which a socket request's retry may be using already.
+	 * that looks), or by a kworker when those are gone (poll_work).  Not
+	 * ->io_work, which a socket request's retry may be using already.
 	 */
 	struct io_wq_work	poll_io_work;
 	struct work_struct	poll_work;
-	/* bit 0: such a finish is queued and has not started yet */
-	unsigned long		poll_finish_queued;
 	/* in ctx->req_cache while free; on ctx->compl_list while its CQE waits */
 	struct llist_node	cache_node;
 	/*
@@ -673,7 +678,7 @@ static const struct file_operations io_uring_fops;
 static void io_queue_async(struct io_kiocb *req);
 static struct io_wq *io_req_wq(struct io_kiocb *req);
 static bool io_run_task_work(void);
-static void io_poll_finish_later(struct io_kiocb *req);
+static void io_poll_owned_in_kworker(struct io_kiocb *req);
 static void io_wq_cancel(struct io_wq_work *work);
 
 /* ---- ring helpers ---------------------------------------------------- */
@@ -1091,7 +1096,6 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->link_timeout = NULL;
 	req->lt_disarmed = NULL;
 	req->lt_expired = false;
-	req->poll_finish_queued = 0;
 	req->seq = ctx->sq_seq++;
 	refcount_set(&req->refs, 1);
 	/* counted in the task's inflight by io_submit_sqes(), once per batch */
@@ -3095,317 +3099,374 @@ static bool io_cancel_matches(const struct io_cancel_match *m, struct io_kiocb *
 /* ---- poll ------------------------------------------------------------- */
 
 /*
- * An armed poll request is on ctx->cancel_list and on its file's wait
- * queue.  Whoever takes it off cancel_list (under completion_lock) posts
- * its one CQE: a wakeup with the ready mask, or a removal with -ECANCELED.
- * The wakeup runs under the wait queue's lock, so it only try-locks
- * completion_lock (removal nests them the other way round) and leaves the
- * work to a worker when that fails.
+ * An armed poll request is on its file's wait queue (poll.wait, on
+ * *poll.head) and on ctx->poll_hash (req->list), where cancellation,
+ * fdinfo and teardown find it.  Wakeups, cancellations and the arming
+ * itself race for it, and one rule settles every race:
+ *
+ *   poll.owners counts who asked for the request to be looked at; whoever
+ *   raises the count from zero owns the request, and only the owner takes
+ *   it off the wait queue and poll_hash, posts its CQE or hands it on.
+ *   An owner that leaves it armed gives ownership back by subtracting the
+ *   count it saw; if that leaves the count above zero, somebody came
+ *   meanwhile and the owner looks again.  An owner that ends the request
+ *   keeps ownership for good.
+ *
+ * So a wakeup records its mask and counts; a cancellation marks the
+ * request IO_POLL_CANCELLED and counts; the arming owns the request until
+ * it is armed.  The owner acts at once where it can: the arming, or a
+ * cancellation under completion_lock, or a wakeup that has the mask it
+ * waits for and gets completion_lock with a trylock.  Otherwise a worker
+ * owns it next (io_poll_owned()).  Nobody else may end or free an armed
+ * request, so the worker needs no reference of its own, and a request is
+ * armed again (a socket request's retry) only by the owner that ended its
+ * last arm: no work of an earlier arm can be left to claim the new one.
+ *
+ * ->head is set while the entry may be on the queue: whoever takes the
+ * entry off clears it, under the queue's lock, so a set ->head always
+ * names a live queue.  A queue that is freed while we are on it
+ * (POLLFREE: a signalfd's when its process is gone) tells us first and
+ * is freed only an RCU grace period later: that wakeup takes us off it,
+ * whoever owns the request, and clearing ->head is its last touch of the
+ * request.  So before it ends the request, the owner reads ->head under
+ * rcu_read_lock() and, if it is still set, passes through the queue's
+ * lock (io_poll_unhook()).
  *
  * A request on a socket, pipe, eventfd... that would block
  * (REQ_F_POLL_RETRY) waits the same way instead of holding a worker
- * (IORING_FEAT_FAST_POLL): when the file is ready, a worker tries it again
- * without blocking, and it waits again if it still would block.  So
- * ASYNC_CANCEL, ring teardown and the submitter's exit reach it at once,
- * and an idle pipe costs no thread.
+ * (IORING_FEAT_FAST_POLL): when the file is ready, its owner hands it to
+ * a worker to try again without blocking, and it is armed anew if it
+ * still would block.  So ASYNC_CANCEL, ring teardown and the submitter's
+ * exit reach it at once, and an idle pipe costs no thread.
+ *
+ * Lock order: completion_lock, then the wait queue's lock.  A wakeup holds
+ * the queue's lock, so it only try-locks completion_lock.
  */
+
+/* poll.owners: the count, and a cancellation's mark above it */
+#define IO_POLL_CANCELLED	BIT(30)
+#define IO_POLL_COUNT		(IO_POLL_CANCELLED - 1)
 
 static void io_poll_retry_queue(struct io_kiocb *req);
 
+/* The poll_hash bucket of the armed requests with @user_data. */
+static struct list_head *io_poll_bucket(struct io_ring_ctx *ctx, u64 user_data)
+{
+	return &ctx->poll_hash[hash_64(user_data, ctx->poll_hash_bits)];
+}
+
+/* Count ourselves in: true if that made us @req's owner. */
+static bool io_poll_get_owner(struct io_kiocb *req)
+{
+	return !(atomic_fetch_inc(&req->poll.owners) & IO_POLL_COUNT);
+}
+
 /*
- * Detach @req from its wait queue; harmless if a wakeup already did.  A
- * queue that is freed (POLLFREE, a signalfd's) clears ->head first, and
- * is freed only after an RCU grace period.
+ * Take @req off its wait queue if it is still on one, and wait for a
+ * POLLFREE wakeup that is taking it off to return.  Any context.
  */
 static void io_poll_unhook(struct io_kiocb *req)
 {
 	struct io_poll_iocb *poll = &req->poll;
 	struct wait_queue_head *head;
+	unsigned long flags;
 
 	rcu_read_lock();
-	/* pairs with the release store of a POLLFREE wakeup */
+	/* pairs with the release stores of the wakeups that clear it */
 	head = smp_load_acquire(&poll->head);
 	if (head) {
-		spin_lock(&head->lock);
+		spin_lock_irqsave(&head->lock, flags);
 		list_del_init(&poll->wait.entry);
-		spin_unlock(&head->lock);
+		WRITE_ONCE(poll->head, NULL);
+		spin_unlock_irqrestore(&head->lock, flags);
 	}
 	rcu_read_unlock();
 }
 
-/* Take an armed request off cancel_list; completion_lock held.  True if we did. */
-static bool io_poll_claim(struct io_kiocb *req)
+/* The same from the queue's wakeup, whose lock we hold. */
+static void io_poll_unhook_locked(struct io_kiocb *req)
 {
-	if (list_empty(&req->list))
-		return false;
-	list_del_init(&req->list);
-	return true;
+	list_del_init(&req->poll.wait.entry);
+	/* pairs with the acquire load of io_poll_unhook() and others */
+	smp_store_release(&req->poll.head, NULL);
 }
 
-/* Post the CQE of an armed request; completion_lock held.  True if it was. */
-static bool io_poll_complete(struct io_kiocb *req, long res)
+/* Post the CQE of the armed request we own; completion_lock held. */
+static void io_poll_post(struct io_kiocb *req, long res)
 {
-	if (!io_poll_claim(req))
-		return false;
+	struct io_ring_ctx *ctx = req->ctx;
+
+	list_del_init(&req->list);
 	io_link_note_result(req, res);
 	/* a receive that waits with data in its buffer (MSG_WAITALL) reports it */
-	io_cqring_fill_event(req->ctx, req->user_data, res, io_req_put_kbuf(req));
-	io_commit_cqring(req->ctx);
-	return true;
+	io_cqring_fill_event(ctx, req->user_data, res, io_req_put_kbuf(req));
+	io_commit_cqring(ctx);
 }
 
 /*
- * A wakeup took @req off cancel_list (@done): a socket request goes back to
- * a worker, the others end.  @nested: we are inside the file's wakeup.
+ * A multishot poll's CQE for @mask (IORING_CQE_F_MORE: it stays armed);
+ * completion_lock held.  Not its completion: IOSQE_IO_DRAIN does not
+ * count it.
  */
-static void io_poll_woken(struct io_kiocb *req, bool done, bool nested)
+static void io_poll_post_more(struct io_kiocb *req, __poll_t mask)
 {
-	if (!done)
-		return;
-	if (req->flags & REQ_F_POLL_RETRY) {
+	struct io_ring_ctx *ctx = req->ctx;
+
+	ctx->cq_extra++;
+	io_cqring_fill_event(ctx, req->user_data, mangle_poll(mask & req->poll.events),
+			     IORING_CQE_F_MORE);
+	io_commit_cqring(ctx);
+}
+
+/*
+ * The owner ends @req with @res, a mask or -ECANCELED; or, if it is a
+ * socket request whose file is ready, hands it to a worker to try again.
+ * Process context.
+ */
+static void io_poll_end(struct io_kiocb *req, long res)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool retry = (req->flags & REQ_F_POLL_RETRY) && res != -ECANCELED;
+
+	io_poll_unhook(req);
+	spin_lock_irq(&ctx->completion_lock);
+	if (retry)
+		list_del_init(&req->list);
+	else
+		io_poll_post(req, res);
+	spin_unlock_irq(&ctx->completion_lock);
+	if (retry) {
 		io_poll_retry_queue(req);
 		return;
 	}
-	if (nested)
-		io_cqring_ev_posted_nested(req->ctx);
-	else
-		io_cqring_ev_posted(req->ctx);
-	io_put_req(req);
-}
-
-/* completion_lock held: claim @req for a wakeup with @mask. */
-static bool io_poll_wake_claim(struct io_kiocb *req, __poll_t mask)
-{
-	if (req->flags & REQ_F_POLL_RETRY)
-		return io_poll_claim(req);
-	return io_poll_complete(req, mangle_poll(mask));
-}
-
-/*
- * Wait until the POLLFREE wakeup of @req has returned: it holds the queue's
- * lock throughout and clears ->head last, so either we see ->head clear and
- * it is done, or we wait on that lock (the queue's memory lasts for an RCU
- * grace period after ->head is cleared).
- */
-static void io_poll_wait_wakeup(struct io_kiocb *req)
-{
-	struct wait_queue_head *head;
-
-	rcu_read_lock();
-	/* pairs with the release store of a POLLFREE wakeup */
-	head = smp_load_acquire(&req->poll.head);
-	if (head) {
-		spin_lock_irq(&head->lock);
-		spin_unlock_irq(&head->lock);
-	}
-	rcu_read_unlock();
-}
-
-/*
- * The file's wait queue went (POLLFREE: a signalfd whose process is gone)
- * and the poll can never fire: it ends with -ECANCELED, as on 6.1.
- */
-static void io_poll_freed(struct io_kiocb *req)
-{
-	struct io_ring_ctx *ctx = req->ctx;
-	bool done;
-
-	spin_lock_irq(&ctx->completion_lock);
-	done = io_poll_complete(req, -ECANCELED);
-	spin_unlock_irq(&ctx->completion_lock);
-	if (done) {
-		io_cqring_ev_posted(ctx);
-		io_put_req(req);
-	}
+	io_cqring_ev_posted(ctx);
 	io_put_req(req);
 }
 
 /*
- * Finish an armed request from process context: ask the file for the mask,
- * from a thread of the submitter's process where possible (a signalfd
- * reports the signals of the task that polls it).
+ * We own @req: end it if it was cancelled or its file is ready, or give
+ * ownership back and leave it armed.  Process context: a key-less wakeup
+ * leaves us to ask the file, from a thread of the submitter's process
+ * where possible (a signalfd reports the signals of the task that polls).
  */
-static void io_poll_finish(struct io_kiocb *req)
+static void io_poll_owned(struct io_kiocb *req)
 {
 	struct io_poll_iocb *poll = &req->poll;
-	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask;
-	bool done;
+	int seen;
 
-	/* from here on, a wakeup of a new arm queues a finish of its own */
-	clear_bit(0, &req->poll_finish_queued);
-	/* and reads what a wakeup left after that: pairs with its test_and_set_bit() */
-	smp_mb__after_atomic();
-	/*
-	 * The wakeup's key, as 6.1 reports it: by now a reader may have taken
-	 * what made the file ready.  A key-less wakeup leaves us to ask.
-	 */
-	mask = READ_ONCE(poll->woken);
-	if (unlikely(mask & POLLFREE)) {
+	do {
+		seen = atomic_read(&poll->owners);
+		if (seen & IO_POLL_CANCELLED) {
+			io_poll_end(req, -ECANCELED);
+			return;
+		}
 		/*
-		 * Only then: after another wakeup ->head may point to a queue
-		 * its owner has freed since, with no POLLFREE for us.
+		 * The wakeup's key, as 6.1 reports it (a reader may have
+		 * taken what made the file ready since).
 		 */
-		io_poll_wait_wakeup(req);
-		io_poll_freed(req);
+		mask = xchg(&poll->woken, 0);
+		/* the queue is gone (POLLFREE): the poll can never fire */
+		if (unlikely(mask & POLLFREE)) {
+			io_poll_end(req, -ECANCELED);
+			return;
+		}
+		if (!mask)
+			mask = vfs_poll(poll->file, NULL);
+		mask &= poll->events;
+		if (mask && !poll->multishot) {
+			io_poll_end(req, mangle_poll(mask));
+			return;
+		}
+		if (mask) {
+			spin_lock_irq(&req->ctx->completion_lock);
+			io_poll_post_more(req, mask);
+			spin_unlock_irq(&req->ctx->completion_lock);
+			io_cqring_ev_posted(req->ctx);
+		}
+	} while (atomic_sub_return(seen, &poll->owners));
+}
+
+/* A wakeup that owns @req cannot act on it there: a worker owns it next. */
+static void io_poll_owned_later(struct io_kiocb *req)
+{
+	struct io_wq *wq = io_req_wq(req);
+
+	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
+	if (!wq || !io_wq_enqueue(wq, &req->poll_io_work))
+		io_poll_owned_in_kworker(req);
+}
+
+/*
+ * A wakeup owns @req and has the @mask it waits for: off the queue now,
+ * and the CQE (or the retry) from here if completion_lock is free.
+ */
+static void io_poll_wake_end(struct io_kiocb *req, __poll_t mask)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	bool retry = req->flags & REQ_F_POLL_RETRY;
+	unsigned long flags;
+
+	io_poll_unhook_locked(req);
+	if (!spin_trylock_irqsave(&ctx->completion_lock, flags)) {
+		io_poll_owned_later(req);
 		return;
 	}
-	if (!mask)
-		mask = vfs_poll(poll->file, NULL);
-	mask &= poll->events;
-	spin_lock_irq(&ctx->completion_lock);
-	done = io_poll_wake_claim(req, mask);
-	spin_unlock_irq(&ctx->completion_lock);
-	io_poll_woken(req, done, false);
+	if (retry)
+		list_del_init(&req->list);
+	else
+		io_poll_post(req, mangle_poll(mask & req->poll.events));
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	if (retry) {
+		io_poll_retry_queue(req);
+		return;
+	}
+	io_cqring_ev_posted_nested(ctx);
 	io_put_req(req);
 }
 
-/* Leave the finish of @req to a worker, once for each arm; under the queue's lock. */
-static void io_poll_queue_finish(struct io_kiocb *req)
+/*
+ * A wakeup owns multishot @req and has the @mask it waits for: the CQE
+ * from here if completion_lock is free, and it stays armed.
+ */
+static void io_poll_wake_more(struct io_kiocb *req, __poll_t mask)
 {
-	struct io_wq *wq;
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
 
-	/*
-	 * One finish at a time.  One that is queued already was for an earlier
-	 * arm of this request (a retry that armed again before it ran): it
-	 * finds this arm on cancel_list, or io_poll_arm() sees it woken.
-	 */
-	if (test_and_set_bit(0, &req->poll_finish_queued))
+	if (!spin_trylock_irqsave(&ctx->completion_lock, flags)) {
+		io_poll_owned_later(req);
 		return;
-	/* the worker's reference: removal may end the request meanwhile */
-	refcount_inc(&req->refs);
-	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
-	wq = io_req_wq(req);
-	if (!wq || !io_wq_enqueue(wq, &req->poll_io_work))
-		io_poll_finish_later(req);
+	}
+	/* said: only wakeups write it, and they hold the queue's lock too */
+	WRITE_ONCE(req->poll.woken, 0);
+	io_poll_post_more(req, mask);
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	io_cqring_ev_posted_nested(ctx);
+	/* give it back: whoever came meanwhile is for a worker to look at */
+	if (atomic_sub_return(1, &req->poll.owners))
+		io_poll_owned_later(req);
+}
+
+/*
+ * The queue is being freed (POLLFREE): off it now, whoever owns @req, and
+ * the owner ends it.  Clearing ->head is our last touch of @req: the
+ * owner may free it as soon as it sees ->head clear.
+ */
+static void io_poll_wake_free(struct io_kiocb *req)
+{
+	list_del_init(&req->poll.wait.entry);
+	WRITE_ONCE(req->poll.woken, POLLFREE);
+	if (io_poll_get_owner(req))
+		io_poll_owned_later(req);
+	/* pairs with the acquire load of io_poll_unhook() and others */
+	smp_store_release(&req->poll.head, NULL);
 }
 
 static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 			int sync, void *key)
 {
 	struct io_kiocb *req = container_of(wait, struct io_kiocb, poll.wait);
-	struct io_ring_ctx *ctx = req->ctx;
 	__poll_t mask = key_to_poll(key);
-	unsigned long flags;
 
-	/* not an event we wait for */
-	if (mask && !(mask & (req->poll.events | POLLFREE)))
-		return 0;
-
-	list_del_init(&wait->entry);
 	if (unlikely(mask & POLLFREE)) {
-		/*
-		 * The queue is being freed: a worker ends the poll.  Clearing
-		 * ->head is our last touch of @req, for whoever sees it clear
-		 * may free the request (see io_poll_wait_wakeup()).
-		 */
-		WRITE_ONCE(req->poll.woken, POLLFREE);
-		io_poll_queue_finish(req);
-		/* pairs with the acquire loads of io_poll_wait_wakeup() and others */
-		smp_store_release(&req->poll.head, NULL);
+		io_poll_wake_free(req);
 		return 1;
 	}
-	/* for a finish left to a worker, or an arm this wakeup came too early for */
-	WRITE_ONCE(req->poll.woken, mask);
-	if (mask && spin_trylock_irqsave(&ctx->completion_lock, flags)) {
-		bool done = io_poll_wake_claim(req, mask);
-
-		spin_unlock_irqrestore(&ctx->completion_lock, flags);
-		io_poll_woken(req, done, true);
-		return 1;
+	/* not an event we wait for */
+	if (mask && !(mask & req->poll.events))
+		return 0;
+	/* for the owner, before we count: it reads the key after the count */
+	if (mask)
+		WRITE_ONCE(req->poll.woken, mask);
+	if (io_poll_get_owner(req)) {
+		if (!mask)
+			io_poll_owned_later(req);
+		else if (req->poll.multishot)
+			io_poll_wake_more(req, mask);
+		else
+			io_poll_wake_end(req, mask);
 	}
-	io_poll_queue_finish(req);
 	return 1;
 }
 
-struct io_poll_table {
-	struct poll_table_struct pt;
-	struct io_kiocb *req;
-	int error;
+/* What vfs_poll() arms @req with, and what it found wrong. */
+struct io_poll_arming {
+	struct poll_table_struct	pt;
+	struct io_kiocb			*req;
+	int				error;
 };
 
-static void io_poll_queue_proc(struct file *file, struct wait_queue_head *head,
-			       struct poll_table_struct *p)
+/* vfs_poll()'s callback: queue the request on the file's wait queue @head. */
+static void io_poll_add_waiter(struct file *file, struct wait_queue_head *head,
+			       struct poll_table_struct *pt)
 {
-	struct io_poll_table *pt = container_of(p, struct io_poll_table, pt);
+	struct io_poll_arming *arming = container_of(pt, struct io_poll_arming, pt);
+	struct io_poll_iocb *poll = &arming->req->poll;
 
 	/* one wait queue per request: files that use several are refused */
-	if (unlikely(pt->req->poll.head)) {
-		pt->error = -EINVAL;
+	if (unlikely(poll->head)) {
+		arming->error = -EINVAL;
 		return;
 	}
-	pt->req->poll.head = head;
-	add_wait_queue(head, &pt->req->poll.wait);
+	poll->head = head;
+	add_wait_queue(head, &poll->wait);
 }
 
 enum io_poll_armed { IO_POLL_ARMED, IO_POLL_READY, IO_POLL_DYING };
 
 /*
  * Queue on the file's wait queue for @events and arm, unless the file is
- * ready already (*@mask, or a wakeup slipped in between vfs_poll() and
- * arming) or the ring is closing: its teardown has ended the armed
- * requests or is about to, under completion_lock, so none may be added
- * after it.
+ * ready already (*@mask), the file refused (*@error) or the ring is
+ * closing: its teardown has ended the armed requests or is about to,
+ * under completion_lock, so none may be added after it.  A @multishot
+ * poll is armed even when the file is ready, with a CQE for that.  Once
+ * it is armed, @req may be gone when we return.
  */
-static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events,
+static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events, bool multishot,
 				      __poll_t *mask, int *error)
 {
+	struct io_poll_arming arming = { .req = req };
 	struct io_poll_iocb *poll = &req->poll;
 	struct io_ring_ctx *ctx = req->ctx;
-	enum io_poll_armed ret = IO_POLL_READY;
-	struct wait_queue_head *head;
-	struct io_poll_table ipt;
-	bool woken = false;
+	enum io_poll_armed ret = IO_POLL_ARMED;
 
 	poll->events = events | EPOLLERR | EPOLLHUP;
+	poll->multishot = multishot;
 	poll->woken = 0;
 	poll->head = NULL;
+	/* ours until it is armed: a wakeup meanwhile only counts */
+	atomic_set(&poll->owners, 1);
 	INIT_LIST_HEAD(&req->list);
 	init_waitqueue_func_entry(&poll->wait, io_poll_wake);
+	init_poll_funcptr(&arming.pt, io_poll_add_waiter);
+	arming.pt._key = poll->events;
 
-	ipt.req = req;
-	ipt.error = 0;
-	init_poll_funcptr(&ipt.pt, io_poll_queue_proc);
-	ipt.pt._key = poll->events;
-
-	*mask = vfs_poll(poll->file, &ipt.pt) & poll->events;
-	*error = ipt.error;
+	*mask = vfs_poll(poll->file, &arming.pt) & poll->events;
+	*error = arming.error;
 
 	spin_lock_irq(&ctx->completion_lock);
-	rcu_read_lock();
-	/* as in io_poll_unhook(): a POLLFREE wakeup may have cleared it */
-	head = smp_load_acquire(&poll->head);
-	if (head) {
-		spin_lock(&head->lock);
-		woken = list_empty(&poll->wait.entry);
-		if (percpu_ref_is_dying(&ctx->refs) || READ_ONCE(req->lt_expired)) {
-			ret = IO_POLL_DYING;
-		} else if (woken && test_bit(0, &req->poll_finish_queued)) {
-			/*
-			 * The wakeup left it to a finish (this arm's, or one
-			 * an earlier arm queued): that finish must find it.
-			 */
-			list_add_tail(&req->list, &ctx->cancel_list);
-			ret = IO_POLL_ARMED;
-		} else if (!*mask && !ipt.error && !woken) {
-			list_add_tail(&req->list, &ctx->cancel_list);
-			ret = IO_POLL_ARMED;
-		}
-		if (ret != IO_POLL_ARMED)
-			list_del_init(&poll->wait.entry);
-		spin_unlock(&head->lock);
-	}
-	rcu_read_unlock();
+	if (percpu_ref_is_dying(&ctx->refs) || READ_ONCE(req->lt_expired))
+		ret = IO_POLL_DYING;
+	/* no queue: the file cannot wait, or POLLFREE came already */
+	else if ((*mask && !multishot) || *error || !READ_ONCE(poll->head))
+		ret = IO_POLL_READY;
+	else
+		list_add_tail(&req->list, io_poll_bucket(ctx, req->user_data));
+	if (ret == IO_POLL_ARMED && *mask)
+		io_poll_post_more(req, *mask);
 	spin_unlock_irq(&ctx->completion_lock);
 
-	/* woken while arming: what the wakeup said, as in io_poll_finish() */
-	if (ret == IO_POLL_READY && woken && !*mask && !ipt.error) {
-		*mask = READ_ONCE(poll->woken);
-		if (!*mask)
-			*mask = vfs_poll(poll->file, NULL);
-		*mask &= poll->events;
+	if (ret != IO_POLL_ARMED) {
+		io_poll_unhook(req);
+		return ret;
 	}
-	return ret;
+	if (*mask)
+		io_cqring_ev_posted(ctx);
+	/* give it back, unless somebody came while we armed it */
+	if (atomic_sub_return(1, &poll->owners))
+		io_poll_owned(req);
+	return IO_POLL_ARMED;
 }
 
 /*
@@ -3478,7 +3539,7 @@ static bool io_poll_retry_arm(struct io_kiocb *req)
 	if (!events)
 		return false;
 	req->flags |= REQ_F_POLL_RETRY;
-	switch (io_poll_arm(req, events, &mask, &error)) {
+	switch (io_poll_arm(req, events, false, &mask, &error)) {
 	case IO_POLL_ARMED:
 		return true;
 	case IO_POLL_DYING:
@@ -3499,91 +3560,212 @@ static bool io_poll_retry_arm(struct io_kiocb *req)
 	}
 }
 
+/* The events of a POLL_ADD or a poll update, as 6.1 reads them. */
+static __poll_t io_poll_sqe_events(const struct io_uring_sqe *sqe)
+{
+	u32 events = sqe->poll32_events;
+
+#ifdef __BIG_ENDIAN
+	events = swahw32(events);
+#endif
+	return demangle_poll(events);
+}
+
+/* Complete a POLL_ADD that io_poll_arm() did not leave armed. */
+static void io_poll_not_armed(struct io_kiocb *req, enum io_poll_armed armed, __poll_t mask,
+			      int error)
+{
+	if (armed == IO_POLL_DYING)
+		io_req_complete(req, -ECANCELED);
+	else if (armed == IO_POLL_READY)
+		io_req_complete(req, error ? error : mangle_poll(mask));
+}
+
 /*
- * POLL_ADD: arm, or complete now when the file is ready already.  Once
- * queued, the request may have a wakeup worker holding a reference, so it
- * ends through io_put_req() on every path.  An armed poll holds its file:
- * one on its own ring's fd (or on a ring that polls back) outlives close(),
- * as on 6.1, and ends when its task exits.
+ * POLL_ADD: arm, or complete now when the file is ready already; with
+ * IORING_POLL_ADD_MULTI in len, a CQE (IORING_CQE_F_MORE) each time the
+ * file becomes ready, until it is removed.  An armed poll holds its file:
+ * one on its own ring's fd (or on a ring that polls back) outlives
+ * close(), as on 6.1, and ends when its task exits.
  */
 static int io_poll_add(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_ring_ctx *ctx = req->ctx;
+	enum io_poll_armed armed;
 	__poll_t mask;
 	int error;
-	u32 events;
 
-	if (ctx->flags & IORING_SETUP_IOPOLL)
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "POLL_ADD on an IOPOLL ring");
-	if (sqe->addr || sqe->ioprio || sqe->off || sqe->len)
-		return io_sqe_fail(req, -EINVAL, "POLL_ADD takes no addr, ioprio, off or len");
+	if (sqe->addr || sqe->ioprio || sqe->off)
+		return io_sqe_fail(req, -EINVAL, "POLL_ADD takes no addr, ioprio or off");
+	if (sqe->len & ~IORING_POLL_ADD_MULTI)
+		return io_sqe_fail(req, -EINVAL, "POLL_ADD flags %#x unknown", sqe->len);
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	events = sqe->poll32_events;
-#ifdef __BIG_ENDIAN
-	events = swahw32(events);
-#endif
-	switch (io_poll_arm(req, demangle_poll(events), &mask, &error)) {
-	case IO_POLL_ARMED:
-		break;
-	case IO_POLL_DYING:
-		io_req_complete(req, -ECANCELED);
-		break;
-	default:
-		io_req_complete(req, error ? error : mangle_poll(mask));
-	}
+
+	armed = io_poll_arm(req, io_poll_sqe_events(sqe), sqe->len & IORING_POLL_ADD_MULTI,
+			    &mask, &error);
+	io_poll_not_armed(req, armed, mask, error);
 	return 0;
 }
 
-/* End an armed poll request with -ECANCELED; completion_lock held. */
+/* Whether a cancellation has asked armed @req to end already. */
+static bool io_poll_cancelled(struct io_kiocb *req)
+{
+	return atomic_read(&req->poll.owners) & IO_POLL_CANCELLED;
+}
+
+/*
+ * Ask armed @req to end with -ECANCELED, and end it if that made us its
+ * owner; else its owner does.  completion_lock held, which serializes the
+ * cancellations.  True if we ended it.
+ */
 static bool io_poll_cancel_one(struct io_kiocb *req)
 {
-	if (!io_poll_complete(req, -ECANCELED))
+	int old;
+
+	if (io_poll_cancelled(req))
+		return false;
+	/* mark and count in one step: an owner that gives it back sees both */
+	old = atomic_fetch_add(IO_POLL_CANCELLED + 1, &req->poll.owners);
+	if (old & IO_POLL_COUNT)
 		return false;
 	io_poll_unhook(req);
+	io_poll_post(req, -ECANCELED);
 	return true;
 }
 
 /*
- * End the armed request @m names: 0, or -ENOENT.  Only POLL_ADD requests,
- * or (@any) socket requests waiting too.
+ * The armed request @m names: only POLL_ADD requests, or (@any) socket
+ * requests waiting too.  One named by user_data is in that bucket; one
+ * named by itself (a link timeout's) may be anywhere.  completion_lock
+ * held.
  */
-static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m, bool any)
+static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, const struct io_cancel_match *m,
+				     bool any)
 {
-	struct io_kiocb *req, *found = NULL;
+	unsigned int i = 0, end = 1U << ctx->poll_hash_bits;
+	struct io_kiocb *req;
 
-	spin_lock_irq(&ctx->completion_lock);
-	list_for_each_entry(req, &ctx->cancel_list, list) {
-		if (io_cancel_matches(m, req) &&
-		    (any || !(req->flags & REQ_F_POLL_RETRY))) {
-			if (io_poll_cancel_one(req))
-				found = req;
-			break;
+	if (!m->req) {
+		i = hash_64(m->user_data, ctx->poll_hash_bits);
+		end = i + 1;
+	}
+	for (; i < end; i++) {
+		list_for_each_entry(req, &ctx->poll_hash[i], list) {
+			if (io_cancel_matches(m, req) &&
+			    (any || !(req->flags & REQ_F_POLL_RETRY)))
+				return req;
 		}
 	}
+	return NULL;
+}
+
+/* End the armed request @m names: 0 (or its owner ends it), or -ENOENT. */
+static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m, bool any)
+{
+	struct io_kiocb *req, *ended = NULL;
+	int ret = -ENOENT;
+
+	spin_lock_irq(&ctx->completion_lock);
+	req = io_poll_find(ctx, m, any);
+	if (req) {
+		if (io_poll_cancel_one(req))
+			ended = req;
+		ret = 0;
+	}
 	spin_unlock_irq(&ctx->completion_lock);
-	if (!found)
-		return -ENOENT;
-	io_cqring_ev_posted(ctx);
-	io_put_req(found);
+	if (ended) {
+		io_cqring_ev_posted(ctx);
+		io_put_req(ended);
+	}
+	return ret;
+}
+
+/*
+ * Take the POLL_ADD whose user_data is @user_data for an update, if nobody
+ * else owns it: then it is ours, and no longer armed.  0, -ENOENT, or
+ * -EALREADY when a wakeup or a cancellation is ending it.
+ */
+static int io_poll_take(struct io_ring_ctx *ctx, u64 user_data, struct io_kiocb **taken)
+{
+	struct io_cancel_match m = { .user_data = user_data };
+	struct io_kiocb *req;
+	int ret = -ENOENT;
+
+	spin_lock_irq(&ctx->completion_lock);
+	req = io_poll_find(ctx, &m, false);
+	/* a count we did not win is the owner's to subtract */
+	if (req)
+		ret = io_poll_get_owner(req) ? 0 : -EALREADY;
+	if (!ret) {
+		list_del_init(&req->list);
+		*taken = req;
+	}
+	spin_unlock_irq(&ctx->completion_lock);
+	if (!ret)
+		io_poll_unhook(*taken);
+	return ret;
+}
+
+/*
+ * A poll update (POLL_REMOVE with IORING_POLL_UPDATE_* in len): the poll
+ * whose user_data is addr gets the user_data in off, the events in
+ * poll32_events, or both, and is armed again with them (a multishot one
+ * stays multishot).  0, or why not.
+ */
+static int io_poll_update(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	enum io_poll_armed armed;
+	struct io_kiocb *preq;
+	__poll_t events, mask;
+	int ret, error;
+
+	ret = io_poll_take(req->ctx, sqe->addr, &preq);
+	if (!ret) {
+		events = preq->poll.events;
+		if (sqe->len & IORING_POLL_UPDATE_EVENTS)
+			events = io_poll_sqe_events(sqe);
+		if (sqe->len & IORING_POLL_UPDATE_USER_DATA)
+			preq->user_data = sqe->off;
+		armed = io_poll_arm(preq, events, preq->poll.multishot, &mask, &error);
+		io_poll_not_armed(preq, armed, mask, error);
+	}
+	io_req_complete(req, ret);
 	return 0;
 }
 
+#define IO_POLL_UPDATE_FLAGS	(IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA | \
+				 IORING_POLL_ADD_MULTI)
+
+/* POLL_REMOVE: cancel the poll whose user_data is addr, or update it. */
 static int io_poll_remove(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_cancel_match match = { .user_data = sqe->addr };
 	struct io_ring_ctx *ctx = req->ctx;
+	u32 flags = sqe->len;
 
 	if (ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "POLL_REMOVE on an IOPOLL ring");
-	if (sqe->ioprio || sqe->off || sqe->len || sqe->poll32_events)
-		return io_sqe_fail(req, -EINVAL,
-				   "POLL_REMOVE takes no ioprio, off, len or poll events");
+	if (sqe->ioprio)
+		return io_sqe_fail(req, -EINVAL, "POLL_REMOVE takes no ioprio");
+	if (flags & ~IO_POLL_UPDATE_FLAGS)
+		return io_sqe_fail(req, -EINVAL, "POLL_REMOVE flags %#x unknown", flags);
+	/* a multishot update keeps a poll multishot: alone, it means nothing */
+	if (flags == IORING_POLL_ADD_MULTI)
+		return io_sqe_fail(req, -EINVAL, "IORING_POLL_ADD_MULTI without an update");
+	if (sqe->off && !(flags & IORING_POLL_UPDATE_USER_DATA))
+		return io_sqe_fail(req, -EINVAL, "off without IORING_POLL_UPDATE_USER_DATA");
+	if (sqe->poll32_events && !(flags & IORING_POLL_UPDATE_EVENTS))
+		return io_sqe_fail(req, -EINVAL, "poll events without IORING_POLL_UPDATE_EVENTS");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
+	if (flags)
+		return io_poll_update(req);
 	io_req_complete(req, io_poll_cancel_by(ctx, &match, false));
 	return 0;
 }
@@ -3594,29 +3776,38 @@ static bool io_req_of(struct io_kiocb *req, struct task_struct *task)
 	return !task || req->task == task;
 }
 
-/* Ring teardown, or @task's exit: end the armed poll requests. */
-static void io_poll_remove_all(struct io_ring_ctx *ctx, struct task_struct *task)
+/* End @task's armed requests in @bucket, or ask their owners to. */
+static void io_poll_remove_bucket(struct io_ring_ctx *ctx, struct list_head *bucket,
+				  struct task_struct *task)
 {
-	struct io_kiocb *req, *found;
+	struct io_kiocb *req, *ended;
 
-	for (;;) {
-		found = NULL;
+	do {
+		ended = NULL;
 		spin_lock_irq(&ctx->completion_lock);
-		list_for_each_entry(req, &ctx->cancel_list, list) {
-			if (io_req_of(req, task)) {
-				found = req;
+		list_for_each_entry(req, bucket, list) {
+			if (!io_req_of(req, task) || io_poll_cancelled(req))
+				continue;
+			if (io_poll_cancel_one(req)) {
+				ended = req;
 				break;
 			}
 		}
-		req = found;
-		if (req)
-			io_poll_cancel_one(req);
 		spin_unlock_irq(&ctx->completion_lock);
-		if (!req)
-			break;
-		io_cqring_ev_posted(ctx);
-		io_put_req(req);
-	}
+		if (ended) {
+			io_cqring_ev_posted(ctx);
+			io_put_req(ended);
+		}
+	} while (ended);
+}
+
+/* Ring teardown, or @task's exit: end the armed poll requests. */
+static void io_poll_remove_all(struct io_ring_ctx *ctx, struct task_struct *task)
+{
+	unsigned int i;
+
+	for (i = 0; i < 1U << ctx->poll_hash_bits; i++)
+		io_poll_remove_bucket(ctx, &ctx->poll_hash[i], task);
 }
 
 /* ---- IORING_OP_TIMEOUT and IORING_OP_TIMEOUT_REMOVE ---------------------- */
@@ -4459,8 +4650,6 @@ static void io_async_issue(struct io_kiocb *req)
 		io_iopoll_reap_all(ctx);
 }
 
-static void io_poll_finish(struct io_kiocb *req);
-
 /* io_wq_ops->run: a request, or a poll wakeup to finish. */
 static void io_wq_run(struct io_wq_work *work)
 {
@@ -4469,7 +4658,7 @@ static void io_wq_run(struct io_wq_work *work)
 	struct io_kiocb *req;
 
 	if (work->flags & IO_WORK_POLL) {
-		io_poll_finish(container_of(work, struct io_kiocb, poll_io_work));
+		io_poll_owned(container_of(work, struct io_kiocb, poll_io_work));
 		return;
 	}
 	req = container_of(work, struct io_kiocb, io_work);
@@ -4485,15 +4674,15 @@ static void io_wq_run(struct io_wq_work *work)
 	percpu_ref_put(&ctx->refs);
 }
 
-static void io_poll_finish_work(struct work_struct *work)
+static void io_poll_owned_work(struct work_struct *work)
 {
-	io_poll_finish(container_of(work, struct io_kiocb, poll_work));
+	io_poll_owned(container_of(work, struct io_kiocb, poll_work));
 }
 
-/* A poll wakeup the submitter's threads cannot take: a kworker finishes it. */
-static void io_poll_finish_later(struct io_kiocb *req)
+/* An armed poll the submitter's threads cannot take: a kworker owns it. */
+static void io_poll_owned_in_kworker(struct io_kiocb *req)
 {
-	INIT_WORK(&req->poll_work, io_poll_finish_work);
+	INIT_WORK(&req->poll_work, io_poll_owned_work);
 	queue_work(system_unbound_wq, &req->poll_work);
 }
 
@@ -4501,7 +4690,7 @@ static void io_poll_finish_later(struct io_kiocb *req)
 static void io_wq_cancel(struct io_wq_work *work)
 {
 	if (work->flags & IO_WORK_POLL) {
-		io_poll_finish_later(container_of(work, struct io_kiocb, poll_io_work));
+		io_poll_owned_in_kworker(container_of(work, struct io_kiocb, poll_io_work));
 		return;
 	}
 	/* the requests a sequential run holds would wait for it for ever */
@@ -6064,6 +6253,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	io_ring_unaccount(ctx);
 	free_uid(ctx->user);
 	percpu_ref_exit(&ctx->refs);
+	kfree(ctx->poll_hash);
 	kfree(ctx);
 }
 
@@ -6269,16 +6459,19 @@ static void io_fdinfo_lists(struct seq_file *m, struct io_ring_ctx *ctx)
 {
 	struct io_backlog_cqe *b;
 	struct io_kiocb *req;
-	unsigned int n = 0;
+	unsigned int n = 0, i;
 
 	spin_lock_irq(&ctx->completion_lock);
 	seq_puts(m, "PollList:\n");
-	list_for_each_entry(req, &ctx->cancel_list, list) {
-		if (n++ == IO_FDINFO_LIST_MAX) {
-			seq_puts(m, "  ...\n");
-			break;
+	for (i = 0; i < 1U << ctx->poll_hash_bits && n <= IO_FDINFO_LIST_MAX; i++) {
+		list_for_each_entry(req, &ctx->poll_hash[i], list) {
+			if (n++ == IO_FDINFO_LIST_MAX) {
+				seq_puts(m, "  ...\n");
+				break;
+			}
+			seq_printf(m, "  op=%u, user_data=%llu\n", req->sqe.opcode,
+				   req->user_data);
 		}
-		seq_printf(m, "  op=%u, user_data=%llu\n", req->sqe.opcode, req->user_data);
 	}
 	seq_puts(m, "CqOverflowList:\n");
 	n = 0;
@@ -6456,10 +6649,29 @@ static bool io_req_outlives_task(struct io_kiocb *req)
  * (req->task NULL), and a poll wakeup one still needs finishes in a
  * kworker.  The ring's release ends them if nothing else does.
  */
-static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
+/* Armed @req outlives its task: it stops being the task's. */
+static void io_poll_let_go(struct io_kiocb *req)
 {
 	struct wait_queue_head *head;
+
+	/* its wakeup reads ->task under the wait queue's lock */
+	rcu_read_lock();
+	/* as in io_poll_unhook(): a set ->head names a live queue */
+	head = smp_load_acquire(&req->poll.head);
+	if (head) {
+		spin_lock(&head->lock);
+		req->task = NULL;
+		spin_unlock(&head->lock);
+	} else {
+		req->task = NULL;
+	}
+	rcu_read_unlock();
+}
+
+static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
+{
 	struct io_kiocb *req;
+	unsigned int i;
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry(req, &ctx->timeout_list, list) {
@@ -6468,22 +6680,13 @@ static void io_task_let_go(struct io_ring_ctx *ctx, struct task_struct *task)
 			io_task_put_inflight(task, 1);
 		}
 	}
-	list_for_each_entry(req, &ctx->cancel_list, list) {
-		if (req->task != task || !io_req_outlives_task(req))
-			continue;
-		/* its wakeup reads ->task under the wait queue's lock */
-		rcu_read_lock();
-		/* as in io_poll_unhook(): a POLLFREE wakeup may have cleared it */
-		head = smp_load_acquire(&req->poll.head);
-		if (head) {
-			spin_lock(&head->lock);
-			req->task = NULL;
-			spin_unlock(&head->lock);
-		} else {
-			req->task = NULL;
+	for (i = 0; i < 1U << ctx->poll_hash_bits; i++) {
+		list_for_each_entry(req, &ctx->poll_hash[i], list) {
+			if (req->task == task && io_req_outlives_task(req)) {
+				io_poll_let_go(req);
+				io_task_put_inflight(task, 1);
+			}
 		}
-		rcu_read_unlock();
-		io_task_put_inflight(task, 1);
 	}
 	spin_unlock_irq(&ctx->completion_lock);
 }
@@ -6630,10 +6833,18 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return NULL;
-	if (percpu_ref_init(&ctx->refs, io_ring_ctx_ref_free, 0, GFP_KERNEL)) {
+	/* 16 bytes a bucket: 4 KiB for a CQ of 1024, at most 16 KiB */
+	ctx->poll_hash_bits = clamp(ilog2(p->cq_entries) - 2, 1, 10);
+	ctx->poll_hash = kmalloc_array(1U << ctx->poll_hash_bits, sizeof(*ctx->poll_hash),
+				       GFP_KERNEL_ACCOUNT);
+	if (!ctx->poll_hash ||
+	    percpu_ref_init(&ctx->refs, io_ring_ctx_ref_free, 0, GFP_KERNEL)) {
+		kfree(ctx->poll_hash);
 		kfree(ctx);
 		return NULL;
 	}
+	for (i = 0; i < 1U << ctx->poll_hash_bits; i++)
+		INIT_LIST_HEAD(&ctx->poll_hash[i]);
 	ctx->flags = p->flags;
 	ctx->sq_entries = p->sq_entries;
 	ctx->cq_entries = p->cq_entries;
@@ -6658,7 +6869,6 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	INIT_LIST_HEAD(&ctx->sq_node);
-	INIT_LIST_HEAD(&ctx->cancel_list);
 	INIT_LIST_HEAD(&ctx->task_list);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);
 	mutex_init(&ctx->buf_lock);

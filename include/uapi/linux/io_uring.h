@@ -166,6 +166,18 @@ enum {
 #define IORING_TIMEOUT_UPDATE_MASK	(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)
 
 /*
+ * sqe->len of POLL_ADD: IORING_POLL_ADD_MULTI, a CQE (with
+ * IORING_CQE_F_MORE) each time the file is ready, until removed.  Of
+ * POLL_REMOVE: what to update in the poll whose user_data is sqe->addr,
+ * the events (sqe->poll32_events) or the user_data (sqe->off).
+ * IORING_POLL_ADD_LEVEL is taken by neither on 6.1.
+ */
+#define IORING_POLL_ADD_MULTI		(1U << 0)
+#define IORING_POLL_UPDATE_EVENTS	(1U << 1)
+#define IORING_POLL_UPDATE_USER_DATA	(1U << 2)
+#define IORING_POLL_ADD_LEVEL		(1U << 3)
+
+/*
  * One completion queue entry: 16 bytes.
  */
 struct io_uring_cqe {
@@ -176,9 +188,11 @@ struct io_uring_cqe {
 
 /*
  * cqe->flags: IORING_CQE_F_BUFFER says the request used the provided
- * buffer whose ID is in the upper 16 bits.
+ * buffer whose ID is in the upper 16 bits; IORING_CQE_F_MORE, that more
+ * CQEs of the same request follow.
  */
 #define IORING_CQE_F_BUFFER		(1U << 0)
+#define IORING_CQE_F_MORE		(1U << 1)
 #define IORING_CQE_BUFFER_SHIFT		16
 
 /* Magic offsets for mmap() of the ring file descriptor. */

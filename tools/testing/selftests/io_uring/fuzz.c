@@ -126,10 +126,17 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->ioprio = rnd();
 	if (rnd() % 32 == 0)
 		sqe->__pad2[0] = rnd();
-	if (sqe->opcode == IORING_OP_POLL_ADD)
+	if (sqe->opcode == IORING_OP_POLL_ADD) {
 		sqe->poll32_events = rnd() % 4 ? 1 : rnd();
-	if (sqe->opcode == IORING_OP_POLL_REMOVE)
+		sqe->len = rnd() % 2 ? 0 : rnd() % 8 ? IORING_POLL_ADD_MULTI : rnd();
+	}
+	/* a removal, or an update of events, user_data or both */
+	if (sqe->opcode == IORING_OP_POLL_REMOVE) {
 		sqe->addr = rnd() % 16;
+		sqe->len = rnd() % 2 ? 0 : rnd() % 8;
+		sqe->off = sqe->len & IORING_POLL_UPDATE_USER_DATA ? rnd() % 16 : 0;
+		sqe->poll32_events = sqe->len & IORING_POLL_UPDATE_EVENTS ? rnd() % 4 + 1 : 0;
+	}
 	/* TIMEOUT: a timespec in scratch, mostly short; REMOVE: a user_data */
 	if (sqe->opcode == IORING_OP_TIMEOUT) {
 		uint64_t *ts = (uint64_t *)(scratch + SCRATCH_SIZE / 2);

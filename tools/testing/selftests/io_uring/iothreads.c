@@ -394,6 +394,129 @@ TEST(poll_signalfd)
 	sigprocmask(SIG_UNBLOCK, &mask, NULL);
 }
 
+/*
+ * Every signal the process gets wakes its signalfds' wait queue, without
+ * a key: a poll for SIGUSR1 asks the file and waits on when SIGUSR2 came,
+ * as on 6.1, instead of completing with an empty mask.
+ */
+TEST(poll_signalfd_waits_through_other_signals)
+{
+	struct signalfd_siginfo si;
+	struct io_uring_cqe cqe;
+	sigset_t mask, wanted;
+	struct ring r;
+	int sfd, sig;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &mask, NULL));
+	sigemptyset(&wanted);
+	sigaddset(&wanted, SIGUSR1);
+	sfd = signalfd(-1, &wanted, SFD_CLOEXEC);
+	ASSERT_LE(0, sfd);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	prep_poll_of(&r, sfd, POLLIN, 6);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(0, kill(getpid(), SIGUSR2));
+	EXPECT_EQ(-ETIMEDOUT, wait_cqe_timeout(&r, &cqe, 0.3))
+		TH_LOG("woken by SIGUSR2: res %d", cqe.res);
+	ASSERT_EQ(0, kill(getpid(), SIGUSR1));
+	ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10));
+	EXPECT_EQ(6, cqe.user_data);
+	EXPECT_EQ(POLLIN, cqe.res & POLLIN);
+	EXPECT_EQ(sizeof(si), read(sfd, &si, sizeof(si)));
+	sig = 0;
+	EXPECT_EQ(0, sigwait(&mask, &sig));
+	EXPECT_EQ(SIGUSR2, sig);
+	ring_exit(&r);
+	close(sfd);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+}
+
+static int stop_signalling;
+
+/* Send SIGUSR2 to the process and take it back, until told to stop. */
+static void *signal_storm(void *arg)
+{
+	sigset_t usr2;
+	int sig;
+
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	while (!__atomic_load_n(&stop_signalling, __ATOMIC_RELAXED)) {
+		kill(getpid(), SIGUSR2);
+		sigwait(&usr2, &sig);
+	}
+	return NULL;
+}
+
+/*
+ * Key-less wakeups from another thread race each arm, each removal and
+ * each wakeup of polls armed one after another on the same request
+ * slots: every poll ends once, with POLLIN or -ECANCELED, never early
+ * with an empty mask (and nothing touches a request after it ended:
+ * KASAN on the debug kernel).
+ */
+TEST(poll_signalfd_arms_race_keyless_wakeups)
+{
+	struct signalfd_siginfo si;
+	struct io_uring_cqe cqe;
+	sigset_t mask, wanted;
+	int sfd, i, n, got;
+	pthread_t storm;
+	struct ring r;
+	double end;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	sigaddset(&mask, SIGUSR2);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &mask, NULL));
+	sigemptyset(&wanted);
+	sigaddset(&wanted, SIGUSR1);
+	sfd = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
+	ASSERT_LE(0, sfd);
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	__atomic_store_n(&stop_signalling, 0, __ATOMIC_RELAXED);
+	ASSERT_EQ(0, pthread_create(&storm, NULL, signal_storm, NULL));
+	end = now_s() + 2;
+	for (i = 0; now_s() < end; i++) {
+		prep_poll_of(&r, sfd, POLLIN, 100 + i);
+		if (i & 1) {
+			ASSERT_EQ(1, ring_submit(&r, 0));
+			ASSERT_EQ(0, kill(getpid(), SIGUSR1));
+			n = 1;
+		} else {
+			struct io_uring_sqe *sqe = ring_get_sqe(&r);
+
+			sqe->opcode = IORING_OP_POLL_REMOVE;
+			sqe->fd = -1;
+			sqe->addr = 100 + i;
+			sqe->user_data = 1;
+			ASSERT_EQ(2, ring_submit(&r, 0));
+			n = 2;
+		}
+		for (got = 0; got < n; got++) {
+			ASSERT_EQ(0, wait_cqe_timeout(&r, &cqe, 10)) TH_LOG("round %d", i);
+			if (cqe.user_data == 1)
+				continue;
+			ASSERT_EQ(100 + i, cqe.user_data);
+			/* the removal came too late, or the signal came */
+			if (cqe.res != -ECANCELED)
+				ASSERT_EQ(POLLIN, cqe.res & POLLIN)
+					TH_LOG("round %d: res %d", i, cqe.res);
+		}
+		/* take SIGUSR1 if it came */
+		read(sfd, &si, sizeof(si));
+	}
+	__atomic_store_n(&stop_signalling, 1, __ATOMIC_RELAXED);
+	pthread_join(storm, NULL);
+	TH_LOG("%d rounds", i);
+	ring_exit(&r);
+	close(sfd);
+	sigprocmask(SIG_UNBLOCK, &mask, NULL);
+}
+
 /* A child polls its own signalfd through the ring it shares, and exits. */
 static int child_polls_its_signalfd(void *arg)
 {

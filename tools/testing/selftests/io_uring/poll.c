@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IORING_OP_POLL_ADD (one-shot, completes with the ready mask) and
- * IORING_OP_POLL_REMOVE (cancels by user_data) on pipes, eventfd and
- * sockets, including wakeups racing with removal and with teardown.
+ * IORING_OP_POLL_ADD (one-shot, completes with the ready mask; or
+ * multishot) and IORING_OP_POLL_REMOVE (cancels or updates by user_data)
+ * on pipes, eventfd and sockets, including wakeups racing with removal
+ * and with teardown.
  */
 #include <errno.h>
 #include <poll.h>
@@ -147,6 +148,188 @@ TEST_F(poll, remove_cancels)
 	close(p[1]);
 }
 
+static void prep_poll_update(struct ring *r, __u64 target, __u64 new_data,
+			     unsigned int events, unsigned int flags, __u64 data)
+{
+	prep_poll_remove(r, target, data);
+	r->sqes[(r->sqe_tail - 1) & *r->sq_mask].len = flags;
+	r->sqes[(r->sqe_tail - 1) & *r->sq_mask].off = new_data;
+	r->sqes[(r->sqe_tail - 1) & *r->sq_mask].poll32_events = events;
+}
+
+/* Wait for the CQE of @data (others are not expected); its res and flags. */
+static int wait_for(struct ring *r, __u64 data, __u32 *flags)
+{
+	struct io_uring_cqe cqe = { 0 };
+
+	if (ring_wait_cqe(r, &cqe))
+		return -ETIMEDOUT;
+	if (cqe.user_data != data)
+		return -1000 - (int)cqe.user_data;
+	*flags = cqe.flags;
+	return cqe.res;
+}
+
+/*
+ * POLL_REMOVE of multishot poll @target: the removal's CQE (0) and the
+ * poll's last (-ECANCELED, no IORING_CQE_F_MORE), in either order, after
+ * any events it still had to post.  0, or what went wrong.
+ */
+static int remove_multishot(struct ring *r, __u64 target, __u64 data)
+{
+	struct io_uring_cqe cqe = { 0 };
+	int removed = 0, ended = 0;
+
+	prep_poll_remove(r, target, data);
+	if (ring_submit(r, 0) != 1)
+		return -1;
+	while (!removed || !ended) {
+		if (ring_wait_cqe(r, &cqe))
+			return -2;
+		if (cqe.user_data == data && !removed && cqe.res == 0)
+			removed = 1;
+		else if (cqe.user_data != target || ended)
+			return -3;
+		else if (!(cqe.flags & IORING_CQE_F_MORE))
+			ended = cqe.res == -ECANCELED ? 1 : -4;
+		if (ended < 0)
+			return ended;
+	}
+	return 0;
+}
+
+/*
+ * IORING_POLL_ADD_MULTI: a CQE with IORING_CQE_F_MORE each time the pipe
+ * becomes readable, until POLL_REMOVE ends it with -ECANCELED and no
+ * IORING_CQE_F_MORE.
+ */
+TEST_F(poll, multishot_posts_each_event)
+{
+	struct io_uring_cqe cqe = { 0 };
+	__u32 flags = 0;
+	int p[2], i, res;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	prep_poll(&self->r, p[0], POLLIN, 7);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		res = wait_for(&self->r, 7, &flags);
+		EXPECT_EQ(POLLIN, res & POLLIN) TH_LOG("event %d: res %d", i, res);
+		EXPECT_EQ(IORING_CQE_F_MORE, flags & IORING_CQE_F_MORE);
+		ASSERT_EQ(1, read(p[0], &c, 1));
+	}
+	/* nothing new: nothing posted */
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(0, remove_multishot(&self->r, 7, 8));
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A multishot poll of a file ready already posts that, and stays armed. */
+TEST_F(poll, multishot_ready_at_arming)
+{
+	__u32 flags = 0;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	prep_poll(&self->r, p[0], POLLIN, 7);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	EXPECT_EQ(POLLIN, wait_for(&self->r, 7, &flags) & POLLIN);
+	EXPECT_EQ(IORING_CQE_F_MORE, flags);
+	/* the writer goes: a hang-up is reported too, and it stays armed */
+	close(p[1]);
+	EXPECT_EQ(POLLHUP, wait_for(&self->r, 7, &flags) & POLLHUP);
+	EXPECT_EQ(IORING_CQE_F_MORE, flags);
+	close(p[0]);
+	/* an armed poll holds its file: removal ends it */
+	EXPECT_EQ(0, remove_multishot(&self->r, 7, 8));
+}
+
+/*
+ * A multishot poll's events do not count for IOSQE_IO_DRAIN: a drained
+ * NOP waits for the poll's end, not for its first CQEs.  (What comes
+ * after the NOP waits too: the ring's teardown ends both.)
+ */
+TEST_F(poll, multishot_events_do_not_end_a_drain)
+{
+	struct io_uring_cqe cqe = { 0 };
+	struct io_uring_sqe *sqe;
+	__u32 flags = 0;
+	int p[2], i;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	prep_poll(&self->r, p[0], POLLIN, 7);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_IO_DRAIN;
+	sqe->user_data = 9;
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		EXPECT_EQ(POLLIN, wait_for(&self->r, 7, &flags) & POLLIN);
+		ASSERT_EQ(1, read(p[0], &c, 1));
+	}
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe)) TH_LOG("early: %llu", cqe.user_data);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * A poll update gives an armed poll new events, a new user_data or both,
+ * and it waits on with them; a multishot poll stays multishot.
+ */
+TEST_F(poll, update_events_and_user_data)
+{
+	struct io_uring_cqe cqe = { 0 };
+	__u32 flags = 0;
+	int p[2], i;
+
+	ASSERT_EQ(0, pipe(p));
+	/* POLLPRI never comes on a pipe: updated to POLLIN and 21 */
+	prep_poll(&self->r, p[0], POLLPRI, 20);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	prep_poll_update(&self->r, 20, 21, POLLIN,
+			 IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA, 30);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	EXPECT_EQ(0, wait_for(&self->r, 30, &flags));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	EXPECT_EQ(POLLIN, wait_for(&self->r, 21, &flags) & POLLIN);
+	/* the old user_data is gone */
+	prep_poll_update(&self->r, 20, 0, POLLIN, IORING_POLL_UPDATE_EVENTS, 31);
+	EXPECT_EQ(-ENOENT, ring_run_one(&self->r, 31));
+
+	/* multishot, user_data only; ready already, so it posts at once */
+	prep_poll(&self->r, p[0], POLLIN, 22);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	EXPECT_EQ(POLLIN, wait_for(&self->r, 22, &flags) & POLLIN);
+	prep_poll_update(&self->r, 22, 23, 0, IORING_POLL_UPDATE_USER_DATA, 32);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	/* the update's CQE, and the poll's new one, in either order */
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data == 32) {
+			EXPECT_EQ(0, cqe.res);
+			continue;
+		}
+		EXPECT_EQ(23, cqe.user_data);
+		EXPECT_EQ(POLLIN, cqe.res & POLLIN);
+		EXPECT_EQ(IORING_CQE_F_MORE, cqe.flags);
+	}
+	EXPECT_EQ(0, remove_multishot(&self->r, 23, 33));
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_F(poll, bad_inputs)
 {
 	struct io_uring_sqe *sqe;
@@ -160,6 +343,20 @@ TEST_F(poll, bad_inputs)
 	sqe = &self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask];
 	sqe->len = 1;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	/* 6.1 takes no IORING_POLL_ADD_LEVEL, nor unknown flags */
+	prep_poll(&self->r, 0, POLLIN, 4);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_LEVEL;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 4));
+	prep_poll_update(&self->r, 1, 0, 0, 1 << 4, 5);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 5));
+	/* a new user_data or events the flags do not ask for */
+	prep_poll_update(&self->r, 1, 2, 0, IORING_POLL_UPDATE_EVENTS, 6);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 6));
+	prep_poll_update(&self->r, 1, 0, POLLIN, IORING_POLL_UPDATE_USER_DATA, 7);
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 7));
+	/* nothing armed with that user_data */
+	prep_poll_update(&self->r, 1, 2, 0, IORING_POLL_UPDATE_USER_DATA, 8);
+	EXPECT_EQ(-ENOENT, ring_run_one(&self->r, 8));
 }
 
 struct racer {
