@@ -885,8 +885,9 @@ static void io_eventfd_signal(struct io_ring_ctx *ctx, bool async)
 	if (ev_fd && ev_fd->async && !async)
 		ev_fd = NULL;
 	if (ev_fd) {
+		/* a poll of it by a ring (ours too) knows where it came from */
 		if (likely(eventfd_signal_allowed()))
-			eventfd_signal(ev_fd->ctx, 1);
+			eventfd_signal_mask(ev_fd->ctx, 1, (__force unsigned int)EPOLL_URING_WAKE);
 		else if (percpu_ref_tryget(&ctx->refs) &&
 			 !queue_work(system_unbound_wq, &ctx->ev_fd_work))
 			percpu_ref_put(&ctx->refs);
@@ -3143,9 +3144,15 @@ static bool io_cancel_matches(const struct io_cancel_match *m, struct io_kiocb *
  * the queue's lock, so it only try-locks completion_lock.
  */
 
-/* poll.owners: the count, and a cancellation's mark above it */
+/*
+ * poll.owners: the count, and a cancellation's mark above it.  Wakeups
+ * stop counting at IO_POLL_COUNT_CAP (a storm while the owner waits for
+ * a worker): an owner that sees the cap keeps one count and looks again,
+ * so what they said is not lost, and the count never overflows.
+ */
 #define IO_POLL_CANCELLED	BIT(30)
 #define IO_POLL_COUNT		(IO_POLL_CANCELLED - 1)
+#define IO_POLL_COUNT_CAP	BIT(29)
 
 static void io_poll_retry_queue(struct io_kiocb *req);
 
@@ -3158,7 +3165,23 @@ static struct list_head *io_poll_bucket(struct io_ring_ctx *ctx, u64 user_data)
 /* Count ourselves in: true if that made us @req's owner. */
 static bool io_poll_get_owner(struct io_kiocb *req)
 {
-	return !(atomic_fetch_inc(&req->poll.owners) & IO_POLL_COUNT);
+	atomic_t *owners = &req->poll.owners;
+
+	if (unlikely((atomic_read(owners) & IO_POLL_COUNT) >= IO_POLL_COUNT_CAP))
+		return false;
+	return !(atomic_fetch_inc(owners) & IO_POLL_COUNT);
+}
+
+/*
+ * The owner gives back the @seen count it has looked at: true if that
+ * ended its ownership, false if it must look again.
+ */
+static bool io_poll_put_owner(struct io_kiocb *req, int seen)
+{
+	/* wakeups may have stopped counting: keep one, to look again */
+	if (unlikely(seen >= IO_POLL_COUNT_CAP))
+		seen--;
+	return !atomic_sub_return(seen, &req->poll.owners);
 }
 
 /*
@@ -3274,7 +3297,7 @@ static void io_poll_owned(struct io_kiocb *req)
 		if (!mask)
 			mask = vfs_poll(poll->file, NULL);
 		mask &= poll->events;
-		if (mask && !poll->multishot) {
+		if (mask && !READ_ONCE(poll->multishot)) {
 			io_poll_end(req, mangle_poll(mask));
 			return;
 		}
@@ -3284,7 +3307,7 @@ static void io_poll_owned(struct io_kiocb *req)
 			spin_unlock_irq(&req->ctx->completion_lock);
 			io_cqring_ev_posted(req->ctx);
 		}
-	} while (atomic_sub_return(seen, &poll->owners));
+	} while (!io_poll_put_owner(req, seen));
 }
 
 /* A wakeup that owns @req cannot act on it there: a worker owns it next. */
@@ -3307,11 +3330,15 @@ static void io_poll_wake_end(struct io_kiocb *req, __poll_t mask)
 	bool retry = req->flags & REQ_F_POLL_RETRY;
 	unsigned long flags;
 
-	io_poll_unhook_locked(req);
+	/*
+	 * Left on the queue for the worker to take off: io_poll_let_go()
+	 * counts on a request on a queue for a wakeup's read of ->task.
+	 */
 	if (!spin_trylock_irqsave(&ctx->completion_lock, flags)) {
 		io_poll_owned_later(req);
 		return;
 	}
+	io_poll_unhook_locked(req);
 	if (retry)
 		list_del_init(&req->list);
 	else
@@ -3344,7 +3371,7 @@ static void io_poll_wake_more(struct io_kiocb *req, __poll_t mask)
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
 	io_cqring_ev_posted_nested(ctx);
 	/* give it back: whoever came meanwhile is for a worker to look at */
-	if (atomic_sub_return(1, &req->poll.owners))
+	if (!io_poll_put_owner(req, 1))
 		io_poll_owned_later(req);
 }
 
@@ -3376,13 +3403,20 @@ static int io_poll_wake(struct wait_queue_entry *wait, unsigned int mode,
 	/* not an event we wait for */
 	if (mask && !(mask & req->poll.events))
 		return 0;
+	/*
+	 * A ring's CQE woke us (our own ring, its eventfd, a ring polling us
+	 * back): a multishot poll would post, and wake itself, for ever.  It
+	 * ends with this event instead, as on 6.1.
+	 */
+	if (unlikely(mask & EPOLL_URING_WAKE))
+		WRITE_ONCE(req->poll.multishot, false);
 	/* for the owner, before we count: it reads the key after the count */
 	if (mask)
 		WRITE_ONCE(req->poll.woken, mask);
 	if (io_poll_get_owner(req)) {
 		if (!mask)
 			io_poll_owned_later(req);
-		else if (req->poll.multishot)
+		else if (READ_ONCE(req->poll.multishot))
 			io_poll_wake_more(req, mask);
 		else
 			io_poll_wake_end(req, mask);
@@ -3464,7 +3498,7 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events, boo
 	if (*mask)
 		io_cqring_ev_posted(ctx);
 	/* give it back, unless somebody came while we armed it */
-	if (atomic_sub_return(1, &poll->owners))
+	if (!io_poll_put_owner(req, 1))
 		io_poll_owned(req);
 	return IO_POLL_ARMED;
 }
@@ -3662,7 +3696,10 @@ static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, const struct io_ca
 	return NULL;
 }
 
-/* End the armed request @m names: 0 (or its owner ends it), or -ENOENT. */
+/*
+ * End the armed request @m names: 0 (or its owner ends it), or -ENOENT.
+ * Only POLL_ADD requests, or (@any) socket requests waiting too.
+ */
 static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m, bool any)
 {
 	struct io_kiocb *req, *ended = NULL;
@@ -3684,9 +3721,9 @@ static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_mat
 }
 
 /*
- * Take the POLL_ADD whose user_data is @user_data for an update, if nobody
- * else owns it: then it is ours, and no longer armed.  0, -ENOENT, or
- * -EALREADY when a wakeup or a cancellation is ending it.
+ * Take the POLL_ADD whose user_data is @user_data for an update, if
+ * nobody else owns it: then it is ours, and no longer armed.  0, -ENOENT,
+ * or -EALREADY (as on 6.1) when a wakeup or a cancellation owns it.
  */
 static int io_poll_take(struct io_ring_ctx *ctx, u64 user_data, struct io_kiocb **taken)
 {
@@ -3696,9 +3733,9 @@ static int io_poll_take(struct io_ring_ctx *ctx, u64 user_data, struct io_kiocb 
 
 	spin_lock_irq(&ctx->completion_lock);
 	req = io_poll_find(ctx, &m, false);
-	/* a count we did not win is the owner's to subtract */
+	/* ours only if nobody has counted in: else it is being ended */
 	if (req)
-		ret = io_poll_get_owner(req) ? 0 : -EALREADY;
+		ret = atomic_cmpxchg(&req->poll.owners, 0, 1) ? -EALREADY : 0;
 	if (!ret) {
 		list_del_init(&req->list);
 		*taken = req;
@@ -3740,7 +3777,13 @@ static int io_poll_update(struct io_kiocb *req)
 #define IO_POLL_UPDATE_FLAGS	(IORING_POLL_UPDATE_EVENTS | IORING_POLL_UPDATE_USER_DATA | \
 				 IORING_POLL_ADD_MULTI)
 
-/* POLL_REMOVE: cancel the poll whose user_data is addr, or update it. */
+/*
+ * POLL_REMOVE: end the poll whose user_data is addr with -ECANCELED, or
+ * update it.  A poll that a wakeup owns is marked, and its owner ends
+ * it: 6.1 says -EALREADY then and leaves it armed, which after a wakeup
+ * that found nothing ready (a signalfd's for another signal) leaves the
+ * caller with a poll it cannot remove.
+ */
 static int io_poll_remove(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -4595,7 +4638,10 @@ static bool io_async_track(struct io_kiocb *req)
 /* The submitter's pool; NULL for a request that outlived its task. */
 static struct io_wq *io_req_wq(struct io_kiocb *req)
 {
-	return req->task ? req->task->io_uring->wq : NULL;
+	/* a lone poll's ->task may be let go meanwhile (io_poll_let_go()) */
+	struct task_struct *task = READ_ONCE(req->task);
+
+	return task ? task->io_uring->wq : NULL;
 }
 
 /* @req is cancelled before it ran: so are the requests its run holds. */
@@ -6660,10 +6706,10 @@ static void io_poll_let_go(struct io_kiocb *req)
 	head = smp_load_acquire(&req->poll.head);
 	if (head) {
 		spin_lock(&head->lock);
-		req->task = NULL;
+		WRITE_ONCE(req->task, NULL);
 		spin_unlock(&head->lock);
 	} else {
-		req->task = NULL;
+		WRITE_ONCE(req->task, NULL);
 	}
 	rcu_read_unlock();
 }

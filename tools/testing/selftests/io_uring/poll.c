@@ -801,6 +801,103 @@ TEST(ring_fd_polled_by_its_own_ring)
 	ring_exit(&r);
 }
 
+/*
+ * Read the CQEs of a multishot poll (@data) until its last one; the
+ * others (@other) are counted.  How many it posted, or -1 if it is still
+ * posting after a second (a poll that keeps waking itself).
+ */
+static int multishot_until_last(struct ring *r, __u64 data, int *other)
+{
+	struct io_uring_cqe cqe = { 0 };
+	int n = 0, waited = 0;
+
+	while (waited < 1000) {
+		if (!ring_peek_cqe(r, &cqe)) {
+			usleep(1000);
+			waited++;
+			continue;
+		}
+		if (cqe.user_data != data) {
+			(*other)++;
+			continue;
+		}
+		n++;
+		if (!(cqe.flags & IORING_CQE_F_MORE))
+			return n;
+		if (n > 100)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * A multishot poll of its own ring: each CQE it posts makes the ring
+ * readable again and wakes it.  As on 6.1, a wakeup that a ring's CQE
+ * sent ends it instead, with that event: one or two CQEs, then no more.
+ */
+TEST(multishot_poll_of_its_own_ring_ends)
+{
+	struct io_uring_sqe *sqe;
+	int other = 0, n;
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	/* armed on a ring with a CQE waiting already */
+	ASSERT_EQ(1, submit_nops(&r, 1, 3));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = r.fd;
+	sqe->poll32_events = POLLIN;
+	sqe->len = IORING_POLL_ADD_MULTI;
+	sqe->user_data = 1;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	n = multishot_until_last(&r, 1, &other);
+	EXPECT_LT(0, n);
+	EXPECT_GE(2, n);
+	EXPECT_EQ(1, other);
+
+	/* armed first, then woken by a NOP's CQE */
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = r.fd;
+	sqe->poll32_events = POLLIN;
+	sqe->len = IORING_POLL_ADD_MULTI;
+	sqe->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(1, submit_nops(&r, 1, 3));
+	other = 0;
+	n = multishot_until_last(&r, 2, &other);
+	EXPECT_LT(0, n);
+	EXPECT_GE(2, n);
+	ring_exit(&r);
+}
+
+/* The same through the ring's registered eventfd, polled by that ring. */
+TEST(multishot_poll_of_its_eventfd_ends)
+{
+	struct io_uring_sqe *sqe;
+	int efd, other = 0, n;
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_EVENTFD, &efd, 1));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = efd;
+	sqe->poll32_events = POLLIN;
+	sqe->len = IORING_POLL_ADD_MULTI;
+	sqe->user_data = 1;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(1, submit_nops(&r, 1, 3));
+	n = multishot_until_last(&r, 1, &other);
+	EXPECT_LT(0, n);
+	EXPECT_GE(2, n);
+	ring_exit(&r);
+	close(efd);
+}
+
 /* Two rings, each polling the other: one NOP sets off both, no deadlock. */
 TEST(rings_polling_each_other)
 {
