@@ -8,7 +8,7 @@
 # /liburing/expect.txt names the programs known to fail, each with why:
 #   todo   we lack the feature or differ from 6.1: "not ok ... # TODO";
 #   hang   the same, and it hangs until killed: it gets 10 s, not 60;
-#   slow   it passes, but needs more than 60 s under TCG: it gets 180 s;
+#   slow   it passes, but needs more than 60 s under TCG: it gets 300 s;
 #   stock  it fails on stock 6.1 too, on this config: reported as a skip.
 # A program on neither list must pass (or skip).  A hang is a failure.
 # iou_liburing=a,b,... on the kernel command line runs only those;
@@ -88,7 +88,7 @@ for name in "$@"; do
 	why=${exp#* }
 	limit=$LIMIT
 	[ "$kind" = hang ] && limit=10
-	[ "$kind" = slow ] && limit=180
+	[ "$kind" = slow ] && limit=300
 	start=$(now)
 	# busybox's timeout execs the program: $! is the program itself
 	timeout -s INT -k 5 "$limit" "$DIR/$name.t" >"$work/.out" 2>&1 </dev/null &

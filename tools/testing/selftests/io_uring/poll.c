@@ -28,6 +28,12 @@ static void prep_poll(struct ring *r, int fd, unsigned int events, __u64 data)
 	sqe->user_data = data;
 }
 
+static void prep_poll_multishot(struct ring *r, int fd, unsigned int events, __u64 data)
+{
+	prep_poll(r, fd, events, data);
+	r->sqes[(r->sqe_tail - 1) & *r->sq_mask].len = IORING_POLL_ADD_MULTI;
+}
+
 static void prep_poll_remove(struct ring *r, __u64 target, __u64 data)
 {
 	struct io_uring_sqe *sqe = ring_get_sqe(r);
@@ -211,8 +217,7 @@ TEST_F(poll, multishot_posts_each_event)
 	char c;
 
 	ASSERT_EQ(0, pipe(p));
-	prep_poll(&self->r, p[0], POLLIN, 7);
-	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	prep_poll_multishot(&self->r, p[0], POLLIN, 7);
 	ASSERT_EQ(1, ring_submit(&self->r, 0));
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(1, write(p[1], "x", 1));
@@ -237,8 +242,7 @@ TEST_F(poll, multishot_ready_at_arming)
 
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(1, write(p[1], "x", 1));
-	prep_poll(&self->r, p[0], POLLIN, 7);
-	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	prep_poll_multishot(&self->r, p[0], POLLIN, 7);
 	ASSERT_EQ(1, ring_submit(&self->r, 0));
 	EXPECT_EQ(POLLIN, wait_for(&self->r, 7, &flags) & POLLIN);
 	EXPECT_EQ(IORING_CQE_F_MORE, flags);
@@ -265,8 +269,7 @@ TEST_F(poll, multishot_events_do_not_end_a_drain)
 	char c;
 
 	ASSERT_EQ(0, pipe(p));
-	prep_poll(&self->r, p[0], POLLIN, 7);
-	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	prep_poll_multishot(&self->r, p[0], POLLIN, 7);
 	sqe = ring_get_sqe(&self->r);
 	sqe->opcode = IORING_OP_NOP;
 	sqe->flags = IOSQE_IO_DRAIN;
@@ -308,8 +311,7 @@ TEST_F(poll, update_events_and_user_data)
 	EXPECT_EQ(-ENOENT, ring_run_one(&self->r, 31));
 
 	/* multishot, user_data only; ready already, so it posts at once */
-	prep_poll(&self->r, p[0], POLLIN, 22);
-	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].len = IORING_POLL_ADD_MULTI;
+	prep_poll_multishot(&self->r, p[0], POLLIN, 22);
 	ASSERT_EQ(1, ring_submit(&self->r, 0));
 	EXPECT_EQ(POLLIN, wait_for(&self->r, 22, &flags) & POLLIN);
 	prep_poll_update(&self->r, 22, 23, 0, IORING_POLL_UPDATE_USER_DATA, 32);
@@ -837,19 +839,13 @@ static int multishot_until_last(struct ring *r, __u64 data, int *other)
  */
 TEST(multishot_poll_of_its_own_ring_ends)
 {
-	struct io_uring_sqe *sqe;
 	int other = 0, n;
 	struct ring r;
 
 	ASSERT_EQ(0, ring_init(&r, 8, 0));
 	/* armed on a ring with a CQE waiting already */
 	ASSERT_EQ(1, submit_nops(&r, 1, 3));
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = r.fd;
-	sqe->poll32_events = POLLIN;
-	sqe->len = IORING_POLL_ADD_MULTI;
-	sqe->user_data = 1;
+	prep_poll_multishot(&r, r.fd, POLLIN, 1);
 	ASSERT_EQ(1, ring_submit(&r, 0));
 	n = multishot_until_last(&r, 1, &other);
 	EXPECT_LT(0, n);
@@ -857,12 +853,7 @@ TEST(multishot_poll_of_its_own_ring_ends)
 	EXPECT_EQ(1, other);
 
 	/* armed first, then woken by a NOP's CQE */
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = r.fd;
-	sqe->poll32_events = POLLIN;
-	sqe->len = IORING_POLL_ADD_MULTI;
-	sqe->user_data = 2;
+	prep_poll_multishot(&r, r.fd, POLLIN, 2);
 	ASSERT_EQ(1, ring_submit(&r, 0));
 	ASSERT_EQ(1, submit_nops(&r, 1, 3));
 	other = 0;
@@ -875,7 +866,6 @@ TEST(multishot_poll_of_its_own_ring_ends)
 /* The same through the ring's registered eventfd, polled by that ring. */
 TEST(multishot_poll_of_its_eventfd_ends)
 {
-	struct io_uring_sqe *sqe;
 	int efd, other = 0, n;
 	struct ring r;
 
@@ -883,12 +873,7 @@ TEST(multishot_poll_of_its_eventfd_ends)
 	efd = eventfd(0, EFD_NONBLOCK);
 	ASSERT_LE(0, efd);
 	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_EVENTFD, &efd, 1));
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_POLL_ADD;
-	sqe->fd = efd;
-	sqe->poll32_events = POLLIN;
-	sqe->len = IORING_POLL_ADD_MULTI;
-	sqe->user_data = 1;
+	prep_poll_multishot(&r, efd, POLLIN, 1);
 	ASSERT_EQ(1, ring_submit(&r, 0));
 	ASSERT_EQ(1, submit_nops(&r, 1, 3));
 	n = multishot_until_last(&r, 1, &other);
