@@ -44,6 +44,20 @@
  * that submitted requests keeps its io_uring_task until its exit or exec,
  * which cancel its requests on every ring it used and wait until none is
  * left, so a request never outlives the task whose threads run it.
+ *
+ * Locks, outermost first: sqd->lock (an SQ thread's pass over its rings),
+ * ctx->uring_lock (submission, IOPOLL reaping, register), completion_lock
+ * (the CQ ring, armed polls, timeouts, held-back requests), a polled
+ * file's wait queue lock, link_timeout_lock, async_lock, and the worker
+ * pool's lock (fs/io-wq.c), innermost.  buf_lock, the seq_run locks,
+ * io_task_lock and a task's inflight wait queue take none of ours.  The
+ * spinlocks but io_task_lock are taken from hard irq too (block
+ * completions, hrtimers), so always with interrupts off.  Where a path
+ * needs the other order a trylock stands in: a poll wakeup, under its
+ * queue's lock, only try-locks completion_lock; fdinfo, under the
+ * seq_file's lock, only try-locks uring_lock; a timer is stopped with
+ * hrtimer_try_to_cancel() under the locks its callback takes.  A ring or
+ * eventfd that a wakeup would wake is woken from irq_work instead.
  */
 #define pr_fmt(fmt) "io_uring: " fmt
 
