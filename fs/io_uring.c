@@ -161,7 +161,7 @@
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
 				 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_EXT_ARG | \
-				 IORING_FEAT_RW_CUR_POS)
+				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 				 IORING_ENTER_EXT_ARG)
 
@@ -438,6 +438,9 @@ struct io_buf_table {
 struct io_file_table {
 	unsigned int		nr;
 	unsigned int		alloc_hint;
+	/* where IORING_FILE_INDEX_ALLOC looks: [alloc_start, alloc_end) */
+	unsigned int		alloc_start;
+	unsigned int		alloc_end;
 	struct file		*files[];
 };
 
@@ -1526,16 +1529,29 @@ static void io_complete_rw_iopoll(struct kiocb *kiocb, long res)
 	smp_store_release(&req->flags, req->flags | REQ_F_IOPOLL_DONE);
 }
 
+/*
+ * What is under uring_lock (the IOPOLL list, the registered files), for a
+ * request being issued: its submitter holds the lock already, a worker
+ * (REQ_F_ASYNC) takes it.
+ */
+static void io_req_ring_lock(struct io_kiocb *req)
+{
+	if (req->flags & REQ_F_ASYNC)
+		mutex_lock(&req->ctx->uring_lock);
+	lockdep_assert_held(&req->ctx->uring_lock);
+}
+
+static void io_req_ring_unlock(struct io_kiocb *req)
+{
+	if (req->flags & REQ_F_ASYNC)
+		mutex_unlock(&req->ctx->uring_lock);
+}
+
 static void io_iopoll_req_issued(struct io_kiocb *req)
 {
-	struct io_ring_ctx *ctx = req->ctx;
-	bool async = req->flags & REQ_F_ASYNC;
-
-	if (async)
-		mutex_lock(&ctx->uring_lock);
-	list_add_tail(&req->list, &ctx->poll_list);
-	if (async)
-		mutex_unlock(&ctx->uring_lock);
+	io_req_ring_lock(req);
+	list_add_tail(&req->list, &req->ctx->poll_list);
+	io_req_ring_unlock(req);
 }
 
 /* ---- provided buffers ------------------------------------------------- */
@@ -1821,10 +1837,8 @@ static bool io_rw_must_punt(struct kiocb *kiocb, int rw)
 }
 
 /* The first field no opcode of ours uses that is not zero, or NULL. */
-static __always_inline const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
+static __always_inline const char *io_sqe_pad(const struct io_uring_sqe *sqe)
 {
-	if (sqe->splice_fd_in)
-		return "splice_fd_in";
 	if (sqe->addr3)
 		return "addr3";
 	if (sqe->__pad2[0])
@@ -1832,10 +1846,21 @@ static __always_inline const char *io_sqe_reserved(const struct io_uring_sqe *sq
 	return NULL;
 }
 
+static __always_inline const char *io_sqe_reserved(const struct io_uring_sqe *sqe)
+{
+	return sqe->splice_fd_in ? "splice_fd_in" : io_sqe_pad(sqe);
+}
+
 /* As io_sqe_reserved(), for opcodes that take no buffer index either. */
 static __always_inline const char *io_sqe_unused(const struct io_uring_sqe *sqe)
 {
 	return sqe->buf_index ? "buf_index" : io_sqe_reserved(sqe);
+}
+
+/* As io_sqe_unused(), for opcodes that may make a direct descriptor (file_index). */
+static __always_inline const char *io_sqe_unused_but_slot(const struct io_uring_sqe *sqe)
+{
+	return sqe->buf_index ? "buf_index" : io_sqe_pad(sqe);
 }
 
 static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
@@ -2391,11 +2416,52 @@ static int io_splice(struct io_kiocb *req, bool force_nonblock)
 	return 0;
 }
 
+/* Direct descriptors: the registered files, with their code further down. */
+static int io_fixed_install(struct io_ring_ctx *ctx, struct file *file, u32 slot);
+static int io_req_fixed_install(struct io_kiocb *req, struct file *file);
+static int io_fixed_close(struct io_kiocb *req);
+static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index);
+
+/*
+ * MSG_RING with IORING_MSG_SEND_FD: the registered file at slot addr3 of
+ * this ring becomes a direct descriptor of the target ring, at its slot
+ * file_index (1-based, or IORING_FILE_INDEX_ALLOC), and the target gets a
+ * CQE with user_data off, unless IORING_MSG_RING_CQE_SKIP.  Both CQEs
+ * carry 0 or the slot allocated.  Issued inline, under this ring's
+ * uring_lock, the target's is only tried: two rings sending to each other
+ * could otherwise each wait for the other's.  A worker holds one at a time.
+ */
+static int io_msg_send_fd(struct io_kiocb *req)
+{
+	struct io_ring_ctx *target = req->file->private_data;
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct file *file;
+	int ret;
+
+	if (target == req->ctx)
+		return io_sqe_fail(req, -EINVAL, "MSG_RING: a file sent to its own ring");
+	file = io_fixed_file_get(req, sqe->addr3);
+	if (!file)
+		return io_sqe_fail(req, -EBADF, "MSG_RING: no file at slot %llu", sqe->addr3);
+	if (req->flags & REQ_F_ASYNC) {
+		mutex_lock(&target->uring_lock);
+	} else if (!mutex_trylock(&target->uring_lock)) {
+		fput(file);
+		return -EAGAIN;
+	}
+	ret = io_fixed_install(target, file, sqe->file_index);
+	if (ret >= 0 && !(sqe->msg_ring_flags & IORING_MSG_RING_CQE_SKIP))
+		__io_cqring_add_event(target, sqe->off, ret, 0, true);
+	mutex_unlock(&target->uring_lock);
+	io_req_complete(req, ret);
+	return 0;
+}
+
 /*
  * MSG_RING with IORING_MSG_DATA in addr: post a CQE to the ring fd names
  * (this one or another), its user_data off and its res len, so that one
  * thread can wake another's ring without an eventfd.  The sender's CQE
- * says 0.  Passing a registered file (IORING_MSG_SEND_FD) is not offered.
+ * says 0.  IORING_MSG_SEND_FD passes a registered file (above).
  */
 static int io_msg_ring(struct io_kiocb *req)
 {
@@ -2410,7 +2476,7 @@ static int io_msg_ring(struct io_kiocb *req)
 	if (!io_is_uring_fops(req->file))
 		return io_sqe_fail(req, -EBADFD, "MSG_RING to an fd that is not an io_uring");
 	if (sqe->addr == IORING_MSG_SEND_FD)
-		return io_sqe_fail(req, -EOPNOTSUPP, "MSG_RING: IORING_MSG_SEND_FD is not offered");
+		return io_msg_send_fd(req);
 	if (sqe->addr != IORING_MSG_DATA)
 		return io_sqe_fail(req, -EINVAL, "MSG_RING command %llu unknown", sqe->addr);
 	/* no source or target slot, and a CQE is what it is for */
@@ -2432,10 +2498,15 @@ static int io_msg_ring(struct io_kiocb *req)
  * thread, those of the process they are threads of.
  */
 
-/* Checks OPENAT, OPENAT2 and STATX share: fd is a directory fd, addr a path. */
+/*
+ * Checks OPENAT, OPENAT2 and STATX share: fd is a directory fd, addr a
+ * path.  The opens may make a direct descriptor (file_index).
+ */
 static int io_path_op_check(struct io_kiocb *req, const char *name)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
+	bool open = sqe->opcode != IORING_OP_STATX;
+	const char *unused = open ? io_sqe_unused_but_slot(sqe) : io_sqe_unused(sqe);
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "%s on an IOPOLL ring", name);
@@ -2444,8 +2515,8 @@ static int io_path_op_check(struct io_kiocb *req, const char *name)
 		return io_sqe_fail(req, -EBADF, "%s takes a directory fd, not a fixed file", name);
 	if (sqe->ioprio || sqe->buf_index)
 		return io_sqe_fail(req, -EINVAL, "%s takes no ioprio or buf_index", name);
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (unused)
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", unused);
 	return 0;
 }
 
@@ -2467,9 +2538,11 @@ static int io_req_get_path(struct io_kiocb *req, int lookup_flags)
 /*
  * OPENAT: openat(2) of the path at addr, relative to the directory fd,
  * with open_flags and mode len; OPENAT2: openat2(2), with the struct
- * open_how at addr2, of size len.  The CQE carries the new fd.  The path
- * (and open_how) are read at submission, so they need not outlive the
- * io_uring_enter() call; the open itself may block, so a worker makes it.
+ * open_how at addr2, of size len.  The CQE carries the new fd; or, with a
+ * file_index, 0 or the slot allocated, the file being a direct descriptor
+ * (which has no close-on-exec to ask for).  The path (and open_how) are
+ * read at submission, so they need not outlive the io_uring_enter() call;
+ * the open itself may block, so a worker makes it.
  */
 static int io_open(struct io_kiocb *req, const struct open_how *how, bool force_nonblock)
 {
@@ -2482,12 +2555,25 @@ static int io_open(struct io_kiocb *req, const struct open_how *how, bool force_
 	if (ret)
 		return io_sqe_fail(req, ret, "flags %#llx, mode %#llo, resolve %#llx refused",
 				   how->flags, how->mode, how->resolve);
+	if (sqe->file_index && (how->flags & O_CLOEXEC))
+		return io_sqe_fail(req, -EINVAL, "a direct descriptor takes no O_CLOEXEC");
 	ret = io_req_get_path(req, 0);
 	if (ret)
 		return ret;
 	if (force_nonblock)
 		return -EAGAIN;
 
+	if (sqe->file_index) {
+		file = do_filp_open(sqe->fd, req->path, &op);
+		if (IS_ERR(file)) {
+			ret = PTR_ERR(file);
+		} else {
+			fsnotify_open(file);
+			ret = io_req_fixed_install(req, file);
+		}
+		io_req_complete(req, io_no_restart(ret));
+		return 0;
+	}
 	fd = get_unused_fd_flags(how->flags);
 	if (fd >= 0) {
 		file = do_filp_open(sqe->fd, req->path, &op);
@@ -2699,7 +2785,8 @@ static int io_path_op(struct io_kiocb *req, bool force_nonblock)
 /*
  * CLOSE: close(2) of fd.  Inline unless the file has a ->flush (which may
  * wait, as NFS's does): then a worker closes it.  A ring's fd is not
- * closed through a ring.
+ * closed through a ring.  With a file_index (and fd 0), the direct
+ * descriptor at that slot is closed instead.
  */
 static int io_close(struct io_kiocb *req, bool force_nonblock)
 {
@@ -2713,8 +2800,15 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 		return io_sqe_fail(req, -EINVAL, "CLOSE takes an fd, not a fixed file");
 	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
 		return io_sqe_fail(req, -EINVAL, "CLOSE takes no ioprio, off, addr, len or flags");
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (io_sqe_unused_but_slot(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused_but_slot(sqe));
+	if (sqe->file_index) {
+		if (sqe->fd)
+			return io_sqe_fail(req, -EINVAL, "CLOSE of fd %d and of file_index %u",
+					   sqe->fd, sqe->file_index);
+		io_req_complete(req, io_fixed_close(req));
+		return 0;
+	}
 
 	file = fget_raw(sqe->fd);
 	if (!file) {
@@ -2771,14 +2865,12 @@ static int io_files_update_op(struct io_kiocb *req)
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
-	if (req->flags & REQ_F_ASYNC)
-		mutex_lock(&ctx->uring_lock);
+	io_req_ring_lock(req);
 	if (offset == IORING_FILE_INDEX_ALLOC)
 		ret = io_files_update_alloc(ctx, fds, sqe->len);
 	else
 		ret = io_files_update(ctx, offset, fds, sqe->len);
-	if (req->flags & REQ_F_ASYNC)
-		mutex_unlock(&ctx->uring_lock);
+	io_req_ring_unlock(req);
 	io_req_complete(req, ret);
 	return 0;
 }
@@ -2997,47 +3089,91 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 /*
  * ACCEPT: accept4(2) on the listening socket, with the peer's address
  * written to addr (its length at addr2, as accept4 takes them) and
- * accept_flags; the CQE carries the new fd.  The first try never waits;
+ * accept_flags; the CQE carries the new fd, or with a file_index, as
+ * OPENAT's, 0 or the direct descriptor's slot.  The first try never waits;
  * when it would, it waits for a connection as an armed poll.
+ *
+ * With IORING_ACCEPT_MULTISHOT in ioprio it goes on: each connection gets
+ * a CQE with IORING_CQE_F_MORE (a direct descriptor only at an allocated
+ * slot), and it waits again, until an error, which is its last CQE, or a
+ * cancellation (-ECANCELED).
  */
+static bool io_accept_multishot(const struct io_kiocb *req)
+{
+	return req->sqe.opcode == IORING_OP_ACCEPT && (req->sqe.ioprio & IORING_ACCEPT_MULTISHOT);
+}
+
+static int io_accept_check(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	unsigned int flags = sqe->accept_flags;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "ACCEPT on an IOPOLL ring");
+	if (sqe->len || sqe->buf_index || (sqe->ioprio & ~IORING_ACCEPT_MULTISHOT))
+		return io_sqe_fail(req, -EINVAL, "ACCEPT takes no len or buf_index; ioprio %#x",
+				   sqe->ioprio);
+	if (io_sqe_unused_but_slot(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused_but_slot(sqe));
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return io_sqe_fail(req, -EINVAL, "accept_flags %#x unknown", flags);
+	if (sqe->file_index && (flags & SOCK_CLOEXEC))
+		return io_sqe_fail(req, -EINVAL, "a direct descriptor takes no SOCK_CLOEXEC");
+	if (sqe->file_index && sqe->file_index != IORING_FILE_INDEX_ALLOC &&
+	    io_accept_multishot(req))
+		return io_sqe_fail(req, -EINVAL, "a multishot ACCEPT allocates its slots");
+	if (!sock_from_file(req->file))
+		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+	return 0;
+}
+
+/* The accepted @file, as an fd or a direct descriptor: the CQE's res. */
+static int io_accept_install(struct io_kiocb *req, struct file *file, unsigned int flags)
+{
+	int fd;
+
+	if (req->sqe.file_index)
+		return io_req_fixed_install(req, file);
+	fd = get_unused_fd_flags(flags);
+	if (fd >= 0)
+		fd_install(fd, file);
+	else
+		fput(file);
+	return fd;
+}
+
 static int io_accept(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
+	bool multishot = io_accept_multishot(req);
 	unsigned int flags = sqe->accept_flags;
 	struct file *file;
 	int ret;
 
-	if (req->ctx->flags & IORING_SETUP_IOPOLL)
-		return io_sqe_fail(req, -EINVAL, "ACCEPT on an IOPOLL ring");
-	if (sqe->ioprio || sqe->len || sqe->buf_index)
-		return io_sqe_fail(req, -EINVAL, "ACCEPT takes no ioprio, len or buf_index");
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
-	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
-		return io_sqe_fail(req, -EINVAL, "accept_flags %#x unknown", flags);
-	if (!sock_from_file(req->file))
-		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+	ret = io_accept_check(req);
+	if (ret)
+		return ret;
 	/* SOCK_NONBLOCK is O_NONBLOCK but on a few architectures */
 	if (flags & SOCK_NONBLOCK)
 		flags = (flags & ~SOCK_NONBLOCK) | O_NONBLOCK;
 
-	file = do_accept(req->file, force_nonblock ? O_NONBLOCK : 0,
-			 u64_to_user_ptr(sqe->addr), u64_to_user_ptr(sqe->addr2), flags);
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		/* an O_NONBLOCK listening socket waits too, as on 6.1 */
-		if (ret == -EAGAIN && force_nonblock)
-			return -EAGAIN;
-		io_req_complete(req, io_no_restart(ret));
-		return 0;
+	for (;;) {
+		file = do_accept(req->file, force_nonblock || multishot ? O_NONBLOCK : 0,
+				 u64_to_user_ptr(sqe->addr), u64_to_user_ptr(sqe->addr2), flags);
+		if (IS_ERR(file))
+			break;
+		ret = io_accept_install(req, file, flags);
+		if (!multishot || ret < 0) {
+			io_req_complete(req, ret);
+			return 0;
+		}
+		__io_cqring_add_event(req->ctx, req->user_data, ret, IORING_CQE_F_MORE, true);
 	}
-
-	ret = get_unused_fd_flags(flags);
-	if (ret >= 0)
-		fd_install(ret, file);
-	else
-		fput(file);
-	io_req_complete(req, ret);
+	ret = PTR_ERR(file);
+	/* an O_NONBLOCK listening socket waits too, as on 6.1 */
+	if (ret == -EAGAIN && (force_nonblock || multishot))
+		return -EAGAIN;
+	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
 
@@ -3063,7 +3199,8 @@ static int io_shutdown(struct io_kiocb *req)
 
 /*
  * SOCKET: socket(2) of domain fd, type off (with SOCK_CLOEXEC and
- * SOCK_NONBLOCK) and protocol len; the CQE carries the new fd.  Inline.
+ * SOCK_NONBLOCK) and protocol len; the CQE carries the new fd, or with a
+ * file_index, as OPENAT's, 0 or the direct descriptor's slot.  Inline.
  */
 static int io_socket(struct io_kiocb *req)
 {
@@ -3076,10 +3213,19 @@ static int io_socket(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "SOCKET on an IOPOLL ring");
 	if (sqe->ioprio || sqe->addr || sqe->rw_flags)
 		return io_sqe_fail(req, -EINVAL, "SOCKET takes no ioprio, addr or flags");
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	if (io_sqe_unused_but_slot(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused_but_slot(sqe));
 	if (sqe->off > INT_MAX || (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)))
 		return io_sqe_fail(req, -EINVAL, "type %#llx", sqe->off);
+	if (sqe->file_index && (flags & SOCK_CLOEXEC))
+		return io_sqe_fail(req, -EINVAL, "a direct descriptor takes no SOCK_CLOEXEC");
+
+	if (sqe->file_index) {
+		file = __sys_socket_file(sqe->fd, sqe->off, sqe->len);
+		fd = IS_ERR(file) ? io_no_restart(PTR_ERR(file)) : io_req_fixed_install(req, file);
+		io_req_complete(req, fd);
+		return 0;
+	}
 
 	fd = get_unused_fd_flags(flags & SOCK_CLOEXEC ? O_CLOEXEC : 0);
 	if (fd < 0) {
@@ -4701,7 +4847,8 @@ static void io_async_issue(struct io_kiocb *req)
 	ret = io_issue_sqe(req, nonblock);
 	if (old_cred)
 		revert_creds(old_cred);
-	if (ret == -EAGAIN && nonblock)
+	/* a multishot ACCEPT waits again, however it was tried */
+	if (ret == -EAGAIN && (nonblock || io_accept_multishot(req)))
 		io_queue_async(req);
 	else if (ret)
 		io_req_complete(req, ret);
@@ -6056,30 +6203,63 @@ static struct file *io_file_for_slot(int fd)
  * The next IORING_FILE_INDEX_ALLOC looks at the slot after a filled one,
  * or at an emptied one.
  */
-static int io_file_slot_set(struct io_file_table *table, unsigned int i, int fd)
+static void io_file_slot_clear(struct io_file_table *table, unsigned int i)
 {
-	struct file *file;
-
-	i = array_index_nospec(i, table->nr);
 	if (table->files[i]) {
 		fput(table->files[i]);
 		table->files[i] = NULL;
 		table->alloc_hint = i;
 	}
+}
+
+static void io_file_slot_fill(struct io_file_table *table, unsigned int i, struct file *file)
+{
+	io_file_slot_clear(table, i);
+	table->files[i] = file;
+	table->alloc_hint = i + 1;
+}
+
+static int io_file_slot_set(struct io_file_table *table, unsigned int i, int fd)
+{
+	struct file *file;
+
+	i = array_index_nospec(i, table->nr);
+	io_file_slot_clear(table, i);
 	if (fd == -1)
 		return 0;
 	file = io_file_for_slot(fd);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	table->files[i] = file;
-	table->alloc_hint = i + 1;
+	io_file_slot_fill(table, i, file);
 	return 0;
 }
 
-static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
-			     unsigned int nr_args)
+/*
+ * A resource tag, which 6.1 posts as a CQE once the resource is no longer
+ * used: not offered yet (IORING_FEAT_RSRC_TAGS is not reported), so any
+ * tag but 0 is refused rather than never posted.
+ */
+static int io_rsrc_tag_check(u64 __user *tags, unsigned int i)
 {
-	__s32 __user *fds = arg;
+	u64 tag;
+
+	if (!tags)
+		return 0;
+	if (get_user(tag, &tags[i]))
+		return io_fail(-EFAULT, "register: cannot read tag %u at %#lx", i,
+			       (unsigned long)tags);
+	if (tag)
+		return io_fail(-EINVAL, "register: tag %u: resource tags are not offered", i);
+	return 0;
+}
+
+/*
+ * IORING_REGISTER_FILES and FILES2: @nr slots, filled from the fds at @fds,
+ * or all empty (@sparse).  IORING_FILE_INDEX_ALLOC may use all of them.
+ */
+static int io_files_register(struct io_ring_ctx *ctx, __s32 __user *fds, u64 __user *tags,
+			     unsigned int nr_args, bool sparse)
+{
 	struct io_file_table *table;
 	unsigned int i;
 	int ret = 0;
@@ -6097,17 +6277,20 @@ static int io_files_register(struct io_ring_ctx *ctx, void __user *arg,
 	if (!table)
 		return -ENOMEM;
 	table->nr = nr_args;
+	table->alloc_end = nr_args;
 
 	/* fd -1 leaves its slot empty, for a files update to fill */
 	for (i = 0; i < nr_args; i++) {
-		s32 fd;
+		s32 fd = -1;
 
-		if (get_user(fd, &fds[i])) {
+		if (!sparse && get_user(fd, &fds[i])) {
 			ret = io_fail(-EFAULT, "register: cannot read fd %u at %#lx", i,
 				      (unsigned long)fds);
 			break;
 		}
-		ret = io_file_slot_set(table, i, fd);
+		ret = io_rsrc_tag_check(tags, i);
+		if (!ret)
+			ret = io_file_slot_set(table, i, fd);
 		if (ret)
 			break;
 	}
@@ -6158,17 +6341,21 @@ static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
 	return done ? done : ret;
 }
 
-/* A free slot of the registered files, or -ENFILE. */
+/* A free slot of the registered files' allocation range, or -ENFILE. */
 static int io_file_slot_alloc(struct io_file_table *table)
 {
-	unsigned int i, n;
+	unsigned int start = table->alloc_start, len = table->alloc_end - start;
+	unsigned int i, n, hint;
 
-	for (n = 0; n < table->nr; n++) {
-		i = (table->alloc_hint + n) % table->nr;
+	if (!len)
+		return io_fail(-ENFILE, "no registered files to allocate from");
+	hint = clamp(table->alloc_hint, start, table->alloc_end - 1) - start;
+	for (n = 0; n < len; n++) {
+		i = start + (hint + n) % len;
 		if (!table->files[i])
 			return i;
 	}
-	return io_fail(-ENFILE, "files update: all %u slots are taken", table->nr);
+	return io_fail(-ENFILE, "all %u slots from %u are taken", len, start);
 }
 
 /*
@@ -6234,6 +6421,168 @@ static int io_files_unregister(struct io_ring_ctx *ctx)
 	ctx->file_table = NULL;
 	WRITE_ONCE(ctx->nr_user_files, 0);
 	return 0;
+}
+
+/*
+ * IORING_REGISTER_FILES2: a struct io_uring_rsrc_register of @size bytes
+ * at @arg: nr slots, filled from the fds at data, or all empty with
+ * IORING_RSRC_REGISTER_SPARSE (and no data).
+ */
+static int io_files_register2(struct io_ring_ctx *ctx, void __user *arg, unsigned int size)
+{
+	struct io_uring_rsrc_register rr;
+	bool sparse;
+
+	if (size != sizeof(rr))
+		return io_fail(-EINVAL, "register: FILES2 of %u bytes, not %zu", size, sizeof(rr));
+	if (copy_from_user(&rr, arg, sizeof(rr)))
+		return io_fail(-EFAULT, "register: cannot read FILES2 at %#lx",
+			       (unsigned long)arg);
+	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
+		return io_fail(-EINVAL, "register: FILES2 of %u, flags %#x, resv2 %#llx",
+			       rr.nr, rr.flags, rr.resv2);
+	sparse = rr.flags & IORING_RSRC_REGISTER_SPARSE;
+	if (sparse && rr.data)
+		return io_fail(-EINVAL, "register: sparse FILES2 takes no fds");
+	return io_files_register(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags),
+				 rr.nr, sparse);
+}
+
+/*
+ * IORING_REGISTER_FILES_UPDATE2: IORING_REGISTER_FILES_UPDATE, described
+ * by a struct io_uring_rsrc_update2 of @size bytes at @arg.
+ */
+static int io_files_update2_register(struct io_ring_ctx *ctx, void __user *arg,
+				     unsigned int size)
+{
+	struct io_uring_rsrc_update2 up;
+	unsigned int i;
+	int ret;
+
+	if (size != sizeof(up))
+		return io_fail(-EINVAL, "register: FILES_UPDATE2 of %u bytes, not %zu", size,
+			       sizeof(up));
+	if (copy_from_user(&up, arg, sizeof(up)))
+		return io_fail(-EFAULT, "register: cannot read FILES_UPDATE2 at %#lx",
+			       (unsigned long)arg);
+	if (!up.nr || up.resv || up.resv2)
+		return io_fail(-EINVAL, "register: FILES_UPDATE2 of %u, resv %#x, resv2 %#x",
+			       up.nr, up.resv, up.resv2);
+	for (i = 0; up.tags && i < up.nr; i++) {
+		ret = io_rsrc_tag_check(u64_to_user_ptr(up.tags), i);
+		if (ret)
+			return ret;
+	}
+	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.data), up.nr);
+}
+
+/*
+ * IORING_REGISTER_FILE_ALLOC_RANGE: IORING_FILE_INDEX_ALLOC takes slots of
+ * [off, off + len) only, leaving the others to the application.
+ */
+static int io_file_alloc_range(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_file_table *table = ctx->file_table;
+	struct io_uring_file_index_range range;
+	u32 end;
+
+	if (copy_from_user(&range, arg, sizeof(range)))
+		return io_fail(-EFAULT, "register: cannot read the range at %#lx",
+			       (unsigned long)arg);
+	if (check_add_overflow(range.off, range.len, &end))
+		return io_fail(-EOVERFLOW, "register: %u slots from %u", range.len, range.off);
+	if (range.resv || end > (table ? table->nr : 0))
+		return io_fail(-EINVAL, "register: slots [%u, %u), %u registered, resv %#llx",
+			       range.off, end, table ? table->nr : 0, range.resv);
+	if (table) {
+		table->alloc_start = range.off;
+		table->alloc_end = end;
+		table->alloc_hint = range.off;
+	}
+	return 0;
+}
+
+/*
+ * Put @file in the registered files, a direct descriptor instead of an
+ * fd: at @slot, 1-based as sqe->file_index, in place of what was there;
+ * or, for IORING_FILE_INDEX_ALLOC, at a free slot of the allocation
+ * range.  Returns 0, or the slot allocated; on failure @file is put.
+ */
+static int io_fixed_install(struct io_ring_ctx *ctx, struct file *file, u32 slot)
+{
+	struct io_file_table *table = ctx->file_table;
+	int ret;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	if (io_is_uring_fops(file))
+		ret = io_fail(-EBADF, "a ring cannot be a direct descriptor");
+	else if (!table && slot == IORING_FILE_INDEX_ALLOC)
+		ret = io_fail(-ENFILE, "no registered files to allocate from");
+	else if (!table)
+		ret = io_fail(-ENXIO, "no files are registered");
+	else if (slot == IORING_FILE_INDEX_ALLOC)
+		ret = io_file_slot_alloc(table);
+	else if (slot - 1 >= table->nr)
+		ret = io_fail(-EINVAL, "file_index %u, %u registered", slot, table->nr);
+	else
+		ret = array_index_nospec(slot - 1, table->nr);
+	if (ret < 0) {
+		fput(file);
+		return ret;
+	}
+	io_file_slot_fill(table, ret, file);
+	return slot == IORING_FILE_INDEX_ALLOC ? ret : 0;
+}
+
+/* io_fixed_install() into @req's ring, at its sqe->file_index. */
+static int io_req_fixed_install(struct io_kiocb *req, struct file *file)
+{
+	int ret;
+
+	io_req_ring_lock(req);
+	ret = io_fixed_install(req->ctx, file, req->sqe.file_index);
+	io_req_ring_unlock(req);
+	return ret;
+}
+
+/* CLOSE of a direct descriptor: slot sqe->file_index - 1 is emptied. */
+static int io_fixed_close(struct io_kiocb *req)
+{
+	struct io_file_table *table;
+	u32 slot = req->sqe.file_index - 1;
+	int ret = 0;
+
+	io_req_ring_lock(req);
+	table = req->ctx->file_table;
+	if (!table)
+		ret = io_fail(-ENXIO, "CLOSE: no files are registered");
+	else if (slot >= table->nr)
+		ret = io_fail(-EINVAL, "CLOSE: file_index %u, %u registered", slot + 1,
+			      table->nr);
+	else if (!table->files[array_index_nospec(slot, table->nr)])
+		ret = io_fail(-EBADF, "CLOSE: slot %u is empty", slot);
+	else
+		io_file_slot_clear(table, array_index_nospec(slot, table->nr));
+	io_req_ring_unlock(req);
+	return ret;
+}
+
+/*
+ * The file at slot @index of @req's ring, with a reference, or NULL.
+ */
+static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index)
+{
+	struct io_file_table *table;
+	struct file *file = NULL;
+
+	io_req_ring_lock(req);
+	table = req->ctx->file_table;
+	if (table && index < table->nr)
+		file = table->files[array_index_nospec(index, table->nr)];
+	if (file)
+		get_file(file);
+	io_req_ring_unlock(req);
+	return file;
 }
 
 /* ---- teardown ---------------------------------------------------------- */
@@ -7418,13 +7767,21 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			return io_fail(-EINVAL, "register: UNREGISTER_BUFFERS takes no arguments");
 		return io_buffers_unregister(ctx);
 	case IORING_REGISTER_FILES:
-		return io_files_register(ctx, arg, nr_args);
+		return io_files_register(ctx, arg, NULL, nr_args, false);
 	case IORING_UNREGISTER_FILES:
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_FILES takes no arguments");
 		return io_files_unregister(ctx);
 	case IORING_REGISTER_FILES_UPDATE:
 		return io_files_update_register(ctx, arg, nr_args);
+	case IORING_REGISTER_FILES2:
+		return io_files_register2(ctx, arg, nr_args);
+	case IORING_REGISTER_FILES_UPDATE2:
+		return io_files_update2_register(ctx, arg, nr_args);
+	case IORING_REGISTER_FILE_ALLOC_RANGE:
+		if (!arg || nr_args)
+			return io_fail(-EINVAL, "register: FILE_ALLOC_RANGE takes a range, no nr");
+		return io_file_alloc_range(ctx, arg);
 	case IORING_REGISTER_EVENTFD:
 	case IORING_REGISTER_EVENTFD_ASYNC:
 		return io_eventfd_register(ctx, arg, nr_args,

@@ -152,6 +152,9 @@ enum {
 /* sqe->msg_ring_flags */
 #define IORING_MSG_RING_CQE_SKIP	(1U << 0)	/* no CQE in the target ring */
 
+/* sqe->ioprio of ACCEPT: a CQE (with IORING_CQE_F_MORE) for each connection */
+#define IORING_ACCEPT_MULTISHOT	(1U << 0)
+
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)
 
@@ -271,6 +274,7 @@ struct io_uring_getevents_arg {
 #define IORING_FEAT_SINGLE_MMAP		(1U << 0)	/* one mmap() covers SQ and CQ ring */
 #define IORING_FEAT_NODROP		(1U << 1)	/* a full CQ ring loses no CQE */
 #define IORING_FEAT_RW_CUR_POS		(1U << 3)	/* offset -1: the file position */
+#define IORING_FEAT_CUR_PERSONALITY	(1U << 4)	/* the submitting thread's creds */
 #define IORING_FEAT_FAST_POLL		(1U << 5)	/* pollable files wait without a thread */
 #define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
 #define IORING_FEAT_EXT_ARG		(1U << 8)	/* IORING_ENTER_EXT_ARG */
@@ -288,9 +292,12 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_PROBE		8
 #define IORING_REGISTER_PERSONALITY	9
 #define IORING_UNREGISTER_PERSONALITY	10
+#define IORING_REGISTER_FILES2		13	/* struct io_uring_rsrc_register */
+#define IORING_REGISTER_FILES_UPDATE2	14	/* struct io_uring_rsrc_update2 */
 #define IORING_REGISTER_IOWQ_AFF	17
 #define IORING_UNREGISTER_IOWQ_AFF	18
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19
+#define IORING_REGISTER_FILE_ALLOC_RANGE	25	/* struct io_uring_file_index_range */
 
 /* IORING_REGISTER_FILES_UPDATE, and IORING_OP_FILES_UPDATE's addr */
 struct io_uring_files_update {
@@ -299,9 +306,41 @@ struct io_uring_files_update {
 	__aligned_u64 /* __s32 * */ fds;
 };
 
+/* IORING_REGISTER_FILES2: nr slots, from the fds at data or empty */
+struct io_uring_rsrc_register {
+	__u32 nr;
+	__u32 flags;		/* IORING_RSRC_REGISTER_* */
+	__u64 resv2;
+	__aligned_u64 data;
+	__aligned_u64 tags;
+};
+
+#define IORING_RSRC_REGISTER_SPARSE	(1U << 0)	/* all slots empty, no data */
+
+/* IORING_REGISTER_FILES_UPDATE2: nr fds at data go to slots offset on */
+struct io_uring_rsrc_update2 {
+	__u32 offset;
+	__u32 resv;
+	__aligned_u64 data;
+	__aligned_u64 tags;
+	__u32 nr;
+	__u32 resv2;
+};
+
+/* IORING_REGISTER_FILE_ALLOC_RANGE: IORING_FILE_INDEX_ALLOC takes [off, off + len) */
+struct io_uring_file_index_range {
+	__u32 off;
+	__u32 len;
+	__u64 resv;
+};
+
 /* an fd of a files update: leave this slot as it is */
 #define IORING_REGISTER_FILES_SKIP	(-2)
-/* IORING_OP_FILES_UPDATE's offset: put each file in a free slot */
+/*
+ * IORING_OP_FILES_UPDATE's offset: put each file in a free slot; as the
+ * file_index of OPENAT, OPENAT2, ACCEPT, SOCKET and MSG_RING's
+ * IORING_MSG_SEND_FD: make a direct descriptor at a free slot.
+ */
 #define IORING_FILE_INDEX_ALLOC		(~0U)
 
 /* IORING_REGISTER_PROBE: which opcodes this kernel offers */

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -614,6 +616,271 @@ TEST(files_update_under_a_waiting_read)
  * A ring cannot travel over a unix socket (SCM_RIGHTS), so no reference
  * cycle through a ring can hide from the unix garbage collector.
  */
+/* ---- direct descriptors ------------------------------------------------ */
+
+/* IORING_REGISTER_FILES2 of @nr empty slots: 0 or the errno. */
+static int register_sparse(int ring_fd, unsigned int nr)
+{
+	struct io_uring_rsrc_register rr = { .nr = nr, .flags = IORING_RSRC_REGISTER_SPARSE };
+
+	return reg_errno(ring_fd, IORING_REGISTER_FILES2, &rr, sizeof(rr));
+}
+
+/* A file holding one byte @c; its path is in @path. */
+static void one_byte_file(char *path, size_t len, char c)
+{
+	int fd;
+
+	snprintf(path, len, "/tmp/fixed-direct-%d-%c", getpid(), c);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, &c, 1) != 1)
+		perror(path);
+	close(fd);
+}
+
+/* OPENAT of @path as direct descriptor @slot (1-based, or ALLOC): its res. */
+static int open_direct(struct ring *r, const char *path, int flags, __u32 slot)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)path;
+	sqe->open_flags = flags;
+	sqe->file_index = slot;
+	sqe->user_data = 0xd1;
+	return ring_run_one(r, 0xd1);
+}
+
+/* SOCKET of an AF_UNIX stream socket as direct descriptor @slot: its res. */
+static int socket_direct(struct ring *r, int type, __u32 slot)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_SOCKET;
+	sqe->fd = AF_UNIX;
+	sqe->off = type;
+	sqe->file_index = slot;
+	sqe->user_data = 0xd3;
+	return ring_run_one(r, 0xd3);
+}
+
+static int close_direct(struct ring *r, int fd, __u32 slot)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_CLOSE;
+	sqe->fd = fd;
+	sqe->file_index = slot;
+	sqe->user_data = 0xd2;
+	return ring_run_one(r, 0xd2);
+}
+
+/* One byte read at offset 0 through fixed file @index: the byte, or res. */
+static int fixed_read_byte(struct ring *r, int index)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+	char c = 0;
+	int res;
+
+	prep_rw(sqe, IORING_OP_READ, index, &c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 0xd4;
+	res = ring_run_one(r, 0xd4);
+	return res == 1 ? c : res;
+}
+
+/*
+ * A file_index makes OPENAT's file a direct descriptor: slot file_index - 1
+ * of the registered files, in place of what it held, or a free slot with
+ * IORING_FILE_INDEX_ALLOC, which the CQE names.  CLOSE with a file_index
+ * empties the slot.
+ */
+TEST(direct_descriptors)
+{
+	char a[64], b[64];
+	struct ring r;
+	int i, slot;
+
+	one_byte_file(a, sizeof(a), 'A');
+	one_byte_file(b, sizeof(b), 'B');
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, register_sparse(r.fd, 4));
+	EXPECT_EQ(-EBADF, fixed_read_byte(&r, 1));
+	EXPECT_EQ(0, open_direct(&r, a, O_RDONLY, 2));
+	EXPECT_EQ('A', fixed_read_byte(&r, 1));
+	EXPECT_EQ(0, open_direct(&r, b, O_RDONLY, 2));
+	EXPECT_EQ('B', fixed_read_byte(&r, 1));
+	slot = open_direct(&r, a, O_RDONLY, IORING_FILE_INDEX_ALLOC);
+	ASSERT_LE(0, slot);
+	EXPECT_NE(1, slot);
+	EXPECT_GT(4, slot);
+	EXPECT_EQ('A', fixed_read_byte(&r, slot));
+	EXPECT_EQ(0, close_direct(&r, 0, slot + 1));
+	EXPECT_EQ(-EBADF, fixed_read_byte(&r, slot));
+	EXPECT_EQ(-EBADF, close_direct(&r, 0, slot + 1));
+	/* the other slots fill up: then there is none to allocate */
+	for (i = 0; i < 3; i++)
+		EXPECT_LE(0, socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC));
+	EXPECT_EQ(-ENFILE, open_direct(&r, a, O_RDONLY, IORING_FILE_INDEX_ALLOC));
+	EXPECT_EQ(-ENFILE, socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC));
+	EXPECT_EQ('B', fixed_read_byte(&r, 1));
+	/* bad inputs: a direct descriptor has no close-on-exec */
+	EXPECT_EQ(-EINVAL, open_direct(&r, a, O_RDONLY | O_CLOEXEC, 1));
+	EXPECT_EQ(-EINVAL, socket_direct(&r, SOCK_STREAM | SOCK_CLOEXEC, 1));
+	EXPECT_EQ(-EINVAL, open_direct(&r, a, O_RDONLY, 5));
+	EXPECT_EQ(-EINVAL, socket_direct(&r, SOCK_STREAM, 5));
+	EXPECT_EQ(-EINVAL, close_direct(&r, 0, 5));
+	EXPECT_EQ(-EINVAL, close_direct(&r, 3, 1));
+	EXPECT_EQ(-ENOENT, open_direct(&r, "/nonexistent", O_RDONLY, 1));
+	EXPECT_EQ('B', fixed_read_byte(&r, 1));
+	ring_exit(&r);
+	unlink(a);
+	unlink(b);
+}
+
+/* Without registered files, a direct descriptor has nowhere to go. */
+TEST(direct_descriptors_need_registered_files)
+{
+	char a[64];
+	struct ring r;
+
+	one_byte_file(a, sizeof(a), 'C');
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	EXPECT_EQ(-ENXIO, open_direct(&r, a, O_RDONLY, 1));
+	EXPECT_EQ(-ENFILE, open_direct(&r, a, O_RDONLY, IORING_FILE_INDEX_ALLOC));
+	EXPECT_EQ(-ENXIO, socket_direct(&r, SOCK_STREAM, 1));
+	EXPECT_EQ(-ENXIO, close_direct(&r, 0, 1));
+	ring_exit(&r);
+	unlink(a);
+}
+
+/* IORING_REGISTER_FILES2: a struct io_uring_rsrc_register, and its errors. */
+TEST(files2_register)
+{
+	struct io_uring_rsrc_register rr;
+	__u64 tags[2] = { 0, 7 };
+	int p[2], fds[2];
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(p));
+	fds[0] = -1;
+	fds[1] = p[1];
+	memset(&rr, 0, sizeof(rr));
+	rr.nr = 2;
+	rr.data = (unsigned long)fds;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr) - 8));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES2, NULL, sizeof(rr)));
+	rr.flags = 2;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	rr.flags = IORING_RSRC_REGISTER_SPARSE;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	rr.flags = 0;
+	rr.resv2 = 1;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	rr.resv2 = 0;
+	rr.nr = 0;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	rr.nr = 2;
+	rr.data = 8;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	rr.data = (unsigned long)fds;
+	/* tags are not offered (no IORING_FEAT_RSRC_TAGS): only 0 is taken */
+	rr.tags = (unsigned long)tags;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	tags[1] = 0;
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	EXPECT_EQ(EBUSY, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
+	EXPECT_EQ(1, fixed_write_byte(&r, 1));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* IORING_REGISTER_FILES_UPDATE2: a struct io_uring_rsrc_update2. */
+TEST(files_update2_register)
+{
+	struct io_uring_rsrc_update2 up;
+	__u64 tag = 5;
+	struct ring r;
+	int p[2];
+	char c;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pipe(p));
+	memset(&up, 0, sizeof(up));
+	up.nr = 1;
+	up.data = (unsigned long)&p[1];
+	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	ASSERT_EQ(0, register_sparse(r.fd, 2));
+	up.offset = 1;
+	EXPECT_EQ(1, sys_register(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	EXPECT_EQ(1, fixed_write_byte(&r, 1));
+	EXPECT_EQ(1, read(p[0], &c, 1));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up) - 1));
+	up.offset = 2;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	up.offset = 0;
+	up.resv = 1;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	up.resv = 0;
+	up.resv2 = 1;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	up.resv2 = 0;
+	up.nr = 0;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	up.nr = 1;
+	up.tags = (unsigned long)&tag;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * IORING_REGISTER_FILE_ALLOC_RANGE: IORING_FILE_INDEX_ALLOC takes only
+ * slots of [off, off + len), and -ENFILE when they are taken.
+ */
+TEST(file_alloc_range)
+{
+	struct io_uring_file_index_range range = { .off = 2, .len = 2 };
+	struct ring r;
+	int a, b;
+
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
+	ASSERT_EQ(0, register_sparse(r.fd, 8));
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
+	a = socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC);
+	b = socket_direct(&r, SOCK_DGRAM, IORING_FILE_INDEX_ALLOC);
+	EXPECT_TRUE((a == 2 && b == 3) || (a == 3 && b == 2)) TH_LOG("slots %d, %d", a, b);
+	EXPECT_EQ(-ENFILE, socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC));
+	/* a slot outside the range is still the application's to name */
+	EXPECT_EQ(0, socket_direct(&r, SOCK_STREAM, 1));
+	EXPECT_EQ(0, close_direct(&r, 0, 4));
+	EXPECT_EQ(3, socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC));
+	/* bad ranges */
+	range.off = 7;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
+	range.off = ~0u;
+	EXPECT_EQ(EOVERFLOW, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
+	range.off = 0;
+	range.resv = 1;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
+	range.resv = 0;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 1));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, NULL, 0));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, (void *)8, 0));
+	/* an empty range: nothing to allocate from */
+	range.len = 0;
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
+	EXPECT_EQ(-ENFILE, socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC));
+	ring_exit(&r);
+}
+
 TEST(ring_fd_cannot_be_sent)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };

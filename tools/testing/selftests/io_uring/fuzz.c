@@ -98,7 +98,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_FALLOCATE, IORING_OP_LINK_TIMEOUT,
 					    IORING_OP_FILES_UPDATE, IORING_OP_PROVIDE_BUFFERS,
 					    IORING_OP_REMOVE_BUFFERS, IORING_OP_FADVISE,
-					    IORING_OP_MADVISE, IORING_OP_SHUTDOWN };
+					    IORING_OP_MADVISE, IORING_OP_SHUTDOWN,
+					    IORING_OP_SOCKET, IORING_OP_MSG_RING };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */
@@ -126,6 +127,11 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->ioprio = rnd();
 	if (rnd() % 32 == 0)
 		sqe->__pad2[0] = rnd();
+	/* a direct descriptor's slot, or ACCEPT's IORING_ACCEPT_MULTISHOT */
+	if (rnd() % 16 == 0)
+		sqe->file_index = rnd() % 4 ? rnd() % 5 : IORING_FILE_INDEX_ALLOC;
+	if (rnd() % 16 == 0)
+		sqe->ioprio = rnd() % 2;
 	if (sqe->opcode == IORING_OP_POLL_ADD) {
 		sqe->poll32_events = rnd() % 4 ? 1 : rnd();
 		sqe->len = rnd() % 2 ? 0 : rnd() % 8 ? IORING_POLL_ADD_MULTI : rnd();

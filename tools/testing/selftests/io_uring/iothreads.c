@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <linux/openat2.h>
@@ -194,6 +195,71 @@ TEST(personality)
 	if (getuid())
 		SKIP(return, "needs root to switch users");
 	EXPECT_EQ(0, run_on_secret(child_personality));
+}
+
+/*
+ * IORING_FEAT_CUR_PERSONALITY: a request runs with the credentials of the
+ * thread that submitted it, not of the one that set the ring up.  Threads
+ * of one process may hold different credentials (the raw setresuid
+ * syscall changes only its caller's), so nobody's thread is refused the
+ * root-only file the ring's creator may open, inline and in a worker.
+ */
+struct secret_arg {
+	struct ring *r;
+	const char *path;
+	int res[2];
+};
+
+static void *nobody_submits(void *arg)
+{
+	struct secret_arg *a = arg;
+
+	if (syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) ||
+	    syscall(SYS_setresuid, NOBODY, NOBODY, NOBODY)) {
+		a->res[0] = 1;
+		a->res[1] = 1;
+		return NULL;
+	}
+	prep_openat(a->r, a->path, O_RDONLY, 1);
+	a->res[0] = ring_run_one(a->r, 1);
+	prep_openat(a->r, a->path, O_RDONLY, 2);
+	a->r->sqes[(a->r->sqe_tail - 1) & *a->r->sq_mask].flags = IOSQE_ASYNC;
+	a->res[1] = ring_run_one(a->r, 2);
+	return NULL;
+}
+
+static int child_thread_creds(void *arg)
+{
+	struct secret_arg a = { .path = arg };
+	pthread_t thread;
+	struct ring r;
+	int res;
+
+	if (ring_init(&r, 4, 0))
+		return 2;
+	if (!(r.p.features & IORING_FEAT_CUR_PERSONALITY))
+		return 3;
+	a.r = &r;
+	if (pthread_create(&thread, NULL, nobody_submits, &a) || pthread_join(thread, NULL))
+		return 4;
+	if (a.res[0] != -EACCES)
+		return 10;
+	if (a.res[1] != -EACCES)
+		return 11;
+	/* the creator, still root, opens it */
+	prep_openat(&r, a.path, O_RDONLY, 3);
+	res = ring_run_one(&r, 3);
+	if (res < 0)
+		return 12;
+	close(res);
+	return 0;
+}
+
+TEST(requests_run_with_the_submitting_threads_creds)
+{
+	if (getuid())
+		SKIP(return, "needs root to switch users");
+	EXPECT_EQ(0, run_on_secret(child_thread_creds));
 }
 
 TEST(personality_bad_arguments)

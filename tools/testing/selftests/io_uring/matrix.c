@@ -420,6 +420,20 @@ static const struct register_case register_cases[] = {
 	{ "unregister files: none", X_PLAIN_RING, IORING_UNREGISTER_FILES, 0, 0, ENXIO },
 	{ "unregister files: with an argument", X_RING, IORING_UNREGISTER_FILES, X_FDS_OK, 0,
 	  EINVAL },
+	{ "files2: NULL", X_PLAIN_RING, IORING_REGISTER_FILES2, 0, 32, EFAULT },
+	{ "files2: unmapped", X_PLAIN_RING, IORING_REGISTER_FILES2, X_UNMAPPED, 32, EFAULT },
+	{ "files2: size 0", X_PLAIN_RING, IORING_REGISTER_FILES2, X_UNMAPPED, 0, EINVAL },
+	{ "files2: size 33", X_PLAIN_RING, IORING_REGISTER_FILES2, X_UNMAPPED, 33, EINVAL },
+	{ "files update2: unmapped", X_PLAIN_RING, IORING_REGISTER_FILES_UPDATE2, X_UNMAPPED,
+	  32, EFAULT },
+	{ "files update2: size 16", X_PLAIN_RING, IORING_REGISTER_FILES_UPDATE2, X_UNMAPPED,
+	  16, EINVAL },
+	{ "file alloc range: NULL", X_PLAIN_RING, IORING_REGISTER_FILE_ALLOC_RANGE, 0, 0,
+	  EINVAL },
+	{ "file alloc range: unmapped", X_PLAIN_RING, IORING_REGISTER_FILE_ALLOC_RANGE,
+	  X_UNMAPPED, 0, EFAULT },
+	{ "file alloc range: a count", X_PLAIN_RING, IORING_REGISTER_FILE_ALLOC_RANGE,
+	  X_UNMAPPED, 1, EINVAL },
 };
 
 TEST(register_matrix)
@@ -760,8 +774,6 @@ static const struct sqe_case sqe_cases[] = {
 	{ "socket: type flags", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(off), 1 << 30,
 	  -EINVAL },
 	{ "socket: addr", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(addr), 1, -EINVAL },
-	{ "socket: file_index", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(file_index), 1,
-	  -EINVAL },
 	{ "msg_ring: not a ring", R_RING, IORING_OP_MSG_RING, X_FILE, 0, NOFIELD, 0, -EBADFD },
 	{ "msg_ring: command", R_RING, IORING_OP_MSG_RING, X_RING, 0, FIELD(addr), 7, -EINVAL },
 	/* FADVISE, MADVISE, SHUTDOWN */

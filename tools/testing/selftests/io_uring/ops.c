@@ -1160,6 +1160,91 @@ TEST_F(ring, msg_ring_cqe_does_not_end_a_drain)
 	close(p[1]);
 }
 
+/*
+ * IORING_MSG_SEND_FD: a registered file of one ring becomes a direct
+ * descriptor of another, which gets a CQE (user_data off) unless
+ * IORING_MSG_RING_CQE_SKIP; both CQEs say 0 or the slot allocated.
+ */
+static struct io_uring_sqe *prep_send_fd(struct ring *r, int target, __u64 src, __u32 slot)
+{
+	struct io_uring_sqe *sqe = prep_msg(r, target, 0, 0xfd);
+
+	sqe->addr = IORING_MSG_SEND_FD;
+	sqe->addr3 = src;
+	sqe->file_index = slot;
+	return sqe;
+}
+
+TEST(msg_ring_send_fd)
+{
+	struct io_uring_rsrc_register rr = { .nr = 2, .flags = IORING_RSRC_REGISTER_SPARSE };
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct ring src, dst, bare;
+	int p[2], fds[2];
+	char buf[4] = { };
+
+	ASSERT_EQ(0, ring_init(&src, 8, 0));
+	ASSERT_EQ(0, ring_init(&dst, 8, 0));
+	ASSERT_EQ(0, ring_init(&bare, 8, 0));
+	ASSERT_EQ(0, pipe(p));
+	fds[0] = p[1];
+	fds[1] = -1;
+	ASSERT_EQ(0, sys_register(src.fd, IORING_REGISTER_FILES, fds, 2));
+	ASSERT_EQ(0, sys_register(dst.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+
+	prep_send_fd(&src, dst.fd, 0, 2);
+	EXPECT_EQ(0, ring_run_one(&src, 0x3e));
+	ASSERT_EQ(0, ring_wait_cqe(&dst, &cqe));
+	EXPECT_EQ(0xfd, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	sqe = ring_get_sqe(&dst);
+	prep_rw(sqe, IORING_OP_WRITE, 1, "hi", 2, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 9;
+	EXPECT_EQ(2, ring_run_one(&dst, 9));
+	EXPECT_EQ(2, read(p[0], buf, sizeof(buf)));
+	EXPECT_STREQ("hi", buf);
+
+	/* allocated, without a CQE for the target */
+	sqe = prep_send_fd(&src, dst.fd, 0, IORING_FILE_INDEX_ALLOC);
+	sqe->msg_ring_flags = IORING_MSG_RING_CQE_SKIP;
+	EXPECT_EQ(0, ring_run_one(&src, 0x3e));
+	EXPECT_EQ(0, ring_peek_cqe(&dst, &cqe));
+
+	/* bad inputs */
+	prep_send_fd(&src, src.fd, 0, 1);
+	EXPECT_EQ(-EINVAL, ring_run_one(&src, 0x3e));
+	prep_send_fd(&src, dst.fd, 1, 1);
+	EXPECT_EQ(-EBADF, ring_run_one(&src, 0x3e));
+	prep_send_fd(&src, dst.fd, 7, 1);
+	EXPECT_EQ(-EBADF, ring_run_one(&src, 0x3e));
+	prep_send_fd(&src, dst.fd, 0, IORING_FILE_INDEX_ALLOC);
+	EXPECT_EQ(-ENFILE, ring_run_one(&src, 0x3e));
+	prep_send_fd(&src, dst.fd, 0, 3);
+	EXPECT_EQ(-EINVAL, ring_run_one(&src, 0x3e));
+	prep_send_fd(&src, bare.fd, 0, 1);
+	EXPECT_EQ(-ENXIO, ring_run_one(&src, 0x3e));
+	prep_send_fd(&bare, dst.fd, 0, 1);
+	EXPECT_EQ(-EBADF, ring_run_one(&bare, 0x3e));
+	sqe = prep_send_fd(&src, dst.fd, 0, 1);
+	sqe->msg_ring_flags = 2;
+	EXPECT_EQ(-EINVAL, ring_run_one(&src, 0x3e));
+	/* from a worker, which takes one ring's lock at a time */
+	sqe = prep_send_fd(&src, dst.fd, 0, 1);
+	sqe->flags = IOSQE_ASYNC;
+	EXPECT_EQ(0, ring_run_one(&src, 0x3e));
+	ASSERT_EQ(0, ring_wait_cqe(&dst, &cqe));
+	EXPECT_EQ(0xfd, cqe.user_data);
+	EXPECT_EQ(0, ring_peek_cqe(&dst, &cqe));
+
+	ring_exit(&bare);
+	ring_exit(&dst);
+	ring_exit(&src);
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_F(ring, msg_ring_bad_inputs)
 {
 	int p[2];
@@ -1169,13 +1254,13 @@ TEST_F(ring, msg_ring_bad_inputs)
 	EXPECT_EQ(-EBADFD, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, 999, 0, 1);
 	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 0x3e));
-	/* IORING_MSG_SEND_FD is not offered; other commands are unknown */
+	/* IORING_MSG_SEND_FD to its own ring; other commands are unknown */
 	prep_msg(&self->r, self->r.fd, 0, 1)->personality = 1;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, p[0], 0, 1)->addr = 2;
 	EXPECT_EQ(-EBADFD, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, self->r.fd, 0, 1)->addr = 1;
-	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&self->r, 0x3e));
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, self->r.fd, 0, 1)->addr = 2;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 0x3e));
 	prep_msg(&self->r, self->r.fd, 0, 1)->msg_ring_flags = IORING_MSG_RING_CQE_SKIP;
