@@ -126,7 +126,8 @@
 
 /* Submission flags we act on; anything else in sqe->flags is -EINVAL. */
 #define IOSQE_VALID_FLAGS	(IOSQE_FIXED_FILE | IOSQE_IO_DRAIN | IOSQE_IO_LINK | \
-				 IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_BUFFER_SELECT)
+				 IOSQE_IO_HARDLINK | IOSQE_ASYNC | IOSQE_BUFFER_SELECT | \
+				 IOSQE_CQE_SKIP_SUCCESS)
 /* either link flag makes the next SQE part of the chain */
 #define IOSQE_LINK_FLAGS	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK)
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
@@ -161,7 +162,8 @@
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
 				 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_EXT_ARG | \
-				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY)
+				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY | \
+				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 				 IORING_ENTER_EXT_ARG)
 
@@ -339,6 +341,11 @@ struct io_ring_ctx {
 		struct list_head	defer_list;
 		u32			drain_next;
 		bool			drain_active;
+		/*
+		 * Set for good by the first IOSQE_CQE_SKIP_SUCCESS: a drain
+		 * cannot count CQEs that are not posted, so it is refused.
+		 */
+		bool			drain_disabled;
 		/* armed IORING_OP_TIMEOUTs, and how many CQEs they posted */
 		struct list_head	timeout_list;
 		u32			cq_timeouts;
@@ -511,6 +518,8 @@ enum {
 	REQ_F_ARGS_READ		= BIT(10),	/* checked, its arguments read: stabilized */
 	REQ_F_CONNECTING	= BIT(11),	/* CONNECT: under way, waits as a poll */
 	REQ_F_BUFFER_SELECT	= BIT(12),	/* IOSQE_BUFFER_SELECT */
+	REQ_F_CQE_SKIP		= BIT(13),	/* it ends without a CQE */
+	REQ_F_FILE_LATER	= BIT(14),	/* a chain's: its file at its issue */
 };
 
 /*
@@ -1247,15 +1256,21 @@ static void io_put_req(struct io_kiocb *req)
 /*
  * A chain goes on only past a request that succeeded: for reads and writes,
  * one that moved every byte asked for.  Past an IOSQE_IO_HARDLINK request
- * it goes on whatever the result.
+ * it goes on whatever the result.  A request that succeeded by the same
+ * rule posts no CQE if it asked so (IOSQE_CQE_SKIP_SUCCESS), nor, as on
+ * 6.1, does a LINK_TIMEOUT that asked, however it ends.
  */
 static __always_inline void io_link_note_result(struct io_kiocb *req, long res)
 {
+	bool failed = res < 0 || (req->io_len && res != req->io_len);
+
 	if (unlikely(READ_ONCE(req->link_timeout)))
 		io_link_timeout_disarm(req);
-	if (!list_empty(&req->link_list) && !(req->sqe.flags & IOSQE_IO_HARDLINK) &&
-	    (res < 0 || (req->io_len && res != req->io_len)))
+	if (!list_empty(&req->link_list) && !(req->sqe.flags & IOSQE_IO_HARDLINK) && failed)
 		req->link_failed = true;
+	if (unlikely(req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS) &&
+	    (!failed || req->sqe.opcode == IORING_OP_LINK_TIMEOUT))
+		req->flags |= REQ_F_CQE_SKIP;
 }
 
 /*
@@ -1293,6 +1308,15 @@ static u32 __io_req_put_kbuf(struct io_kiocb *req)
 static __always_inline u32 io_req_put_kbuf(struct io_kiocb *req)
 {
 	return likely(!req->kbuf) ? 0 : __io_req_put_kbuf(req);
+}
+
+/* Fill in @req's CQE, unless it is to have none; completion_lock held. */
+static __always_inline void io_req_fill_event(struct io_kiocb *req, long res)
+{
+	u32 cflags = io_req_put_kbuf(req);
+
+	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
+		io_cqring_fill_event(req->ctx, req->user_data, res, cflags);
 }
 
 /*
@@ -1335,8 +1359,7 @@ static void io_flush_completions(struct io_ring_ctx *ctx)
 
 		spin_lock_irqsave(&ctx->completion_lock, flags);
 		llist_for_each_entry(req, done, cache_node) {
-			io_cqring_fill_event(ctx, req->user_data, req->result,
-					     io_req_put_kbuf(req));
+			io_req_fill_event(req, req->result);
 			/* a timeout's CQE comes right after the one it counted to */
 			if (unlikely(!list_empty(&ctx->timeout_list)))
 				io_timeout_flush(ctx);
@@ -1392,7 +1415,10 @@ static void io_req_complete(struct io_kiocb *req, long res)
 		ctx->compl_tail = &req->cache_node.next;
 		return;
 	}
-	io_cqring_add_event(ctx, req->user_data, res, io_req_put_kbuf(req));
+	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
+		io_cqring_add_event(ctx, req->user_data, res, io_req_put_kbuf(req));
+	else
+		io_req_put_kbuf(req);
 	io_put_req(req);
 }
 
@@ -1420,7 +1446,7 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 			continue;
 		}
 		io_link_note_result(req, req->result);
-		io_cqring_fill_event(ctx, req->user_data, req->result, io_req_put_kbuf(req));
+		io_req_fill_event(req, req->result);
 		list_add_tail(&req->list, &done);
 		nr++;
 	}
@@ -2443,8 +2469,14 @@ static int io_msg_send_fd(struct io_kiocb *req)
 	file = io_fixed_file_get(req, sqe->addr3);
 	if (!file)
 		return io_sqe_fail(req, -EBADF, "MSG_RING: no file at slot %llu", sqe->addr3);
+	/* a worker waits as long as the target's holder takes, or a cancel */
 	if (req->flags & REQ_F_ASYNC) {
-		mutex_lock(&target->uring_lock);
+		ret = mutex_lock_interruptible(&target->uring_lock);
+		if (ret) {
+			fput(file);
+			io_req_complete(req, -EINTR);
+			return 0;
+		}
 	} else if (!mutex_trylock(&target->uring_lock)) {
 		fput(file);
 		return -EAGAIN;
@@ -2796,8 +2828,9 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "CLOSE on an IOPOLL ring");
+	/* -EBADF, as on 6.1: a direct descriptor is closed by file_index */
 	if (sqe->flags & IOSQE_FIXED_FILE)
-		return io_sqe_fail(req, -EINVAL, "CLOSE takes an fd, not a fixed file");
+		return io_sqe_fail(req, -EBADF, "CLOSE takes an fd, not a fixed file");
 	if (sqe->ioprio || sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
 		return io_sqe_fail(req, -EINVAL, "CLOSE takes no ioprio, off, addr, len or flags");
 	if (io_sqe_unused_but_slot(sqe))
@@ -3098,6 +3131,8 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
  * slot), and it waits again, until an error, which is its last CQE, or a
  * cancellation (-ECANCELED).
  */
+#define IO_ACCEPT_BATCH		32	/* connections a multishot ACCEPT takes at a go */
+
 static bool io_accept_multishot(const struct io_kiocb *req)
 {
 	return req->sqe.opcode == IORING_OP_ACCEPT && (req->sqe.ioprio & IORING_ACCEPT_MULTISHOT);
@@ -3147,8 +3182,8 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 	const struct io_uring_sqe *sqe = &req->sqe;
 	bool multishot = io_accept_multishot(req);
 	unsigned int flags = sqe->accept_flags;
-	struct file *file;
-	int ret;
+	struct file *file = NULL;
+	int ret, n;
 
 	ret = io_accept_check(req);
 	if (ret)
@@ -3157,8 +3192,15 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 	if (flags & SOCK_NONBLOCK)
 		flags = (flags & ~SOCK_NONBLOCK) | O_NONBLOCK;
 
-	for (;;) {
-		file = do_accept(req->file, force_nonblock || multishot ? O_NONBLOCK : 0,
+	/*
+	 * A multishot ACCEPT takes what is queued, a batch at a time, then
+	 * waits again.  In a worker that was told to block (its poll said
+	 * ready, but the accept found nothing: a unix listener shut down for
+	 * reading), the first accept blocks, to learn what is wrong.  It
+	 * stops when the worker is cancelled.
+	 */
+	for (n = 0; n < IO_ACCEPT_BATCH; n++) {
+		file = do_accept(req->file, force_nonblock || n ? O_NONBLOCK : 0,
 				 u64_to_user_ptr(sqe->addr), u64_to_user_ptr(sqe->addr2), flags);
 		if (IS_ERR(file))
 			break;
@@ -3168,8 +3210,12 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 			return 0;
 		}
 		__io_cqring_add_event(req->ctx, req->user_data, ret, IORING_CQE_F_MORE, true);
+		if ((req->flags & REQ_F_ASYNC) && signal_pending(current)) {
+			io_req_complete(req, -EINTR);
+			return 0;
+		}
 	}
-	ret = PTR_ERR(file);
+	ret = n == IO_ACCEPT_BATCH ? -EAGAIN : PTR_ERR(file);
 	/* an O_NONBLOCK listening socket waits too, as on 6.1 */
 	if (ret == -EAGAIN && (force_nonblock || multishot))
 		return -EAGAIN;
@@ -3382,7 +3428,7 @@ static void io_poll_post(struct io_kiocb *req, long res)
 	list_del_init(&req->list);
 	io_link_note_result(req, res);
 	/* a receive that waits with data in its buffer (MSG_WAITALL) reports it */
-	io_cqring_fill_event(ctx, req->user_data, res, io_req_put_kbuf(req));
+	io_req_fill_event(req, res);
 	io_commit_cqring(ctx);
 }
 
@@ -4033,8 +4079,10 @@ static void io_timeout_post(struct io_ring_ctx *ctx, struct io_kiocb *req, long 
 			  (req->timeout.flags & IORING_TIMEOUT_ETIME_SUCCESS);
 
 	io_link_note_result(req, timer_done ? 0 : res);
-	io_cqring_fill_event(ctx, req->user_data, res, 0);
-	ctx->cq_timeouts++;
+	if (likely(!(req->flags & REQ_F_CQE_SKIP))) {
+		io_cqring_fill_event(ctx, req->user_data, res, 0);
+		ctx->cq_timeouts++;
+	}
 }
 
 /*
@@ -4593,6 +4641,8 @@ static void io_link_timeout_disarm(struct io_kiocb *req)
  * queued, -EAGAIN when it must be retried from a worker, or an error the
  * caller posts as its completion.
  */
+static int io_req_file_late(struct io_kiocb *req);
+
 static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 {
 	/*
@@ -4604,6 +4654,11 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	bool polled = false;
 	int ret;
 
+	if (unlikely(req->flags & REQ_F_FILE_LATER)) {
+		ret = io_req_file_late(req);
+		if (ret)
+			return ret;
+	}
 	switch (req->sqe.opcode) {
 	case IORING_OP_NOP:
 		ret = io_nop(req);
@@ -4933,7 +4988,9 @@ static bool io_op_unbounded(u8 op)
 
 static void io_queue_async(struct io_kiocb *req)
 {
-	bool bounded = io_file_bounded(req->file) && !io_op_unbounded(req->sqe.opcode);
+	/* a chain's member whose file is not looked up yet may block on it */
+	bool later = req->flags & REQ_F_FILE_LATER;
+	bool bounded = !later && io_file_bounded(req->file) && !io_op_unbounded(req->sqe.opcode);
 
 	req->flags = (req->flags & ~REQ_F_IOPOLL_DONE) | REQ_F_ASYNC;
 	/*
@@ -4949,11 +5006,11 @@ static void io_queue_async(struct io_kiocb *req)
 	 * blocking if it can wait as a poll, which it then does), so that
 	 * what is wrong with it is found without waiting for the file first.
 	 */
-	if (!bounded && (req->flags & REQ_F_FORCE_ASYNC)) {
+	if (!bounded && !later && (req->flags & REQ_F_FORCE_ASYNC)) {
 		req->flags &= ~REQ_F_FORCE_ASYNC;
 		if (io_poll_retry_events(req))
 			req->flags |= REQ_F_POLL_RETRY;
-	} else if (!bounded && io_poll_retry_arm(req)) {
+	} else if (!bounded && !later && io_poll_retry_arm(req)) {
 		return;
 	}
 	io_wq_work_init(&req->io_work, bounded ? 0 : IO_WQ_WORK_UNBOUND);
@@ -4997,10 +5054,25 @@ static struct file *io_file_get(struct io_submit_state *state, int fd)
 	return state->file;
 }
 
+/* The registered file sqe->fd names, with a reference; uring_lock held. */
+static int io_req_fixed_file(struct io_kiocb *req)
+{
+	struct io_file_table *table = req->ctx->file_table;
+	unsigned int index = req->sqe.fd;
+
+	if (unlikely(!table || index >= table->nr))
+		return io_sqe_fail(req, -EBADF, "fixed file %u, %u registered", index,
+				   table ? table->nr : 0);
+	req->file = table->files[array_index_nospec(index, table->nr)];
+	if (unlikely(!req->file))
+		return io_sqe_fail(req, -EBADF, "fixed file %u is an empty slot", index);
+	get_file(req->file);
+	return 0;
+}
+
 static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_file_table *table = req->ctx->file_table;
 	u8 needs = io_op_needs[sqe->opcode];
 
 	if (unlikely(needs & IO_OP_FDTABLE))
@@ -5008,21 +5080,36 @@ static int io_req_set_file(struct io_kiocb *req, struct io_submit_state *state)
 	if (needs & IO_OP_NOFILE)
 		return 0;
 	if (sqe->flags & IOSQE_FIXED_FILE) {
-		unsigned int index = sqe->fd;
-
-		if (unlikely(!table || index >= table->nr))
-			return io_sqe_fail(req, -EBADF, "fixed file %u, %u registered", index,
-					   table ? table->nr : 0);
-		req->file = table->files[array_index_nospec(index, table->nr)];
-		if (unlikely(!req->file))
-			return io_sqe_fail(req, -EBADF, "fixed file %u is an empty slot", index);
-		get_file(req->file);
-		return 0;
+		/* a chain's member, or one held back by a drain, at its turn */
+		if (unlikely(state->link_head || (sqe->flags & IOSQE_IO_DRAIN) ||
+			     READ_ONCE(req->ctx->drain_active))) {
+			req->flags |= REQ_F_FILE_LATER;
+			return 0;
+		}
+		return io_req_fixed_file(req);
 	}
 	req->file = io_file_get(state, sqe->fd);
 	if (unlikely(!req->file))
 		return io_sqe_fail(req, -EBADF, "fd %d is not open", sqe->fd);
 	return 0;
+}
+
+/*
+ * IORING_FEAT_LINKED_FILE: a member of a chain, or a request a drain holds
+ * back, looks its registered file up when its turn comes, as on 6.1, so
+ * that it may use the direct descriptor a request before it opened or
+ * closed.  A plain fd is still looked up at submission, where a bad one
+ * fails the request (and its chain) at once.
+ */
+static int io_req_file_late(struct io_kiocb *req)
+{
+	int ret;
+
+	req->flags &= ~REQ_F_FILE_LATER;
+	io_req_ring_lock(req);
+	ret = io_req_fixed_file(req);
+	io_req_ring_unlock(req);
+	return ret;
 }
 
 /*
@@ -5197,6 +5284,14 @@ static void io_issue_or_punt(struct io_kiocb *req)
 	int ret;
 
 	io_link_timeout_arm(req);
+	/* its file now, for what io_queue_async() makes of it */
+	if (unlikely(req->flags & REQ_F_FILE_LATER)) {
+		ret = io_req_file_late(req);
+		if (ret) {
+			io_req_complete(req, ret);
+			return;
+		}
+	}
 	if (unlikely(req->sqe.flags & IOSQE_ASYNC)) {
 		req->flags |= REQ_F_FORCE_ASYNC;
 		io_queue_async(req);
@@ -5246,9 +5341,14 @@ static void io_link_next(struct io_kiocb *req, bool in_submitter)
 	list_del_init(&next->list);
 	list_splice_init(&req->link_list, &rest);
 	if (req->link_failed) {
+		/* as on 6.1: one that asked for no CQE on success silences those */
+		u32 quiet = req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS ? REQ_F_CQE_SKIP : 0;
+
+		next->flags |= quiet;
 		io_req_complete(next, -ECANCELED);
 		list_for_each_entry_safe(next, tmp, &rest, list) {
 			list_del_init(&next->list);
+			next->flags |= quiet;
 			io_req_complete(next, -ECANCELED);
 		}
 	} else if (in_submitter) {
@@ -5312,6 +5412,11 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
 	if (unlikely(!io_op_supported(op)))
 		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", op);
+	if (unlikely(req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS))
+		req->ctx->drain_disabled = true;
+	if (unlikely((req->sqe.flags & IOSQE_IO_DRAIN) && req->ctx->drain_disabled))
+		return io_sqe_fail(req, -EOPNOTSUPP,
+				   "IOSQE_IO_DRAIN after IOSQE_CQE_SKIP_SUCCESS on this ring");
 	if (unlikely(req->sqe.personality)) {
 		const struct cred *creds;
 
@@ -6310,12 +6415,11 @@ static int io_files_register(struct io_ring_ctx *ctx, __s32 __user *fds, u64 __u
  * leaves it).  Returns how many were done, or the error that stopped the
  * first.  uring_lock held.
  */
-static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
-			   __s32 __user *fds, unsigned int nr)
+static int io_files_update_check(struct io_ring_ctx *ctx, unsigned int offset,
+				 unsigned int nr)
 {
 	struct io_file_table *table = ctx->file_table;
-	unsigned int done, end;
-	int ret = 0;
+	unsigned int end;
 
 	lockdep_assert_held(&ctx->uring_lock);
 	if (check_add_overflow(offset, nr, &end))
@@ -6325,6 +6429,19 @@ static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
 	if (end > table->nr)
 		return io_fail(-EINVAL, "files update: %u files at %u, %u registered",
 			       nr, offset, table->nr);
+	return 0;
+}
+
+static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
+			   __s32 __user *fds, unsigned int nr)
+{
+	struct io_file_table *table = ctx->file_table;
+	unsigned int done;
+	int ret;
+
+	ret = io_files_update_check(ctx, offset, nr);
+	if (ret)
+		return ret;
 	for (done = 0; done < nr; done++) {
 		s32 fd;
 
@@ -6444,6 +6561,8 @@ static int io_files_register2(struct io_ring_ctx *ctx, void __user *arg, unsigne
 	sparse = rr.flags & IORING_RSRC_REGISTER_SPARSE;
 	if (sparse && rr.data)
 		return io_fail(-EINVAL, "register: sparse FILES2 takes no fds");
+	/* no fds at all: empty slots, as on 6.1 */
+	sparse |= !rr.data;
 	return io_files_register(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags),
 				 rr.nr, sparse);
 }
@@ -6468,6 +6587,10 @@ static int io_files_update2_register(struct io_ring_ctx *ctx, void __user *arg,
 	if (!up.nr || up.resv || up.resv2)
 		return io_fail(-EINVAL, "register: FILES_UPDATE2 of %u, resv %#x, resv2 %#x",
 			       up.nr, up.resv, up.resv2);
+	/* no more tags are read than there are slots to update */
+	ret = io_files_update_check(ctx, up.offset, up.nr);
+	if (ret)
+		return ret;
 	for (i = 0; up.tags && i < up.nr; i++) {
 		ret = io_rsrc_tag_check(u64_to_user_ptr(up.tags), i);
 		if (ret)

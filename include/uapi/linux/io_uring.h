@@ -75,6 +75,7 @@ struct io_uring_sqe {
 #define IOSQE_IO_HARDLINK	(1U << 3)	/* ... or ended, whatever its result */
 #define IOSQE_ASYNC		(1U << 4)	/* go to a worker without trying inline first */
 #define IOSQE_BUFFER_SELECT	(1U << 5)	/* take a buffer of group sqe->buf_group */
+#define IOSQE_CQE_SKIP_SUCCESS	(1U << 6)	/* no CQE if it succeeds */
 
 /* io_uring_setup() flags */
 #define IORING_SETUP_IOPOLL	(1U << 0)	/* completions are polled for, not signalled */
@@ -279,6 +280,8 @@ struct io_uring_getevents_arg {
 #define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
 #define IORING_FEAT_EXT_ARG		(1U << 8)	/* IORING_ENTER_EXT_ARG */
 #define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work in the submitter's threads */
+#define IORING_FEAT_CQE_SKIP		(1U << 11)	/* IOSQE_CQE_SKIP_SUCCESS */
+#define IORING_FEAT_LINKED_FILE		(1U << 12)	/* a chain's files at their turn */
 
 /* io_uring_register() opcodes */
 #define IORING_REGISTER_BUFFERS		0

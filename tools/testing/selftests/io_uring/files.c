@@ -317,7 +317,7 @@ TEST_F(files, close_bad_inputs)
 	sqe->fd = 0;
 	sqe->flags = IOSQE_FIXED_FILE;
 	sqe->user_data = 2;
-	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
+	EXPECT_EQ(-EBADF, ring_run_one(&self->r, 2));
 	/* none of that closed it */
 	EXPECT_TRUE(fd_is_open(fd));
 	close(fd);

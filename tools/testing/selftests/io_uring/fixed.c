@@ -794,6 +794,12 @@ TEST(files2_register)
 	EXPECT_EQ(EBUSY, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
 	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
 	EXPECT_EQ(1, fixed_write_byte(&r, 1));
+	/* no fds at all, sparse or not: empty slots, as on 6.1 */
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
+	rr.data = 0;
+	rr.tags = 0;
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 1));
 	ring_exit(&r);
 	close(p[0]);
 	close(p[1]);
@@ -879,6 +885,81 @@ TEST(file_alloc_range)
 	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0));
 	EXPECT_EQ(-ENFILE, socket_direct(&r, SOCK_STREAM, IORING_FILE_INDEX_ALLOC));
 	ring_exit(&r);
+}
+
+/*
+ * IORING_FEAT_LINKED_FILE: a READ linked behind an OPENAT into its slot
+ * reads the file just opened there, not the one the slot held when both
+ * were submitted; and one behind a CLOSE of its slot finds it empty.  So
+ * does one that a drain holds back.
+ */
+TEST(linked_read_uses_the_slot_at_its_turn)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char a[64], b[64], c = 0;
+	struct ring r;
+	int i;
+
+	one_byte_file(a, sizeof(a), 'D');
+	one_byte_file(b, sizeof(b), 'E');
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, register_sparse(r.fd, 1));
+	ASSERT_EQ(0, open_direct(&r, a, O_RDONLY, 1));
+	EXPECT_EQ('D', fixed_read_byte(&r, 0));
+
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)b;
+	sqe->file_index = 1;
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 1;
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE | IOSQE_IO_LINK;
+	sqe->user_data = 2;
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_CLOSE;
+	sqe->file_index = 1;
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->user_data = 3;
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE;
+	sqe->user_data = 4;
+	ASSERT_EQ(4, ring_submit(&r, 4));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(i + 1, cqe.user_data);
+		EXPECT_EQ(i == 1 ? 1 : i == 3 ? -EBADF : 0, cqe.res)
+			TH_LOG("user_data %llu", cqe.user_data);
+		if (i == 1)
+			EXPECT_EQ('E', c);
+	}
+
+	/* a READ held back by a drain finds what the OPENAT before it put there */
+	c = 0;
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)a;
+	sqe->file_index = 1;
+	sqe->user_data = 5;
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE | IOSQE_IO_DRAIN;
+	sqe->user_data = 6;
+	ASSERT_EQ(2, ring_submit(&r, 2));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(i + 5, cqe.user_data);
+		EXPECT_EQ(i, cqe.res);
+	}
+	EXPECT_EQ('D', c);
+	ring_exit(&r);
+	unlink(a);
+	unlink(b);
 }
 
 TEST(ring_fd_cannot_be_sent)

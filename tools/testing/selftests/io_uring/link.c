@@ -376,13 +376,13 @@ TEST(close_with_a_link_timeout_armed)
 TEST_F(link, submission_failure_cancels_the_chain)
 {
 	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1);
-	prep(&self->r, IORING_OP_READV, 999, IOSQE_IO_LINK, 2);	/* fd not open */
+	prep(&self->r, 255, -1, IOSQE_IO_LINK, 2);	/* an unknown opcode */
 	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
 	prep(&self->r, IORING_OP_NOP, -1, 0, 4);	/* after the chain: runs */
 	ASSERT_EQ(4, ring_submit(&self->r, 4));
 	ASSERT_EQ(0, reap(&self->r, 4, self->order, self->res));
 	EXPECT_EQ(-ECANCELED, self->res[1]);
-	EXPECT_EQ(-EBADF, self->res[2]);
+	EXPECT_EQ(-EINVAL, self->res[2]);
 	EXPECT_EQ(-ECANCELED, self->res[3]);
 	EXPECT_EQ(0, self->res[4]);
 }
@@ -396,13 +396,13 @@ TEST_F(link, submission_failure_cancels_the_chain)
 TEST_F(link, failure_that_ends_a_chain_stops_the_submission)
 {
 	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 1);
-	prep(&self->r, IORING_OP_READV, 999, 0, 2);	/* fd not open */
+	prep(&self->r, 255, -1, 0, 2);	/* an unknown opcode */
 	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
 	ASSERT_EQ(2, ring_submit(&self->r, 0));
 	EXPECT_EQ(1, *self->r.sq_tail - *self->r.sq_head);
 	ASSERT_EQ(0, reap(&self->r, 2, self->order, self->res));
 	EXPECT_EQ(-ECANCELED, self->res[1]);
-	EXPECT_EQ(-EBADF, self->res[2]);
+	EXPECT_EQ(-EINVAL, self->res[2]);
 	ASSERT_EQ(1, sys_enter(self->r.fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0));
 	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
 	EXPECT_EQ(0, self->res[3]);
@@ -723,6 +723,108 @@ TEST(sqpoll_chain_and_drain)
 	ring_exit(&r);
 	close(p[0]);
 	close(p[1]);
+}
+
+/* ---- IOSQE_CQE_SKIP_SUCCESS --------------------------------------------- */
+
+#define SKIP_OK IOSQE_CQE_SKIP_SUCCESS
+
+/* A READ of a byte in the pipe into an unmapped buffer: -EFAULT. */
+static void prep_bad_read(FIXTURE_DATA(link) *self, __u8 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = prep(&self->r, IORING_OP_READ, self->p[0], flags, data);
+
+	if (write(self->p[1], "x", 1) != 1)
+		sqe->fd = -1;
+	sqe->addr = 8;
+	sqe->len = 1;
+}
+
+/* A request that succeeds posts no CQE; one that fails posts its error. */
+TEST_F(link, cqe_skip_success)
+{
+	ASSERT_TRUE(self->r.p.features & IORING_FEAT_CQE_SKIP);
+	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK, 1);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 2);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(2, self->order[0]);
+	EXPECT_TRUE(quiet(&self->r));
+
+	prep_bad_read(self, SKIP_OK, 3);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(3, self->order[0]);
+	EXPECT_EQ(-EFAULT, self->res[3]);
+}
+
+/* A read that comes back short did not succeed: its CQE is posted. */
+TEST_F(link, cqe_skip_short_read_is_posted)
+{
+	char buf[8];
+	struct io_uring_sqe *sqe;
+
+	ASSERT_EQ(1, write(self->p[1], "x", 1));
+	sqe = prep(&self->r, IORING_OP_READ, self->p[0], SKIP_OK, 4);
+	sqe->addr = (unsigned long)buf;
+	sqe->len = sizeof(buf);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(1, self->res[4]);
+}
+
+/*
+ * In a chain, only what did not succeed is heard of.  As on 6.1, when a
+ * request that asked for no CQE on success fails, it posts its error and
+ * the requests it cancels post nothing; when one that did not ask fails,
+ * those it cancels post -ECANCELED, whatever they asked.
+ */
+TEST_F(link, cqe_skip_in_chains)
+{
+	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK | IOSQE_IO_LINK, 1);
+	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK | IOSQE_IO_LINK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 3);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(3, self->order[0]);
+	EXPECT_TRUE(quiet(&self->r));
+
+	prep_bad_read(self, SKIP_OK | IOSQE_IO_LINK, 4);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 5);
+	prep(&self->r, IORING_OP_NOP, -1, 0, 6);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(4, self->order[0]);
+	EXPECT_EQ(-EFAULT, self->res[4]);
+	EXPECT_TRUE(quiet(&self->r));
+
+	prep_bad_read(self, IOSQE_IO_LINK, 7);
+	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK | IOSQE_IO_LINK, 8);
+	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK, 9);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 3, self->order, self->res));
+	EXPECT_EQ(-EFAULT, self->res[7]);
+	EXPECT_EQ(-ECANCELED, self->res[8]);
+	EXPECT_EQ(-ECANCELED, self->res[9]);
+	EXPECT_TRUE(quiet(&self->r));
+}
+
+/*
+ * A drain counts CQEs, which skipped ones are not: once a ring has seen
+ * IOSQE_CQE_SKIP_SUCCESS, IOSQE_IO_DRAIN is -EOPNOTSUPP on it, as on 6.1.
+ */
+TEST_F(link, cqe_skip_disables_drain)
+{
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 1);
+	EXPECT_EQ(0, ring_run_one(&self->r, 1));
+	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK, 2);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 3);
+	ASSERT_EQ(2, ring_submit(&self->r, 0));
+	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
+	EXPECT_EQ(3, self->order[0]);
+	EXPECT_EQ(-EOPNOTSUPP, self->res[3]);
+	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_DRAIN, 4);
+	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&self->r, 4));
 }
 
 TEST_HARNESS_MAIN

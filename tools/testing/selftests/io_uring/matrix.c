@@ -22,7 +22,6 @@
 
 /* Later kernels' ABI, which this one does not offer (yet): refused. */
 #define LATER_ENTER_REGISTERED_RING	0x10U
-#define LATER_SQE_CQE_SKIP_SUCCESS	0x40U
 
 /* Below mmap_min_addr: nothing is ever mapped there. */
 #define UNMAPPED_ADDR	0x1000ULL
@@ -540,8 +539,8 @@ static const struct sqe_case sqe_cases[] = {
 	{ "opcode IORING_OP_LAST", R_RING, IORING_OP_LAST, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "opcode 255", R_RING, 255, -1, 0, NOFIELD, 0, -EINVAL },
 	{ "flags bit 7", R_RING, IORING_OP_NOP, -1, 0x80, NOFIELD, 0, -EINVAL },
-	{ "IOSQE_CQE_SKIP_SUCCESS (not offered)", R_RING, IORING_OP_NOP, -1,
-	  LATER_SQE_CQE_SKIP_SUCCESS, NOFIELD, 0, -EINVAL },
+	{ "IOSQE_CQE_SKIP_SUCCESS: a failure is posted", R_RING, IORING_OP_NOP, -1,
+	  IOSQE_CQE_SKIP_SUCCESS, FIELD(ioprio), 1, -EINVAL },
 	{ "IOSQE_BUFFER_SELECT on NOP", R_RING, IORING_OP_NOP, -1,
 	  IOSQE_BUFFER_SELECT, NOFIELD, 0, -EOPNOTSUPP },
 	{ "IOSQE_BUFFER_SELECT on WRITE", R_RING, IORING_OP_WRITE, -1,
@@ -721,7 +720,7 @@ static const struct sqe_case sqe_cases[] = {
 	{ "close: len", R_RING, IORING_OP_CLOSE, X_BADFD, 0, FIELD(len), 1, -EINVAL },
 	{ "close: rw_flags", R_RING, IORING_OP_CLOSE, X_BADFD, 0, FIELD(rw_flags), 1, -EINVAL },
 	{ "close: fixed file", R_RING, IORING_OP_CLOSE, 0, IOSQE_FIXED_FILE, NOFIELD, 0,
-	  -EINVAL },
+	  -EBADF },
 	/* PROVIDE_BUFFERS (fd: how many), REMOVE_BUFFERS, IOSQE_BUFFER_SELECT */
 	{ "provide: 0 buffers", R_RING, IORING_OP_PROVIDE_BUFFERS, 0, 0, NOFIELD, 0, -E2BIG },
 	{ "provide: 65537 buffers", R_RING, IORING_OP_PROVIDE_BUFFERS, 65537, 0, FIELD(len), 1,
