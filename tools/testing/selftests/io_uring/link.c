@@ -730,11 +730,11 @@ TEST(sqpoll_chain_and_drain)
 #define SKIP_OK IOSQE_CQE_SKIP_SUCCESS
 
 /* A READ of a byte in the pipe into an unmapped buffer: -EFAULT. */
-static void prep_bad_read(FIXTURE_DATA(link) *self, __u8 flags, __u64 data)
+static void prep_bad_read(struct ring *r, const int p[2], __u8 flags, __u64 data)
 {
-	struct io_uring_sqe *sqe = prep(&self->r, IORING_OP_READ, self->p[0], flags, data);
+	struct io_uring_sqe *sqe = prep(r, IORING_OP_READ, p[0], flags, data);
 
-	if (write(self->p[1], "x", 1) != 1)
+	if (write(p[1], "x", 1) != 1)
 		sqe->fd = -1;
 	sqe->addr = 8;
 	sqe->len = 1;
@@ -751,7 +751,7 @@ TEST_F(link, cqe_skip_success)
 	EXPECT_EQ(2, self->order[0]);
 	EXPECT_TRUE(quiet(&self->r));
 
-	prep_bad_read(self, SKIP_OK, 3);
+	prep_bad_read(&self->r, self->p, SKIP_OK, 3);
 	ASSERT_EQ(1, ring_submit(&self->r, 0));
 	ASSERT_EQ(0, reap(&self->r, 1, self->order, self->res));
 	EXPECT_EQ(3, self->order[0]);
@@ -789,7 +789,7 @@ TEST_F(link, cqe_skip_in_chains)
 	EXPECT_EQ(3, self->order[0]);
 	EXPECT_TRUE(quiet(&self->r));
 
-	prep_bad_read(self, SKIP_OK | IOSQE_IO_LINK, 4);
+	prep_bad_read(&self->r, self->p, SKIP_OK | IOSQE_IO_LINK, 4);
 	prep(&self->r, IORING_OP_NOP, -1, IOSQE_IO_LINK, 5);
 	prep(&self->r, IORING_OP_NOP, -1, 0, 6);
 	ASSERT_EQ(3, ring_submit(&self->r, 0));
@@ -798,7 +798,7 @@ TEST_F(link, cqe_skip_in_chains)
 	EXPECT_EQ(-EFAULT, self->res[4]);
 	EXPECT_TRUE(quiet(&self->r));
 
-	prep_bad_read(self, IOSQE_IO_LINK, 7);
+	prep_bad_read(&self->r, self->p, IOSQE_IO_LINK, 7);
 	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK | IOSQE_IO_LINK, 8);
 	prep(&self->r, IORING_OP_NOP, -1, SKIP_OK, 9);
 	ASSERT_EQ(3, ring_submit(&self->r, 0));
