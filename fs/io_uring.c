@@ -332,6 +332,8 @@ struct io_ring_ctx {
 		u32			cq_done;
 		/* of those, ones no request of ours posted (MSG_RING's) */
 		u32			cq_extra;
+		/* completions that posted no CQE (IOSQE_CQE_SKIP_SUCCESS) */
+		u32			cq_skipped;
 		/*
 		 * IOSQE_IO_DRAIN: requests held back until cq_done reaches
 		 * their drain_need, in submission order; while drain_active,
@@ -723,7 +725,7 @@ static unsigned int io_cqring_events(struct io_ring_ctx *ctx)
  */
 static bool io_drain_done(struct io_ring_ctx *ctx, u32 need)
 {
-	return (s32)(ctx->cq_done - ctx->cq_extra - need) >= 0;
+	return (s32)(ctx->cq_done + ctx->cq_skipped - ctx->cq_extra - need) >= 0;
 }
 
 /*
@@ -1310,13 +1312,31 @@ static __always_inline u32 io_req_put_kbuf(struct io_kiocb *req)
 	return likely(!req->kbuf) ? 0 : __io_req_put_kbuf(req);
 }
 
-/* Fill in @req's CQE, unless it is to have none; completion_lock held. */
+/*
+ * Fill in @req's CQE, unless it is to have none: its completion still
+ * counts for a drain (which a ring that skips refuses to start, but may
+ * have started before).  completion_lock held.
+ */
 static __always_inline void io_req_fill_event(struct io_kiocb *req, long res)
 {
 	u32 cflags = io_req_put_kbuf(req);
 
 	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
 		io_cqring_fill_event(req->ctx, req->user_data, res, cflags);
+	else
+		req->ctx->cq_skipped++;
+}
+
+/* io_req_fill_event() of a request that posts no CQE, without the lock. */
+static void io_req_skip_event(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->completion_lock, flags);
+	io_req_fill_event(req, 0);
+	io_commit_cqring(ctx);
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
 }
 
 /*
@@ -1418,7 +1438,7 @@ static void io_req_complete(struct io_kiocb *req, long res)
 	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
 		io_cqring_add_event(ctx, req->user_data, res, io_req_put_kbuf(req));
 	else
-		io_req_put_kbuf(req);
+		io_req_skip_event(req);
 	io_put_req(req);
 }
 
@@ -3841,6 +3861,9 @@ static int io_poll_add(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "POLL_ADD takes no addr, ioprio or off");
 	if (sqe->len & ~IORING_POLL_ADD_MULTI)
 		return io_sqe_fail(req, -EINVAL, "POLL_ADD flags %#x unknown", sqe->len);
+	/* its last CQE is what says it ended: never skipped (6.1 refuses too) */
+	if ((sqe->len & IORING_POLL_ADD_MULTI) && (sqe->flags & IOSQE_CQE_SKIP_SUCCESS))
+		return io_sqe_fail(req, -EINVAL, "a multishot POLL_ADD with IOSQE_CQE_SKIP_SUCCESS");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
@@ -4082,6 +4105,8 @@ static void io_timeout_post(struct io_ring_ctx *ctx, struct io_kiocb *req, long 
 	if (likely(!(req->flags & REQ_F_CQE_SKIP))) {
 		io_cqring_fill_event(ctx, req->user_data, res, 0);
 		ctx->cq_timeouts++;
+	} else {
+		ctx->cq_skipped++;
 	}
 }
 
@@ -4897,6 +4922,19 @@ static void io_async_issue(struct io_kiocb *req)
 	bool nonblock = (req->flags & REQ_F_POLL_RETRY) && io_poll_retry_nonblock(req);
 	int ret;
 
+	/*
+	 * Queued before its registered file was known (a chain's member that
+	 * a kworker started, a request a drain held): now that it is, queued
+	 * again as that file asks, to wait as a poll rather than block here.
+	 */
+	if (unlikely(req->flags & REQ_F_FILE_LATER)) {
+		ret = io_req_file_late(req);
+		if (ret)
+			io_req_complete(req, ret);
+		else
+			io_queue_async(req);
+		return;
+	}
 	if (req->creds)
 		old_cred = override_creds(req->creds);
 	ret = io_issue_sqe(req, nonblock);
@@ -5437,6 +5475,20 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 	return io_req_set_buffer(req);
 }
 
+/*
+ * A member's IOSQE_IO_DRAIN holds the whole chain back: its head then
+ * looks its registered file up at its turn too (IORING_FEAT_LINKED_FILE).
+ */
+static void io_chain_drains(struct io_kiocb *head)
+{
+	head->sqe.flags |= IOSQE_IO_DRAIN;
+	if ((head->sqe.flags & IOSQE_FIXED_FILE) && head->file) {
+		fput(head->file);
+		head->file = NULL;
+		head->flags |= REQ_F_FILE_LATER;
+	}
+}
+
 /* The last request of the chain @head is building, or NULL. */
 static struct io_kiocb *io_chain_last(struct io_kiocb *head)
 {
@@ -5485,7 +5537,7 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 				req->creds = get_current_cred();
 			list_add_tail(&req->list, &head->link_list);
 			if (req->sqe.flags & IOSQE_IO_DRAIN)
-				head->sqe.flags |= IOSQE_IO_DRAIN;
+				io_chain_drains(head);
 		}
 		if (!chain_goes_on) {
 			state->link_head = NULL;

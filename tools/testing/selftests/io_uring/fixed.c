@@ -957,6 +957,30 @@ TEST(linked_read_uses_the_slot_at_its_turn)
 		EXPECT_EQ(i, cqe.res);
 	}
 	EXPECT_EQ('D', c);
+
+	/* so does the head of a chain that a member's drain holds back */
+	c = 0;
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_OPENAT;
+	sqe->fd = AT_FDCWD;
+	sqe->addr = (unsigned long)b;
+	sqe->file_index = 1;
+	sqe->user_data = 7;
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE | IOSQE_IO_LINK;
+	sqe->user_data = 8;
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_NOP;
+	sqe->flags = IOSQE_IO_DRAIN;
+	sqe->user_data = 9;
+	ASSERT_EQ(3, ring_submit(&r, 3));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(i + 7, cqe.user_data);
+		EXPECT_EQ(i == 1, cqe.res);
+	}
+	EXPECT_EQ('E', c);
 	ring_exit(&r);
 	unlink(a);
 	unlink(b);

@@ -234,6 +234,22 @@ TEST_F(poll, multishot_posts_each_event)
 	close(p[1]);
 }
 
+/*
+ * A multishot poll's last CQE is what says it ended: it cannot be skipped
+ * (IOSQE_CQE_SKIP_SUCCESS is -EINVAL with it, as on 6.1).
+ */
+TEST_F(poll, multishot_refuses_cqe_skip)
+{
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	prep_poll_multishot(&self->r, p[0], POLLIN, 9);
+	self->r.sqes[(self->r.sqe_tail - 1) & *self->r.sq_mask].flags = IOSQE_CQE_SKIP_SUCCESS;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 9));
+	close(p[0]);
+	close(p[1]);
+}
+
 /* A multishot poll of a file ready already posts that, and stays armed. */
 TEST_F(poll, multishot_ready_at_arming)
 {
