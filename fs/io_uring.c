@@ -3863,7 +3863,7 @@ static int io_poll_add(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "POLL_ADD flags %#x unknown", sqe->len);
 	/* its last CQE is what says it ended: never skipped (6.1 refuses too) */
 	if ((sqe->len & IORING_POLL_ADD_MULTI) && (sqe->flags & IOSQE_CQE_SKIP_SUCCESS))
-		return io_sqe_fail(req, -EINVAL, "a multishot POLL_ADD with IOSQE_CQE_SKIP_SUCCESS");
+		return io_sqe_fail(req, -EINVAL, "a multishot POLL_ADD with a CQE skip");
 	if (io_sqe_unused(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
 
