@@ -638,8 +638,9 @@ static void one_byte_file(char *path, size_t len, char c)
 	close(fd);
 }
 
-/* OPENAT of @path as direct descriptor @slot (1-based, or ALLOC): its res. */
-static int open_direct(struct ring *r, const char *path, int flags, __u32 slot)
+/* OPENAT of @path as direct descriptor @slot (1-based, or ALLOC). */
+static struct io_uring_sqe *prep_open_direct(struct ring *r, const char *path, int flags,
+					     __u32 slot, __u64 data)
 {
 	struct io_uring_sqe *sqe = ring_get_sqe(r);
 
@@ -648,8 +649,38 @@ static int open_direct(struct ring *r, const char *path, int flags, __u32 slot)
 	sqe->addr = (unsigned long)path;
 	sqe->open_flags = flags;
 	sqe->file_index = slot;
-	sqe->user_data = 0xd1;
+	sqe->user_data = data;
+	return sqe;
+}
+
+static int open_direct(struct ring *r, const char *path, int flags, __u32 slot)
+{
+	prep_open_direct(r, path, flags, slot, 0xd1);
 	return ring_run_one(r, 0xd1);
+}
+
+/* A one-byte READ at offset 0 of fixed file @index into @c. */
+static void prep_fixed_read(struct ring *r, int index, char *c, __u8 flags, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	prep_rw(sqe, IORING_OP_READ, index, c, 1, 0);
+	sqe->flags = IOSQE_FIXED_FILE | flags;
+	sqe->user_data = data;
+}
+
+/* Reap @n CQEs, in the order of their user_data from @first: their res. */
+static int reap_in_order(struct ring *r, int n, __u64 first, int *res)
+{
+	struct io_uring_cqe cqe;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (ring_wait_cqe(r, &cqe) || cqe.user_data != first + i)
+			return -1;
+		res[i] = cqe.res;
+	}
+	return 0;
 }
 
 /* SOCKET of an AF_UNIX stream socket as direct descriptor @slot: its res. */
@@ -679,13 +710,10 @@ static int close_direct(struct ring *r, int fd, __u32 slot)
 /* One byte read at offset 0 through fixed file @index: the byte, or res. */
 static int fixed_read_byte(struct ring *r, int index)
 {
-	struct io_uring_sqe *sqe = ring_get_sqe(r);
 	char c = 0;
 	int res;
 
-	prep_rw(sqe, IORING_OP_READ, index, &c, 1, 0);
-	sqe->flags = IOSQE_FIXED_FILE;
-	sqe->user_data = 0xd4;
+	prep_fixed_read(r, index, &c, 0, 0xd4);
 	res = ring_run_one(r, 0xd4);
 	return res == 1 ? c : res;
 }
@@ -896,10 +924,9 @@ TEST(file_alloc_range)
 TEST(linked_read_uses_the_slot_at_its_turn)
 {
 	struct io_uring_sqe *sqe;
-	struct io_uring_cqe cqe;
 	char a[64], b[64], c = 0;
 	struct ring r;
-	int i;
+	int res[4];
 
 	one_byte_file(a, sizeof(a), 'D');
 	one_byte_file(b, sizeof(b), 'E');
@@ -908,78 +935,45 @@ TEST(linked_read_uses_the_slot_at_its_turn)
 	ASSERT_EQ(0, open_direct(&r, a, O_RDONLY, 1));
 	EXPECT_EQ('D', fixed_read_byte(&r, 0));
 
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_OPENAT;
-	sqe->fd = AT_FDCWD;
-	sqe->addr = (unsigned long)b;
-	sqe->file_index = 1;
-	sqe->flags = IOSQE_IO_LINK;
-	sqe->user_data = 1;
-	sqe = ring_get_sqe(&r);
-	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
-	sqe->flags = IOSQE_FIXED_FILE | IOSQE_IO_LINK;
-	sqe->user_data = 2;
+	prep_open_direct(&r, b, O_RDONLY, 1, 1)->flags = IOSQE_IO_LINK;
+	prep_fixed_read(&r, 0, &c, IOSQE_IO_LINK, 2);
 	sqe = ring_get_sqe(&r);
 	sqe->opcode = IORING_OP_CLOSE;
 	sqe->file_index = 1;
 	sqe->flags = IOSQE_IO_LINK;
 	sqe->user_data = 3;
-	sqe = ring_get_sqe(&r);
-	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
-	sqe->flags = IOSQE_FIXED_FILE;
-	sqe->user_data = 4;
+	prep_fixed_read(&r, 0, &c, 0, 4);
 	ASSERT_EQ(4, ring_submit(&r, 4));
-	for (i = 0; i < 4; i++) {
-		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
-		EXPECT_EQ(i + 1, cqe.user_data);
-		EXPECT_EQ(i == 1 ? 1 : i == 3 ? -EBADF : 0, cqe.res)
-			TH_LOG("user_data %llu", cqe.user_data);
-		if (i == 1)
-			EXPECT_EQ('E', c);
-	}
+	ASSERT_EQ(0, reap_in_order(&r, 4, 1, res));
+	EXPECT_EQ(0, res[0]);
+	EXPECT_EQ(1, res[1]);
+	EXPECT_EQ('E', c);
+	EXPECT_EQ(0, res[2]);
+	EXPECT_EQ(-EBADF, res[3]);
 
 	/* a READ held back by a drain finds what the OPENAT before it put there */
 	c = 0;
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_OPENAT;
-	sqe->fd = AT_FDCWD;
-	sqe->addr = (unsigned long)a;
-	sqe->file_index = 1;
-	sqe->user_data = 5;
-	sqe = ring_get_sqe(&r);
-	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
-	sqe->flags = IOSQE_FIXED_FILE | IOSQE_IO_DRAIN;
-	sqe->user_data = 6;
+	prep_open_direct(&r, a, O_RDONLY, 1, 5);
+	prep_fixed_read(&r, 0, &c, IOSQE_IO_DRAIN, 6);
 	ASSERT_EQ(2, ring_submit(&r, 2));
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
-		EXPECT_EQ(i + 5, cqe.user_data);
-		EXPECT_EQ(i, cqe.res);
-	}
+	ASSERT_EQ(0, reap_in_order(&r, 2, 5, res));
+	EXPECT_EQ(0, res[0]);
+	EXPECT_EQ(1, res[1]);
 	EXPECT_EQ('D', c);
 
 	/* so does the head of a chain that a member's drain holds back */
 	c = 0;
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_OPENAT;
-	sqe->fd = AT_FDCWD;
-	sqe->addr = (unsigned long)b;
-	sqe->file_index = 1;
-	sqe->user_data = 7;
-	sqe = ring_get_sqe(&r);
-	prep_rw(sqe, IORING_OP_READ, 0, &c, 1, 0);
-	sqe->flags = IOSQE_FIXED_FILE | IOSQE_IO_LINK;
-	sqe->user_data = 8;
+	prep_open_direct(&r, b, O_RDONLY, 1, 7);
+	prep_fixed_read(&r, 0, &c, IOSQE_IO_LINK, 8);
 	sqe = ring_get_sqe(&r);
 	sqe->opcode = IORING_OP_NOP;
 	sqe->flags = IOSQE_IO_DRAIN;
 	sqe->user_data = 9;
 	ASSERT_EQ(3, ring_submit(&r, 3));
-	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
-		EXPECT_EQ(i + 7, cqe.user_data);
-		EXPECT_EQ(i == 1, cqe.res);
-	}
+	ASSERT_EQ(0, reap_in_order(&r, 3, 7, res));
+	EXPECT_EQ(0, res[0]);
+	EXPECT_EQ(1, res[1]);
+	EXPECT_EQ(0, res[2]);
 	EXPECT_EQ('E', c);
 	ring_exit(&r);
 	unlink(a);
