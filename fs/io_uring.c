@@ -4666,8 +4666,6 @@ static void io_link_timeout_disarm(struct io_kiocb *req)
  * queued, -EAGAIN when it must be retried from a worker, or an error the
  * caller posts as its completion.
  */
-static int io_req_file_late(struct io_kiocb *req);
-
 static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 {
 	/*
@@ -4679,11 +4677,6 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	bool polled = false;
 	int ret;
 
-	if (unlikely(req->flags & REQ_F_FILE_LATER)) {
-		ret = io_req_file_late(req);
-		if (ret)
-			return ret;
-	}
 	switch (req->sqe.opcode) {
 	case IORING_OP_NOP:
 		ret = io_nop(req);
@@ -4912,6 +4905,8 @@ static void io_req_cancel_later(struct io_kiocb *req)
 	INIT_WORK(&req->work, io_cancel_work);
 	queue_work(system_unbound_wq, &req->work);
 }
+
+static int io_req_file_late(struct io_kiocb *req);
 
 /* Issue @req in a worker, with the credentials it was submitted with. */
 static void io_async_issue(struct io_kiocb *req)
