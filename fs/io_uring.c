@@ -410,6 +410,8 @@ struct io_ring_ctx {
 	/* requests handed to a worker, for IORING_OP_ASYNC_CANCEL */
 	spinlock_t		async_lock;
 	struct list_head	async_list;
+	/* IORING_REGISTER_SYNC_CANCEL waits: woken as requests leave async_list */
+	struct wait_queue_head	cancel_wait;
 
 	/* requests submitted since setup: each will post exactly one CQE */
 	u32			sq_seq;
@@ -516,7 +518,7 @@ enum {
 	REQ_F_RETRY		= BIT(5),	/* refused with -EAGAIN: retry in a worker */
 	REQ_F_POLL_RETRY	= BIT(7),	/* waits for its socket as a poll */
 	REQ_F_CUR_POS		= BIT(8),	/* offset -1: at and moving the file position */
-	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried yet */
+	REQ_F_FORCE_ASYNC	= BIT(9),	/* IOSQE_ASYNC, not tried by a worker yet */
 	REQ_F_ARGS_READ		= BIT(10),	/* checked, its arguments read: stabilized */
 	REQ_F_CONNECTING	= BIT(11),	/* CONNECT: under way, waits as a poll */
 	REQ_F_BUFFER_SELECT	= BIT(12),	/* IOSQE_BUFFER_SELECT */
@@ -1158,6 +1160,13 @@ static void io_req_complete(struct io_kiocb *req, long res);
 static void io_link_timeout_disarm(struct io_kiocb *req);
 static void io_link_timeout_end(struct io_kiocb *lt, long res, bool cancel_prev);
 
+/* A request a worker had is done: SYNC_CANCEL looks again. */
+static void io_cancel_waiters_wake(struct io_ring_ctx *ctx)
+{
+	if (wq_has_sleeper(&ctx->cancel_wait))
+		wake_up(&ctx->cancel_wait);
+}
+
 static void io_async_untrack(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
@@ -1166,6 +1175,7 @@ static void io_async_untrack(struct io_kiocb *req)
 	spin_lock_irqsave(&ctx->async_lock, flags);
 	list_del_init(&req->async_node);
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
+	io_cancel_waiters_wake(ctx);
 }
 
 /* Whether @req holds more than a file: one test for the common case. */
@@ -2466,6 +2476,7 @@ static int io_splice(struct io_kiocb *req, bool force_nonblock)
 static int io_fixed_install(struct io_ring_ctx *ctx, struct file *file, u32 slot);
 static int io_req_fixed_install(struct io_kiocb *req, struct file *file);
 static int io_fixed_close(struct io_kiocb *req);
+static struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, u64 index);
 static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index);
 
 /*
@@ -3311,16 +3322,49 @@ static int io_socket(struct io_kiocb *req)
 
 /*
  * What a cancellation looks for: one request (IORING_OP_LINK_TIMEOUT's),
- * or the one with a user_data (ASYNC_CANCEL, POLL_REMOVE, TIMEOUT_REMOVE).
+ * or those with a user_data (ASYNC_CANCEL, POLL_REMOVE, TIMEOUT_REMOVE),
+ * or, as ASYNC_CANCEL's flags ask, those using a file, or any.  The first
+ * found, or with IORING_ASYNC_CANCEL_ALL or _ANY each.
  */
 struct io_cancel_match {
 	struct io_kiocb		*req;
+	struct file		*file;
 	u64			user_data;
+	u32			flags;		/* IORING_ASYNC_CANCEL_* */
+	/* with _ANY: only this task's requests (a task's exit) */
+	struct task_struct	*task;
 };
+
+#define IO_CANCEL_FLAGS	(IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD | \
+			 IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_FD_FIXED)
+
+/* Whether @req is one of @task's (any task's when @task is NULL). */
+static bool io_req_of(struct io_kiocb *req, struct task_struct *task)
+{
+	return !task || req->task == task;
+}
 
 static bool io_cancel_matches(const struct io_cancel_match *m, struct io_kiocb *req)
 {
-	return m->req ? req == m->req : req->user_data == m->user_data;
+	if (m->req)
+		return req == m->req;
+	if (m->flags & IORING_ASYNC_CANCEL_ANY)
+		return io_req_of(req, m->task);
+	if (m->flags & IORING_ASYNC_CANCEL_FD)
+		return req->file == m->file;
+	return req->user_data == m->user_data;
+}
+
+/* Whether @m looks for each request it matches, not the first. */
+static bool io_cancel_each(const struct io_cancel_match *m)
+{
+	return m->flags & (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY);
+}
+
+/* Whether what @m looks for has its user_data: one hash bucket has it. */
+static bool io_cancel_by_data(const struct io_cancel_match *m)
+{
+	return !m->req && !(m->flags & (IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_FD));
 }
 
 /* ---- poll ------------------------------------------------------------- */
@@ -3899,26 +3943,42 @@ static bool io_poll_cancel_one(struct io_kiocb *req)
 	return true;
 }
 
+/* Whether armed @req is one @m looks for: POLL_ADD's, or (@any) all. */
+static bool io_poll_matches(const struct io_cancel_match *m, struct io_kiocb *req, bool any)
+{
+	return io_cancel_matches(m, req) && (any || !(req->flags & REQ_F_POLL_RETRY));
+}
+
 /*
- * The armed request @m names: only POLL_ADD requests, or (@any) socket
- * requests waiting too.  One named by user_data is in that bucket; one
- * named by itself (a link timeout's) may be anywhere.  completion_lock
- * held.
+ * The poll_hash buckets [first, *@end) where what @m names may be: one
+ * named by user_data is in that bucket; others may be anywhere.
+ */
+static unsigned int io_poll_buckets(struct io_ring_ctx *ctx, const struct io_cancel_match *m,
+				    unsigned int *end)
+{
+	unsigned int first = 0;
+
+	*end = 1U << ctx->poll_hash_bits;
+	if (io_cancel_by_data(m)) {
+		first = hash_64(m->user_data, ctx->poll_hash_bits);
+		*end = first + 1;
+	}
+	return first;
+}
+
+/*
+ * The first armed request @m names: only POLL_ADD requests, or (@any)
+ * socket requests waiting too.  completion_lock held.
  */
 static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, const struct io_cancel_match *m,
 				     bool any)
 {
-	unsigned int i = 0, end = 1U << ctx->poll_hash_bits;
+	unsigned int i, end;
 	struct io_kiocb *req;
 
-	if (!m->req) {
-		i = hash_64(m->user_data, ctx->poll_hash_bits);
-		end = i + 1;
-	}
-	for (; i < end; i++) {
+	for (i = io_poll_buckets(ctx, m, &end); i < end; i++) {
 		list_for_each_entry(req, &ctx->poll_hash[i], list) {
-			if (io_cancel_matches(m, req) &&
-			    (any || !(req->flags & REQ_F_POLL_RETRY)))
+			if (io_poll_matches(m, req, any))
 				return req;
 		}
 	}
@@ -3926,27 +3986,58 @@ static struct io_kiocb *io_poll_find(struct io_ring_ctx *ctx, const struct io_ca
 }
 
 /*
- * End the armed request @m names: 0 (or its owner ends it), or -ENOENT.
- * Only POLL_ADD requests, or (@any) socket requests waiting too.
+ * Ask each armed request in @bucket that @m names to end; those that made
+ * us their owner go on @ended.  How many were not asked before.
+ * completion_lock held.
+ */
+static int io_poll_cancel_bucket(struct list_head *bucket, const struct io_cancel_match *m,
+				 bool any, struct list_head *ended)
+{
+	struct io_kiocb *req, *tmp;
+	int nr = 0;
+
+	list_for_each_entry_safe(req, tmp, bucket, list) {
+		if (!io_poll_matches(m, req, any) || io_poll_cancelled(req))
+			continue;
+		nr++;
+		/* ended: off the bucket, and free to go on @ended */
+		if (io_poll_cancel_one(req))
+			list_add_tail(&req->list, ended);
+	}
+	return nr;
+}
+
+/*
+ * End the armed requests @m names (their owners end those they own), and
+ * say how many: -ENOENT for none, 0 for the first, as POLL_REMOVE reports
+ * it, or with io_cancel_each() their number.  Only POLL_ADD requests, or
+ * (@any) socket requests waiting too.
  */
 static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m, bool any)
 {
-	struct io_kiocb *req, *ended = NULL;
-	int ret = -ENOENT;
+	struct io_kiocb *req, *tmp;
+	unsigned int i, end;
+	LIST_HEAD(ended);
+	int nr = 0;
 
 	spin_lock_irq(&ctx->completion_lock);
-	req = io_poll_find(ctx, m, any);
-	if (req) {
-		if (io_poll_cancel_one(req))
-			ended = req;
-		ret = 0;
+	if (io_cancel_each(m)) {
+		for (i = io_poll_buckets(ctx, m, &end); i < end; i++)
+			nr += io_poll_cancel_bucket(&ctx->poll_hash[i], m, any, &ended);
+	} else {
+		req = io_poll_find(ctx, m, any);
+		if (req && io_poll_cancel_one(req))
+			list_add_tail(&req->list, &ended);
+		nr = req ? 0 : -ENOENT;
 	}
 	spin_unlock_irq(&ctx->completion_lock);
-	if (ended) {
+	if (!list_empty(&ended))
 		io_cqring_ev_posted(ctx);
-		io_put_req(ended);
+	list_for_each_entry_safe(req, tmp, &ended, list) {
+		list_del_init(&req->list);
+		io_put_req(req);
 	}
-	return ret;
+	return nr;
 }
 
 /*
@@ -4042,44 +4133,12 @@ static int io_poll_remove(struct io_kiocb *req)
 	return 0;
 }
 
-/* Whether @req is one of @task's (any task's when @task is NULL). */
-static bool io_req_of(struct io_kiocb *req, struct task_struct *task)
-{
-	return !task || req->task == task;
-}
-
-/* End @task's armed requests in @bucket, or ask their owners to. */
-static void io_poll_remove_bucket(struct io_ring_ctx *ctx, struct list_head *bucket,
-				  struct task_struct *task)
-{
-	struct io_kiocb *req, *ended;
-
-	do {
-		ended = NULL;
-		spin_lock_irq(&ctx->completion_lock);
-		list_for_each_entry(req, bucket, list) {
-			if (!io_req_of(req, task) || io_poll_cancelled(req))
-				continue;
-			if (io_poll_cancel_one(req)) {
-				ended = req;
-				break;
-			}
-		}
-		spin_unlock_irq(&ctx->completion_lock);
-		if (ended) {
-			io_cqring_ev_posted(ctx);
-			io_put_req(ended);
-		}
-	} while (ended);
-}
-
 /* Ring teardown, or @task's exit: end the armed poll requests. */
 static void io_poll_remove_all(struct io_ring_ctx *ctx, struct task_struct *task)
 {
-	unsigned int i;
+	struct io_cancel_match m = { .task = task, .flags = IORING_ASYNC_CANCEL_ANY };
 
-	for (i = 0; i < 1U << ctx->poll_hash_bits; i++)
-		io_poll_remove_bucket(ctx, &ctx->poll_hash[i], task);
+	io_poll_cancel_by(ctx, &m, true);
 }
 
 /* ---- IORING_OP_TIMEOUT and IORING_OP_TIMEOUT_REMOVE ---------------------- */
@@ -4258,35 +4317,40 @@ static int io_timeout(struct io_kiocb *req)
 }
 
 /*
- * End the armed timeout @m names with -ECANCELED: 0, -EALREADY if it is
- * firing (it ends with -ETIME), or -ENOENT.
+ * End the armed timeouts @m names with -ECANCELED, and say how many there
+ * were, as io_poll_cancel_by() does; but the first is -EALREADY when it is
+ * firing (it ends with -ETIME).
  */
 static int io_timeout_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
 {
-	struct io_kiocb *t, *found = NULL;
-	int ret = -ENOENT;
+	struct io_kiocb *t, *tmp;
+	int ret = -ENOENT, nr = 0;
+	LIST_HEAD(ended);
 
 	spin_lock_irq(&ctx->completion_lock);
-	list_for_each_entry(t, &ctx->timeout_list, list) {
+	list_for_each_entry_safe(t, tmp, &ctx->timeout_list, list) {
 		if (!io_cancel_matches(m, t))
 			continue;
-		if (hrtimer_try_to_cancel(&t->timeout.timer) < 0) {
-			ret = -EALREADY;
-			break;
+		nr++;
+		ret = -EALREADY;
+		if (hrtimer_try_to_cancel(&t->timeout.timer) >= 0) {
+			list_move_tail(&t->list, &ended);
+			io_timeout_post(ctx, t, -ECANCELED);
+			ret = 0;
 		}
-		list_del_init(&t->list);
-		io_timeout_post(ctx, t, -ECANCELED);
-		io_commit_cqring(ctx);
-		found = t;
-		ret = 0;
-		break;
+		if (!io_cancel_each(m))
+			break;
 	}
+	io_commit_cqring(ctx);
 	spin_unlock_irq(&ctx->completion_lock);
-	if (found) {
+	/* no wakeup for nothing: a poll of the ring takes one for a CQE */
+	if (!list_empty(&ended))
 		io_cqring_ev_posted(ctx);
-		io_put_req(found);
+	list_for_each_entry_safe(t, tmp, &ended, list) {
+		list_del_init(&t->list);
+		io_put_req(t);
 	}
-	return ret;
+	return io_cancel_each(m) ? nr : ret;
 }
 
 /*
@@ -4406,28 +4470,9 @@ static int io_timeout_remove(struct io_kiocb *req)
 /* Ring teardown, or @task's exit: the timeouts end now, with -ECANCELED. */
 static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *task)
 {
-	struct io_kiocb *req, *tmp;
-	LIST_HEAD(cancel);
+	struct io_cancel_match m = { .task = task, .flags = IORING_ASYNC_CANCEL_ANY };
 
-	spin_lock_irq(&ctx->completion_lock);
-	list_for_each_entry_safe(req, tmp, &ctx->timeout_list, list) {
-		if (!io_req_of(req, task))
-			continue;
-		/* one firing now ends by itself */
-		if (hrtimer_try_to_cancel(&req->timeout.timer) < 0)
-			continue;
-		list_move_tail(&req->list, &cancel);
-		io_timeout_post(ctx, req, -ECANCELED);
-	}
-	io_commit_cqring(ctx);
-	spin_unlock_irq(&ctx->completion_lock);
-	/* no wakeup for nothing: a poll of the ring takes one for a CQE */
-	if (!list_empty(&cancel))
-		io_cqring_ev_posted(ctx);
-	list_for_each_entry_safe(req, tmp, &cancel, list) {
-		list_del_init(&req->list);
-		io_put_req(req);
-	}
+	io_timeout_cancel_by(ctx, &m);
 }
 
 /* ---- IORING_OP_ASYNC_CANCEL --------------------------------------------- */
@@ -4437,30 +4482,39 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *t
  * started: 0; -EALREADY if it has (a worker that runs it is interrupted,
  * as by a signal, so a blocking read returns -EINTR) or serves a
  * sequential run, whose other requests wait for it; -ENOENT if there is
- * none.  async_lock keeps the request, hence its task's pool, alive.
+ * none.  With io_cancel_each(), how many were either; one neither queued
+ * nor running waits as a poll, where io_poll_cancel_by() finds it.
+ * async_lock keeps the requests, hence their tasks' pools, alive.
  */
 static int io_async_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
 {
-	struct io_kiocb *req, *found = NULL;
-	int ret = -ENOENT;
+	bool each = io_cancel_each(m);
+	struct io_kiocb *req, *tmp;
+	enum io_wq_cancel found;
+	int nr = 0, ret = -ENOENT;
+	LIST_HEAD(cancel);
 
 	spin_lock_irq(&ctx->async_lock);
-	list_for_each_entry(req, &ctx->async_list, async_node) {
+	list_for_each_entry_safe(req, tmp, &ctx->async_list, async_node) {
 		if (!io_cancel_matches(m, req))
 			continue;
-		ret = -EALREADY;
-		if (!(req->flags & REQ_F_SEQ_OWNER) &&
-		    io_wq_cancel_work(io_req_wq(req), &req->io_work) == IO_WQ_CANCEL_OK) {
-			list_del_init(&req->async_node);
-			found = req;
-			ret = 0;
+		found = IO_WQ_CANCEL_RUNNING;
+		if (!(req->flags & REQ_F_SEQ_OWNER))
+			found = io_wq_cancel_work(io_req_wq(req), &req->io_work);
+		if (found == IO_WQ_CANCEL_OK)
+			list_move_tail(&req->async_node, &cancel);
+		nr += found != IO_WQ_CANCEL_NOTFOUND;
+		if (!each) {
+			ret = found == IO_WQ_CANCEL_OK ? 0 : -EALREADY;
+			break;
 		}
-		break;
 	}
 	spin_unlock_irq(&ctx->async_lock);
-	if (found)
-		io_req_complete(found, -ECANCELED);
-	return ret;
+	list_for_each_entry_safe(req, tmp, &cancel, async_node) {
+		list_del_init(&req->async_node);
+		io_req_complete(req, -ECANCELED);
+	}
+	return each ? nr : ret;
 }
 
 /*
@@ -4487,13 +4541,20 @@ static void io_async_cancel_all(struct io_ring_ctx *ctx)
 /*
  * End the request @m names with -ECANCELED: an armed poll or timeout, or
  * one waiting for a worker.  0, -EALREADY when it is already running, or
- * -ENOENT when there is no such request.  (A request held back by
+ * -ENOENT when there is no such request; with io_cancel_each(), how many
+ * requests were found, those running included.  (A request held back by
  * IOSQE_IO_DRAIN cannot be reached: the cancel would queue behind it.)
  */
 static int io_cancel(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
 {
 	int ret;
 
+	if (io_cancel_each(m)) {
+		/* queued and running first: what is not waits as a poll */
+		ret = io_async_cancel_by(ctx, m);
+		ret += io_poll_cancel_by(ctx, m, true);
+		return ret + io_timeout_cancel_by(ctx, m);
+	}
 	ret = io_poll_cancel_by(ctx, m, true);
 	if (ret == -ENOENT)
 		ret = io_timeout_cancel_by(ctx, m);
@@ -4502,20 +4563,138 @@ static int io_cancel(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
 	return ret;
 }
 
-/* ASYNC_CANCEL: io_cancel() the request whose user_data is addr. */
+/*
+ * The file IORING_ASYNC_CANCEL_FD names, with a reference: the registered
+ * file at slot @fd with IORING_ASYNC_CANCEL_FD_FIXED (uring_lock held),
+ * else the process's fd @fd.  NULL if there is none.
+ */
+static struct file *io_cancel_file(struct io_ring_ctx *ctx, u32 flags, int fd)
+{
+	if (flags & IORING_ASYNC_CANCEL_FD_FIXED)
+		return io_fixed_file_ref(ctx, (u32)fd);
+	return fget(fd);
+}
+
+/* The flags of ASYNC_CANCEL or SYNC_CANCEL: a reason if they are invalid. */
+static const char *io_cancel_flags_bad(u32 flags)
+{
+	if (flags & ~IO_CANCEL_FLAGS)
+		return "unknown flags";
+	if ((flags & IORING_ASYNC_CANCEL_FD) && (flags & IORING_ASYNC_CANCEL_ANY))
+		return "CANCEL_FD with CANCEL_ANY";
+	return NULL;
+}
+
+/*
+ * ASYNC_CANCEL: io_cancel() the request whose user_data is addr, or, as
+ * cancel_flags ask, each, those using the file fd (a registered file's
+ * slot with IORING_ASYNC_CANCEL_FD_FIXED or IOSQE_FIXED_FILE), or any.
+ */
 static int io_async_cancel(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_cancel_match match = { .user_data = sqe->addr };
+	struct io_cancel_match match = { .user_data = sqe->addr, .flags = sqe->cancel_flags };
+	int ret;
 
-	if (sqe->ioprio || sqe->off || sqe->len || sqe->cancel_flags || sqe->buf_index)
+	if (sqe->ioprio || sqe->off || sqe->len || sqe->buf_index)
 		return io_sqe_fail(req, -EINVAL,
-				   "ASYNC_CANCEL takes no ioprio, off, len, flags or buf_index");
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+				   "ASYNC_CANCEL takes no ioprio, off, len or buf_index");
+	if (io_cancel_flags_bad(match.flags))
+		return io_sqe_fail(req, -EINVAL, "ASYNC_CANCEL: %s (%#x)",
+				   io_cancel_flags_bad(match.flags), match.flags);
+	if (io_sqe_reserved(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
 
-	io_req_complete(req, io_cancel(req->ctx, &match));
+	if (match.flags & IORING_ASYNC_CANCEL_FD) {
+		if (sqe->flags & IOSQE_FIXED_FILE)
+			match.flags |= IORING_ASYNC_CANCEL_FD_FIXED;
+		io_req_ring_lock(req);
+		match.file = io_cancel_file(req->ctx, match.flags, sqe->fd);
+		io_req_ring_unlock(req);
+		if (!match.file)
+			return io_sqe_fail(req, -EBADF, "ASYNC_CANCEL: no file %d", sqe->fd);
+	}
+	ret = io_cancel(req->ctx, &match);
+	if (match.file)
+		fput(match.file);
+	io_req_complete(req, ret);
 	return 0;
+}
+
+/* The end of SYNC_CANCEL's wait for @ts (relative, or -1, -1: none). */
+static ktime_t io_sync_cancel_deadline(const struct __kernel_timespec *ts)
+{
+	struct timespec64 t = { .tv_sec = ts->tv_sec, .tv_nsec = ts->tv_nsec };
+
+	if (ts->tv_sec == -1 && ts->tv_nsec == -1)
+		return KTIME_MAX;
+	return ktime_add_safe(ktime_get(), timespec64_to_ktime(t));
+}
+
+/*
+ * Wait for what io_cancel() found running (-EALREADY) to end, until
+ * @deadline; uring_lock held, and let go while we sleep.  A request that
+ * leaves async_list wakes us; one that was between two states (its poll
+ * fired, it goes back to a worker), or a timeout that was firing, does
+ * not: so we look again at least every 10 ms.  0 once it ended, -ETIME,
+ * or -EINTR for a signal.
+ */
+static int io_sync_cancel_wait(struct io_ring_ctx *ctx, const struct io_cancel_match *m,
+			       ktime_t deadline)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int ret = -EALREADY;
+
+	add_wait_queue(&ctx->cancel_wait, &wait);
+	while (ret == -EALREADY) {
+		ktime_t left = ktime_sub(deadline, ktime_get());
+
+		if (ktime_to_ns(left) <= 0) {
+			ret = -ETIME;
+			break;
+		}
+		mutex_unlock(&ctx->uring_lock);
+		wait_woken(&wait, TASK_INTERRUPTIBLE,
+			   min_t(u64, nsecs_to_jiffies(ktime_to_ns(left)) + 1, HZ / 100 + 1));
+		mutex_lock(&ctx->uring_lock);
+		ret = signal_pending(current) ? -EINTR : io_cancel(ctx, m);
+	}
+	remove_wait_queue(&ctx->cancel_wait, &wait);
+	return ret;
+}
+
+/*
+ * IORING_REGISTER_SYNC_CANCEL: cancel as ASYNC_CANCEL does what @arg (a
+ * struct io_uring_sync_cancel_reg) names, and wait for a request that was
+ * running to end.  0 when that was found and has ended, or none was
+ * found; -ETIME if it was still running at the timeout.
+ */
+static int io_sync_cancel(struct io_ring_ctx *ctx, void __user *arg)
+{
+	struct io_uring_sync_cancel_reg sc;
+	struct io_cancel_match match = { };
+	int ret;
+
+	if (copy_from_user(&sc, arg, sizeof(sc)))
+		return io_fail(-EFAULT, "SYNC_CANCEL: bad address");
+	if (io_cancel_flags_bad(sc.flags))
+		return io_fail(-EINVAL, "SYNC_CANCEL: %s (%#x)", io_cancel_flags_bad(sc.flags),
+			       sc.flags);
+	if (memchr_inv(sc.pad, 0, sizeof(sc.pad)))
+		return io_fail(-EINVAL, "SYNC_CANCEL: pad must be zero");
+	match.user_data = sc.addr;
+	match.flags = sc.flags;
+	if (sc.flags & IORING_ASYNC_CANCEL_FD) {
+		match.file = io_cancel_file(ctx, sc.flags, sc.fd);
+		if (!match.file)
+			return io_fail(-EBADF, "SYNC_CANCEL: no file %d", sc.fd);
+	}
+	ret = io_cancel(ctx, &match);
+	if (ret == -EALREADY)
+		ret = io_sync_cancel_wait(ctx, &match, io_sync_cancel_deadline(&sc.timeout));
+	if (match.file)
+		fput(match.file);
+	return ret == -ENOENT || ret > 0 ? 0 : ret;
 }
 
 /* ---- IORING_OP_LINK_TIMEOUT --------------------------------------------- */
@@ -4913,8 +5092,7 @@ static void io_async_issue(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	const struct cred *old_cred = NULL;
-	/* one that waited for its poll: see io_poll_retry_nonblock() */
-	bool nonblock = (req->flags & REQ_F_POLL_RETRY) && io_poll_retry_nonblock(req);
+	bool nonblock;
 	int ret;
 
 	/*
@@ -4930,6 +5108,15 @@ static void io_async_issue(struct io_kiocb *req)
 			io_queue_async(req);
 		return;
 	}
+	/*
+	 * One that may wait as a poll is tried without blocking: on its first
+	 * try (IOSQE_ASYNC), a file that cannot be tried so says -EAGAIN once
+	 * the request is found valid, and it waits as on 6.1; after its poll
+	 * fired, as io_poll_retry_nonblock() says.
+	 */
+	nonblock = (req->flags & REQ_F_POLL_RETRY) &&
+		   ((req->flags & REQ_F_FORCE_ASYNC) || io_poll_retry_nonblock(req));
+	req->flags &= ~REQ_F_FORCE_ASYNC;
 	if (req->creds)
 		old_cred = override_creds(req->creds);
 	ret = io_issue_sqe(req, nonblock);
@@ -5040,7 +5227,6 @@ static void io_queue_async(struct io_kiocb *req)
 	 * what is wrong with it is found without waiting for the file first.
 	 */
 	if (!bounded && !later && (req->flags & REQ_F_FORCE_ASYNC)) {
-		req->flags &= ~REQ_F_FORCE_ASYNC;
 		if (io_poll_retry_events(req))
 			req->flags |= REQ_F_POLL_RETRY;
 	} else if (!bounded && !later && io_poll_retry_arm(req)) {
@@ -6740,17 +6926,26 @@ static int io_fixed_close(struct io_kiocb *req)
 /*
  * The file at slot @index of @req's ring, with a reference, or NULL.
  */
-static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index)
+/* The registered file at slot @index, with a reference; uring_lock held. */
+static struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, u64 index)
 {
-	struct io_file_table *table;
+	struct io_file_table *table = ctx->file_table;
 	struct file *file = NULL;
 
-	io_req_ring_lock(req);
-	table = req->ctx->file_table;
+	lockdep_assert_held(&ctx->uring_lock);
 	if (table && index < table->nr)
 		file = table->files[array_index_nospec(index, table->nr)];
 	if (file)
 		get_file(file);
+	return file;
+}
+
+static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index)
+{
+	struct file *file;
+
+	io_req_ring_lock(req);
+	file = io_fixed_file_ref(req->ctx, index);
 	io_req_ring_unlock(req);
 	return file;
 }
@@ -7436,6 +7631,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	}
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
+	init_waitqueue_head(&ctx->cancel_wait);
 	init_irq_work(&ctx->wake_work, io_cqring_wake_work);
 	INIT_LIST_HEAD(&ctx->cq_backlog);
 	INIT_LIST_HEAD(&ctx->defer_list);
@@ -7948,6 +8144,10 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_files_register2(ctx, arg, nr_args);
 	case IORING_REGISTER_FILES_UPDATE2:
 		return io_files_update2_register(ctx, arg, nr_args);
+	case IORING_REGISTER_SYNC_CANCEL:
+		if (!arg || nr_args != 1)
+			return io_fail(-EINVAL, "register: SYNC_CANCEL takes one struct");
+		return io_sync_cancel(ctx, arg);
 	case IORING_REGISTER_FILE_ALLOC_RANGE:
 		if (!arg || nr_args)
 			return io_fail(-EINVAL, "register: FILE_ALLOC_RANGE takes a range, no nr");

@@ -15,6 +15,7 @@
 
 #include <linux/fs.h>
 #include <linux/types.h>
+#include <linux/time_types.h>
 
 /*
  * One submission queue entry: 64 bytes.
@@ -155,6 +156,16 @@ enum {
 
 /* sqe->ioprio of ACCEPT: a CQE (with IORING_CQE_F_MORE) for each connection */
 #define IORING_ACCEPT_MULTISHOT	(1U << 0)
+
+/*
+ * sqe->cancel_flags of ASYNC_CANCEL, and the flags of
+ * IORING_REGISTER_SYNC_CANCEL: which requests to cancel.  By default the
+ * first whose user_data is sqe->addr.
+ */
+#define IORING_ASYNC_CANCEL_ALL		(1U << 0)	/* each match: res is their number */
+#define IORING_ASYNC_CANCEL_FD		(1U << 1)	/* those using the file sqe->fd */
+#define IORING_ASYNC_CANCEL_ANY		(1U << 2)	/* every request: implies ALL */
+#define IORING_ASYNC_CANCEL_FD_FIXED	(1U << 3)	/* with FD: a registered file's slot */
 
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)
@@ -300,6 +311,7 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_IOWQ_AFF	17
 #define IORING_UNREGISTER_IOWQ_AFF	18
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19
+#define IORING_REGISTER_SYNC_CANCEL	24	/* struct io_uring_sync_cancel_reg */
 #define IORING_REGISTER_FILE_ALLOC_RANGE	25	/* struct io_uring_file_index_range */
 
 /* IORING_REGISTER_FILES_UPDATE, and IORING_OP_FILES_UPDATE's addr */
@@ -335,6 +347,19 @@ struct io_uring_file_index_range {
 	__u32 off;
 	__u32 len;
 	__u64 resv;
+};
+
+/*
+ * IORING_REGISTER_SYNC_CANCEL: cancel as ASYNC_CANCEL would (addr, fd and
+ * flags as its sqe->addr, fd and cancel_flags), and wait until what was
+ * found has ended, for at most timeout (-1, -1: no limit).
+ */
+struct io_uring_sync_cancel_reg {
+	__u64				addr;
+	__s32				fd;
+	__u32				flags;
+	struct __kernel_timespec	timeout;
+	__u64				pad[4];
 };
 
 /* an fd of a files update: leave this slot as it is */

@@ -156,6 +156,9 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 	}
 	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE || sqe->opcode == IORING_OP_ASYNC_CANCEL)
 		sqe->addr = rnd() % 16;
+	/* by user_data, fd (plain or a slot), any, all, or bad flags */
+	if (sqe->opcode == IORING_OP_ASYNC_CANCEL)
+		sqe->cancel_flags = rnd() % 4 ? rnd() % 16 : rnd();
 	/* a TIMEOUT_REMOVE that updates: the time is the TIMEOUT's timespec */
 	if (sqe->opcode == IORING_OP_TIMEOUT_REMOVE && rnd() % 2) {
 		sqe->addr2 = (uintptr_t)(scratch + SCRATCH_SIZE / 2);
@@ -329,6 +332,18 @@ static void offer_self(struct ring *r)
 	self_fds[1] = ep;
 }
 
+/* SYNC_CANCEL of what the fuzzed SQEs may name, waiting 10 ms at most. */
+static void fuzz_sync_cancel(struct ring *r)
+{
+	struct io_uring_sync_cancel_reg reg = { .addr = rnd() % 16, .fd = rnd() % 8 };
+
+	reg.flags = rnd() % 4 ? rnd() % 16 : rnd();
+	reg.timeout.tv_nsec = 10 * 1000 * 1000;
+	if (rnd() % 32 == 0)
+		reg.pad[rnd() % 4] = 1;
+	sys_register(r->fd, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
+}
+
 /* One ring's life: set up, register, fuzz, close with things in flight. */
 static void one_ring(unsigned int flags, unsigned long long *sqes,
 		     unsigned long long *cqes)
@@ -406,6 +421,8 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 		}
 		if (rnd() % 16 == 0)
 			sys_register(r.fd, rnd() % 4, rnd() % 2 ? bufs : NULL, rnd() % 3);
+		if (rnd() % 16 == 0)
+			fuzz_sync_cancel(&r);
 		if (rnd() % 64 == 0) {
 			pid_t pid = fork();
 

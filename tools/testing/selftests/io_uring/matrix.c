@@ -433,6 +433,11 @@ static const struct register_case register_cases[] = {
 	  X_UNMAPPED, 0, EFAULT },
 	{ "file alloc range: a count", X_PLAIN_RING, IORING_REGISTER_FILE_ALLOC_RANGE,
 	  X_UNMAPPED, 1, EINVAL },
+	{ "sync cancel: NULL", X_PLAIN_RING, IORING_REGISTER_SYNC_CANCEL, 0, 1, EINVAL },
+	{ "sync cancel: unmapped", X_PLAIN_RING, IORING_REGISTER_SYNC_CANCEL, X_UNMAPPED, 1,
+	  EFAULT },
+	{ "sync cancel: no count", X_PLAIN_RING, IORING_REGISTER_SYNC_CANCEL, X_UNMAPPED, 0,
+	  EINVAL },
 };
 
 TEST(register_matrix)

@@ -391,6 +391,8 @@ TEST(abi_sizes)
 	EXPECT_EQ(80, offsetof(struct io_uring_params, cq_off));
 	EXPECT_EQ(32, offsetof(struct io_uring_sqe, user_data));
 	EXPECT_EQ(40, offsetof(struct io_uring_sqe, buf_index));
+	EXPECT_EQ(64, sizeof(struct io_uring_sync_cancel_reg));
+	EXPECT_EQ(16, offsetof(struct io_uring_sync_cancel_reg, timeout));
 }
 
 TEST(mmap_bad_offset_and_size)
