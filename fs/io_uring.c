@@ -4020,17 +4020,21 @@ static int io_poll_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_mat
 	LIST_HEAD(ended);
 	int nr = 0;
 
-	spin_lock_irq(&ctx->completion_lock);
 	if (io_cancel_each(m)) {
-		for (i = io_poll_buckets(ctx, m, &end); i < end; i++)
+		/* a bucket at a time: interrupts are off meanwhile */
+		for (i = io_poll_buckets(ctx, m, &end); i < end; i++) {
+			spin_lock_irq(&ctx->completion_lock);
 			nr += io_poll_cancel_bucket(&ctx->poll_hash[i], m, any, &ended);
+			spin_unlock_irq(&ctx->completion_lock);
+		}
 	} else {
+		spin_lock_irq(&ctx->completion_lock);
 		req = io_poll_find(ctx, m, any);
 		if (req && io_poll_cancel_one(req))
 			list_add_tail(&req->list, &ended);
 		nr = req ? 0 : -ENOENT;
+		spin_unlock_irq(&ctx->completion_lock);
 	}
-	spin_unlock_irq(&ctx->completion_lock);
 	if (!list_empty(&ended))
 		io_cqring_ev_posted(ctx);
 	list_for_each_entry_safe(req, tmp, &ended, list) {
@@ -4482,8 +4486,9 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *t
  * started: 0; -EALREADY if it has (a worker that runs it is interrupted,
  * as by a signal, so a blocking read returns -EINTR) or serves a
  * sequential run, whose other requests wait for it; -ENOENT if there is
- * none.  With io_cancel_each(), how many were either; one neither queued
- * nor running waits as a poll, where io_poll_cancel_by() finds it.
+ * none.  With io_cancel_each(), how many were either.  One neither queued
+ * nor running is not found here: it waits as a poll (io_poll_cancel_by()
+ * finds it), is being polled for (IOPOLL), or is done, as on 6.1.
  * async_lock keeps the requests, hence their tasks' pools, alive.
  */
 static int io_async_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
@@ -4501,9 +4506,12 @@ static int io_async_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_ma
 		found = IO_WQ_CANCEL_RUNNING;
 		if (!(req->flags & REQ_F_SEQ_OWNER))
 			found = io_wq_cancel_work(io_req_wq(req), &req->io_work);
+		/* waiting as a poll (found there), polled for, or done */
+		if (found == IO_WQ_CANCEL_NOTFOUND)
+			continue;
 		if (found == IO_WQ_CANCEL_OK)
 			list_move_tail(&req->async_node, &cancel);
-		nr += found != IO_WQ_CANCEL_NOTFOUND;
+		nr++;
 		if (!each) {
 			ret = found == IO_WQ_CANCEL_OK ? 0 : -EALREADY;
 			break;
@@ -4621,15 +4629,23 @@ static int io_async_cancel(struct io_kiocb *req)
 	return 0;
 }
 
-/* The end of SYNC_CANCEL's wait for @ts (relative, or -1, -1: none). */
+/*
+ * The end of SYNC_CANCEL's wait for @ts: relative, or -1, -1 for none.
+ * Negative, it is over already (-ETIME at once, as on 6.1).
+ */
 static ktime_t io_sync_cancel_deadline(const struct __kernel_timespec *ts)
 {
 	struct timespec64 t = { .tv_sec = ts->tv_sec, .tv_nsec = ts->tv_nsec };
+	ktime_t now = ktime_get();
 
 	if (ts->tv_sec == -1 && ts->tv_nsec == -1)
 		return KTIME_MAX;
-	return ktime_add_safe(ktime_get(), timespec64_to_ktime(t));
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0)
+		return now;
+	return ktime_add_safe(now, timespec64_to_ktime(t));
 }
+
+static bool io_run_task_work(void);
 
 /*
  * Wait for what io_cancel() found running (-EALREADY) to end, until
@@ -4647,17 +4663,19 @@ static int io_sync_cancel_wait(struct io_ring_ctx *ctx, const struct io_cancel_m
 
 	add_wait_queue(&ctx->cancel_wait, &wait);
 	while (ret == -EALREADY) {
-		ktime_t left = ktime_sub(deadline, ktime_get());
+		s64 left = ktime_to_ns(ktime_sub(deadline, ktime_get()));
 
-		if (ktime_to_ns(left) <= 0) {
+		if (left <= 0) {
 			ret = -ETIME;
 			break;
 		}
 		mutex_unlock(&ctx->uring_lock);
 		wait_woken(&wait, TASK_INTERRUPTIBLE,
-			   min_t(u64, nsecs_to_jiffies(ktime_to_ns(left)) + 1, HZ / 100 + 1));
+			   nsecs_to_jiffies(min_t(s64, left, 10 * NSEC_PER_MSEC)) + 1);
+		/* our pool asking for a thread is not a signal: serve it */
+		io_run_task_work();
 		mutex_lock(&ctx->uring_lock);
-		ret = signal_pending(current) ? -EINTR : io_cancel(ctx, m);
+		ret = task_sigpending(current) ? -EINTR : io_cancel(ctx, m);
 	}
 	remove_wait_queue(&ctx->cancel_wait, &wait);
 	return ret;
@@ -5122,6 +5140,9 @@ static void io_async_issue(struct io_kiocb *req)
 	ret = io_issue_sqe(req, nonblock);
 	if (old_cred)
 		revert_creds(old_cred);
+	/* cancelled while it was tried: it ends, rather than wait again */
+	if (unlikely(ret == -EAGAIN && test_thread_flag(TIF_NOTIFY_SIGNAL)))
+		ret = -ECANCELED;
 	/* a multishot ACCEPT waits again, however it was tried */
 	if (ret == -EAGAIN && (nonblock || io_accept_multishot(req)))
 		io_queue_async(req);

@@ -385,6 +385,23 @@ TEST_F(cancel, sync_waits_for_a_running_open)
 	EXPECT_EQ(0, sync_cancel(&self->r, &reg));
 }
 
+/*
+ * A negative timeout is over already: SYNC_CANCEL of a running open says
+ * -ETIME at once (the open is interrupted all the same).
+ */
+TEST_F(cancel, sync_negative_timeout)
+{
+	struct io_uring_sync_cancel_reg reg = { .addr = 1 };
+
+	reg.timeout.tv_sec = -1;
+	prep_blocked_open(&self->r, self->fifo, 1);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(200000);
+	EXPECT_EQ(-ETIME, sync_cancel(&self->r, &reg));
+	ASSERT_EQ(0, reap(&self->r, 1, self->res));
+	EXPECT_EQ(-EINTR, self->res[1]);
+}
+
 /* SYNC_CANCEL of an armed poll, with a timeout it does not need. */
 TEST_F(cancel, sync_ends_a_poll)
 {

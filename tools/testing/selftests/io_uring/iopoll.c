@@ -122,6 +122,28 @@ TEST_F(iopoll, fixed_buffers)
 	EXPECT_EQ(8192, ring_run_one(&self->r, 5));
 }
 
+/*
+ * SYNC_CANCEL of a read a worker issued, which waits to be polled for:
+ * nothing can cancel it, and the caller is who would reap it, so it does
+ * not wait for it (as on 6.1: not found, 0).
+ */
+TEST_F(iopoll, sync_cancel_does_not_wait_for_a_polled_read)
+{
+	struct io_uring_sync_cancel_reg reg = { .addr = 6 };
+	struct iovec iov = { self->buf, 4096 };
+	struct io_uring_sqe *sqe;
+
+	reg.timeout.tv_sec = 2;
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, self->fd, &iov, 1, 0);
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 6;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(100000);
+	EXPECT_EQ(0, sys_register(self->r.fd, IORING_REGISTER_SYNC_CANCEL, &reg, 1));
+	EXPECT_EQ(4096, ring_run_one(&self->r, 6));
+}
+
 /* Close the ring with polled I/O in flight. */
 TEST_F(iopoll, teardown_in_flight)
 {
