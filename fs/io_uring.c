@@ -133,7 +133,9 @@
 #define IORING_SETUP_VALID	(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | \
 				 IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE | \
 				 IORING_SETUP_CLAMP | IORING_SETUP_ATTACH_WQ | \
-				 IORING_SETUP_SUBMIT_ALL)
+				 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL | \
+				 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
+				 IORING_SETUP_SINGLE_ISSUER)
 /* The opcodes this kernel offers; the others answer -EINVAL */
 #define IO_OPS_SUPPORTED	(BIT_ULL(IORING_OP_NOP) | BIT_ULL(IORING_OP_READV) | \
 				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
@@ -272,12 +274,26 @@ struct io_sq_data {
 	struct completion	exited;
 };
 
+/*
+ * IORING_REGISTER_RESTRICTIONS: what a restricted ring allows.  Set before
+ * the ring is enabled, read-only after.
+ */
+struct io_restrictions {
+	DECLARE_BITMAP(register_op, IORING_REGISTER_LAST);
+	DECLARE_BITMAP(sqe_op, IORING_OP_LAST);
+	u8			sqe_flags_allowed;
+	u8			sqe_flags_required;
+};
+
 struct io_ring_ctx {
 	/* live requests hold a reference each; killed when the ring closes */
 	struct percpu_ref	refs ____cacheline_aligned_in_smp;
+	/* IORING_SETUP_R_DISABLED is cleared once, with a release store */
 	unsigned int		flags;
 	bool			compat;
 	bool			account_mem;
+	/* enabled with restrictions: each SQE and register call is checked */
+	bool			restricted;
 
 	/* submission side, under uring_lock */
 	struct {
@@ -359,6 +375,9 @@ struct io_ring_ctx {
 	struct user_struct	*user;
 	/* the tasks that submitted here: io_task_ring.ctx_node, io_task_lock */
 	struct list_head	task_list;
+	/* IORING_SETUP_SINGLE_ISSUER: the one task that submits and registers */
+	struct task_struct	*issuer;
+	struct io_restrictions	*restrictions;
 	/* IORING_REGISTER_PERSONALITY: id -> credentials, under uring_lock */
 	struct xarray		personalities;
 	u32			pers_next;
@@ -5642,6 +5661,18 @@ static void io_submit_link(struct io_kiocb *head)
 		io_queue_sqe(head);
 }
 
+/* Whether a restricted ring takes @sqe, whose opcode is one we know. */
+static bool io_sqe_allowed(const struct io_restrictions *res, const struct io_uring_sqe *sqe)
+{
+	u8 required = res->sqe_flags_required;
+
+	if (!test_bit(sqe->opcode, res->sqe_op))
+		return false;
+	if ((sqe->flags & required) != required)
+		return false;
+	return !(sqe->flags & ~(res->sqe_flags_allowed | required));
+}
+
 /* The checks every SQE gets before it is issued or joins a chain. */
 static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 {
@@ -5652,6 +5683,9 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
 	if (unlikely(!io_op_supported(op)))
 		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", op);
+	if (unlikely(req->ctx->restricted) && !io_sqe_allowed(req->ctx->restrictions, &req->sqe))
+		return io_sqe_fail(req, -EACCES, "opcode %u with flags %#x: not allowed here",
+				   op, req->sqe.flags);
 	if (unlikely(req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS))
 		req->ctx->drain_disabled = true;
 	if (unlikely((req->sqe.flags & IOSQE_IO_DRAIN) && req->ctx->drain_disabled))
@@ -5941,6 +5975,10 @@ static bool io_sq_ring_turn(struct io_ring_ctx *ctx, unsigned int cap, bool *iop
 {
 	unsigned int to_submit = min(io_sqring_entries(ctx), cap);
 	const struct cred *old = NULL;
+
+	/* IORING_REGISTER_ENABLE_RINGS wakes us */
+	if (unlikely(smp_load_acquire(&ctx->flags) & IORING_SETUP_R_DISABLED))
+		return false;
 
 	if (ctx->sq_creds != current_cred())
 		old = override_creds(ctx->sq_creds);
@@ -7037,6 +7075,9 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	io_personalities_free(ctx);
 	io_buffers_free(ctx);
 	io_req_cache_free(ctx);
+	kfree(ctx->restrictions);
+	if (ctx->issuer)
+		put_task_struct(ctx->issuer);
 	io_cqring_backlog_free(ctx);
 	/* no reference is left, so nothing can be signalling it */
 	ev_fd = rcu_dereference_protected(ctx->ev_fd, true);
@@ -7766,6 +7807,9 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 		ret = io_fail(-EINVAL, "setup: IORING_SETUP_SQ_AFF without IORING_SETUP_SQPOLL");
 		goto err;
 	}
+	/* a disabled ring's issuer is whoever enables it */
+	if ((p->flags & IORING_SETUP_SINGLE_ISSUER) && !(p->flags & IORING_SETUP_R_DISABLED))
+		ctx->issuer = get_task_struct(current);
 
 	fd = io_uring_get_fd(ctx, &file);
 	if (fd < 0) {
@@ -7828,6 +7872,12 @@ static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
 	}
 	if (p.flags & ~IORING_SETUP_VALID)
 		return io_fail(-EINVAL, "setup: flags %#x unknown", p.flags & ~IORING_SETUP_VALID);
+	/* as on 6.1: hints about interrupting the task mean nothing with SQPOLL */
+	if ((p.flags & IORING_SETUP_SQPOLL) &&
+	    (p.flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG)))
+		return io_fail(-EINVAL, "setup: COOP_TASKRUN or TASKRUN_FLAG with SQPOLL");
+	if ((p.flags & IORING_SETUP_TASKRUN_FLAG) && !(p.flags & IORING_SETUP_COOP_TASKRUN))
+		return io_fail(-EINVAL, "setup: TASKRUN_FLAG without COOP_TASKRUN");
 
 	return io_uring_create(entries, &p, params);
 }
@@ -7836,6 +7886,122 @@ SYSCALL_DEFINE2(io_uring_setup, u32, entries,
 		struct io_uring_params __user *, params)
 {
 	return io_uring_setup(entries, params);
+}
+
+/* ---- the single issuer and restrictions -------------------------------- */
+
+/*
+ * IORING_SETUP_SINGLE_ISSUER: only the task that set the ring up, or that
+ * enabled it (IORING_SETUP_R_DISABLED), submits and registers; others get
+ * -EEXIST.  An SQPOLL ring's SQ thread submits, whoever fills its SQ.
+ */
+static int io_issuer_check(struct io_ring_ctx *ctx, const char *what)
+{
+	struct task_struct *issuer = READ_ONCE(ctx->issuer);
+
+	if (unlikely(issuer && issuer != current))
+		return io_fail(-EEXIST, "%s: a single-issuer ring, and not its issuer", what);
+	return 0;
+}
+
+/* What one struct io_uring_restriction allows, added to @res. */
+static int io_restriction_add(struct io_restrictions *res, const struct io_uring_restriction *r)
+{
+	switch (r->opcode) {
+	case IORING_RESTRICTION_REGISTER_OP:
+		if (r->register_op >= IORING_REGISTER_LAST)
+			return io_fail(-EINVAL, "register: restriction of register opcode %u",
+				       r->register_op);
+		__set_bit(r->register_op, res->register_op);
+		return 0;
+	case IORING_RESTRICTION_SQE_OP:
+		if (r->sqe_op >= IORING_OP_LAST)
+			return io_fail(-EINVAL, "register: restriction of opcode %u", r->sqe_op);
+		__set_bit(r->sqe_op, res->sqe_op);
+		return 0;
+	case IORING_RESTRICTION_SQE_FLAGS_ALLOWED:
+		res->sqe_flags_allowed = r->sqe_flags;
+		return 0;
+	case IORING_RESTRICTION_SQE_FLAGS_REQUIRED:
+		res->sqe_flags_required = r->sqe_flags;
+		return 0;
+	default:
+		return io_fail(-EINVAL, "register: restriction type %u unknown", r->opcode);
+	}
+}
+
+#define IO_MAX_RESTRICTIONS	(IORING_RESTRICTION_LAST + IORING_REGISTER_LAST + IORING_OP_LAST)
+
+/*
+ * IORING_REGISTER_RESTRICTIONS: @nr_args struct io_uring_restriction at
+ * @arg, once, while the ring is disabled; none at all allows nothing.
+ * Nothing is kept if one is bad.  Their resv fields are not looked at:
+ * 6.1 does not, and liburing's own test leaves them uninitialised.
+ */
+static int io_restrictions_register(struct io_ring_ctx *ctx, void __user *arg,
+				    unsigned int nr_args)
+{
+	struct io_uring_restriction *r;
+	struct io_restrictions *res;
+	unsigned int i;
+	int ret = 0;
+
+	if (!(ctx->flags & IORING_SETUP_R_DISABLED))
+		return io_fail(-EBADFD, "register: RESTRICTIONS after the ring was enabled");
+	if (ctx->restrictions)
+		return io_fail(-EBUSY, "register: RESTRICTIONS are registered already");
+	if (!arg || nr_args > IO_MAX_RESTRICTIONS)
+		return io_fail(-EINVAL, "register: RESTRICTIONS takes up to %u, at an address",
+			       IO_MAX_RESTRICTIONS);
+	r = memdup_user(arg, array_size(nr_args, sizeof(*r)));
+	if (IS_ERR(r))
+		return io_fail(PTR_ERR(r), "register: cannot read the restrictions");
+	res = kzalloc(sizeof(*res), GFP_KERNEL_ACCOUNT);
+	if (!res) {
+		kfree(r);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr_args && !ret; i++)
+		ret = io_restriction_add(res, &r[i]);
+	kfree(r);
+	if (ret) {
+		kfree(res);
+		return ret;
+	}
+	ctx->restrictions = res;
+	return 0;
+}
+
+/*
+ * IORING_REGISTER_ENABLE_RINGS: a ring set up IORING_SETUP_R_DISABLED
+ * starts, restricted if restrictions were registered; with
+ * IORING_SETUP_SINGLE_ISSUER, the caller becomes its issuer.
+ */
+static int io_rings_enable(struct io_ring_ctx *ctx)
+{
+	if (!(ctx->flags & IORING_SETUP_R_DISABLED))
+		return io_fail(-EBADFD, "register: ENABLE_RINGS on a ring that is enabled");
+	if ((ctx->flags & IORING_SETUP_SINGLE_ISSUER) && !ctx->issuer)
+		WRITE_ONCE(ctx->issuer, get_task_struct(current));
+	ctx->restricted = !!ctx->restrictions;
+	/* what was set above is seen by whoever sees the ring enabled */
+	smp_store_release(&ctx->flags, ctx->flags & ~IORING_SETUP_R_DISABLED);
+	if (ctx->sq_data)
+		wake_up(&ctx->sq_data->wait);
+	return 0;
+}
+
+/* Whether a restricted ring allows register @opcode: 0, or why not. */
+static int io_register_allowed(struct io_ring_ctx *ctx, unsigned int opcode)
+{
+	if (!ctx->restricted)
+		return 0;
+	if (opcode >= IORING_REGISTER_LAST)
+		return io_fail(-EINVAL, "register: opcode %u unknown", opcode);
+	if (!test_bit(array_index_nospec(opcode, IORING_REGISTER_LAST),
+		      ctx->restrictions->register_op))
+		return io_fail(-EACCES, "register: opcode %u not allowed here", opcode);
+	return 0;
 }
 
 /* ---- enter and register ------------------------------------------------ */
@@ -7920,6 +8086,12 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	if (!percpu_ref_tryget(&ctx->refs))
 		goto out_fput;
 
+	ret = -EBADFD;
+	/* acquire: the issuer and restrictions set before it was enabled */
+	if (unlikely(smp_load_acquire(&ctx->flags) & IORING_SETUP_R_DISABLED)) {
+		io_fail(ret, "enter: the ring is disabled (IORING_REGISTER_ENABLE_RINGS)");
+		goto out;
+	}
 	ret = 0;
 	if (ctx->flags & IORING_SETUP_SQPOLL) {
 		/* its process died, or it could not start */
@@ -7935,6 +8107,9 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 			wake_up(&ctx->sq_data->wait);
 		submitted = to_submit;
 	} else if (to_submit) {
+		ret = io_issuer_check(ctx, "enter");
+		if (unlikely(ret))
+			goto out;
 		ret = io_task_prepare(ctx);
 		if (unlikely(ret))
 			goto out;
@@ -8146,6 +8321,14 @@ static int io_iowq_affinity_reset(struct io_ring_ctx *ctx)
 static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			       void __user *arg, unsigned int nr_args)
 {
+	int ret;
+
+	ret = io_issuer_check(ctx, "register");
+	if (!ret)
+		ret = io_register_allowed(ctx, opcode);
+	if (ret)
+		return ret;
+
 	switch (opcode) {
 	case IORING_REGISTER_BUFFERS:
 		return io_buffers_register(ctx, arg, nr_args);
@@ -8165,6 +8348,12 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_files_register2(ctx, arg, nr_args);
 	case IORING_REGISTER_FILES_UPDATE2:
 		return io_files_update2_register(ctx, arg, nr_args);
+	case IORING_REGISTER_RESTRICTIONS:
+		return io_restrictions_register(ctx, arg, nr_args);
+	case IORING_REGISTER_ENABLE_RINGS:
+		if (arg || nr_args)
+			return io_fail(-EINVAL, "register: ENABLE_RINGS takes no arguments");
+		return io_rings_enable(ctx);
 	case IORING_REGISTER_SYNC_CANCEL:
 		if (!arg || nr_args != 1)
 			return io_fail(-EINVAL, "register: SYNC_CANCEL takes one struct");

@@ -85,7 +85,15 @@ struct io_uring_sqe {
 #define IORING_SETUP_CQSIZE	(1U << 3)	/* cq_entries is valid */
 #define IORING_SETUP_CLAMP	(1U << 4)	/* clamp sizes that are too large */
 #define IORING_SETUP_ATTACH_WQ	(1U << 5)	/* share wq_fd's SQ thread */
+#define IORING_SETUP_R_DISABLED	(1U << 6)	/* off until IORING_REGISTER_ENABLE_RINGS */
 #define IORING_SETUP_SUBMIT_ALL	(1U << 7)	/* go on past an SQE that fails */
+/*
+ * Hints that completions need not interrupt the task: they never do here,
+ * so no task work is ever left to run, and IORING_SQ_TASKRUN never set.
+ */
+#define IORING_SETUP_COOP_TASKRUN	(1U << 8)
+#define IORING_SETUP_TASKRUN_FLAG	(1U << 9)	/* with COOP_TASKRUN: IORING_SQ_TASKRUN */
+#define IORING_SETUP_SINGLE_ISSUER	(1U << 12)	/* one task submits and registers */
 
 enum io_uring_op {
 	IORING_OP_NOP,
@@ -231,6 +239,7 @@ struct io_sqring_offsets {
 /* sq_ring->flags */
 #define IORING_SQ_NEED_WAKEUP	(1U << 0)	/* the SQ thread sleeps: IORING_ENTER_SQ_WAKEUP */
 #define IORING_SQ_CQ_OVERFLOW	(1U << 1)	/* CQEs wait in the kernel for CQ ring space */
+#define IORING_SQ_TASKRUN	(1U << 2)	/* task work waits for io_uring_enter() */
 
 /* Where each CQ ring field lives, relative to the IORING_OFF_CQ_RING mapping. */
 struct io_cqring_offsets {
@@ -306,6 +315,8 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_PROBE		8
 #define IORING_REGISTER_PERSONALITY	9
 #define IORING_UNREGISTER_PERSONALITY	10
+#define IORING_REGISTER_RESTRICTIONS	11	/* struct io_uring_restriction[nr_args] */
+#define IORING_REGISTER_ENABLE_RINGS	12
 #define IORING_REGISTER_FILES2		13	/* struct io_uring_rsrc_register */
 #define IORING_REGISTER_FILES_UPDATE2	14	/* struct io_uring_rsrc_update2 */
 #define IORING_REGISTER_IOWQ_AFF	17
@@ -313,6 +324,7 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19
 #define IORING_REGISTER_SYNC_CANCEL	24	/* struct io_uring_sync_cancel_reg */
 #define IORING_REGISTER_FILE_ALLOC_RANGE	25	/* struct io_uring_file_index_range */
+#define IORING_REGISTER_LAST		26	/* one past the last opcode 6.1 knows */
 
 /* IORING_REGISTER_FILES_UPDATE, and IORING_OP_FILES_UPDATE's addr */
 struct io_uring_files_update {
@@ -360,6 +372,31 @@ struct io_uring_sync_cancel_reg {
 	__u32				flags;
 	struct __kernel_timespec	timeout;
 	__u64				pad[4];
+};
+
+/*
+ * IORING_REGISTER_RESTRICTIONS, on a ring set up IORING_SETUP_R_DISABLED:
+ * from IORING_REGISTER_ENABLE_RINGS on, only the register opcodes and SQE
+ * opcodes listed are allowed, and only SQEs whose flags are within those
+ * allowed and include those required (-EACCES otherwise).
+ */
+struct io_uring_restriction {
+	__u16 opcode;			/* IORING_RESTRICTION_* */
+	union {
+		__u8 register_op;	/* IORING_RESTRICTION_REGISTER_OP */
+		__u8 sqe_op;		/* IORING_RESTRICTION_SQE_OP */
+		__u8 sqe_flags;		/* IORING_RESTRICTION_SQE_FLAGS_* */
+	};
+	__u8 resv;
+	__u32 resv2[3];
+};
+
+enum {
+	IORING_RESTRICTION_REGISTER_OP		= 0,	/* allow this register opcode */
+	IORING_RESTRICTION_SQE_OP		= 1,	/* allow this SQE opcode */
+	IORING_RESTRICTION_SQE_FLAGS_ALLOWED	= 2,	/* these IOSQE_* flags may be set */
+	IORING_RESTRICTION_SQE_FLAGS_REQUIRED	= 3,	/* these IOSQE_* flags must be set */
+	IORING_RESTRICTION_LAST
 };
 
 /* an fd of a files update: leave this slot as it is */

@@ -251,6 +251,8 @@ TEST_F(cancel, any)
 	EXPECT_EQ(-ECANCELED, self->res[3]);
 	/* interrupted as it ran */
 	EXPECT_EQ(-EINTR, self->res[4]);
+	/* its worker may still be on its way out of it */
+	usleep(100000);
 	ASSERT_EQ(0, cancel(&self->r, IORING_ASYNC_CANCEL_ANY, 0, 0, 0, self->res));
 	EXPECT_EQ(0, self->res[CANCEL_DATA]);
 }

@@ -332,6 +332,26 @@ static void offer_self(struct ring *r)
 	self_fds[1] = ep;
 }
 
+/*
+ * A disabled ring: random restrictions (most allowing something), then
+ * enabled, mostly; the fuzzed SQEs and register calls meet them.
+ */
+static void fuzz_restrict(struct ring *r)
+{
+	struct io_uring_restriction res[8];
+	unsigned int i, n = rnd() % 9;
+
+	memset(res, 0, sizeof(res));
+	for (i = 0; i < n; i++) {
+		res[i].opcode = rnd() % 16 ? rnd() % IORING_RESTRICTION_LAST : rnd();
+		res[i].sqe_op = rnd() % 16 ? rnd() % IORING_OP_LAST : rnd();
+	}
+	if (rnd() % 8)
+		sys_register(r->fd, IORING_REGISTER_RESTRICTIONS, res, n);
+	if (rnd() % 8)
+		sys_register(r->fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+}
+
 /* SYNC_CANCEL of what the fuzzed SQEs may name, waiting 10 ms at most. */
 static void fuzz_sync_cancel(struct ring *r)
 {
@@ -385,6 +405,8 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 		sys_register(r.fd, IORING_REGISTER_FILES, fds, NR_FDS);
 	if (rnd() % 4)
 		sys_register(r.fd, IORING_REGISTER_BUFFERS, bufs, 2);
+	if (flags & IORING_SETUP_R_DISABLED)
+		fuzz_restrict(&r);
 
 	for (i = 0; i < rounds; i++) {
 		unsigned int n = rnd() % (r.p.sq_entries + 1);
@@ -450,6 +472,7 @@ int main(int argc, char **argv)
 		{ IORING_SETUP_IOPOLL, "iopoll", false },
 		{ IORING_SETUP_SQPOLL, "sqpoll", true },
 		{ IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL, "sqpoll+iopoll", true },
+		{ IORING_SETUP_R_DISABLED | IORING_SETUP_SINGLE_ISSUER, "restricted", false },
 	};
 	int seconds = argc > 1 ? atoi(argv[1]) : 10;
 	unsigned long long seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;

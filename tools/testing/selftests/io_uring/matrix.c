@@ -438,6 +438,12 @@ static const struct register_case register_cases[] = {
 	  EFAULT },
 	{ "sync cancel: no count", X_PLAIN_RING, IORING_REGISTER_SYNC_CANCEL, X_UNMAPPED, 0,
 	  EINVAL },
+	{ "restrictions: an enabled ring", X_PLAIN_RING, IORING_REGISTER_RESTRICTIONS,
+	  X_UNMAPPED, 1, EBADFD },
+	{ "enable rings: an enabled ring", X_PLAIN_RING, IORING_REGISTER_ENABLE_RINGS, 0, 0,
+	  EBADFD },
+	{ "enable rings: with an argument", X_PLAIN_RING, IORING_REGISTER_ENABLE_RINGS,
+	  X_UNMAPPED, 0, EINVAL },
 };
 
 TEST(register_matrix)
