@@ -5666,7 +5666,7 @@ static bool io_sqe_allowed(const struct io_restrictions *res, const struct io_ur
 {
 	u8 required = res->sqe_flags_required;
 
-	if (!test_bit(sqe->opcode, res->sqe_op))
+	if (!test_bit(array_index_nospec(sqe->opcode, IORING_OP_LAST), res->sqe_op))
 		return false;
 	if ((sqe->flags & required) != required)
 		return false;
@@ -5679,18 +5679,21 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 	u8 op = req->sqe.opcode;
 	int ret;
 
+	/* in 6.1's order, which decides the errno of an SQE with two faults */
 	if (unlikely(req->sqe.flags & ~IOSQE_VALID_FLAGS))
 		return io_sqe_fail(req, -EINVAL, "flags %#x unknown", req->sqe.flags);
-	if (unlikely(!io_op_supported(op)))
+	if (unlikely(op >= IORING_OP_LAST))
 		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", op);
-	if (unlikely(req->ctx->restricted) && !io_sqe_allowed(req->ctx->restrictions, &req->sqe))
-		return io_sqe_fail(req, -EACCES, "opcode %u with flags %#x: not allowed here",
-				   op, req->sqe.flags);
 	if (unlikely(req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS))
 		req->ctx->drain_disabled = true;
 	if (unlikely((req->sqe.flags & IOSQE_IO_DRAIN) && req->ctx->drain_disabled))
 		return io_sqe_fail(req, -EOPNOTSUPP,
 				   "IOSQE_IO_DRAIN after IOSQE_CQE_SKIP_SUCCESS on this ring");
+	if (unlikely(req->ctx->restricted) && !io_sqe_allowed(req->ctx->restrictions, &req->sqe))
+		return io_sqe_fail(req, -EACCES, "opcode %u with flags %#x: not allowed here",
+				   op, req->sqe.flags);
+	if (unlikely(!io_op_supported(op)))
+		return io_sqe_fail(req, -EINVAL, "opcode %u not supported", op);
 	if (unlikely(req->sqe.personality)) {
 		const struct cred *creds;
 
@@ -5937,7 +5940,8 @@ static bool io_sq_thread_may_sleep(struct io_sq_data *sqd)
 	if (io_sq_thread_should_stop(sqd) || signal_pending(current))
 		return false;
 	list_for_each_entry(ctx, &sqd->ctx_list, sq_node) {
-		if (io_sqring_entries(ctx))
+		/* a disabled ring's SQEs wait: its enabling wakes us */
+		if (io_sqring_entries(ctx) && !(READ_ONCE(ctx->flags) & IORING_SETUP_R_DISABLED))
 			return false;
 	}
 	return true;
