@@ -167,7 +167,7 @@
 				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY | \
 				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
-				 IORING_ENTER_EXT_ARG)
+				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG)
 
 /* Registration limits */
 #define IORING_MAX_FIXED_FILES	BIT(20)
@@ -431,6 +431,8 @@ struct io_ring_ctx {
 	struct list_head	async_list;
 	/* IORING_REGISTER_SYNC_CANCEL waits: woken as requests leave async_list */
 	struct wait_queue_head	cancel_wait;
+	/* IORING_ENTER_SQ_WAIT: woken as the SQ thread consumes SQEs, or exits */
+	struct wait_queue_head	sq_space_wait;
 
 	/* requests submitted since setup: each will post exactly one CQE */
 	u32			sq_seq;
@@ -5880,6 +5882,14 @@ static unsigned int io_sqring_entries(struct io_ring_ctx *ctx)
 	return smp_load_acquire(&ctx->sq_ring->r.tail) - ctx->cached_sq_head;
 }
 
+/* Whether userspace has no room for another SQE until the kernel takes one. */
+static bool io_sqring_full(struct io_ring_ctx *ctx)
+{
+	struct io_sq_ring *ring = ctx->sq_ring;
+
+	return READ_ONCE(ring->r.tail) - READ_ONCE(ring->r.head) >= ctx->sq_entries;
+}
+
 static bool io_sq_thread_should_stop(struct io_sq_data *sqd)
 {
 	return READ_ONCE(sqd->stop) || fatal_signal_pending(current);
@@ -5998,6 +6008,9 @@ static bool io_sq_ring_turn(struct io_ring_ctx *ctx, unsigned int cap, bool *iop
 		mutex_lock(&ctx->uring_lock);
 		io_submit_sqes(ctx, to_submit);
 		mutex_unlock(&ctx->uring_lock);
+		/* the barrier orders the head's store before the waiter check */
+		if (wq_has_sleeper(&ctx->sq_space_wait))
+			wake_up(&ctx->sq_space_wait);
 	}
 	if (old)
 		revert_creds(old);
@@ -6062,6 +6075,7 @@ static int io_sq_thread(void *data)
 	 */
 	WRITE_ONCE(sqd->dead, true);
 	io_sq_need_wakeup(sqd, true);
+	io_sq_space_waiters_wake(sqd);
 	mutex_unlock(&sqd->lock);
 	complete_all(&sqd->exited);
 	io_sq_data_put(sqd);
@@ -6071,6 +6085,15 @@ static int io_sq_thread(void *data)
 
 static struct io_uring_task *io_tctx_alloc(struct task_struct *task);
 static int io_task_attach(struct io_ring_ctx *ctx, struct task_struct *task);
+
+/* Under sqd->lock: IORING_ENTER_SQ_WAIT waits for nobody now. */
+static void io_sq_space_waiters_wake(struct io_sq_data *sqd)
+{
+	struct io_ring_ctx *ctx;
+
+	list_for_each_entry(ctx, &sqd->ctx_list, sq_node)
+		wake_up(&ctx->sq_space_wait);
+}
 
 /* Under sqd->lock: the thread sleeps as long as its laziest ring allows. */
 static void io_sq_update_idle(struct io_sq_data *sqd)
@@ -7158,13 +7181,12 @@ static int io_uring_release(struct inode *inode, struct file *file)
 static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 {
 	struct io_ring_ctx *ctx = file->private_data;
-	struct io_sq_ring *sq = ctx->sq_ring;
 	__poll_t mask = 0;
 
 	poll_wait(file, &ctx->wait, wait);
 	/* the wait entry is queued before the rings are looked at */
 	smp_rmb();
-	if (READ_ONCE(sq->r.tail) - READ_ONCE(sq->r.head) != ctx->sq_entries)
+	if (!io_sqring_full(ctx))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	/* backlogged CQEs are readable too: io_uring_enter() moves them in */
 	if (io_cqring_events(ctx) || !list_empty_careful(&ctx->cq_backlog))
@@ -7698,6 +7720,7 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->completion_lock);
 	init_waitqueue_head(&ctx->wait);
 	init_waitqueue_head(&ctx->cancel_wait);
+	init_waitqueue_head(&ctx->sq_space_wait);
 	init_irq_work(&ctx->wake_work, io_cqring_wake_work);
 	INIT_LIST_HEAD(&ctx->cq_backlog);
 	INIT_LIST_HEAD(&ctx->defer_list);
@@ -8065,6 +8088,28 @@ static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete, u32 fla
 	return ret;
 }
 
+/*
+ * IORING_ENTER_SQ_WAIT on an SQPOLL ring: sleep until its SQ thread has
+ * made room in the SQ ring, a signal comes, or the thread exits (the next
+ * call says -EOWNERDEAD).  A thread asleep is woken to make the room.  As
+ * on 6.1, the call returns as it would have anyway.
+ */
+static void io_sq_wait_space(struct io_ring_ctx *ctx)
+{
+	struct io_sq_data *sqd = ctx->sq_data;
+	DEFINE_WAIT(wait);
+
+	while (io_sqring_full(ctx) && !signal_pending(current)) {
+		prepare_to_wait(&ctx->sq_space_wait, &wait, TASK_INTERRUPTIBLE);
+		if (!io_sqring_full(ctx) || READ_ONCE(sqd->dead))
+			break;
+		if (atomic_read(&ctx->sq_ring->flags) & IORING_SQ_NEED_WAKEUP)
+			wake_up(&sqd->wait);
+		schedule();
+	}
+	finish_wait(&ctx->sq_space_wait, &wait);
+}
+
 SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		u32, min_complete, u32, flags, const void __user *, argp,
 		size_t, argsz)
@@ -8109,6 +8154,8 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		io_cqring_backlog_flush(ctx);
 		if (flags & IORING_ENTER_SQ_WAKEUP)
 			wake_up(&ctx->sq_data->wait);
+		if (flags & IORING_ENTER_SQ_WAIT)
+			io_sq_wait_space(ctx);
 		submitted = to_submit;
 	} else if (to_submit) {
 		ret = io_issuer_check(ctx, "enter");

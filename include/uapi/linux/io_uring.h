@@ -260,6 +260,7 @@ struct io_cqring_offsets {
 /* io_uring_enter() flags */
 #define IORING_ENTER_GETEVENTS	(1U << 0)
 #define IORING_ENTER_SQ_WAKEUP	(1U << 1)
+#define IORING_ENTER_SQ_WAIT	(1U << 2)	/* SQPOLL: wait for room in the SQ ring */
 #define IORING_ENTER_EXT_ARG	(1U << 3)	/* sig points to struct io_uring_getevents_arg */
 
 /*

@@ -256,6 +256,49 @@ TEST(teardown_with_thread_running)
 }
 
 /* Publish @n NOPs at once, user_data from @first on. */
+/* The SQEs userspace published and the kernel has not consumed. */
+static unsigned int sq_pending(struct ring *r)
+{
+	return __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * IORING_ENTER_SQ_WAIT returns once the SQ thread has made room in a full
+ * SQ ring; a thread asleep is woken to make it.  Without SQPOLL it is
+ * taken and changes nothing, as on 6.1.
+ */
+TEST(sq_wait_returns_when_there_is_room)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, sqpoll_init(&r, 4, 0, 10, 0));
+	usleep(200 * 1000);
+	ASSERT_TRUE(*r.sq_flags & IORING_SQ_NEED_WAKEUP);
+	for (i = 0; i < 4; i++) {
+		ring_get_sqe(&r)->opcode = IORING_OP_NOP;
+		r.sqes[i].user_data = i;
+	}
+	ring_flush(&r);
+	EXPECT_EQ(4, sq_pending(&r));
+	EXPECT_EQ(0, sys_enter(r.fd, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0));
+	EXPECT_GT(4, sq_pending(&r));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, wait_cqe_sqpoll(&r, &cqe));
+	/* room already: it returns at once */
+	EXPECT_EQ(0, sys_enter(r.fd, 0, 0, IORING_ENTER_SQ_WAIT, NULL, 0));
+	ring_exit(&r);
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ring_get_sqe(&r)->opcode = IORING_OP_NOP;
+	ring_flush(&r);
+	EXPECT_EQ(1, sys_enter(r.fd, 1, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAIT,
+			       NULL, 0));
+	ring_exit(&r);
+}
+
 static void publish_nops(struct ring *r, int n, int first)
 {
 	int i;
