@@ -648,8 +648,14 @@ struct io_kiocb {
 	 * it was set aside.  NULL: the worker's, which are the process's.
 	 */
 	const struct cred	*creds;
-	/* OPENAT, STATX and the path operations: their path, read at submission */
-	struct filename		*path;
+	/*
+	 * Read at submission: the path of OPENAT, STATX and the path
+	 * operations; CONNECT's address, once it is not issued at once.
+	 */
+	union {
+		struct filename		*path;
+		struct io_connect_addr	*caddr;
+	};
 	/*
 	 * READV/WRITEV issued after their submission: the iovec array as
 	 * it was at submission (see io_req_stabilize()).
@@ -1213,7 +1219,9 @@ static void io_req_put_more(struct io_kiocb *req)
 		io_buf_table_put(req->buf_table);
 	/* a buffer no CQE reported: a request freed without one */
 	kfree(req->kbuf);
-	if (req->path) {
+	if (req->sqe.opcode == IORING_OP_CONNECT) {
+		kfree(req->caddr);
+	} else if (req->path) {
 		putname(req->path);
 		if (io_op_has_path2(req->sqe.opcode) && req->path2.name)
 			putname(req->path2.name);
@@ -3132,10 +3140,42 @@ static int io_connect_retry(struct io_kiocb *req, int ret)
 	}
 }
 
+/* CONNECT's address and its length, as read at submission. */
+struct io_connect_addr {
+	struct sockaddr_storage	addr;
+	int			len;
+};
+
+static int io_connect_addr_read(struct io_kiocb *req, struct io_connect_addr *ca)
+{
+	ca->len = (int)req->sqe.off;
+	return move_addr_to_kernel(u64_to_user_ptr(req->sqe.addr), ca->len, &ca->addr);
+}
+
+/* Read CONNECT's address now, for an issue later (io_req_stabilize()). */
+static int io_connect_stabilize(struct io_kiocb *req)
+{
+	struct io_connect_addr *ca;
+	int ret;
+
+	if (req->caddr)
+		return 0;
+	ca = kmalloc(sizeof(*ca), GFP_KERNEL_ACCOUNT);
+	if (!ca)
+		return -ENOMEM;
+	ret = io_connect_addr_read(req, ca);
+	if (ret) {
+		kfree(ca);
+		return ret;
+	}
+	req->caddr = ca;
+	return 0;
+}
+
 static int io_connect(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct sockaddr_storage addr;
+	struct io_connect_addr stack, *ca = req->caddr;
 	struct socket *sock;
 	int ret;
 
@@ -3155,15 +3195,25 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 	if ((req->flags & REQ_F_CONNECTING) && (vfs_poll(req->file, NULL) & EPOLLERR)) {
 		ret = sock_error(sock->sk);
 	} else {
-		ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr), (int)sqe->off, &addr);
+		ret = 0;
+		if (!ca) {
+			ca = &stack;
+			ret = io_connect_addr_read(req, ca);
+		}
 		if (!ret)
-			ret = __sys_connect_file(req->file, &addr, (int)sqe->off,
+			ret = __sys_connect_file(req->file, &ca->addr, ca->len,
 						 force_nonblock ? O_NONBLOCK : 0);
 		/* some protocols answer a connect again so once it is done */
 		if ((req->flags & REQ_F_CONNECTING) && (ret == -EISCONN || ret == -EBADFD))
 			ret = sock_error(sock->sk);
 		if (force_nonblock)
 			ret = io_connect_retry(req, ret);
+		/* tried again later, with the address as it was read now */
+		if (ret == -EAGAIN && !req->caddr) {
+			req->caddr = kmemdup(ca, sizeof(*ca), GFP_KERNEL_ACCOUNT);
+			if (!req->caddr)
+				ret = -ENOMEM;
+		}
 		if (ret == -EAGAIN)
 			return ret;
 	}
@@ -5401,8 +5451,8 @@ static int io_req_set_buffer(struct io_kiocb *req)
  * io_uring_enter() still vouches for it: the iovec array of READV/WRITEV,
  * the timespecs of TIMEOUT and of a TIMEOUT_REMOVE that updates, the
  * paths of OPENAT, OPENAT2, STATX and the path operations, OPENAT2's
- * open_how and EPOLL_CTL's event.  A failure fails the request at
- * submission.
+ * open_how, EPOLL_CTL's event and CONNECT's address.  A failure fails the
+ * request at submission.
  */
 static int io_req_stabilize(struct io_kiocb *req)
 {
@@ -5433,6 +5483,8 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return ret ? ret : io_req_get_path(req, 0);
 	case IORING_OP_EPOLL_CTL:
 		return io_epoll_ctl_prep(req);
+	case IORING_OP_CONNECT:
+		return io_connect_stabilize(req);
 	case IORING_OP_OPENAT:
 		return io_req_get_path(req, 0);
 	case IORING_OP_STATX:

@@ -647,6 +647,49 @@ static int dial(const struct sockaddr_un *sun)
 	return c;
 }
 
+/*
+ * CONNECT's address is read at submission: a connect that runs later (in
+ * a chain, behind a read that waits) uses it even if userspace has reused
+ * that memory meanwhile.
+ */
+TEST(connect_address_is_read_at_submission)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct sockaddr_un sun, copy;
+	int l, c, p[2], i, res[3] = { 0 };
+	struct ring r;
+	char byte;
+
+	l = listener(&sun, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, pipe(p));
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	copy = sun;
+	sqe = prep_net(&r, IORING_OP_READ, p[0], &byte, 1, 0, 1);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe = prep_net(&r, IORING_OP_CONNECT, c, &copy, 0, 0, 2);
+	sqe->off = sizeof(copy);
+	ASSERT_EQ(2, ring_submit(&r, 0));
+	memset(&copy, 0xff, sizeof(copy));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		ASSERT_GT(3, cqe.user_data);
+		res[cqe.user_data] = cqe.res;
+	}
+	EXPECT_EQ(1, res[1]);
+	EXPECT_EQ(0, res[2]);
+	ring_exit(&r);
+	close(c);
+	close(l);
+	close(p[0]);
+	close(p[1]);
+	unlink(sun.sun_path);
+}
+
 /* ACCEPT of a connection that is already there, then of one yet to come. */
 TEST(accept_a_connection)
 {
