@@ -6078,6 +6078,15 @@ static void io_sq_data_put(struct io_sq_data *sqd)
 	kfree(sqd);
 }
 
+/* Under sqd->lock: IORING_ENTER_SQ_WAIT waits for nobody now. */
+static void io_sq_space_waiters_wake(struct io_sq_data *sqd)
+{
+	struct io_ring_ctx *ctx;
+
+	list_for_each_entry(ctx, &sqd->ctx_list, sq_node)
+		wake_up(&ctx->sq_space_wait);
+}
+
 /*
  * Consume the SQs as userspace fills them, and reap polled completions;
  * after the longest sq_thread_idle of the rings without work, sleep until
@@ -6137,15 +6146,6 @@ static int io_sq_thread(void *data)
 
 static struct io_uring_task *io_tctx_alloc(struct task_struct *task);
 static int io_task_attach(struct io_ring_ctx *ctx, struct task_struct *task);
-
-/* Under sqd->lock: IORING_ENTER_SQ_WAIT waits for nobody now. */
-static void io_sq_space_waiters_wake(struct io_sq_data *sqd)
-{
-	struct io_ring_ctx *ctx;
-
-	list_for_each_entry(ctx, &sqd->ctx_list, sq_node)
-		wake_up(&ctx->sq_space_wait);
-}
 
 /* Under sqd->lock: the thread sleeps as long as its laziest ring allows. */
 static void io_sq_update_idle(struct io_sq_data *sqd)
