@@ -135,7 +135,7 @@
 				 IORING_SETUP_CLAMP | IORING_SETUP_ATTACH_WQ | \
 				 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL | \
 				 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
-				 IORING_SETUP_SINGLE_ISSUER)
+				 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
 /* The opcodes this kernel offers; the others answer -EINVAL */
 #define IO_OPS_SUPPORTED	(BIT_ULL(IORING_OP_NOP) | BIT_ULL(IORING_OP_READV) | \
 				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
@@ -377,6 +377,8 @@ struct io_ring_ctx {
 	struct list_head	task_list;
 	/* IORING_SETUP_SINGLE_ISSUER: the one task that submits and registers */
 	struct task_struct	*issuer;
+	/* IORING_SETUP_DEFER_TASKRUN: the issuer is in io_uring_enter() */
+	bool			cq_publishing;
 	struct io_restrictions	*restrictions;
 	/* IORING_REGISTER_PERSONALITY: id -> credentials, under uring_lock */
 	struct xarray		personalities;
@@ -779,19 +781,6 @@ static void io_drain_kick(struct io_ring_ctx *ctx)
 
 static void io_timeout_flush(struct io_ring_ctx *ctx);
 
-static void io_commit_cqring(struct io_ring_ctx *ctx)
-{
-	struct io_cq_ring *ring = ctx->cq_ring;
-
-	if (unlikely(!list_empty(&ctx->timeout_list)))
-		io_timeout_flush(ctx);
-	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail))
-		/* the CQEs must be visible before the tail that publishes them */
-		smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
-	if (unlikely(ctx->drain_active))
-		io_drain_kick(ctx);
-}
-
 static void io_sq_flags_set(struct io_ring_ctx *ctx, u32 mask)
 {
 	atomic_or(mask, &ctx->sq_ring->flags);
@@ -800,6 +789,57 @@ static void io_sq_flags_set(struct io_ring_ctx *ctx, u32 mask)
 static void io_sq_flags_clear(struct io_ring_ctx *ctx, u32 mask)
 {
 	atomic_andnot(mask, &ctx->sq_ring->flags);
+}
+
+/*
+ * IORING_SETUP_DEFER_TASKRUN: CQEs are written as completions happen, but
+ * the tail that shows them to userspace moves only in the issuer's
+ * io_uring_enter(); until then IORING_SQ_TASKRUN says they wait, if asked
+ * for (TASKRUN_FLAG).  Every other ring publishes at once.
+ */
+static bool io_cq_may_publish(struct io_ring_ctx *ctx)
+{
+	if (likely(!(ctx->flags & IORING_SETUP_DEFER_TASKRUN)))
+		return true;
+	return in_task() && current == ctx->issuer && READ_ONCE(ctx->cq_publishing);
+}
+
+/* completion_lock held: show what was posted, or say that it waits */
+static void io_commit_cqring(struct io_ring_ctx *ctx)
+{
+	struct io_cq_ring *ring = ctx->cq_ring;
+
+	if (unlikely(!list_empty(&ctx->timeout_list)))
+		io_timeout_flush(ctx);
+	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail)) {
+		if (io_cq_may_publish(ctx))
+			/* the CQEs must be visible before the tail that shows them */
+			smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
+		else if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+			io_sq_flags_set(ctx, IORING_SQ_TASKRUN);
+	}
+	if (unlikely(ctx->drain_active))
+		io_drain_kick(ctx);
+}
+
+/* DEFER_TASKRUN: the issuer, in io_uring_enter(), shows what waits. */
+static void io_cqring_publish(struct io_ring_ctx *ctx)
+{
+	if (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN))
+		return;
+	spin_lock_irq(&ctx->completion_lock);
+	/* as in io_commit_cqring(): the CQEs before the tail */
+	smp_store_release(&ctx->cq_ring->r.tail, ctx->cached_cq_tail);
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		io_sq_flags_clear(ctx, IORING_SQ_TASKRUN);
+	spin_unlock_irq(&ctx->completion_lock);
+}
+
+/* Whether DEFER_TASKRUN holds CQEs back that io_uring_enter() would show. */
+static bool io_cqring_hidden(struct io_ring_ctx *ctx)
+{
+	/* a snapshot: it moves under completion_lock, not held here */
+	return data_race(ctx->cached_cq_tail) != READ_ONCE(ctx->cq_ring->r.tail);
 }
 
 /*
@@ -6346,9 +6386,15 @@ struct io_cq_waiter {
 static bool io_cq_waiter_done(struct io_cq_waiter *w)
 {
 	struct io_ring_ctx *ctx = w->ctx;
+	u32 tail;
 
-	/* pairs with the release store of the tail in io_commit_cqring() */
-	return (s32)(smp_load_acquire(&ctx->cq_ring->r.tail) - w->target) >= 0 ||
+	/* DEFER_TASKRUN's waiter, the issuer, shows itself what is posted */
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN)
+		tail = READ_ONCE(ctx->cached_cq_tail);
+	else
+		/* pairs with the release store of the tail in io_commit_cqring() */
+		tail = smp_load_acquire(&ctx->cq_ring->r.tail);
+	return (s32)(tail - w->target) >= 0 ||
 	       READ_ONCE(ctx->cq_timeouts) != w->timeouts;
 }
 
@@ -6384,6 +6430,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 	};
 	int ret = 0;
 
+	io_cqring_publish(ctx);
 	if (io_cqring_events(ctx) >= min_events)
 		return 0;
 	init_wait(&w.wq);
@@ -6428,6 +6475,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 		}
 	}
 	finish_wait(&ctx->wait, &w.wq);
+	io_cqring_publish(ctx);
 
 	if (sig)
 		restore_saved_sigmask_unless(ret == -EINTR);
@@ -7240,8 +7288,12 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	smp_rmb();
 	if (!io_sqring_full(ctx))
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	/* backlogged CQEs are readable too: io_uring_enter() moves them in */
-	if (io_cqring_events(ctx) || !list_empty_careful(&ctx->cq_backlog))
+	/*
+	 * Backlogged CQEs are readable too, and DEFER_TASKRUN's unshown ones:
+	 * io_uring_enter() moves them in.
+	 */
+	if (io_cqring_events(ctx) || !list_empty_careful(&ctx->cq_backlog) ||
+	    io_cqring_hidden(ctx))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
@@ -7953,10 +8005,15 @@ static long io_uring_setup(u32 entries, struct io_uring_params __user *params)
 		return io_fail(-EINVAL, "setup: flags %#x unknown", p.flags & ~IORING_SETUP_VALID);
 	/* as on 6.1: hints about interrupting the task mean nothing with SQPOLL */
 	if ((p.flags & IORING_SETUP_SQPOLL) &&
-	    (p.flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG)))
-		return io_fail(-EINVAL, "setup: COOP_TASKRUN or TASKRUN_FLAG with SQPOLL");
-	if ((p.flags & IORING_SETUP_TASKRUN_FLAG) && !(p.flags & IORING_SETUP_COOP_TASKRUN))
-		return io_fail(-EINVAL, "setup: TASKRUN_FLAG without COOP_TASKRUN");
+	    (p.flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG |
+			IORING_SETUP_DEFER_TASKRUN)))
+		return io_fail(-EINVAL, "setup: a TASKRUN flag with SQPOLL");
+	if ((p.flags & IORING_SETUP_TASKRUN_FLAG) &&
+	    !(p.flags & (IORING_SETUP_COOP_TASKRUN | IORING_SETUP_DEFER_TASKRUN)))
+		return io_fail(-EINVAL, "setup: TASKRUN_FLAG without COOP or DEFER_TASKRUN");
+	/* only the issuer shows the CQEs: there must be one */
+	if ((p.flags & IORING_SETUP_DEFER_TASKRUN) && !(p.flags & IORING_SETUP_SINGLE_ISSUER))
+		return io_fail(-EINVAL, "setup: DEFER_TASKRUN without SINGLE_ISSUER");
 
 	return io_uring_create(entries, &p, params);
 }
@@ -8194,6 +8251,17 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		goto out;
 	}
 	ret = 0;
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN) {
+		/* nobody else may wait, for nobody else may show the CQEs */
+		if (flags & IORING_ENTER_GETEVENTS) {
+			ret = io_issuer_check(ctx, "enter");
+			if (unlikely(ret))
+				goto out;
+		}
+		/* only the issuer sets it, and reads it as set */
+		if (current == ctx->issuer)
+			WRITE_ONCE(ctx->cq_publishing, true);
+	}
 	if (ctx->flags & IORING_SETUP_SQPOLL) {
 		/* its process died, or it could not start */
 		ret = -EOWNERDEAD;
@@ -8227,6 +8295,8 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		ret = io_enter_getevents(ctx, min_complete, flags, argp, argsz);
 	}
 out:
+	if ((ctx->flags & IORING_SETUP_DEFER_TASKRUN) && current == ctx->issuer)
+		WRITE_ONCE(ctx->cq_publishing, false);
 	percpu_ref_put(&ctx->refs);
 out_fput:
 	fdput(f);

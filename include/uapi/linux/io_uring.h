@@ -88,12 +88,18 @@ struct io_uring_sqe {
 #define IORING_SETUP_R_DISABLED	(1U << 6)	/* off until IORING_REGISTER_ENABLE_RINGS */
 #define IORING_SETUP_SUBMIT_ALL	(1U << 7)	/* go on past an SQE that fails */
 /*
- * Hints that completions need not interrupt the task: they never do here,
- * so no task work is ever left to run, and IORING_SQ_TASKRUN never set.
+ * A hint that completions need not interrupt the task: they never do here,
+ * so with it alone no task work is ever left to run.
  */
 #define IORING_SETUP_COOP_TASKRUN	(1U << 8)
-#define IORING_SETUP_TASKRUN_FLAG	(1U << 9)	/* with COOP_TASKRUN: IORING_SQ_TASKRUN */
+/* IORING_SQ_TASKRUN says when CQEs wait for io_uring_enter() (DEFER_TASKRUN) */
+#define IORING_SETUP_TASKRUN_FLAG	(1U << 9)
 #define IORING_SETUP_SINGLE_ISSUER	(1U << 12)	/* one task submits and registers */
+/*
+ * With SINGLE_ISSUER: CQEs of completions that happen outside the issuer's
+ * io_uring_enter() show up only when it next calls with GETEVENTS.
+ */
+#define IORING_SETUP_DEFER_TASKRUN	(1U << 13)
 
 enum io_uring_op {
 	IORING_OP_NOP,

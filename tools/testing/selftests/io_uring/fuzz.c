@@ -473,6 +473,8 @@ int main(int argc, char **argv)
 		{ IORING_SETUP_SQPOLL, "sqpoll", true },
 		{ IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL, "sqpoll+iopoll", true },
 		{ IORING_SETUP_R_DISABLED | IORING_SETUP_SINGLE_ISSUER, "restricted", false },
+		{ IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
+		  IORING_SETUP_TASKRUN_FLAG, "defer", false },
 	};
 	int seconds = argc > 1 ? atoi(argv[1]) : 10;
 	unsigned long long seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 1;

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IORING_SETUP_DEFER_TASKRUN: the CQEs of completions that happen outside
+ * the issuer's io_uring_enter() (a wakeup, a worker, a timer) show up in
+ * the CQ ring only when the issuer next calls it with GETEVENTS; those it
+ * completes while it submits show up at once.  Meanwhile TASKRUN_FLAG
+ * sets IORING_SQ_TASKRUN, the eventfd is signalled and the ring polls
+ * readable.  Nobody else may wait on such a ring (-EEXIST).  6.1's setup
+ * rules and errnos.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "ring.h"
+
+#define DEFER	(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+
+static int setup_errno(unsigned int flags)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	fd = sys_setup(4, &p);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
+static unsigned int cq_ready(struct ring *r)
+{
+	return __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) - *r->cq_head;
+}
+
+static int get_events(struct ring *r)
+{
+	return sys_enter(r->fd, 0, 0, IORING_ENTER_GETEVENTS, NULL, 0) < 0 ? errno : 0;
+}
+
+static void prep_poll_in(struct ring *r, int fd, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_POLL_ADD;
+	sqe->fd = fd;
+	sqe->poll32_events = POLLIN;
+	sqe->user_data = data;
+}
+
+static int ring_readable(struct ring *r)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/* 6.1's rules: one issuer, no SQ thread; TASKRUN_FLAG goes with it too. */
+TEST(defer_taskrun_setup)
+{
+	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_DEFER_TASKRUN));
+	EXPECT_EQ(EINVAL, setup_errno(DEFER | IORING_SETUP_SQPOLL));
+	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG));
+	EXPECT_EQ(0, setup_errno(DEFER));
+	EXPECT_EQ(0, setup_errno(DEFER | IORING_SETUP_TASKRUN_FLAG));
+	EXPECT_EQ(0, setup_errno(DEFER | IORING_SETUP_COOP_TASKRUN));
+	EXPECT_EQ(0, setup_errno(DEFER | IORING_SETUP_IOPOLL));
+}
+
+/* A poll that fires from the issuer's own write() waits for GETEVENTS. */
+TEST(cqe_waits_for_getevents)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER | IORING_SETUP_TASKRUN_FLAG));
+	prep_poll_in(&r, p[0], 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
+	EXPECT_FALSE(ring_readable(&r));
+
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	EXPECT_EQ(0, cq_ready(&r));
+	EXPECT_EQ(IORING_SQ_TASKRUN, *r.sq_flags & IORING_SQ_TASKRUN);
+	EXPECT_TRUE(ring_readable(&r));
+
+	/* a submission without GETEVENTS leaves it where it is */
+	ASSERT_EQ(0, ring_submit(&r, 0));
+	EXPECT_EQ(0, cq_ready(&r));
+
+	EXPECT_EQ(0, get_events(&r));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(POLLIN, cqe.res & POLLIN);
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
+	EXPECT_FALSE(ring_readable(&r));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* What completes while the issuer submits shows at once, and signals. */
+TEST(inline_completion_shows_at_once)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	__u64 n;
+	int efd;
+
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_EVENTFD, &efd, 1));
+	ring_get_sqe(&r)->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(sizeof(n), read(efd, &n, sizeof(n)));
+	ring_exit(&r);
+	close(efd);
+}
+
+/* A worker's CQE: signalled at once, shown by the wait that wants it. */
+TEST(worker_completion_shown_by_the_wait)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	__u64 n;
+	int efd, i;
+
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_EVENTFD, &efd, 1));
+	sqe = ring_get_sqe(&r);
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 3;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	/* the worker posts it: the eventfd says so, the CQ ring not yet */
+	for (i = 0; i < 500 && read(efd, &n, sizeof(n)) != sizeof(n); i++)
+		usleep(2000);
+	ASSERT_LT(i, 500);
+	EXPECT_EQ(0, cq_ready(&r));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(3, cqe.user_data);
+	ring_exit(&r);
+	close(efd);
+}
+
+static void *write_later(void *arg)
+{
+	int fd = *(int *)arg;
+
+	usleep(50000);
+	if (write(fd, "y", 1) != 1)
+		return (void *)1;
+	return NULL;
+}
+
+/* The issuer asleep in GETEVENTS wakes for a CQE posted meanwhile. */
+TEST(waiting_issuer_wakes)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	pthread_t t;
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER));
+	prep_poll_in(&r, p[0], 4);
+	ASSERT_EQ(0, pthread_create(&t, NULL, write_later, &p[1]));
+	EXPECT_EQ(1, ring_submit(&r, 1));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(4, cqe.user_data);
+	pthread_join(t, NULL);
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+struct other {
+	struct ring *r;
+	int wait, submit;
+};
+
+static void *other_task(void *arg)
+{
+	struct other *o = arg;
+
+	o->wait = get_events(o->r);
+	ring_get_sqe(o->r)->user_data = 6;
+	o->submit = ring_submit(o->r, 0);
+	return NULL;
+}
+
+/* Only the issuer may wait, for only it shows CQEs: -EEXIST for others. */
+TEST(others_may_not_wait)
+{
+	struct other o = { 0 };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	pthread_t t;
+
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER));
+	o.r = &r;
+	ASSERT_EQ(0, pthread_create(&t, NULL, other_task, &o));
+	pthread_join(t, NULL);
+	EXPECT_EQ(EEXIST, o.wait);
+	EXPECT_EQ(-EEXIST, o.submit);
+	/* the issuer submits the NOP the other left in the SQ */
+	EXPECT_EQ(1, sys_enter(r.fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(6, cqe.user_data);
+	ring_exit(&r);
+}
+
+TEST_HARNESS_MAIN
