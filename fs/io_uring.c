@@ -167,9 +167,11 @@
 				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY | \
 				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
-				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG)
+				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
+				 IORING_ENTER_REGISTERED_RING)
 
 /* Registration limits */
+#define IO_RING_FDS_MAX		16	/* IORING_REGISTER_RING_FDS slots per thread */
 #define IORING_MAX_FIXED_FILES	BIT(20)
 #define IORING_MAX_BUF_SIZE	SZ_1G
 
@@ -683,6 +685,8 @@ struct io_uring_task {
 	/* set while exit or exec waits on ->wait for inflight to reach 0 */
 	bool			cancelling;
 	wait_queue_head_t	wait;
+	/* IORING_REGISTER_RING_FDS: only this task reads or changes them */
+	struct file		*ring_files[IO_RING_FDS_MAX];
 	struct rcu_head		rcu;
 };
 
@@ -7672,6 +7676,19 @@ static void io_ring_cancel_task(struct io_ring_ctx *ctx, struct task_struct *tas
 	io_iopoll_reap_all(ctx);
 }
 
+/* Exit or exec: the registered ring fds go, as the fd table's do. */
+static void io_ring_fds_drop(struct io_uring_task *tctx)
+{
+	int i;
+
+	for (i = 0; i < IO_RING_FDS_MAX; i++) {
+		if (tctx->ring_files[i]) {
+			fput(tctx->ring_files[i]);
+			tctx->ring_files[i] = NULL;
+		}
+	}
+}
+
 /*
  * current exits or execs: stop its I/O threads (what they queued is
  * cancelled, what blocks in them is interrupted; but a thread that exits
@@ -7689,6 +7706,7 @@ void __io_uring_cancel_task(void)
 	struct io_task_ring *node, *tmp;
 	LIST_HEAD(rings);
 
+	io_ring_fds_drop(tctx);
 	if (!tctx->wq)
 		return;
 	/* a thread's exit, not its process's: its writes are done, not lost */
@@ -8219,6 +8237,23 @@ static void io_sq_wait_space(struct io_ring_ctx *ctx)
 	finish_wait(&ctx->sq_space_wait, &wait);
 }
 
+/*
+ * IORING_ENTER_REGISTERED_RING: @fd is a slot of current's registered
+ * rings.  No reference is taken: only current empties its slots.
+ */
+static int io_ring_fd_get(unsigned int fd, struct fd *f)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (unlikely(!tctx || fd >= IO_RING_FDS_MAX))
+		return io_fail(-EINVAL, "enter: no registered ring slot %u", fd);
+	f->file = tctx->ring_files[array_index_nospec(fd, IO_RING_FDS_MAX)];
+	f->flags = 0;
+	if (unlikely(!f->file))
+		return io_fail(-EBADF, "enter: registered ring slot %u is empty", fd);
+	return 0;
+}
+
 SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 		u32, min_complete, u32, flags, const void __user *, argp,
 		size_t, argsz)
@@ -8231,9 +8266,15 @@ SYSCALL_DEFINE6(io_uring_enter, unsigned int, fd, u32, to_submit,
 	if (flags & ~IORING_ENTER_VALID)
 		return io_fail(-EINVAL, "enter: flags %#x unknown", flags & ~IORING_ENTER_VALID);
 
-	f = fdget(fd);
-	if (!f.file)
-		return io_fail(-EBADF, "enter: fd %u is not open", fd);
+	if (flags & IORING_ENTER_REGISTERED_RING) {
+		ret = io_ring_fd_get(fd, &f);
+		if (ret)
+			return ret;
+	} else {
+		f = fdget(fd);
+		if (!f.file)
+			return io_fail(-EBADF, "enter: fd %u is not open", fd);
+	}
 	ret = -EOPNOTSUPP;
 	if (f.file->f_op != &io_uring_fops) {
 		io_fail(ret, "enter: fd %u is not an io_uring", fd);
@@ -8491,6 +8532,124 @@ static int io_iowq_affinity_reset(struct io_ring_ctx *ctx)
 	return ret;
 }
 
+/*
+ * Put the ring @fd in a free slot of current's in [@start, @end), and
+ * return the slot.  The slot holds a reference to the file.
+ */
+static int io_ring_fd_add(struct io_uring_task *tctx, u64 fd, int start, int end)
+{
+	struct file *file;
+	int i;
+
+	if (fd > INT_MAX)
+		return io_fail(-EBADF, "register: ring fd %llu is not open", fd);
+	file = fget(fd);
+	if (!file)
+		return io_fail(-EBADF, "register: ring fd %llu is not open", fd);
+	if (file->f_op != &io_uring_fops) {
+		fput(file);
+		return io_fail(-EOPNOTSUPP, "register: fd %llu is not an io_uring", fd);
+	}
+	for (i = start; i < end; i++) {
+		if (!tctx->ring_files[i]) {
+			tctx->ring_files[i] = file;
+			return i;
+		}
+	}
+	fput(file);
+	return io_fail(-EBUSY, "register: no free ring fd slot in [%d, %d)", start, end);
+}
+
+/*
+ * IORING_REGISTER_RING_FDS: each of @nr_args updates names a ring fd and
+ * the calling thread's slot for it (-1U: any free one, written back), so
+ * that io_uring_enter(IORING_ENTER_REGISTERED_RING) can name the ring by
+ * slot and skip the fd table.  Returns how many were taken, or the error
+ * of the first when none was.
+ */
+static int io_ring_fds_register(struct io_ring_ctx *ctx, void __user *arg,
+				unsigned int nr_args)
+{
+	struct io_uring_rsrc_update __user *uarg = arg;
+	struct io_uring_rsrc_update reg;
+	struct io_uring_task *tctx;
+	int ret = 0, start, end;
+	unsigned int i;
+
+	if (!nr_args || nr_args > IO_RING_FDS_MAX)
+		return io_fail(-EINVAL, "register: RING_FDS takes 1 to %d, not %u",
+			       IO_RING_FDS_MAX, nr_args);
+	ret = io_task_prepare(ctx);
+	if (ret)
+		return ret;
+	tctx = current->io_uring;
+	for (i = 0; i < nr_args; i++) {
+		if (copy_from_user(&reg, &uarg[i], sizeof(reg))) {
+			ret = io_fail(-EFAULT, "register: cannot read ring fd %u", i);
+			break;
+		}
+		if (reg.resv) {
+			ret = io_fail(-EINVAL, "register: ring fd %u: resv is not zero", i);
+			break;
+		}
+		if (reg.offset == -1U) {
+			start = 0;
+			end = IO_RING_FDS_MAX;
+		} else if (reg.offset < IO_RING_FDS_MAX) {
+			start = reg.offset;
+			end = start + 1;
+		} else {
+			ret = io_fail(-EINVAL, "register: ring fd slot %u is past %d",
+				      reg.offset, IO_RING_FDS_MAX);
+			break;
+		}
+		ret = io_ring_fd_add(tctx, reg.data, start, end);
+		if (ret < 0)
+			break;
+		reg.offset = ret;
+		if (copy_to_user(&uarg[i], &reg, sizeof(reg))) {
+			fput(tctx->ring_files[reg.offset]);
+			tctx->ring_files[reg.offset] = NULL;
+			ret = io_fail(-EFAULT, "register: cannot write ring fd %u back", i);
+			break;
+		}
+	}
+	return i ? i : ret;
+}
+
+/* IORING_UNREGISTER_RING_FDS: empty the slots the updates name. */
+static int io_ring_fds_unregister(void __user *arg, unsigned int nr_args)
+{
+	struct io_uring_rsrc_update __user *uarg = arg;
+	struct io_uring_task *tctx = current->io_uring;
+	struct io_uring_rsrc_update reg;
+	unsigned int i, slot;
+	int ret = 0;
+
+	if (!nr_args || nr_args > IO_RING_FDS_MAX)
+		return io_fail(-EINVAL, "register: UNREGISTER_RING_FDS takes 1 to %d, not %u",
+			       IO_RING_FDS_MAX, nr_args);
+	if (!tctx)
+		return 0;
+	for (i = 0; i < nr_args; i++) {
+		if (copy_from_user(&reg, &uarg[i], sizeof(reg))) {
+			ret = io_fail(-EFAULT, "register: cannot read ring fd %u", i);
+			break;
+		}
+		if (reg.resv || reg.offset >= IO_RING_FDS_MAX) {
+			ret = io_fail(-EINVAL, "register: ring fd %u: slot %u or resv %u bad",
+				      i, reg.offset, reg.resv);
+			break;
+		}
+		slot = array_index_nospec(reg.offset, IO_RING_FDS_MAX);
+		if (tctx->ring_files[slot]) {
+			fput(tctx->ring_files[slot]);
+			tctx->ring_files[slot] = NULL;
+		}
+	}
+	return i ? i : ret;
+}
+
 static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 			       void __user *arg, unsigned int nr_args)
 {
@@ -8557,6 +8716,10 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_iowq_max_workers(ctx, arg, nr_args);
 	case IORING_REGISTER_IOWQ_AFF:
 		return io_iowq_affinity(ctx, arg, nr_args);
+	case IORING_REGISTER_RING_FDS:
+		return io_ring_fds_register(ctx, arg, nr_args);
+	case IORING_UNREGISTER_RING_FDS:
+		return io_ring_fds_unregister(arg, nr_args);
 	case IORING_UNREGISTER_IOWQ_AFF:
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_IOWQ_AFF takes no arguments");

@@ -268,6 +268,7 @@ struct io_cqring_offsets {
 #define IORING_ENTER_SQ_WAKEUP	(1U << 1)
 #define IORING_ENTER_SQ_WAIT	(1U << 2)	/* SQPOLL: wait for room in the SQ ring */
 #define IORING_ENTER_EXT_ARG	(1U << 3)	/* sig points to struct io_uring_getevents_arg */
+#define IORING_ENTER_REGISTERED_RING	(1U << 4)	/* fd: an IORING_REGISTER_RING_FDS index */
 
 /*
  * Passed to io_uring_setup(); the kernel fills in the ring sizes and the
@@ -329,6 +330,8 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_IOWQ_AFF	17
 #define IORING_UNREGISTER_IOWQ_AFF	18
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19
+#define IORING_REGISTER_RING_FDS	20	/* struct io_uring_rsrc_update[nr_args] */
+#define IORING_UNREGISTER_RING_FDS	21	/* struct io_uring_rsrc_update[nr_args] */
 #define IORING_REGISTER_SYNC_CANCEL	24	/* struct io_uring_sync_cancel_reg */
 #define IORING_REGISTER_FILE_ALLOC_RANGE	25	/* struct io_uring_file_index_range */
 #define IORING_REGISTER_LAST		26	/* one past the last opcode 6.1 knows */
@@ -338,6 +341,17 @@ struct io_uring_files_update {
 	__u32 offset;
 	__u32 resv;
 	__aligned_u64 /* __s32 * */ fds;
+};
+
+/*
+ * IORING_REGISTER_RING_FDS: the ring fd in data goes to the calling
+ * thread's slot offset (-1U: the first free one, written back here);
+ * IORING_UNREGISTER_RING_FDS empties slot offset.
+ */
+struct io_uring_rsrc_update {
+	__u32 offset;
+	__u32 resv;
+	__aligned_u64 data;
 };
 
 /* IORING_REGISTER_FILES2: nr slots, from the fds at data or empty */

@@ -352,6 +352,33 @@ static void fuzz_restrict(struct ring *r)
 		sys_register(r->fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
 }
 
+/* Register ring fds (this ring's, or any fd) in random slots, or empty some. */
+static void fuzz_ring_fds(struct ring *r)
+{
+	struct io_uring_rsrc_update u[20];
+	unsigned int i, nr = rnd() % 8 ? 1 + rnd() % 4 : rnd() % 20;
+
+	for (i = 0; i < nr; i++) {
+		u[i].offset = rnd() % 3 ? -1U : rnd() % 20;
+		u[i].resv = rnd() % 16 == 0;
+		u[i].data = rnd() % 4 ? r->fd : rnd() % 64;
+	}
+	sys_register(r->fd, rnd() % 4 ? IORING_REGISTER_RING_FDS : IORING_UNREGISTER_RING_FDS,
+		     u, nr);
+}
+
+/* A ring's life ends with the slots that held it emptied. */
+static void ring_fds_clear(struct ring *r)
+{
+	struct io_uring_rsrc_update u[16];
+	unsigned int i;
+
+	memset(u, 0, sizeof(u));
+	for (i = 0; i < 16; i++)
+		u[i].offset = i;
+	sys_register(r->fd, IORING_UNREGISTER_RING_FDS, u, 16);
+}
+
 /* SYNC_CANCEL of what the fuzzed SQEs may name, waiting 10 ms at most. */
 static void fuzz_sync_cancel(struct ring *r)
 {
@@ -427,9 +454,15 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 		ring_flush(&r);
 		/* waits are bounded: requests on idle pipes never finish */
 		ualarm(50 * 1000, 0);
-		sys_enter(r.fd, rnd() % 2 ? n : rnd() % 128, min,
-			  (rnd() % 2 ? IORING_ENTER_GETEVENTS : 0) |
-			  (rnd() % 4 ? 0 : IORING_ENTER_SQ_WAKEUP), NULL, 0);
+		/* now and then by a registered ring slot, whichever ring it holds */
+		if (rnd() % 8)
+			sys_enter(r.fd, rnd() % 2 ? n : rnd() % 128, min,
+				  (rnd() % 2 ? IORING_ENTER_GETEVENTS : 0) |
+				  (rnd() % 4 ? 0 : IORING_ENTER_SQ_WAKEUP), NULL, 0);
+		else
+			sys_enter(rnd() % 18, rnd() % 2 ? n : rnd() % 128, min,
+				  IORING_ENTER_REGISTERED_RING |
+				  (rnd() % 2 ? IORING_ENTER_GETEVENTS : 0), NULL, 0);
 		ualarm(0, 0);
 		while (ring_peek_cqe(&r, &cqe))
 			(*cqes)++;
@@ -445,6 +478,8 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 			sys_register(r.fd, rnd() % 4, rnd() % 2 ? bufs : NULL, rnd() % 3);
 		if (rnd() % 16 == 0)
 			fuzz_sync_cancel(&r);
+		if (rnd() % 16 == 0)
+			fuzz_ring_fds(&r);
 		if (rnd() % 64 == 0) {
 			pid_t pid = fork();
 
@@ -459,6 +494,7 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 	}
 	if (rnd() % 8 == 0)
 		chain_then_close(&r);
+	ring_fds_clear(&r);
 	ring_exit(&r);
 	close_fuzzed_fds();
 	if (in_child)
