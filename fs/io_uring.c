@@ -165,7 +165,8 @@
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
 				 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_EXT_ARG | \
 				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY | \
-				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE)
+				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE | \
+				 IORING_FEAT_POLL_32BITS)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
 				 IORING_ENTER_REGISTERED_RING)
@@ -3829,7 +3830,11 @@ static void io_poll_add_waiter(struct file *file, struct wait_queue_head *head,
 		return;
 	}
 	poll->head = head;
-	add_wait_queue(head, &poll->wait);
+	/* as epoll's: a wakeup for one waiter wakes one of these */
+	if (poll->events & EPOLLEXCLUSIVE)
+		add_wait_queue_exclusive(head, &poll->wait);
+	else
+		add_wait_queue(head, &poll->wait);
 }
 
 enum io_poll_armed { IO_POLL_ARMED, IO_POLL_READY, IO_POLL_DYING };
@@ -3979,7 +3984,11 @@ static bool io_poll_retry_arm(struct io_kiocb *req)
 	}
 }
 
-/* The events of a POLL_ADD or a poll update, as 6.1 reads them. */
+/*
+ * The events of a POLL_ADD or a poll update, all 32 bits of them as 6.1
+ * reads them (IORING_FEAT_POLL_32BITS): the poll(2) events, and
+ * EPOLLEXCLUSIVE.
+ */
 static __poll_t io_poll_sqe_events(const struct io_uring_sqe *sqe)
 {
 	u32 events = sqe->poll32_events;
@@ -3987,7 +3996,7 @@ static __poll_t io_poll_sqe_events(const struct io_uring_sqe *sqe)
 #ifdef __BIG_ENDIAN
 	events = swahw32(events);
 #endif
-	return demangle_poll(events);
+	return demangle_poll(events) | ((__force __poll_t)events & EPOLLEXCLUSIVE);
 }
 
 /* Complete a POLL_ADD that io_poll_arm() did not leave armed. */

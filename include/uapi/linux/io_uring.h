@@ -305,6 +305,7 @@ struct io_uring_getevents_arg {
 #define IORING_FEAT_RW_CUR_POS		(1U << 3)	/* offset -1: the file position */
 #define IORING_FEAT_CUR_PERSONALITY	(1U << 4)	/* the submitting thread's creds */
 #define IORING_FEAT_FAST_POLL		(1U << 5)	/* pollable files wait without a thread */
+#define IORING_FEAT_POLL_32BITS		(1U << 6)	/* all 32 bits of poll32_events */
 #define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
 #define IORING_FEAT_EXT_ARG		(1U << 8)	/* IORING_ENTER_EXT_ARG */
 #define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work in the submitter's threads */

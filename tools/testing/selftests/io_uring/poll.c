@@ -94,6 +94,48 @@ TEST_F(poll, ready_at_once)
 	close(p[1]);
 }
 
+/* How many CQEs come within 50 ms; their res in @res. */
+static int cqes_within_50ms(struct ring *r, int *res)
+{
+	struct io_uring_cqe cqe;
+	int n = 0;
+
+	usleep(50 * 1000);
+	while (ring_peek_cqe(r, &cqe))
+		res[n++ & 3] = cqe.res;
+	return n;
+}
+
+/*
+ * IORING_FEAT_POLL_32BITS: EPOLLEXCLUSIVE in the upper bits makes the
+ * polls exclusive waiters, as epoll's: a wakeup for one waiter completes
+ * one of them.  Without it each completes.
+ */
+TEST_F(poll, exclusive_polls_take_one_wakeup)
+{
+	int p[2], q[2], i, res[4];
+
+	ASSERT_EQ(0, pipe(p));
+	for (i = 0; i < 3; i++)
+		prep_poll(&self->r, p[0], POLLIN | EPOLLEXCLUSIVE, 10 + i);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	EXPECT_EQ(1, cqes_within_50ms(&self->r, res));
+	EXPECT_EQ(POLLIN, res[0]);
+
+	/* the same, without EPOLLEXCLUSIVE: all of them */
+	ASSERT_EQ(0, pipe(q));
+	for (i = 0; i < 3; i++)
+		prep_poll(&self->r, q[0], POLLIN, 20 + i);
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	ASSERT_EQ(1, write(q[1], "x", 1));
+	EXPECT_EQ(3, cqes_within_50ms(&self->r, res));
+	close(q[0]);
+	close(q[1]);
+	close(p[0]);
+	close(p[1]);
+}
+
 TEST_F(poll, eventfd_and_socket)
 {
 	struct io_uring_cqe cqe = { 0 };
