@@ -4211,8 +4211,10 @@ static int io_poll_update(struct io_kiocb *req)
 	ret = io_poll_take(req->ctx, sqe->addr, &preq);
 	if (!ret) {
 		events = preq->poll.events;
+		/* as on 6.1, an update keeps the poll exclusive or not */
 		if (sqe->len & IORING_POLL_UPDATE_EVENTS)
-			events = io_poll_sqe_events(sqe);
+			events = (io_poll_sqe_events(sqe) & ~EPOLLEXCLUSIVE) |
+				 (events & EPOLLEXCLUSIVE);
 		if (sqe->len & IORING_POLL_UPDATE_USER_DATA)
 			preq->user_data = sqe->off;
 		armed = io_poll_arm(preq, events, preq->poll.multishot, &mask, &error);
