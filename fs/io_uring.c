@@ -166,7 +166,7 @@
 				 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_EXT_ARG | \
 				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY | \
 				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE | \
-				 IORING_FEAT_POLL_32BITS)
+				 IORING_FEAT_POLL_32BITS | IORING_FEAT_SUBMIT_STABLE)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
 				 IORING_ENTER_REGISTERED_RING)
@@ -655,11 +655,13 @@ struct io_kiocb {
 	const struct cred	*creds;
 	/*
 	 * Read at submission: the path of OPENAT, STATX and the path
-	 * operations; CONNECT's address, once it is not issued at once.
+	 * operations; CONNECT's address and the msghdr of SENDMSG/RECVMSG,
+	 * once they are not issued at once.
 	 */
 	union {
 		struct filename		*path;
 		struct io_connect_addr	*caddr;
+		struct io_async_msg	*amsg;
 	};
 	/*
 	 * READV/WRITEV issued after their submission: the iovec array as
@@ -1264,9 +1266,17 @@ static void io_req_put_more(struct io_kiocb *req)
 		io_buf_table_put(req->buf_table);
 	/* a buffer no CQE reported: a request freed without one */
 	kfree(req->kbuf);
-	if (req->sqe.opcode == IORING_OP_CONNECT) {
+	switch (req->sqe.opcode) {
+	case IORING_OP_CONNECT:
 		kfree(req->caddr);
-	} else if (req->path) {
+		break;
+	case IORING_OP_SENDMSG:
+	case IORING_OP_RECVMSG:
+		kfree(req->amsg);
+		break;
+	default:
+		if (!req->path)
+			break;
 		putname(req->path);
 		if (io_op_has_path2(req->sqe.opcode) && req->path2.name)
 			putname(req->path2.name);
@@ -1711,7 +1721,7 @@ static int io_buffer_select_prep(struct io_kiocb *req)
 		req->buf_want = sqe->len;
 		break;
 	case IORING_OP_RECVMSG:
-		/* the length of its one iovec, read with the msghdr at issue */
+		/* the length of its one iovec, read with the msghdr */
 		break;
 	case IORING_OP_READV:
 		/* one iovec, whose length is what to read; its base is ignored */
@@ -2153,28 +2163,65 @@ static bool io_read_cut_short(struct io_kiocb *req, int rw, ssize_t ret)
 	       kiocb->ki_pos < i_size_read(file_inode(kiocb->ki_filp));
 }
 
+/* READV/WRITEV whose iovec array is read from userspace. */
+static bool io_rw_reads_iovec(struct io_kiocb *req)
+{
+	u8 op = req->sqe.opcode;
+
+	return (op == IORING_OP_READV || op == IORING_OP_WRITEV) && !req->buf_table &&
+	       !(req->flags & REQ_F_BUFFER_SELECT);
+}
+
 /*
  * Keep the iovec array just imported (@iovec if it was allocated, else
  * the @nr entries of @inline_vecs) for the request's later issue.  Only
  * for READV/WRITEV read from userspace: READ/WRITE and the FIXED ones
- * point at their buffer directly.  Without memory for the copy, the
- * worker reads the array from userspace again, as it did before.
+ * point at their buffer directly.  -ENOMEM without memory for the copy:
+ * the array is not read again (io_rw_iovec_once()).
  */
-static void io_rw_keep_iovec(struct io_kiocb *req, struct iovec **iovec,
-			     const struct iovec *inline_vecs, unsigned long nr)
+static int io_rw_keep_iovec(struct io_kiocb *req, struct iovec **iovec,
+			    const struct iovec *inline_vecs, unsigned long nr)
 {
-	u8 op = req->sqe.opcode;
-
-	if (req->iov || req->buf_table || (req->flags & REQ_F_BUFFER_SELECT) ||
-	    (op != IORING_OP_READV && op != IORING_OP_WRITEV))
-		return;
+	if (req->iov || !io_rw_reads_iovec(req))
+		return 0;
 	if (*iovec) {
 		req->iov = *iovec;
 		*iovec = NULL;
 	} else {
-		req->iov = kmemdup(inline_vecs, nr * sizeof(*inline_vecs), GFP_KERNEL);
+		req->iov = kmemdup(inline_vecs, nr * sizeof(*inline_vecs), GFP_KERNEL_ACCOUNT);
+		if (!req->iov)
+			return -ENOMEM;
 	}
 	req->nr_iov = nr;
+	return 0;
+}
+
+/*
+ * IORING_FEAT_SUBMIT_STABLE: a READV/WRITEV reads its iovec array from
+ * userspace once, while its submission is under way; every later try
+ * uses the copy kept then.  Without one (no memory for it, or a device
+ * that refused the request after we had let the array go) it is not read
+ * again: false, and the request ends with the device's -EAGAIN, as 6.1
+ * ends one that a device refuses from interrupt context.
+ */
+static bool io_rw_iovec_once(struct io_kiocb *req)
+{
+	if (req->iov || !io_rw_reads_iovec(req))
+		return true;
+	if (req->flags & REQ_F_ARGS_READ)
+		return false;
+	req->flags |= REQ_F_ARGS_READ;
+	return true;
+}
+
+/* The device refused the request inline (-EAGAIN): a worker retries it. */
+static bool io_rw_refused_inline(struct io_kiocb *req)
+{
+	u32 flags = READ_ONCE(req->flags);
+
+	if (flags & REQ_F_RETRY)
+		return true;
+	return (flags & REQ_F_IOPOLL_DONE) && READ_ONCE(req->result) == -EAGAIN;
 }
 
 /* RWF_NOWAIT: the caller wants -EAGAIN rather than a wait, as preadv2() gives. */
@@ -2207,6 +2254,12 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 	ret = io_prep_rw(req, force_nonblock);
 	if (ret)
 		return ret;
+	if (unlikely(!io_rw_iovec_once(req))) {
+		req->flags &= ~REQ_F_NOWAIT;
+		kiocb->ki_flags &= ~IOCB_WRITE;	/* never started */
+		io_rw_done(req, -EAGAIN);
+		return 0;
+	}
 	if (req->buf_table) {
 		iovec = NULL;
 		ret = io_import_fixed(req, rw, &iter);
@@ -2256,6 +2309,9 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 		goto out_put;
 	}
 	io_rw_done(req, ret);
+	/* a worker will retry it: with the iovec array as read now */
+	if (force_nonblock && io_rw_refused_inline(req))
+		io_rw_keep_iovec(req, &iovec, inline_vecs, nr_segs);
 	ret = 0;
 out_put:
 	io_rw_put(req);
@@ -2268,7 +2324,12 @@ out_free:
 		ret = 0;
 	} else if (ret == -EAGAIN) {
 		/* a worker goes on with the iovec array as it is now */
-		io_rw_keep_iovec(req, &iovec, inline_vecs, nr_segs);
+		if (io_rw_keep_iovec(req, &iovec, inline_vecs, nr_segs)) {
+			req->flags &= ~REQ_F_NOWAIT;
+			kiocb->ki_flags &= ~IOCB_WRITE;
+			io_rw_done(req, -ENOMEM);
+			ret = 0;
+		}
 		io_buffer_recycle(req);
 	}
 	kfree(iovec);
@@ -3061,6 +3122,105 @@ static int io_recvmsg_select(struct io_kiocb *req, struct msghdr *msg, struct io
 	return 0;
 }
 
+/* The SQE checks of socket I/O that need no socket. */
+static int io_sendrecv_check(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
+	if (sqe->ioprio || sqe->off || (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT)))
+		return io_sqe_fail(req, -EINVAL, "socket I/O takes no ioprio, off or buf_index");
+	if (io_sqe_reserved(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
+	if (sqe->msg_flags & MSG_CMSG_COMPAT)
+		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
+	return 0;
+}
+
+/*
+ * SENDMSG/RECVMSG tried again after their submission: the msghdr as it
+ * was read then (IORING_FEAT_SUBMIT_STABLE), with its iovec array and
+ * SENDMSG's address.  The control data is read at the send, as on 6.1.
+ */
+struct io_async_msg {
+	struct msghdr		msg;
+	struct sockaddr_storage	addr;
+	/* RECVMSG: where the sender's address goes */
+	struct sockaddr __user	*uaddr;
+	size_t			count;
+	unsigned long		nr_segs;
+	struct iovec		iov[];
+};
+
+/* Read the msghdr at sqe->addr into @msg, its iovecs into @iov, as sendmsg(2) would. */
+static int io_msg_copy(struct io_kiocb *req, struct msghdr *msg, struct sockaddr_storage *addr,
+		       struct sockaddr __user **uaddr, struct iovec **iov)
+{
+	struct user_msghdr __user *umsg = u64_to_user_ptr(req->sqe.addr);
+	unsigned int flags = req->ctx->compat ? MSG_CMSG_COMPAT : 0;
+
+	if (req->sqe.opcode == IORING_OP_SENDMSG) {
+		msg->msg_name = addr;
+		return sendmsg_copy_msghdr(msg, umsg, flags, iov);
+	}
+	return recvmsg_copy_msghdr(msg, umsg, flags, uaddr, iov);
+}
+
+/* Keep @msg, just read, for the request's later tries. */
+static int io_msg_keep(struct io_kiocb *req, const struct msghdr *msg,
+		       struct sockaddr __user *uaddr)
+{
+	unsigned long nr = msg->msg_iter.nr_segs;
+	struct io_async_msg *am;
+
+	am = kmalloc(struct_size(am, iov, nr), GFP_KERNEL_ACCOUNT);
+	if (!am)
+		return -ENOMEM;
+	am->msg = *msg;
+	if (msg->msg_name)
+		memcpy(&am->addr, msg->msg_name, msg->msg_namelen);
+	am->uaddr = uaddr;
+	am->count = iov_iter_count(&msg->msg_iter);
+	am->nr_segs = nr;
+	memcpy(am->iov, msg->msg_iter.iov, nr * sizeof(*am->iov));
+	req->amsg = am;
+	return 0;
+}
+
+/* The msghdr as it was kept. */
+static void io_msg_load(struct io_kiocb *req, struct msghdr *msg, struct sockaddr __user **uaddr)
+{
+	struct io_async_msg *am = req->amsg;
+
+	*msg = am->msg;
+	if (msg->msg_name)
+		msg->msg_name = &am->addr;
+	*uaddr = am->uaddr;
+	iov_iter_init(&msg->msg_iter, req->sqe.opcode == IORING_OP_SENDMSG ? WRITE : READ,
+		      am->iov, am->nr_segs, am->count);
+}
+
+/* Read SENDMSG/RECVMSG's msghdr now, for an issue later (io_req_stabilize()). */
+static int io_msg_stabilize(struct io_kiocb *req)
+{
+	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
+	struct sockaddr __user *uaddr = NULL;
+	struct sockaddr_storage addr;
+	struct msghdr msg = { };
+	int ret;
+
+	/* a request the issue will refuse anyway is refused for that */
+	if (req->amsg || io_sendrecv_check(req))
+		return 0;
+	ret = io_msg_copy(req, &msg, &addr, &uaddr, &iov);
+	if (ret)
+		return ret;
+	ret = io_msg_keep(req, &msg, uaddr);
+	kfree(iov);
+	return ret;
+}
+
 static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -3071,20 +3231,15 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	unsigned int flags = sqe->msg_flags;
 	struct sockaddr_storage addr;
 	struct sockaddr __user *uaddr = NULL;
-	struct msghdr msg = { };
+	struct msghdr msg = { }, msg0;
 	struct iovec selected;
 	struct socket *sock;
 	bool waitall;
 	long ret;
 
-	if (req->ctx->flags & IORING_SETUP_IOPOLL)
-		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
-	if (sqe->ioprio || sqe->off || (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT)))
-		return io_sqe_fail(req, -EINVAL, "socket I/O takes no ioprio, off or buf_index");
-	if (io_sqe_reserved(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
-	if (flags & MSG_CMSG_COMPAT)
-		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
+	ret = io_sendrecv_check(req);
+	if (ret)
+		return ret;
 	sock = sock_from_file(req->file);
 	if (!sock)
 		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
@@ -3095,12 +3250,18 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	if (is_send)
 		flags |= MSG_NOSIGNAL;
 
-	if (is_msg && is_send) {
-		msg.msg_name = &addr;
-		ret = sendmsg_copy_msghdr(&msg, uptr, flags, &iov);
-	} else if (is_msg) {
-		ret = recvmsg_copy_msghdr(&msg, uptr, flags, &uaddr, &iov);
-		if (!ret && (req->flags & REQ_F_BUFFER_SELECT)) {
+	if (is_msg) {
+		/* read once, at submission; the tries after it use that */
+		if (req->amsg) {
+			io_msg_load(req, &msg, &uaddr);
+			iov = NULL;
+			ret = 0;
+		} else {
+			ret = io_msg_copy(req, &msg, &addr, &uaddr, &iov);
+			if (!ret && force_nonblock)
+				msg0 = msg;
+		}
+		if (!ret && !is_send && (req->flags & REQ_F_BUFFER_SELECT)) {
 			ret = io_recvmsg_select(req, &msg, &selected);
 			if (ret)
 				kfree(iov);
@@ -3139,18 +3300,23 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	} else {
 		ret = sock_recvmsg(sock, &msg, flags);
 	}
-	kfree(iov);
 
 	if (force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT)) {
-		if (ret == -EAGAIN) {
+		if (ret == -EAGAIN)
 			io_buffer_recycle(req);
-			return -EAGAIN;
-		}
 		if (ret > 0 && msg_data_left(&msg) && waitall) {
 			req->io_done += ret;
-			return -EAGAIN;
+			ret = -EAGAIN;
+		}
+		/* tried again later: with the msghdr as it was read now */
+		if (ret == -EAGAIN && is_msg && !req->amsg)
+			ret = io_msg_keep(req, &msg0, uaddr) ?: -EAGAIN;
+		if (ret == -EAGAIN) {
+			kfree(iov);
+			return ret;
 		}
 	}
+	kfree(iov);
 	if (req->io_done)
 		ret = ret > 0 ? ret + req->io_done : req->io_done;
 	/* nothing received (the end of the stream, an error): the buffer goes back */
@@ -5526,9 +5692,9 @@ static int io_req_stabilize(struct io_kiocb *req)
 				      &iovec, &iter);
 		if (ret < 0)
 			return ret;
-		io_rw_keep_iovec(req, &iovec, inline_vecs, iter.nr_segs);
+		ret = io_rw_keep_iovec(req, &iovec, inline_vecs, iter.nr_segs);
 		kfree(iovec);
-		return 0;
+		return ret;
 	case IORING_OP_TIMEOUT:
 		return io_timeout_read_ts(req);
 	case IORING_OP_TIMEOUT_REMOVE:
@@ -5540,6 +5706,9 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return io_epoll_ctl_prep(req);
 	case IORING_OP_CONNECT:
 		return io_connect_stabilize(req);
+	case IORING_OP_SENDMSG:
+	case IORING_OP_RECVMSG:
+		return io_msg_stabilize(req);
 	case IORING_OP_OPENAT:
 		return io_req_get_path(req, 0);
 	case IORING_OP_STATX:

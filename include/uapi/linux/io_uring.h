@@ -302,6 +302,7 @@ struct io_uring_getevents_arg {
 /* io_uring_params->features */
 #define IORING_FEAT_SINGLE_MMAP		(1U << 0)	/* one mmap() covers SQ and CQ ring */
 #define IORING_FEAT_NODROP		(1U << 1)	/* a full CQ ring loses no CQE */
+#define IORING_FEAT_SUBMIT_STABLE	(1U << 2)	/* SQE pointers read at submission */
 #define IORING_FEAT_RW_CUR_POS		(1U << 3)	/* offset -1: the file position */
 #define IORING_FEAT_CUR_PERSONALITY	(1U << 4)	/* the submitting thread's creds */
 #define IORING_FEAT_FAST_POLL		(1U << 5)	/* pollable files wait without a thread */

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -688,6 +689,55 @@ TEST(connect_address_is_read_at_submission)
 	close(p[0]);
 	close(p[1]);
 	unlink(sun.sun_path);
+}
+
+/*
+ * IORING_FEAT_SUBMIT_STABLE: the msghdrs of SENDMSG and RECVMSG, and their
+ * iovec arrays, are read at submission: a RECVMSG that waits for data and
+ * a SENDMSG that runs later, in a chain behind a read that waits, use them
+ * as they were, though userspace reused that memory meanwhile.
+ */
+TEST(msghdr_is_read_at_submission)
+{
+	char rbuf[8] = { 0 }, sbuf[8] = "data", byte;
+	struct iovec riov = { rbuf, 4 }, siov = { sbuf, 4 };
+	struct msghdr rm = { .msg_iov = &riov, .msg_iovlen = 1 };
+	struct msghdr sm = { .msg_iov = &siov, .msg_iovlen = 1 };
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	int s[2], pp[2], i, res[4] = { 0 };
+	struct ring r;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	ASSERT_EQ(0, pipe(pp));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	EXPECT_TRUE(r.p.features & IORING_FEAT_SUBMIT_STABLE);
+	prep_net(&r, IORING_OP_RECVMSG, s[0], &rm, 1, 0, 1);
+	sqe = prep_net(&r, IORING_OP_READ, pp[0], &byte, 1, 0, 2);
+	sqe->flags = IOSQE_IO_LINK;
+	prep_net(&r, IORING_OP_SENDMSG, s[1], &sm, 1, 0, 3);
+	ASSERT_EQ(3, ring_submit(&r, 0));
+	memset(&riov, 0xff, sizeof(riov));
+	memset(&siov, 0xff, sizeof(siov));
+	rm.msg_iovlen = 1000;
+	sm.msg_iov = NULL;
+	memset(sbuf, 0, sizeof(sbuf));
+	strcpy(sbuf, "data");
+	ASSERT_EQ(1, write(pp[1], "x", 1));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		ASSERT_GT(4, cqe.user_data);
+		res[cqe.user_data] = cqe.res;
+	}
+	EXPECT_EQ(4, res[1]);
+	EXPECT_EQ(1, res[2]);
+	EXPECT_EQ(4, res[3]);
+	EXPECT_STREQ("data", rbuf);
+	ring_exit(&r);
+	close(s[0]);
+	close(s[1]);
+	close(pp[0]);
+	close(pp[1]);
 }
 
 /* ACCEPT of a connection that is already there, then of one yet to come. */
