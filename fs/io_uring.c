@@ -819,11 +819,16 @@ static void io_commit_cqring(struct io_ring_ctx *ctx)
 	if (unlikely(!list_empty(&ctx->timeout_list)))
 		io_timeout_flush(ctx);
 	if (ctx->cached_cq_tail != READ_ONCE(ring->r.tail)) {
-		if (io_cq_may_publish(ctx))
+		if (!io_cq_may_publish(ctx)) {
+			if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+				io_sq_flags_set(ctx, IORING_SQ_TASKRUN);
+		} else {
 			/* the CQEs must be visible before the tail that shows them */
 			smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
-		else if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
-			io_sq_flags_set(ctx, IORING_SQ_TASKRUN);
+			/* DEFER_TASKRUN's issuer showed them all: none waits now */
+			if (unlikely(ctx->flags & IORING_SETUP_TASKRUN_FLAG))
+				io_sq_flags_clear(ctx, IORING_SQ_TASKRUN);
+		}
 	}
 	if (unlikely(ctx->drain_active))
 		io_drain_kick(ctx);
@@ -3363,13 +3368,30 @@ static int io_connect_addr_read(struct io_kiocb *req, struct io_connect_addr *ca
 	return move_addr_to_kernel(u64_to_user_ptr(req->sqe.addr), ca->len, &ca->addr);
 }
 
+/* CONNECT's SQE checks, made before its address is read, as on 6.1. */
+static int io_connect_check(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (req->ctx->flags & IORING_SETUP_IOPOLL)
+		return io_sqe_fail(req, -EINVAL, "CONNECT on an IOPOLL ring");
+	if (sqe->ioprio || sqe->len || sqe->buf_index || sqe->rw_flags || sqe->off > INT_MAX)
+		return io_sqe_fail(req, -EINVAL,
+				   "CONNECT takes no ioprio, len, buf_index or flags; off %llu",
+				   sqe->off);
+	if (io_sqe_unused(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	return 0;
+}
+
 /* Read CONNECT's address now, for an issue later (io_req_stabilize()). */
 static int io_connect_stabilize(struct io_kiocb *req)
 {
 	struct io_connect_addr *ca;
 	int ret;
 
-	if (req->caddr)
+	/* a request the issue will refuse anyway is refused for that */
+	if (req->caddr || io_connect_check(req))
 		return 0;
 	ca = kmalloc(sizeof(*ca), GFP_KERNEL_ACCOUNT);
 	if (!ca)
@@ -3385,19 +3407,13 @@ static int io_connect_stabilize(struct io_kiocb *req)
 
 static int io_connect(struct io_kiocb *req, bool force_nonblock)
 {
-	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_connect_addr stack, *ca = req->caddr;
 	struct socket *sock;
 	int ret;
 
-	if (req->ctx->flags & IORING_SETUP_IOPOLL)
-		return io_sqe_fail(req, -EINVAL, "CONNECT on an IOPOLL ring");
-	if (sqe->ioprio || sqe->len || sqe->buf_index || sqe->rw_flags || sqe->off > INT_MAX)
-		return io_sqe_fail(req, -EINVAL,
-				   "CONNECT takes no ioprio, len, buf_index or flags; off %llu",
-				   sqe->off);
-	if (io_sqe_unused(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_unused(sqe));
+	ret = io_connect_check(req);
+	if (ret)
+		return ret;
 	sock = sock_from_file(req->file);
 	if (!sock)
 		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
@@ -8389,9 +8405,12 @@ static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete, u32 fla
 	if (!(ctx->flags & IORING_SETUP_IOPOLL))
 		return io_cqring_wait(ctx, min_complete, sig, sigsz, timeout);
 
+	/* DEFER_TASKRUN: what completed elsewhere (a worker, say) counts too */
+	io_cqring_publish(ctx);
 	mutex_lock(&ctx->uring_lock);
 	ret = io_iopoll_check(ctx, min_complete);
 	mutex_unlock(&ctx->uring_lock);
+	io_cqring_publish(ctx);
 	return ret;
 }
 
@@ -8721,23 +8740,23 @@ static int io_ring_fd_add(struct io_uring_task *tctx, u64 fd, int start, int end
 	struct file *file;
 	int i;
 
-	if (fd > INT_MAX)
-		return io_fail(-EBADF, "register: ring fd %llu is not open", fd);
-	file = fget(fd);
+	/* as on 6.1: a taken slot is -EBUSY, whatever the fd */
+	for (i = start; i < end; i++) {
+		if (!tctx->ring_files[i])
+			break;
+	}
+	if (i == end)
+		return io_fail(-EBUSY, "register: no free ring fd slot in [%d, %d)", start, end);
+	/* 6.1 takes the fd as an int */
+	file = fget((int)fd);
 	if (!file)
-		return io_fail(-EBADF, "register: ring fd %llu is not open", fd);
+		return io_fail(-EBADF, "register: ring fd %d is not open", (int)fd);
 	if (file->f_op != &io_uring_fops) {
 		fput(file);
-		return io_fail(-EOPNOTSUPP, "register: fd %llu is not an io_uring", fd);
+		return io_fail(-EOPNOTSUPP, "register: fd %d is not an io_uring", (int)fd);
 	}
-	for (i = start; i < end; i++) {
-		if (!tctx->ring_files[i]) {
-			tctx->ring_files[i] = file;
-			return i;
-		}
-	}
-	fput(file);
-	return io_fail(-EBUSY, "register: no free ring fd slot in [%d, %d)", start, end);
+	tctx->ring_files[i] = file;
+	return i;
 }
 
 /*
@@ -8816,9 +8835,9 @@ static int io_ring_fds_unregister(void __user *arg, unsigned int nr_args)
 			ret = io_fail(-EFAULT, "register: cannot read ring fd %u", i);
 			break;
 		}
-		if (reg.resv || reg.offset >= IO_RING_FDS_MAX) {
-			ret = io_fail(-EINVAL, "register: ring fd %u: slot %u or resv %u bad",
-				      i, reg.offset, reg.resv);
+		if (reg.resv || reg.data || reg.offset >= IO_RING_FDS_MAX) {
+			ret = io_fail(-EINVAL, "register: ring fd %u: slot %u, resv or data bad",
+				      i, reg.offset);
 			break;
 		}
 		slot = array_index_nospec(reg.offset, IO_RING_FDS_MAX);

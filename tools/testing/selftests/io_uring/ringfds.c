@@ -108,6 +108,8 @@ TEST(slots)
 	EXPECT_EQ(1, unreg_one(&r, 5));
 	EXPECT_EQ(1, unreg_one(&r, 5));
 
+	/* as on 6.1, a taken slot says so before the fd is looked at */
+	EXPECT_EQ(-EBUSY, reg_one(&r, 1000, 0));
 	EXPECT_EQ(-EBADF, reg_one(&r, 1000, -1U));
 	EXPECT_EQ(-EBADF, reg_one(&r, -1, -1U));
 	EXPECT_EQ(-EOPNOTSUPP, reg_one(&r, p[0], 5));
@@ -147,6 +149,9 @@ TEST(bad_inputs)
 	u[0].resv = 1;
 	EXPECT_EQ(-EINVAL, unreg_fds(&r, u, 1));
 	u[0].resv = 0;
+	/* unregistering names no fd */
+	EXPECT_EQ(-EINVAL, unreg_fds(&r, u, 1));
+	u[0].data = 0;
 	EXPECT_EQ(1, unreg_fds(&r, &u[0], 1));
 
 	EXPECT_EQ(-EINVAL, enter_slot(&r, SLOTS, 0));

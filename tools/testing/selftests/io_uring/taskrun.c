@@ -190,6 +190,48 @@ TEST(waiting_issuer_wakes)
 	close(p[1]);
 }
 
+/* With IOPOLL too, the wait shows what a worker completed. */
+TEST(iopoll_wait_shows_worker_completions)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	struct ring r;
+
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER | IORING_SETUP_IOPOLL | IORING_SETUP_TASKRUN_FLAG));
+	sqe = ring_get_sqe(&r);
+	sqe->flags = IOSQE_ASYNC;
+	sqe->user_data = 7;
+	EXPECT_EQ(1, ring_submit(&r, 0));
+	/* an IOPOLL wait polls, and returns: liburing calls again until it is there */
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(7, cqe.user_data);
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
+	ring_exit(&r);
+}
+
+/* A submission that shows what waited clears IORING_SQ_TASKRUN. */
+TEST(submission_that_shows_all_clears_the_flag)
+{
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int i;
+
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER | IORING_SETUP_TASKRUN_FLAG));
+	sqe = ring_get_sqe(&r);
+	sqe->flags = IOSQE_ASYNC;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 500 && !(*r.sq_flags & IORING_SQ_TASKRUN); i++)
+		usleep(2000);
+	ASSERT_EQ(IORING_SQ_TASKRUN, *r.sq_flags & IORING_SQ_TASKRUN);
+	EXPECT_EQ(0, cq_ready(&r));
+	/* a NOP completed inline shows itself, and the one before it */
+	ring_get_sqe(&r);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(2, cq_ready(&r));
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
+	ring_exit(&r);
+}
+
 struct other {
 	struct ring *r;
 	int wait, submit;
