@@ -1548,6 +1548,8 @@ static void io_req_complete(struct io_kiocb *req, long res)
  * requests, then free them; resubmit those that came back with -EAGAIN.
  * Called with uring_lock held.
  */
+static bool io_rw_may_retry(struct io_kiocb *req);
+
 static int io_iopoll_reap(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req, *tmp;
@@ -1560,7 +1562,7 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 		if (!(smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE))
 			continue;
 		list_del(&req->list);
-		if (req->result == -EAGAIN) {
+		if (req->result == -EAGAIN && io_rw_may_retry(req)) {
 			io_queue_async(req);
 			continue;
 		}
@@ -2217,6 +2219,15 @@ static bool io_rw_iovec_once(struct io_kiocb *req)
 		return false;
 	req->flags |= REQ_F_ARGS_READ;
 	return true;
+}
+
+/*
+ * Whether a read or write the device refused may be tried again: not one
+ * that would have to read its iovec array again (io_rw_iovec_once()).
+ */
+static bool io_rw_may_retry(struct io_kiocb *req)
+{
+	return req->iov || !io_rw_reads_iovec(req) || !(req->flags & REQ_F_ARGS_READ);
 }
 
 /* The device refused the request inline (-EAGAIN): a worker retries it. */
@@ -3215,9 +3226,12 @@ static int io_msg_stabilize(struct io_kiocb *req)
 	struct msghdr msg = { };
 	int ret;
 
-	/* a request the issue will refuse anyway is refused for that */
-	if (req->amsg || io_sendrecv_check(req))
+	if (req->amsg)
 		return 0;
+	/* as 6.1's prep: a bad SQE fails at submission, before the msghdr is read */
+	ret = io_sendrecv_check(req);
+	if (ret)
+		return ret;
 	ret = io_msg_copy(req, &msg, &addr, &uaddr, &iov);
 	if (ret)
 		return ret;
@@ -3390,9 +3404,12 @@ static int io_connect_stabilize(struct io_kiocb *req)
 	struct io_connect_addr *ca;
 	int ret;
 
-	/* a request the issue will refuse anyway is refused for that */
-	if (req->caddr || io_connect_check(req))
+	if (req->caddr)
 		return 0;
+	/* as 6.1's prep: a bad SQE fails at submission, before the address is read */
+	ret = io_connect_check(req);
+	if (ret)
+		return ret;
 	ca = kmalloc(sizeof(*ca), GFP_KERNEL_ACCOUNT);
 	if (!ca)
 		return -ENOMEM;
