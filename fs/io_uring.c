@@ -159,7 +159,9 @@
 				 BIT_ULL(IORING_OP_SPLICE) | BIT_ULL(IORING_OP_TEE) | \
 				 BIT_ULL(IORING_OP_SOCKET) | BIT_ULL(IORING_OP_MSG_RING) | \
 				 BIT_ULL(IORING_OP_PROVIDE_BUFFERS) | \
-				 BIT_ULL(IORING_OP_REMOVE_BUFFERS))
+				 BIT_ULL(IORING_OP_REMOVE_BUFFERS) | \
+				 BIT_ULL(IORING_OP_FSETXATTR) | BIT_ULL(IORING_OP_SETXATTR) | \
+				 BIT_ULL(IORING_OP_FGETXATTR) | BIT_ULL(IORING_OP_GETXATTR))
 /* What io_uring_setup() reports in params->features */
 #define IORING_FEATURES		(IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP | \
 				 IORING_FEAT_FAST_POLL | IORING_FEAT_SQPOLL_NONFIXED | \
@@ -656,12 +658,14 @@ struct io_kiocb {
 	/*
 	 * Read at submission: the path of OPENAT, STATX and the path
 	 * operations; CONNECT's address and the msghdr of SENDMSG/RECVMSG,
-	 * once they are not issued at once.
+	 * once they are not issued at once; the xattr operations' name,
+	 * value and path.
 	 */
 	union {
 		struct filename		*path;
 		struct io_connect_addr	*caddr;
 		struct io_async_msg	*amsg;
+		struct io_xattr		*xattr;
 	};
 	/*
 	 * READV/WRITEV issued after their submission: the iovec array as
@@ -968,6 +972,8 @@ static const u8 io_op_needs[IORING_OP_LAST] = {
 	[IORING_OP_OPENAT2]		= IO_OP_NOFILE | IO_OP_FDTABLE,
 	[IORING_OP_EPOLL_CTL]		= IO_OP_NOFILE,
 	[IORING_OP_SOCKET]		= IO_OP_NOFILE | IO_OP_FDTABLE,
+	[IORING_OP_SETXATTR]		= IO_OP_NOFILE,
+	[IORING_OP_GETXATTR]		= IO_OP_NOFILE,
 };
 
 /* The opcodes whose second path is in req->path2. */
@@ -1232,6 +1238,7 @@ static void io_task_put_inflight(struct task_struct *task, long nr)
 }
 
 static void io_buf_table_put(struct io_buf_table *table);
+static void io_xattr_free(struct io_xattr *ix);
 
 static void io_link_work(struct work_struct *work);
 static void io_link_next(struct io_kiocb *req, bool in_submitter);
@@ -1278,6 +1285,12 @@ static void io_req_put_more(struct io_kiocb *req)
 	case IORING_OP_SENDMSG:
 	case IORING_OP_RECVMSG:
 		kfree(req->amsg);
+		break;
+	case IORING_OP_FSETXATTR:
+	case IORING_OP_SETXATTR:
+	case IORING_OP_FGETXATTR:
+	case IORING_OP_GETXATTR:
+		io_xattr_free(req->xattr);
 		break;
 	default:
 		if (!req->path)
@@ -2992,6 +3005,146 @@ static int io_path_op(struct io_kiocb *req, bool force_nonblock)
 		ret = do_linkat(sqe->fd, name, sqe->len, name2, sqe->hardlink_flags);
 		break;
 	}
+	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
+/* ---- extended attributes ------------------------------------------------ */
+
+/*
+ * FSETXATTR, SETXATTR, FGETXATTR and GETXATTR: fsetxattr(2) and the
+ * others, of the attribute named at addr, with the value at addr2 of len
+ * bytes and xattr_flags; on fd, or on the path at addr3 (followed, as
+ * setxattr(2) does).  The name, a value to set and the path are read at
+ * submission; a worker does the rest, as the file system may block.  As
+ * on 6.1 the fd is never a fixed file (-EBADF), and the other SQE fields
+ * are not looked at.
+ */
+struct io_xattr {
+	struct xattr_ctx	ctx;
+	struct xattr_name	kname;
+	struct filename		*path;
+};
+
+static void io_xattr_free(struct io_xattr *ix)
+{
+	if (!ix)
+		return;
+	if (ix->path)
+		putname(ix->path);
+	kvfree(ix->ctx.kvalue);
+	kfree(ix);
+}
+
+static bool io_xattr_is_set(u8 op)
+{
+	return op == IORING_OP_FSETXATTR || op == IORING_OP_SETXATTR;
+}
+
+static int io_xattr_read(struct io_kiocb *req, struct io_xattr *ix)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	const char __user *name = u64_to_user_ptr(sqe->addr);
+	int ret;
+
+	ix->ctx.cvalue = u64_to_user_ptr(sqe->addr2);
+	ix->ctx.size = sqe->len;
+	ix->ctx.flags = sqe->xattr_flags;
+	ix->ctx.kname = &ix->kname;
+	if (io_xattr_is_set(sqe->opcode)) {
+		/* the flags, the name and the value, as setxattr(2) reads them */
+		ret = setxattr_copy(name, &ix->ctx);
+		if (ret)
+			return io_sqe_fail(req, ret, "xattr name or value at %#llx, %#llx refused",
+					   sqe->addr, sqe->addr2);
+	} else {
+		if (ix->ctx.flags)
+			return io_sqe_fail(req, -EINVAL, "GETXATTR takes no flags");
+		ret = strncpy_from_user(ix->kname.name, name, sizeof(ix->kname.name));
+		if (!ret || ret == sizeof(ix->kname.name))
+			ret = -ERANGE;
+		if (ret < 0)
+			return io_sqe_fail(req, ret, "xattr name at %#llx refused", sqe->addr);
+	}
+	if (sqe->opcode == IORING_OP_SETXATTR || sqe->opcode == IORING_OP_GETXATTR) {
+		ix->path = getname_flags(u64_to_user_ptr(sqe->addr3), LOOKUP_FOLLOW, NULL);
+		if (IS_ERR(ix->path)) {
+			ret = PTR_ERR(ix->path);
+			ix->path = NULL;
+			return io_sqe_fail(req, ret, "cannot read the path at %#llx", sqe->addr3);
+		}
+	}
+	return 0;
+}
+
+/* Read what the request needs from userspace, once: at submission. */
+static int io_xattr_prep(struct io_kiocb *req)
+{
+	struct io_xattr *ix;
+	int ret;
+
+	if (req->xattr)
+		return 0;
+	if (req->sqe.flags & IOSQE_FIXED_FILE)
+		return io_sqe_fail(req, -EBADF, "an xattr operation takes no fixed file");
+	ix = kzalloc(sizeof(*ix), GFP_KERNEL_ACCOUNT);
+	if (!ix)
+		return -ENOMEM;
+	ret = io_xattr_read(req, ix);
+	if (ret) {
+		io_xattr_free(ix);
+		return ret;
+	}
+	req->xattr = ix;
+	return 0;
+}
+
+/* On the file, or on what the path names, with write access if it sets. */
+static int io_xattr_on(struct io_kiocb *req, struct user_namespace *mnt_userns,
+		       struct vfsmount *mnt, struct dentry *dentry)
+{
+	struct io_xattr *ix = req->xattr;
+	int ret;
+
+	if (!io_xattr_is_set(req->sqe.opcode))
+		return do_getxattr(mnt_userns, dentry, &ix->ctx);
+	ret = mnt_want_write(mnt);
+	if (ret)
+		return ret;
+	ret = do_setxattr(mnt_userns, dentry, &ix->ctx);
+	mnt_drop_write(mnt);
+	return ret;
+}
+
+static int io_xattr(struct io_kiocb *req, bool force_nonblock)
+{
+	unsigned int lookup_flags = LOOKUP_FOLLOW;
+	struct io_xattr *ix;
+	struct path path;
+	int ret;
+
+	ret = io_xattr_prep(req);
+	if (ret)
+		return ret;
+	if (force_nonblock)
+		return -EAGAIN;
+	ix = req->xattr;
+	if (!ix->path) {
+		ret = io_xattr_on(req, file_mnt_user_ns(req->file), req->file->f_path.mnt,
+				  req->file->f_path.dentry);
+		goto done;
+	}
+retry:
+	ret = filename_lookup(AT_FDCWD, ix->path, lookup_flags, &path, NULL);
+	if (!ret) {
+		ret = io_xattr_on(req, mnt_user_ns(path.mnt), path.mnt, path.dentry);
+		path_put(&path);
+		if (retry_estale(ret, lookup_flags)) {
+			lookup_flags |= LOOKUP_REVAL;
+			goto retry;
+		}
+	}
+done:
 	io_req_complete(req, io_no_restart(ret));
 	return 0;
 }
@@ -5255,6 +5408,12 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_FADVISE:
 		ret = io_fadvise(req, force_nonblock);
 		break;
+	case IORING_OP_FSETXATTR:
+	case IORING_OP_SETXATTR:
+	case IORING_OP_FGETXATTR:
+	case IORING_OP_GETXATTR:
+		ret = io_xattr(req, force_nonblock);
+		break;
 	case IORING_OP_MADVISE:
 		ret = io_madvise(req, force_nonblock);
 		break;
@@ -5705,8 +5864,9 @@ static int io_req_set_buffer(struct io_kiocb *req)
  * io_uring_enter() still vouches for it: the iovec array of READV/WRITEV,
  * the timespecs of TIMEOUT and of a TIMEOUT_REMOVE that updates, the
  * paths of OPENAT, OPENAT2, STATX and the path operations, OPENAT2's
- * open_how, EPOLL_CTL's event and CONNECT's address.  A failure fails the
- * request at submission.
+ * open_how, EPOLL_CTL's event, CONNECT's address, the msghdr of SENDMSG
+ * and RECVMSG, and the name, value and path of the xattr operations.  A
+ * failure fails the request at submission.
  */
 static int io_req_stabilize(struct io_kiocb *req)
 {
@@ -5742,6 +5902,11 @@ static int io_req_stabilize(struct io_kiocb *req)
 	case IORING_OP_SENDMSG:
 	case IORING_OP_RECVMSG:
 		return io_msg_stabilize(req);
+	case IORING_OP_FSETXATTR:
+	case IORING_OP_SETXATTR:
+	case IORING_OP_FGETXATTR:
+	case IORING_OP_GETXATTR:
+		return io_xattr_prep(req);
 	case IORING_OP_OPENAT:
 		return io_req_get_path(req, 0);
 	case IORING_OP_STATX:

@@ -99,7 +99,9 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_FILES_UPDATE, IORING_OP_PROVIDE_BUFFERS,
 					    IORING_OP_REMOVE_BUFFERS, IORING_OP_FADVISE,
 					    IORING_OP_MADVISE, IORING_OP_SHUTDOWN,
-					    IORING_OP_SOCKET, IORING_OP_MSG_RING };
+					    IORING_OP_SOCKET, IORING_OP_MSG_RING,
+					    IORING_OP_FSETXATTR, IORING_OP_SETXATTR,
+					    IORING_OP_FGETXATTR, IORING_OP_GETXATTR };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */

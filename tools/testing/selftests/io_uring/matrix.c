@@ -786,6 +786,14 @@ static const struct sqe_case sqe_cases[] = {
 	{ "socket: addr", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(addr), 1, -EINVAL },
 	{ "msg_ring: not a ring", R_RING, IORING_OP_MSG_RING, X_FILE, 0, NOFIELD, 0, -EBADFD },
 	{ "msg_ring: command", R_RING, IORING_OP_MSG_RING, X_RING, 0, FIELD(addr), 7, -EINVAL },
+	/* the xattr operations: flags, the name, the fd */
+	{ "fsetxattr: flags", R_RING, IORING_OP_FSETXATTR, X_FILE, 0, FIELD(xattr_flags), 4,
+	  -EINVAL },
+	{ "fgetxattr: flags", R_RING, IORING_OP_FGETXATTR, X_FILE, 0, FIELD(xattr_flags), 1,
+	  -EINVAL },
+	{ "fgetxattr: no name", R_RING, IORING_OP_FGETXATTR, X_FILE, 0, NOFIELD, 0, -EFAULT },
+	{ "getxattr: no name", R_RING, IORING_OP_GETXATTR, -1, 0, NOFIELD, 0, -EFAULT },
+	{ "fsetxattr: not open", R_RING, IORING_OP_FSETXATTR, X_BADFD, 0, NOFIELD, 0, -EBADF },
 	/* FADVISE, MADVISE, SHUTDOWN */
 	{ "fadvise: a pipe", R_RING, IORING_OP_FADVISE, X_PIPE, 0, NOFIELD, 0, -ESPIPE },
 	{ "fadvise: addr", R_RING, IORING_OP_FADVISE, X_FILE, 0, FIELD(addr), 1, -EINVAL },

@@ -3,7 +3,8 @@
  * The path operations: IORING_OP_RENAMEAT, UNLINKAT, MKDIRAT, SYMLINKAT and
  * LINKAT do what their syscalls do, relative to directory fds or the
  * submitter's working directory, read their paths at submission, and
- * answer bad inputs with their errno.
+ * answer bad inputs with their errno.  So do FSETXATTR, SETXATTR,
+ * FGETXATTR and GETXATTR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -276,6 +278,82 @@ TEST(iopoll_ring_refuses_them)
 		EXPECT_EQ(-EINVAL, ring_run_one(&r, ops[i])) TH_LOG("opcode %d", ops[i]);
 	}
 	ring_exit(&r);
+}
+
+/* One xattr operation: the name at addr, the value at addr2, the path at addr3. */
+static int run_xattr(struct ring *r, __u8 op, int fd, const char *path, const char *name,
+		     void *value, __u32 len, __u32 flags)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (unsigned long)name;
+	sqe->addr2 = (unsigned long)value;
+	sqe->addr3 = (unsigned long)path;
+	sqe->len = len;
+	sqe->xattr_flags = flags;
+	sqe->user_data = op;
+	return ring_run_one(r, op);
+}
+
+#define XATTR_DIR	"/mnt/ext4"
+
+/* On ext4 (user xattrs): set and get by fd and by path, as the syscalls do. */
+TEST(xattrs)
+{
+	char path[64], val[16] = { 0 }, name[300];
+	struct ring r;
+	int fd;
+
+	snprintf(path, sizeof(path), XATTR_DIR "/io_uring-xattr-%d", getpid());
+	fd = open(path, O_CREAT | O_RDWR, 0644);
+	if (fd < 0 || fsetxattr(fd, "user.probe", "", 0, 0))
+		SKIP(if (fd >= 0) { close(fd); unlink(path); } return,
+		     "no file system with user xattrs at " XATTR_DIR " (%s)", strerror(errno));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	EXPECT_EQ(0, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, "user.a", "one", 3, 0));
+	EXPECT_EQ(0, run_xattr(&r, IORING_OP_SETXATTR, -1, path, "user.b", "two", 3,
+			       XATTR_CREATE));
+	EXPECT_EQ(3, fgetxattr(fd, "user.b", val, sizeof(val)));
+	EXPECT_EQ(0, memcmp(val, "two", 3));
+	memset(val, 0, sizeof(val));
+	EXPECT_EQ(3, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, "user.a", val, sizeof(val), 0));
+	EXPECT_STREQ("one", val);
+	memset(val, 0, sizeof(val));
+	EXPECT_EQ(3, run_xattr(&r, IORING_OP_GETXATTR, -1, path, "user.b", val, sizeof(val), 0));
+	EXPECT_STREQ("two", val);
+	/* a size of 0 asks for the size */
+	EXPECT_EQ(3, run_xattr(&r, IORING_OP_GETXATTR, -1, path, "user.b", NULL, 0, 0));
+
+	/* bad inputs, with the errnos of the syscalls (and of 6.1) */
+	EXPECT_EQ(-EEXIST, run_xattr(&r, IORING_OP_SETXATTR, -1, path, "user.b", "x", 1,
+				     XATTR_CREATE));
+	EXPECT_EQ(-ENODATA, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, "user.c", "x", 1,
+				      XATTR_REPLACE));
+	EXPECT_EQ(-EINVAL, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, "user.c", "x", 1, 4));
+	EXPECT_EQ(-EINVAL, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, "user.a", val, 16, 1));
+	EXPECT_EQ(-ENODATA, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, "user.z", val, 16, 0));
+	EXPECT_EQ(-ERANGE, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, "user.a", val, 1, 0));
+	EXPECT_EQ(-ERANGE, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, "", val, 16, 0));
+	memset(name, 'n', sizeof(name));
+	name[sizeof(name) - 1] = 0;
+	EXPECT_EQ(-ERANGE, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, name, "x", 1, 0));
+	EXPECT_EQ(-E2BIG, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, "user.a", "x",
+				    65537, 0));
+	EXPECT_EQ(-EFAULT, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, "user.a", (void *)8,
+				     1, 0));
+	EXPECT_EQ(-EFAULT, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, (void *)8, val, 16, 0));
+	EXPECT_EQ(-EFAULT, run_xattr(&r, IORING_OP_FGETXATTR, fd, NULL, "user.a", (void *)8,
+				     16, 0));
+	EXPECT_EQ(-ENOENT, run_xattr(&r, IORING_OP_GETXATTR, -1, XATTR_DIR "/nonexistent",
+				     "user.a", val, 16, 0));
+	EXPECT_EQ(-EFAULT, run_xattr(&r, IORING_OP_GETXATTR, -1, (void *)8, "user.a", val,
+				     16, 0));
+	EXPECT_EQ(-EBADF, run_xattr(&r, IORING_OP_FGETXATTR, 999, NULL, "user.a", val, 16, 0));
+	ring_exit(&r);
+	close(fd);
+	unlink(path);
 }
 
 TEST_HARNESS_MAIN

@@ -252,7 +252,9 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_UNLINKAT, IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT,
 				       IORING_OP_LINKAT, IORING_OP_OPENAT2, IORING_OP_EPOLL_CTL,
 				       IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_SOCKET,
-				       IORING_OP_MSG_RING };
+				       IORING_OP_MSG_RING, IORING_OP_FSETXATTR,
+				       IORING_OP_SETXATTR, IORING_OP_FGETXATTR,
+				       IORING_OP_GETXATTR };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;
