@@ -308,9 +308,14 @@ TEST(xattrs)
 
 	snprintf(path, sizeof(path), XATTR_DIR "/io_uring-xattr-%d", getpid());
 	fd = open(path, O_CREAT | O_RDWR, 0644);
-	if (fd < 0 || fsetxattr(fd, "user.probe", "", 0, 0))
-		SKIP(if (fd >= 0) { close(fd); unlink(path); } return,
-		     "no file system with user xattrs at " XATTR_DIR " (%s)", strerror(errno));
+	if (fd >= 0 && fsetxattr(fd, "user.probe", "", 0, 0)) {
+		close(fd);
+		unlink(path);
+		fd = -1;
+	}
+	if (fd < 0)
+		SKIP(return, "no file system with user xattrs at " XATTR_DIR " (%s)",
+		     strerror(errno));
 	ASSERT_EQ(0, ring_init(&r, 4, 0));
 	EXPECT_EQ(0, run_xattr(&r, IORING_OP_FSETXATTR, fd, NULL, "user.a", "one", 3, 0));
 	EXPECT_EQ(0, run_xattr(&r, IORING_OP_SETXATTR, -1, path, "user.b", "two", 3,
