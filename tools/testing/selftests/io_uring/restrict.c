@@ -18,21 +18,6 @@
 #include "../kselftest_harness.h"
 #include "ring.h"
 
-static int setup_errno(unsigned int flags)
-{
-	struct io_uring_params p;
-	int fd;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	fd = sys_setup(4, &p);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	return errno;
-}
-
 static int enable(struct ring *r)
 {
 	return sys_register(r->fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0) ? errno : 0;
@@ -373,10 +358,10 @@ TEST(taskrun_flags)
 {
 	struct ring r;
 
-	EXPECT_EQ(0, setup_errno(IORING_SETUP_COOP_TASKRUN));
-	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_TASKRUN_FLAG));
-	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN));
-	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN |
+	EXPECT_EQ(0, flags_errno(IORING_SETUP_COOP_TASKRUN));
+	EXPECT_EQ(EINVAL, flags_errno(IORING_SETUP_TASKRUN_FLAG));
+	EXPECT_EQ(EINVAL, flags_errno(IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN));
+	EXPECT_EQ(EINVAL, flags_errno(IORING_SETUP_SQPOLL | IORING_SETUP_COOP_TASKRUN |
 				      IORING_SETUP_TASKRUN_FLAG));
 	ASSERT_EQ(0, ring_init(&r, 4, IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG));
 	EXPECT_EQ(0, nop(&r, IOSQE_ASYNC));

@@ -95,6 +95,22 @@ static inline int ring_mmap(struct ring *r)
 	return 0;
 }
 
+/* The errno of setting up a 4-entry ring with @flags; 0 if it is taken. */
+static inline int flags_errno(unsigned int flags)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	fd = sys_setup(4, &p);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
 /* Set up a ring of @entries with @flags.  Returns 0 or -errno. */
 static inline int ring_init(struct ring *r, unsigned int entries,
 			    unsigned int flags)

@@ -21,21 +21,6 @@
 
 #define DEFER	(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
 
-static int setup_errno(unsigned int flags)
-{
-	struct io_uring_params p;
-	int fd;
-
-	memset(&p, 0, sizeof(p));
-	p.flags = flags;
-	fd = sys_setup(4, &p);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	return errno;
-}
-
 static unsigned int cq_ready(struct ring *r)
 {
 	return __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) - *r->cq_head;
@@ -66,13 +51,13 @@ static int ring_readable(struct ring *r)
 /* 6.1's rules: one issuer, no SQ thread; TASKRUN_FLAG goes with it too. */
 TEST(defer_taskrun_setup)
 {
-	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_DEFER_TASKRUN));
-	EXPECT_EQ(EINVAL, setup_errno(DEFER | IORING_SETUP_SQPOLL));
-	EXPECT_EQ(EINVAL, setup_errno(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG));
-	EXPECT_EQ(0, setup_errno(DEFER));
-	EXPECT_EQ(0, setup_errno(DEFER | IORING_SETUP_TASKRUN_FLAG));
-	EXPECT_EQ(0, setup_errno(DEFER | IORING_SETUP_COOP_TASKRUN));
-	EXPECT_EQ(0, setup_errno(DEFER | IORING_SETUP_IOPOLL));
+	EXPECT_EQ(EINVAL, flags_errno(IORING_SETUP_DEFER_TASKRUN));
+	EXPECT_EQ(EINVAL, flags_errno(DEFER | IORING_SETUP_SQPOLL));
+	EXPECT_EQ(EINVAL, flags_errno(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG));
+	EXPECT_EQ(0, flags_errno(DEFER));
+	EXPECT_EQ(0, flags_errno(DEFER | IORING_SETUP_TASKRUN_FLAG));
+	EXPECT_EQ(0, flags_errno(DEFER | IORING_SETUP_COOP_TASKRUN));
+	EXPECT_EQ(0, flags_errno(DEFER | IORING_SETUP_IOPOLL));
 }
 
 /* A poll that fires from the issuer's own write() waits for GETEVENTS. */
