@@ -177,6 +177,7 @@
 #define IO_RING_FDS_MAX		16	/* IORING_REGISTER_RING_FDS slots per thread */
 #define IORING_MAX_FIXED_FILES	BIT(20)
 #define IORING_MAX_BUF_SIZE	SZ_1G
+#define IORING_MAX_REG_BUFFERS	BIT(14)
 
 /* Requests allocated in one go when the request cache runs dry. */
 #define IO_REQ_ALLOC_BATCH	8
@@ -447,25 +448,32 @@ struct io_ring_ctx {
 	struct work_struct	drain_work;
 };
 
-/* One registered buffer: its pinned pages as a bio_vec array. */
+/*
+ * One registered buffer: its pinned pages as a bio_vec array.  Each table
+ * that holds it counts in @refs (an update makes a new table sharing the
+ * slots it leaves alone); the last unpins the pages and gives back the
+ * @acct_pages charged for them.
+ */
 struct io_mapped_ubuf {
 	u64			ubuf;
 	size_t			len;
+	refcount_t		refs;
+	unsigned long		acct_pages;
 	unsigned int		nr_bvecs;
 	struct bio_vec		bvec[];
 };
 
 /*
- * The registered buffers.  Each request that uses one holds a reference to
- * the whole table, so unregistering never waits for I/O: the pages are
- * unpinned when the last user goes, and their RLIMIT_MEMLOCK charge (to
- * @user, none when NULL) goes with them, not before.
+ * The registered buffers; a slot may be empty (NULL).  Each request that
+ * uses one holds a reference to the whole table, so neither an update nor
+ * unregistering waits for I/O: an update publishes a new table, and the
+ * pages of a buffer are unpinned when the last table holding it goes, and
+ * their RLIMIT_MEMLOCK charge (to @user, none when NULL) with them.
  */
 struct io_buf_table {
 	refcount_t		refs;
 	unsigned int		nr;
 	struct user_struct	*user;
-	unsigned long		acct_pages;
 	struct io_mapped_ubuf	*bufs[];
 };
 
@@ -2138,6 +2146,9 @@ static int io_import_fixed(struct io_kiocb *req, int rw, struct iov_iter *iter)
 	size_t offset;
 
 	imu = table->bufs[array_index_nospec(sqe->buf_index, table->nr)];
+	/* an empty slot, as on 6.1 */
+	if (!imu)
+		return io_sqe_fail(req, -EFAULT, "buffer %u is an empty slot", sqe->buf_index);
 	if (check_add_overflow(addr, (u64)sqe->len, &end) ||
 	    addr < imu->ubuf || end > imu->ubuf + imu->len)
 		return io_sqe_fail(req, -EFAULT, "[%#llx, +%u) is outside buffer %u",
@@ -6887,23 +6898,29 @@ static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
 
 /* ---- registered files and buffers -------------------------------------- */
 
+static void io_imu_put(struct io_mapped_ubuf *imu, struct user_struct *user)
+{
+	unsigned int i;
+
+	if (!imu || !refcount_dec_and_test(&imu->refs))
+		return;
+	for (i = 0; i < imu->nr_bvecs; i++)
+		unpin_user_page(imu->bvec[i].bv_page);
+	if (user)
+		io_unaccount_mem(user, imu->acct_pages);
+	kvfree(imu);
+}
+
 static void io_buf_table_put(struct io_buf_table *table)
 {
-	unsigned int i, j;
+	unsigned int i;
 
 	if (!refcount_dec_and_test(&table->refs))
 		return;
-	for (i = 0; i < table->nr; i++) {
-		struct io_mapped_ubuf *imu = table->bufs[i];
-
-		for (j = 0; j < imu->nr_bvecs; j++)
-			unpin_user_page(imu->bvec[j].bv_page);
-		kvfree(imu);
-	}
-	if (table->user) {
-		io_unaccount_mem(table->user, table->acct_pages);
+	for (i = 0; i < table->nr; i++)
+		io_imu_put(table->bufs[i], table->user);
+	if (table->user)
 		free_uid(table->user);
-	}
 	kvfree(table);
 }
 
@@ -7000,68 +7017,199 @@ static int io_copy_iov(struct io_ring_ctx *ctx, struct iovec *dst,
 	return 0;
 }
 
-static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg,
-			       unsigned int nr_args)
+static int io_rsrc_tag_check(u64 __user *tags, unsigned int i);
+
+/*
+ * Register the buffer @iov describes, charged to @user: *@imup is the
+ * buffer, or NULL for an empty slot (a NULL base of length 0, as on 6.1).
+ */
+static int io_buffer_register_one(const struct iovec *iov, struct user_struct *user,
+				  unsigned int i, struct io_mapped_ubuf **imup)
+{
+	unsigned long base = (unsigned long)iov->iov_base, nr_pages, end;
+	struct io_mapped_ubuf *imu;
+	int ret;
+
+	*imup = NULL;
+	if (!iov->iov_base && !iov->iov_len)
+		return 0;
+	if (!iov->iov_base || !iov->iov_len || iov->iov_len > IORING_MAX_BUF_SIZE)
+		return io_fail(-EFAULT, "register: buffer %u at %#lx of %zu bytes, not 1 B..1 GiB",
+			       i, base, iov->iov_len);
+	/* as on 6.1: a buffer whose pages would wrap the address space */
+	if (check_add_overflow(base, iov->iov_len + PAGE_SIZE - 1, &end))
+		return io_fail(-EOVERFLOW, "register: buffer %u at %#lx wraps", i, base);
+	/* charged before pinning, so a limit cannot be overshot */
+	nr_pages = ((base + iov->iov_len + PAGE_SIZE - 1) >> PAGE_SHIFT) - (base >> PAGE_SHIFT);
+	if (user) {
+		ret = io_account_mem(user, nr_pages);
+		if (ret)
+			return ret;
+	}
+	imu = io_buffer_pin(iov, &nr_pages);
+	if (IS_ERR(imu)) {
+		if (user)
+			io_unaccount_mem(user, nr_pages);
+		return io_fail(PTR_ERR(imu), "register: buffer %u at %#lx: %s", i, base,
+			       PTR_ERR(imu) == -EOPNOTSUPP ? "file-backed memory" :
+			       "cannot pin its pages");
+	}
+	refcount_set(&imu->refs, 1);
+	imu->acct_pages = user ? nr_pages : 0;
+	*imup = imu;
+	return 0;
+}
+
+static struct io_buf_table *io_buf_table_alloc(struct io_ring_ctx *ctx, unsigned int nr)
 {
 	struct io_buf_table *table;
+
+	table = kvzalloc(struct_size(table, bufs, nr), GFP_KERNEL_ACCOUNT);
+	if (!table)
+		return NULL;
+	refcount_set(&table->refs, 1);
+	table->nr = nr;
+	if (ctx->account_mem)
+		table->user = get_uid(ctx->user);
+	return table;
+}
+
+static void io_buf_table_publish(struct io_ring_ctx *ctx, struct io_buf_table *table)
+{
+	lockdep_assert_held(&ctx->uring_lock);
+	if (ctx->buf_table)
+		io_buf_table_put(ctx->buf_table);
+	ctx->buf_table = table;
+	WRITE_ONCE(ctx->nr_user_bufs, table ? table->nr : 0);
+}
+
+/*
+ * IORING_REGISTER_BUFFERS (@tags NULL) and BUFFERS2: @nr buffers from the
+ * iovecs at @arg, or @nr empty slots when @arg is NULL.
+ */
+static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg, u64 __user *tags,
+			       unsigned int nr)
+{
+	struct io_buf_table *table;
+	unsigned int i;
 	int ret = 0;
 
 	if (ctx->buf_table)
 		return io_fail(-EBUSY, "register: buffers are registered already");
-	if (!nr_args || nr_args > UIO_MAXIOV)
-		return io_fail(-EINVAL, "register: %u buffers, not 1..%u", nr_args, UIO_MAXIOV);
-
-	table = kvzalloc(struct_size(table, bufs, nr_args), GFP_KERNEL_ACCOUNT);
+	if (!nr || nr > IORING_MAX_REG_BUFFERS)
+		return io_fail(-EINVAL, "register: %u buffers, not 1..%lu", nr,
+			       IORING_MAX_REG_BUFFERS);
+	table = io_buf_table_alloc(ctx, nr);
 	if (!table)
 		return -ENOMEM;
-	refcount_set(&table->refs, 1);
-	if (ctx->account_mem)
-		table->user = get_uid(ctx->user);
-
-	for (; table->nr < nr_args; table->nr++) {
-		struct io_mapped_ubuf *imu;
-		unsigned long nr_pages;
+	for (i = 0; i < nr; i++) {
 		struct iovec iov;
 
-		ret = io_copy_iov(ctx, &iov, arg, table->nr);
+		ret = io_rsrc_tag_check(tags, i);
+		if (ret)
+			break;
+		if (!arg)
+			continue;
+		ret = io_copy_iov(ctx, &iov, arg, i);
 		if (ret) {
-			io_fail(ret, "register: cannot read iovec %u at %#lx", table->nr,
+			io_fail(ret, "register: cannot read iovec %u at %#lx", i,
 				(unsigned long)arg);
 			break;
 		}
-		ret = -EFAULT;
-		if (!iov.iov_base || !iov.iov_len || iov.iov_len > IORING_MAX_BUF_SIZE) {
-			io_fail(ret, "register: buffer %u at %#lx of %zu bytes: not 1 byte..1 GiB",
-				table->nr, (unsigned long)iov.iov_base, iov.iov_len);
+		ret = io_buffer_register_one(&iov, table->user, i, &table->bufs[i]);
+		if (ret)
 			break;
-		}
-		/* charged before pinning, so a limit cannot be overshot */
-		nr_pages = (((unsigned long)iov.iov_base + iov.iov_len + PAGE_SIZE - 1) >>
-			    PAGE_SHIFT) - ((unsigned long)iov.iov_base >> PAGE_SHIFT);
-		if (table->user) {
-			ret = io_account_mem(table->user, nr_pages);
-			if (ret)
-				break;
-			table->acct_pages += nr_pages;
-		}
-		imu = io_buffer_pin(&iov, &nr_pages);
-		if (IS_ERR(imu)) {
-			ret = io_fail(PTR_ERR(imu), "register: buffer %u at %#lx: %s", table->nr,
-				      (unsigned long)iov.iov_base,
-				      PTR_ERR(imu) == -EOPNOTSUPP ? "file-backed memory" :
-				      "cannot pin its pages");
-			break;
-		}
-		table->bufs[table->nr] = imu;
-		ret = 0;
 	}
 	if (ret) {
 		io_buf_table_put(table);
 		return ret;
 	}
-	ctx->buf_table = table;
-	WRITE_ONCE(ctx->nr_user_bufs, table->nr);
+	io_buf_table_publish(ctx, table);
 	return 0;
+}
+
+static int io_buffers_register2(struct io_ring_ctx *ctx, void __user *arg, unsigned int size)
+{
+	struct io_uring_rsrc_register rr;
+
+	if (size != sizeof(rr))
+		return io_fail(-EINVAL, "register: BUFFERS2 of %u bytes, not %zu", size,
+			       sizeof(rr));
+	if (copy_from_user(&rr, arg, sizeof(rr)))
+		return io_fail(-EFAULT, "register: cannot read BUFFERS2 at %#lx",
+			       (unsigned long)arg);
+	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
+		return io_fail(-EINVAL, "register: BUFFERS2 of %u, flags %#x, resv2 %#llx",
+			       rr.nr, rr.flags, rr.resv2);
+	if ((rr.flags & IORING_RSRC_REGISTER_SPARSE) && rr.data)
+		return io_fail(-EINVAL, "register: sparse BUFFERS2 takes no iovecs");
+	return io_buffers_register(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags),
+				   rr.nr);
+}
+
+/*
+ * IORING_REGISTER_BUFFERS_UPDATE: the @up.nr iovecs at @up.data replace
+ * the buffers from slot @up.offset on, in a new table that shares the
+ * other slots; requests under way keep the table they took.  Returns how
+ * many were replaced, or, when the first fails, its error.
+ */
+static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg,
+				       unsigned int size)
+{
+	struct io_buf_table *old = ctx->buf_table, *table;
+	struct io_uring_rsrc_update2 up;
+	unsigned int i, end;
+	int ret = 0;
+
+	if (size != sizeof(up))
+		return io_fail(-EINVAL, "register: BUFFERS_UPDATE of %u bytes, not %zu", size,
+			       sizeof(up));
+	if (copy_from_user(&up, arg, sizeof(up)))
+		return io_fail(-EFAULT, "register: cannot read BUFFERS_UPDATE at %#lx",
+			       (unsigned long)arg);
+	if (!up.nr || up.resv || up.resv2)
+		return io_fail(-EINVAL, "register: BUFFERS_UPDATE of %u, resv %#x, resv2 %#x",
+			       up.nr, up.resv, up.resv2);
+	if (check_add_overflow(up.offset, up.nr, &end))
+		return io_fail(-EOVERFLOW, "buffers update: %u at %u", up.nr, up.offset);
+	if (!old)
+		return io_fail(-ENXIO, "buffers update: no buffers are registered");
+	if (end > old->nr)
+		return io_fail(-EINVAL, "buffers update: %u at %u, %u registered", up.nr,
+			       up.offset, old->nr);
+	table = io_buf_table_alloc(ctx, old->nr);
+	if (!table)
+		return -ENOMEM;
+	for (i = 0; i < old->nr; i++) {
+		table->bufs[i] = old->bufs[i];
+		if (table->bufs[i])
+			refcount_inc(&table->bufs[i]->refs);
+	}
+	for (i = 0; i < up.nr; i++) {
+		unsigned int slot = array_index_nospec(up.offset + i, table->nr);
+		struct io_mapped_ubuf *imu;
+		struct iovec iov;
+
+		ret = io_rsrc_tag_check(u64_to_user_ptr(up.tags), i);
+		if (ret)
+			break;
+		ret = io_copy_iov(ctx, &iov, u64_to_user_ptr(up.data), i);
+		if (ret) {
+			io_fail(ret, "buffers update: cannot read iovec %u", i);
+			break;
+		}
+		ret = io_buffer_register_one(&iov, table->user, slot, &imu);
+		if (ret)
+			break;
+		io_imu_put(table->bufs[slot], table->user);
+		table->bufs[slot] = imu;
+	}
+	if (!i) {
+		io_buf_table_put(table);
+		return ret;
+	}
+	io_buf_table_publish(ctx, table);
+	return i;
 }
 
 static int io_buffers_unregister(struct io_ring_ctx *ctx)
@@ -7069,9 +7217,7 @@ static int io_buffers_unregister(struct io_ring_ctx *ctx)
 	if (!ctx->buf_table)
 		return io_fail(-ENXIO, "register: no buffers to unregister");
 	/* requests still using the buffers keep them pinned, and charged */
-	io_buf_table_put(ctx->buf_table);
-	ctx->buf_table = NULL;
-	WRITE_ONCE(ctx->nr_user_bufs, 0);
+	io_buf_table_publish(ctx, NULL);
 	return 0;
 }
 
@@ -9044,7 +9190,14 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 
 	switch (opcode) {
 	case IORING_REGISTER_BUFFERS:
-		return io_buffers_register(ctx, arg, nr_args);
+		/* only BUFFERS2 registers empty slots without iovecs */
+		if (!arg)
+			return io_fail(-EFAULT, "register: BUFFERS without iovecs");
+		return io_buffers_register(ctx, arg, NULL, nr_args);
+	case IORING_REGISTER_BUFFERS2:
+		return io_buffers_register2(ctx, arg, nr_args);
+	case IORING_REGISTER_BUFFERS_UPDATE:
+		return io_buffers_update2_register(ctx, arg, nr_args);
 	case IORING_UNREGISTER_BUFFERS:
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_BUFFERS takes no arguments");

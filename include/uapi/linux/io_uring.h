@@ -310,6 +310,7 @@ struct io_uring_getevents_arg {
 #define IORING_FEAT_SQPOLL_NONFIXED	(1U << 7)	/* SQPOLL takes plain fds too */
 #define IORING_FEAT_EXT_ARG		(1U << 8)	/* IORING_ENTER_EXT_ARG */
 #define IORING_FEAT_NATIVE_WORKERS	(1U << 9)	/* async work in the submitter's threads */
+#define IORING_FEAT_RSRC_TAGS		(1U << 10)	/* tags for registered files and buffers */
 #define IORING_FEAT_CQE_SKIP		(1U << 11)	/* IOSQE_CQE_SKIP_SUCCESS */
 #define IORING_FEAT_LINKED_FILE		(1U << 12)	/* a chain's files at their turn */
 
@@ -329,6 +330,8 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_ENABLE_RINGS	12
 #define IORING_REGISTER_FILES2		13	/* struct io_uring_rsrc_register */
 #define IORING_REGISTER_FILES_UPDATE2	14	/* struct io_uring_rsrc_update2 */
+#define IORING_REGISTER_BUFFERS2	15	/* struct io_uring_rsrc_register */
+#define IORING_REGISTER_BUFFERS_UPDATE	16	/* struct io_uring_rsrc_update2 */
 #define IORING_REGISTER_IOWQ_AFF	17
 #define IORING_UNREGISTER_IOWQ_AFF	18
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19

@@ -2,8 +2,9 @@
 /*
  * Registered buffers (READ_FIXED/WRITE_FIXED) and registered files
  * (IOSQE_FIXED_FILE), with their updates (IORING_REGISTER_FILES_UPDATE,
- * IORING_OP_FILES_UPDATE): the happy paths, every registration error,
- * range checks on fixed buffers, and RLIMIT_MEMLOCK accounting.
+ * IORING_OP_FILES_UPDATE, IORING_REGISTER_BUFFERS2 and BUFFERS_UPDATE):
+ * the happy paths, every registration error, range checks on fixed
+ * buffers, and RLIMIT_MEMLOCK accounting.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,6 +98,150 @@ TEST_F(bufs, write_then_read_fixed)
 	EXPECT_EQ(0, rd[4999]);
 }
 
+static int bufs2(int fd, struct iovec *iovs, unsigned int nr, __u32 flags, __u64 *tags)
+{
+	struct io_uring_rsrc_register rr = {
+		.nr = nr, .flags = flags, .data = (unsigned long)iovs,
+		.tags = (unsigned long)tags,
+	};
+
+	return reg_errno(fd, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr));
+}
+
+/* BUFFERS_UPDATE of @nr iovecs from slot @off: how many, or -errno. */
+static int bufs_update(int fd, unsigned int off, struct iovec *iovs, unsigned int nr)
+{
+	struct io_uring_rsrc_update2 up = {
+		.offset = off, .data = (unsigned long)iovs, .nr = nr,
+	};
+	int ret = sys_register(fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up));
+
+	return ret < 0 ? -errno : ret;
+}
+
+/*
+ * BUFFERS2 with empty slots (sparse), filled and emptied by BUFFERS_UPDATE;
+ * an empty slot is -EFAULT to READ_FIXED, as on 6.1.  A read under way
+ * keeps the buffer it took.
+ */
+TEST(buffers2_sparse_then_updated)
+{
+	char path[] = "/tmp/io_uring-bufs2-XXXXXX";
+	struct iovec iov = { anon(4096), 4096 }, none = { NULL, 0 }, two[2];
+	struct ring r;
+	char *buf = iov.iov_base;
+	int fd;
+
+	ASSERT_NE(NULL, buf);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	unlink(path);
+	ASSERT_EQ(4096, pwrite(fd, memset(buf, 'b', 4096), 4096, 0));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, bufs2(r.fd, NULL, 4, IORING_RSRC_REGISTER_SPARSE, NULL));
+	memset(buf, 0, 4096);
+	EXPECT_EQ(-EFAULT, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf, 4096, 0, 2, 0));
+	EXPECT_EQ(1, bufs_update(r.fd, 2, &iov, 1));
+	EXPECT_EQ(4096, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf, 4096, 0, 2, 0));
+	EXPECT_EQ('b', buf[4095]);
+	EXPECT_EQ(-EFAULT, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf, 4096, 0, 3, 0));
+	/* emptied again by a NULL iovec of length 0 */
+	EXPECT_EQ(1, bufs_update(r.fd, 2, &none, 1));
+	EXPECT_EQ(-EFAULT, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf, 4096, 0, 2, 0));
+	ring_exit(&r);
+
+	/* plain BUFFERS takes an empty slot too */
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	two[0] = none;
+	two[1] = iov;
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_BUFFERS, two, 2));
+	EXPECT_EQ(-EFAULT, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf, 4096, 0, 0, 0));
+	EXPECT_EQ(4096, fixed_rw(&r, IORING_OP_READ_FIXED, fd, buf, 4096, 0, 1, 0));
+	ring_exit(&r);
+	close(fd);
+	munmap(buf, 4096);
+}
+
+TEST(buffers2_bad_inputs)
+{
+	struct iovec iov = { anon(4096), 4096 }, bad = { NULL, 4096 }, mixed[2];
+	struct io_uring_rsrc_register rr = { .nr = 1, .data = (unsigned long)&iov };
+	struct io_uring_rsrc_update2 up = { .nr = 1, .data = (unsigned long)&iov };
+	__u64 tag = 1;
+	struct ring r;
+
+	ASSERT_NE(NULL, iov.iov_base);
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr) - 1));
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS2, (void *)8, sizeof(rr)));
+	EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 0, 0, NULL));
+	EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 16385, 0, NULL));
+	EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 1, 2, NULL));
+	EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 1, IORING_RSRC_REGISTER_SPARSE, NULL));
+	rr.resv2 = 1;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr)));
+	/* without IORING_FEAT_RSRC_TAGS a non-zero tag is refused */
+	if (!(r.p.features & IORING_FEAT_RSRC_TAGS)) {
+		EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 1, 0, &tag));
+		EXPECT_EQ(EINVAL, bufs2(r.fd, NULL, 1, IORING_RSRC_REGISTER_SPARSE, &tag));
+	}
+	EXPECT_EQ(EFAULT, bufs2(r.fd, &bad, 1, 0, NULL));
+	EXPECT_EQ(EFAULT, bufs2(r.fd, (void *)8, 1, 0, NULL));
+
+	/* updates: nothing registered, then out of range, then bad iovecs */
+	EXPECT_EQ(-ENXIO, bufs_update(r.fd, 0, &iov, 1));
+	ASSERT_EQ(0, bufs2(r.fd, NULL, 2, 0, NULL));
+	EXPECT_EQ(EBUSY, bufs2(r.fd, NULL, 2, 0, NULL));
+	EXPECT_EQ(-EINVAL, bufs_update(r.fd, 1, &iov, 2));
+	EXPECT_EQ(-EOVERFLOW, bufs_update(r.fd, ~0u, &iov, 2));
+	EXPECT_EQ(-EINVAL, bufs_update(r.fd, 0, &iov, 0));
+	EXPECT_EQ(-EFAULT, bufs_update(r.fd, 0, &bad, 1));
+	EXPECT_EQ(-EFAULT, bufs_update(r.fd, 0, (void *)8, 1));
+	up.resv = 1;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up)));
+	up.resv = 0;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up) + 8));
+	up.tags = (unsigned long)&tag;
+	if (!(r.p.features & IORING_FEAT_RSRC_TAGS))
+		EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up,
+					    sizeof(up)));
+	/* the first taken, the second refused: 1 */
+	mixed[0] = iov;
+	mixed[1] = bad;
+	EXPECT_EQ(1, bufs_update(r.fd, 0, mixed, 2));
+	/* a buffer that wraps the address space, as on 6.1 */
+	bad.iov_base = (void *)-4096UL;
+	EXPECT_EQ(-EOVERFLOW, bufs_update(r.fd, 0, &bad, 1));
+	ring_exit(&r);
+	munmap(iov.iov_base, 4096);
+}
+
+/* A READ_FIXED under way keeps its buffer when its slot is emptied. */
+TEST(update_leaves_a_read_its_buffer)
+{
+	struct iovec iov = { anon(4096), 4096 }, none = { NULL, 0 };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int p[2];
+
+	ASSERT_NE(NULL, iov.iov_base);
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, bufs2(r.fd, &iov, 1, 0, NULL));
+	prep_rw(ring_get_sqe(&r), IORING_OP_READ_FIXED, p[0], iov.iov_base, 5, 0);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(1, bufs_update(r.fd, 0, &none, 1));
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0));
+	ASSERT_EQ(5, write(p[1], "fixed", 5));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(5, cqe.res);
+	EXPECT_EQ(0, memcmp(iov.iov_base, "fixed", 5));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+	munmap(iov.iov_base, 4096);
+}
+
 TEST_F(bufs, ranges_outside_the_buffer_fault)
 {
 	char *b = self->iov[0].iov_base;
@@ -159,7 +304,8 @@ TEST(buffer_registration_errors)
 	iov.iov_base = anon(4096);
 	iov.iov_len = 4096;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 0));
-	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1025));
+	/* 6.1's limit: 16384 buffers */
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 16385));
 	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, NULL, 1));
 	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, (void *)8, 1));
 

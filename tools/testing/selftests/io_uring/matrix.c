@@ -381,7 +381,7 @@ static const struct register_case register_cases[] = {
 	{ "unregister eventfd: with an argument", X_PLAIN_RING, IORING_UNREGISTER_EVENTFD,
 	  X_FDS_OK, 0, EINVAL },
 	{ "buffers: 0 of them", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV, 0, EINVAL },
-	{ "buffers: 1025 of them", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV, 1025,
+	{ "buffers: 16385 of them", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV, 16385,
 	  EINVAL },
 	{ "buffers: UINT_MAX of them", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV, UINT_MAX,
 	  EINVAL },
