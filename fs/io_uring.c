@@ -84,6 +84,7 @@
 #include <linux/mmu_context.h>
 #include <linux/percpu-refcount.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
 #include <linux/hrtimer.h>
@@ -1243,6 +1244,21 @@ static void io_task_put_inflight(struct task_struct *task, long nr)
 	if (!atomic_long_sub_return(nr, &tctx->inflight) && READ_ONCE(tctx->cancelling))
 		wake_up(&tctx->wait);
 	rcu_read_unlock();
+}
+
+/*
+ * A request is freed wherever it completes: in interrupt context, or under
+ * a spinlock.  What it holds must be released in a way that is allowed
+ * there.  vfree() is not, so memory kvmalloc() may have taken from vmalloc
+ * (a large xattr value, a buffer table) goes back through vfree_atomic(),
+ * which defers it to a worker.
+ */
+static void io_kvfree_any(const void *p)
+{
+	if (is_vmalloc_addr(p))
+		vfree_atomic(p);
+	else
+		kfree(p);
 }
 
 static void io_buf_table_put(struct io_buf_table *table);
@@ -3043,7 +3059,7 @@ static void io_xattr_free(struct io_xattr *ix)
 		return;
 	if (ix->path)
 		putname(ix->path);
-	kvfree(ix->ctx.kvalue);
+	io_kvfree_any(ix->ctx.kvalue);
 	kfree(ix);
 }
 
@@ -6908,7 +6924,7 @@ static void io_imu_put(struct io_mapped_ubuf *imu, struct user_struct *user)
 		unpin_user_page(imu->bvec[i].bv_page);
 	if (user)
 		io_unaccount_mem(user, imu->acct_pages);
-	kvfree(imu);
+	io_kvfree_any(imu);
 }
 
 static void io_buf_table_put(struct io_buf_table *table)
@@ -6921,7 +6937,7 @@ static void io_buf_table_put(struct io_buf_table *table)
 		io_imu_put(table->bufs[i], table->user);
 	if (table->user)
 		free_uid(table->user);
-	kvfree(table);
+	io_kvfree_any(table);
 }
 
 /* Buffers may not be backed by files other than hugetlbfs (as in 5.1). */
