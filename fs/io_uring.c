@@ -814,14 +814,20 @@ static void io_sq_flags_clear(struct io_ring_ctx *ctx, u32 mask)
 /*
  * IORING_SETUP_DEFER_TASKRUN: CQEs are written as completions happen, but
  * the tail that shows them to userspace moves only in the issuer's
- * io_uring_enter(); until then IORING_SQ_TASKRUN says they wait, if asked
+ * io_uring_enter(), or in its own I/O threads: what they complete shows
+ * at once, as on 6.1, where only the work a wakeup or a timer queues for
+ * the issuer waits.  Until then IORING_SQ_TASKRUN says CQEs wait, if asked
  * for (TASKRUN_FLAG).  Every other ring publishes at once.
  */
 static bool io_cq_may_publish(struct io_ring_ctx *ctx)
 {
 	if (likely(!(ctx->flags & IORING_SETUP_DEFER_TASKRUN)))
 		return true;
-	return in_task() && current == ctx->issuer && READ_ONCE(ctx->cq_publishing);
+	if (!in_task())
+		return false;
+	if (current->flags & PF_IO_WORKER)
+		return ctx->issuer && same_thread_group(current, ctx->issuer);
+	return current == ctx->issuer && READ_ONCE(ctx->cq_publishing);
 }
 
 /* completion_lock held: show what was posted, or say that it waits */

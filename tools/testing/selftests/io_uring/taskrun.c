@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IORING_SETUP_DEFER_TASKRUN: the CQEs of completions that happen outside
- * the issuer's io_uring_enter() (a wakeup, a worker, a timer) show up in
- * the CQ ring only when the issuer next calls it with GETEVENTS; those it
- * completes while it submits show up at once.  Meanwhile TASKRUN_FLAG
+ * the issuer's io_uring_enter() (a wakeup, a timer) show up in the CQ ring
+ * only when the issuer next calls it with GETEVENTS; those it completes
+ * while it submits, and those its I/O threads complete, show up at once.  Meanwhile TASKRUN_FLAG
  * sets IORING_SQ_TASKRUN, the eventfd is signalled and the ring polls
  * readable.  Nobody else may wait on such a ring (-EEXIST).  6.1's setup
  * rules and errnos.
@@ -116,32 +116,89 @@ TEST(inline_completion_shows_at_once)
 	close(efd);
 }
 
-/* A worker's CQE: signalled at once, shown by the wait that wants it. */
-TEST(worker_completion_shown_by_the_wait)
+/* eventfd @efd was signalled: a CQE was posted (up to a second's wait) */
+static int signalled(int efd)
+{
+	__u64 n;
+	int i;
+
+	for (i = 0; i < 500 && read(efd, &n, sizeof(n)) != sizeof(n); i++)
+		usleep(2000);
+	return i < 500;
+}
+
+static int eventfd_register(struct ring *r)
+{
+	int efd = eventfd(0, EFD_NONBLOCK);
+
+	if (efd < 0 || sys_register(r->fd, IORING_REGISTER_EVENTFD, &efd, 1)) {
+		close(efd);
+		return -1;
+	}
+	return efd;
+}
+
+/*
+ * As on 6.1, what the issuer's own I/O threads complete is posted as they
+ * complete it, not held back: only work a wakeup or a timer would have
+ * had the issuer do waits for GETEVENTS.
+ */
+TEST(worker_completion_shows_at_once)
+{
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int efd;
+
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER | IORING_SETUP_TASKRUN_FLAG));
+	efd = eventfd_register(&r);
+	ASSERT_LE(0, efd);
+	ring_get_sqe(&r)->flags = IOSQE_ASYNC;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_TRUE(signalled(efd));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
+	ring_exit(&r);
+	close(efd);
+}
+
+/*
+ * A drain request let go by a completion the issuer showed runs in an I/O
+ * thread: its CQE shows without another io_uring_enter(), after the CQE
+ * it waited for (liburing's multicqes_drain counts on it).
+ */
+TEST(released_drain_request_shows_at_once)
 {
 	struct io_uring_cqe cqe;
 	struct io_uring_sqe *sqe;
 	struct ring r;
-	__u64 n;
-	int efd, i;
+	int p[2], efd, i;
 
-	efd = eventfd(0, EFD_NONBLOCK);
-	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, ring_init(&r, 4, DEFER));
-	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_EVENTFD, &efd, 1));
+	efd = eventfd_register(&r);
+	ASSERT_LE(0, efd);
+	prep_poll_in(&r, p[0], 1);
 	sqe = ring_get_sqe(&r);
-	sqe->flags = IOSQE_ASYNC;
-	sqe->user_data = 3;
-	ASSERT_EQ(1, ring_submit(&r, 0));
-	/* the worker posts it: the eventfd says so, the CQ ring not yet */
-	for (i = 0; i < 500 && read(efd, &n, sizeof(n)) != sizeof(n); i++)
-		usleep(2000);
-	ASSERT_LT(i, 500);
+	sqe->flags = IOSQE_IO_DRAIN;
+	sqe->user_data = 2;
+	ASSERT_EQ(2, ring_submit(&r, 0));
 	EXPECT_EQ(0, cq_ready(&r));
-	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
-	EXPECT_EQ(3, cqe.user_data);
+
+	ASSERT_EQ(1, write(p[1], "x", 1));
+	ASSERT_TRUE(signalled(efd));
+	EXPECT_EQ(0, get_events(&r));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	/* the NOP it held back completes in a worker, and shows by itself */
+	for (i = 0; i < 500 && !cq_ready(&r); i++)
+		usleep(2000);
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
 	ring_exit(&r);
 	close(efd);
+	close(p[0]);
+	close(p[1]);
 }
 
 static void *write_later(void *arg)
@@ -197,16 +254,14 @@ TEST(iopoll_wait_shows_worker_completions)
 /* A submission that shows what waited clears IORING_SQ_TASKRUN. */
 TEST(submission_that_shows_all_clears_the_flag)
 {
-	struct io_uring_sqe *sqe;
 	struct ring r;
-	int i;
+	int p[2];
 
+	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, ring_init(&r, 4, DEFER | IORING_SETUP_TASKRUN_FLAG));
-	sqe = ring_get_sqe(&r);
-	sqe->flags = IOSQE_ASYNC;
+	prep_poll_in(&r, p[0], 1);
 	ASSERT_EQ(1, ring_submit(&r, 0));
-	for (i = 0; i < 500 && !(*r.sq_flags & IORING_SQ_TASKRUN); i++)
-		usleep(2000);
+	ASSERT_EQ(1, write(p[1], "x", 1));
 	ASSERT_EQ(IORING_SQ_TASKRUN, *r.sq_flags & IORING_SQ_TASKRUN);
 	EXPECT_EQ(0, cq_ready(&r));
 	/* a NOP completed inline shows itself, and the one before it */
@@ -215,6 +270,8 @@ TEST(submission_that_shows_all_clears_the_flag)
 	EXPECT_EQ(2, cq_ready(&r));
 	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
 	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
 }
 
 struct other {
