@@ -475,6 +475,7 @@ struct io_buf_table {
 	refcount_t		refs;
 	unsigned int		nr;
 	struct user_struct	*user;
+	struct work_struct	release_work;
 	struct io_mapped_ubuf	*bufs[];
 };
 
@@ -821,13 +822,17 @@ static void io_sq_flags_clear(struct io_ring_ctx *ctx, u32 mask)
  */
 static bool io_cq_may_publish(struct io_ring_ctx *ctx)
 {
+	struct task_struct *issuer;
+
 	if (likely(!(ctx->flags & IORING_SETUP_DEFER_TASKRUN)))
 		return true;
 	if (!in_task())
 		return false;
+	/* set once, when the ring is enabled; held until the ring goes */
+	issuer = READ_ONCE(ctx->issuer);
 	if (current->flags & PF_IO_WORKER)
-		return ctx->issuer && same_thread_group(current, ctx->issuer);
-	return current == ctx->issuer && READ_ONCE(ctx->cq_publishing);
+		return issuer && same_thread_group(current, issuer);
+	return current == issuer && READ_ONCE(ctx->cq_publishing);
 }
 
 /* completion_lock held: show what was posted, or say that it waits */
@@ -1256,8 +1261,8 @@ static void io_task_put_inflight(struct task_struct *task, long nr)
  * A request is freed wherever it completes: in interrupt context, or under
  * a spinlock.  What it holds must be released in a way that is allowed
  * there.  vfree() is not, so memory kvmalloc() may have taken from vmalloc
- * (a large xattr value, a buffer table) goes back through vfree_atomic(),
- * which defers it to a worker.
+ * (a large xattr value) goes back through vfree_atomic(), which defers it
+ * to a worker.
  */
 static void io_kvfree_any(const void *p)
 {
@@ -1267,7 +1272,7 @@ static void io_kvfree_any(const void *p)
 		kfree(p);
 }
 
-static void io_buf_table_put(struct io_buf_table *table);
+static void io_buf_table_put_any(struct io_buf_table *table);
 static void io_xattr_free(struct io_xattr *ix);
 
 static void io_link_work(struct work_struct *work);
@@ -1305,7 +1310,7 @@ static bool io_req_holds_more(const struct io_kiocb *req)
 static void io_req_put_more(struct io_kiocb *req)
 {
 	if (req->buf_table)
-		io_buf_table_put(req->buf_table);
+		io_buf_table_put_any(req->buf_table);
 	/* a buffer no CQE reported: a request freed without one */
 	kfree(req->kbuf);
 	switch (req->sqe.opcode) {
@@ -3626,7 +3631,15 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 		ret = sock_error(sock->sk);
 	} else {
 		ret = 0;
-		if (!ca) {
+		if (!ca && force_nonblock) {
+			/*
+			 * A retry needs the address: copy it before the
+			 * connect starts, as a copy that fails after it
+			 * could not stop a connection under way.
+			 */
+			ret = io_connect_stabilize(req);
+			ca = req->caddr;
+		} else if (!ca) {
 			ca = &stack;
 			ret = io_connect_addr_read(req, ca);
 		}
@@ -3638,12 +3651,7 @@ static int io_connect(struct io_kiocb *req, bool force_nonblock)
 			ret = sock_error(sock->sk);
 		if (force_nonblock)
 			ret = io_connect_retry(req, ret);
-		/* tried again later, with the address as it was read now */
-		if (ret == -EAGAIN && !req->caddr) {
-			req->caddr = kmemdup(ca, sizeof(*ca), GFP_KERNEL_ACCOUNT);
-			if (!req->caddr)
-				ret = -ENOMEM;
-		}
+		/* tried again later, with the address as it was read then */
 		if (ret == -EAGAIN)
 			return ret;
 	}
@@ -6920,6 +6928,7 @@ static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
 
 /* ---- registered files and buffers -------------------------------------- */
 
+/* Process context: unpinning a large buffer takes a while. */
 static void io_imu_put(struct io_mapped_ubuf *imu, struct user_struct *user)
 {
 	unsigned int i;
@@ -6930,20 +6939,43 @@ static void io_imu_put(struct io_mapped_ubuf *imu, struct user_struct *user)
 		unpin_user_page(imu->bvec[i].bv_page);
 	if (user)
 		io_unaccount_mem(user, imu->acct_pages);
-	io_kvfree_any(imu);
+	kvfree(imu);
 }
 
-static void io_buf_table_put(struct io_buf_table *table)
+static void io_buf_table_release(struct io_buf_table *table)
 {
 	unsigned int i;
 
-	if (!refcount_dec_and_test(&table->refs))
-		return;
 	for (i = 0; i < table->nr; i++)
 		io_imu_put(table->bufs[i], table->user);
 	if (table->user)
 		free_uid(table->user);
-	io_kvfree_any(table);
+	kvfree(table);
+}
+
+static void io_buf_table_release_work(struct work_struct *work)
+{
+	io_buf_table_release(container_of(work, struct io_buf_table, release_work));
+}
+
+/* Registration and updates, under uring_lock: the charge goes back at once. */
+static void io_buf_table_put(struct io_buf_table *table)
+{
+	if (refcount_dec_and_test(&table->refs))
+		io_buf_table_release(table);
+}
+
+/*
+ * A request's reference: it may be dropped in interrupt context, where
+ * unpinning gigabytes of buffers would stall the CPU, so the last one
+ * hands the release to a worker.
+ */
+static void io_buf_table_put_any(struct io_buf_table *table)
+{
+	if (!refcount_dec_and_test(&table->refs))
+		return;
+	INIT_WORK(&table->release_work, io_buf_table_release_work);
+	queue_work(system_unbound_wq, &table->release_work);
 }
 
 /* Buffers may not be backed by files other than hugetlbfs (as in 5.1). */
