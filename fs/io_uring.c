@@ -7202,6 +7202,25 @@ static int io_buffers_register2(struct io_ring_ctx *ctx, void __user *arg, unsig
 }
 
 /*
+ * The struct io_uring_rsrc_update2 of @size bytes at @arg that an update
+ * (@what) is described by: its size, and 6.1's checks on nr and resv.
+ */
+static int io_rsrc_update2_read(struct io_uring_rsrc_update2 *up, void __user *arg,
+				unsigned int size, const char *what)
+{
+	if (size != sizeof(*up))
+		return io_fail(-EINVAL, "register: %s of %u bytes, not %zu", what, size,
+			       sizeof(*up));
+	if (copy_from_user(up, arg, sizeof(*up)))
+		return io_fail(-EFAULT, "register: cannot read %s at %#lx", what,
+			       (unsigned long)arg);
+	if (!up->nr || up->resv || up->resv2)
+		return io_fail(-EINVAL, "register: %s of %u, resv %#x, resv2 %#x", what,
+			       up->nr, up->resv, up->resv2);
+	return 0;
+}
+
+/*
  * IORING_REGISTER_BUFFERS_UPDATE: the @up.nr iovecs at @up.data replace
  * the buffers from slot @up.offset on, in a new table that shares the
  * other slots; requests under way keep the table they took.  Returns how
@@ -7213,17 +7232,11 @@ static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg
 	struct io_buf_table *old = ctx->buf_table, *table;
 	struct io_uring_rsrc_update2 up;
 	unsigned int i, end;
-	int ret = 0;
+	int ret;
 
-	if (size != sizeof(up))
-		return io_fail(-EINVAL, "register: BUFFERS_UPDATE of %u bytes, not %zu", size,
-			       sizeof(up));
-	if (copy_from_user(&up, arg, sizeof(up)))
-		return io_fail(-EFAULT, "register: cannot read BUFFERS_UPDATE at %#lx",
-			       (unsigned long)arg);
-	if (!up.nr || up.resv || up.resv2)
-		return io_fail(-EINVAL, "register: BUFFERS_UPDATE of %u, resv %#x, resv2 %#x",
-			       up.nr, up.resv, up.resv2);
+	ret = io_rsrc_update2_read(&up, arg, size, "BUFFERS_UPDATE");
+	if (ret)
+		return ret;
 	if (check_add_overflow(up.offset, up.nr, &end))
 		return io_fail(-EOVERFLOW, "buffers update: %u at %u", up.nr, up.offset);
 	if (!old)
@@ -7579,15 +7592,9 @@ static int io_files_update2_register(struct io_ring_ctx *ctx, void __user *arg,
 	unsigned int i;
 	int ret;
 
-	if (size != sizeof(up))
-		return io_fail(-EINVAL, "register: FILES_UPDATE2 of %u bytes, not %zu", size,
-			       sizeof(up));
-	if (copy_from_user(&up, arg, sizeof(up)))
-		return io_fail(-EFAULT, "register: cannot read FILES_UPDATE2 at %#lx",
-			       (unsigned long)arg);
-	if (!up.nr || up.resv || up.resv2)
-		return io_fail(-EINVAL, "register: FILES_UPDATE2 of %u, resv %#x, resv2 %#x",
-			       up.nr, up.resv, up.resv2);
+	ret = io_rsrc_update2_read(&up, arg, size, "FILES_UPDATE2");
+	if (ret)
+		return ret;
 	/* no more tags are read than there are slots to update */
 	ret = io_files_update_check(ctx, up.offset, up.nr);
 	if (ret)
