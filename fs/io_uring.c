@@ -450,32 +450,26 @@ struct io_ring_ctx {
 };
 
 /*
- * One registered buffer: its pinned pages as a bio_vec array.  Each table
- * that holds it counts in @refs (an update makes a new table sharing the
- * slots it leaves alone); the last unpins the pages and gives back the
- * @acct_pages charged for them.
+ * One registered buffer: its pinned pages as a bio_vec array.  Its slot
+ * holds one reference, and each request using it another, so neither an
+ * update nor unregistering waits for I/O: the pages are unpinned when the
+ * last reference goes, and the @acct_pages charged for them (to @user,
+ * none when NULL) go back with them.
  */
 struct io_mapped_ubuf {
 	u64			ubuf;
 	size_t			len;
 	refcount_t		refs;
+	struct user_struct	*user;
 	unsigned long		acct_pages;
+	struct work_struct	release_work;
 	unsigned int		nr_bvecs;
 	struct bio_vec		bvec[];
 };
 
-/*
- * The registered buffers; a slot may be empty (NULL).  Each request that
- * uses one holds a reference to the whole table, so neither an update nor
- * unregistering waits for I/O: an update publishes a new table, and the
- * pages of a buffer are unpinned when the last table holding it goes, and
- * their RLIMIT_MEMLOCK charge (to @user, none when NULL) with them.
- */
+/* The registered buffers, under uring_lock; a slot may be empty (NULL). */
 struct io_buf_table {
-	refcount_t		refs;
 	unsigned int		nr;
-	struct user_struct	*user;
-	struct work_struct	release_work;
 	struct io_mapped_ubuf	*bufs[];
 };
 
@@ -608,8 +602,8 @@ struct io_kiocb {
 	 * touch the kiocb after an early completion.
 	 */
 	refcount_t		refs;
-	/* READ/WRITE_FIXED: the buffer table the request resolved against */
-	struct io_buf_table	*buf_table;
+	/* READ/WRITE_FIXED: the registered buffer, NULL for an empty slot */
+	struct io_mapped_ubuf	*imu;
 	/* IOSQE_BUFFER_SELECT: the provided buffer it holds, and what it wants of one */
 	struct io_buffer	*kbuf;
 	size_t			buf_want;
@@ -1220,7 +1214,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->result = 0;
 	req->io_done = 0;
 	req->io_len = 0;
-	req->buf_table = NULL;
+	req->imu = NULL;
 	req->kbuf = NULL;
 	req->task = current;
 	req->creds = NULL;
@@ -1272,7 +1266,7 @@ static void io_kvfree_any(const void *p)
 		kfree(p);
 }
 
-static void io_buf_table_put_any(struct io_buf_table *table);
+static void io_imu_put_any(struct io_mapped_ubuf *imu);
 static void io_xattr_free(struct io_xattr *ix);
 
 static void io_link_work(struct work_struct *work);
@@ -1302,15 +1296,15 @@ static void io_async_untrack(struct io_kiocb *req)
 /* Whether @req holds more than a file: one test for the common case. */
 static bool io_req_holds_more(const struct io_kiocb *req)
 {
-	return ((unsigned long)req->buf_table | (unsigned long)req->kbuf |
+	return ((unsigned long)req->imu | (unsigned long)req->kbuf |
 		(unsigned long)req->path | (unsigned long)req->iov |
 		(unsigned long)req->creds) != 0;
 }
 
 static void io_req_put_more(struct io_kiocb *req)
 {
-	if (req->buf_table)
-		io_buf_table_put_any(req->buf_table);
+	if (req->imu)
+		io_imu_put_any(req->imu);
 	/* a buffer no CQE reported: a request freed without one */
 	kfree(req->kbuf);
 	switch (req->sqe.opcode) {
@@ -2058,6 +2052,12 @@ static __always_inline const char *io_sqe_unused_but_slot(const struct io_uring_
 	return sqe->buf_index ? "buf_index" : io_sqe_pad(sqe);
 }
 
+/* READ_FIXED and WRITE_FIXED: into or out of a registered buffer. */
+static bool io_rw_fixed(const struct io_kiocb *req)
+{
+	return req->sqe.opcode == IORING_OP_READ_FIXED || req->sqe.opcode == IORING_OP_WRITE_FIXED;
+}
+
 static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -2065,7 +2065,7 @@ static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
 	struct kiocb *kiocb = &req->rw;
 	int ret;
 
-	if (sqe->buf_index && !req->buf_table && !(req->flags & REQ_F_BUFFER_SELECT))
+	if (sqe->buf_index && !io_rw_fixed(req) && !(req->flags & REQ_F_BUFFER_SELECT))
 		return io_sqe_fail(req, -EINVAL, "buf_index %u without READ/WRITE_FIXED",
 				   sqe->buf_index);
 	if (io_sqe_reserved(sqe))
@@ -2167,12 +2167,10 @@ static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 static int io_import_fixed(struct io_kiocb *req, int rw, struct iov_iter *iter)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct io_buf_table *table = req->buf_table;
-	struct io_mapped_ubuf *imu;
+	struct io_mapped_ubuf *imu = req->imu;
 	u64 addr = sqe->addr, end;
 	size_t offset;
 
-	imu = table->bufs[array_index_nospec(sqe->buf_index, table->nr)];
 	/* an empty slot, as on 6.1 */
 	if (!imu)
 		return io_sqe_fail(req, -EFAULT, "buffer %u is an empty slot", sqe->buf_index);
@@ -2226,7 +2224,7 @@ static bool io_rw_reads_iovec(struct io_kiocb *req)
 {
 	u8 op = req->sqe.opcode;
 
-	return (op == IORING_OP_READV || op == IORING_OP_WRITEV) && !req->buf_table &&
+	return (op == IORING_OP_READV || op == IORING_OP_WRITEV) &&
 	       !(req->flags & REQ_F_BUFFER_SELECT);
 }
 
@@ -2327,7 +2325,7 @@ static int io_rw(struct io_kiocb *req, int rw, bool force_nonblock)
 		io_rw_done(req, -EAGAIN);
 		return 0;
 	}
-	if (req->buf_table) {
+	if (io_rw_fixed(req)) {
 		iovec = NULL;
 		ret = io_import_fixed(req, rw, &iter);
 	} else {
@@ -5879,20 +5877,23 @@ static int io_req_file_late(struct io_kiocb *req)
 
 /*
  * READ/WRITE_FIXED resolve their buffer index now, under uring_lock, and
- * keep the table for as long as the request lives.
+ * keep the buffer for as long as the request lives.  An empty slot fails
+ * at issue, as on 6.1.
  */
 static int io_req_set_buffer(struct io_kiocb *req)
 {
 	struct io_buf_table *table = req->ctx->buf_table;
-	u8 op = req->sqe.opcode;
+	struct io_mapped_ubuf *imu;
 
-	if (op != IORING_OP_READ_FIXED && op != IORING_OP_WRITE_FIXED)
+	if (!io_rw_fixed(req))
 		return 0;
 	if (unlikely(!table || req->sqe.buf_index >= table->nr))
 		return io_sqe_fail(req, -EFAULT, "buffer %u, %u registered", req->sqe.buf_index,
 				   table ? table->nr : 0);
-	refcount_inc(&table->refs);
-	req->buf_table = table;
+	imu = table->bufs[array_index_nospec(req->sqe.buf_index, table->nr)];
+	if (imu)
+		refcount_inc(&imu->refs);
+	req->imu = imu;
 	return 0;
 }
 
@@ -6928,54 +6929,51 @@ static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
 
 /* ---- registered files and buffers -------------------------------------- */
 
-/* Process context: unpinning a large buffer takes a while. */
-static void io_imu_put(struct io_mapped_ubuf *imu, struct user_struct *user)
+static void io_imu_release(struct io_mapped_ubuf *imu)
 {
 	unsigned int i;
 
-	if (!imu || !refcount_dec_and_test(&imu->refs))
-		return;
 	for (i = 0; i < imu->nr_bvecs; i++)
 		unpin_user_page(imu->bvec[i].bv_page);
-	if (user)
-		io_unaccount_mem(user, imu->acct_pages);
+	if (imu->user) {
+		io_unaccount_mem(imu->user, imu->acct_pages);
+		free_uid(imu->user);
+	}
 	kvfree(imu);
 }
 
-static void io_buf_table_release(struct io_buf_table *table)
+static void io_imu_release_work(struct work_struct *work)
 {
-	unsigned int i;
-
-	for (i = 0; i < table->nr; i++)
-		io_imu_put(table->bufs[i], table->user);
-	if (table->user)
-		free_uid(table->user);
-	kvfree(table);
+	io_imu_release(container_of(work, struct io_mapped_ubuf, release_work));
 }
 
-static void io_buf_table_release_work(struct work_struct *work)
+/* A slot's reference, under uring_lock: the charge is back when it returns. */
+static void io_imu_put(struct io_mapped_ubuf *imu)
 {
-	io_buf_table_release(container_of(work, struct io_buf_table, release_work));
-}
-
-/* Registration and updates, under uring_lock: the charge goes back at once. */
-static void io_buf_table_put(struct io_buf_table *table)
-{
-	if (refcount_dec_and_test(&table->refs))
-		io_buf_table_release(table);
+	if (imu && refcount_dec_and_test(&imu->refs))
+		io_imu_release(imu);
 }
 
 /*
  * A request's reference: it may be dropped in interrupt context, where
- * unpinning gigabytes of buffers would stall the CPU, so the last one
- * hands the release to a worker.
+ * unpinning a gigabyte would stall the CPU, so the last one hands the
+ * release to a worker (as 6.1 unmaps from a workqueue).
  */
-static void io_buf_table_put_any(struct io_buf_table *table)
+static void io_imu_put_any(struct io_mapped_ubuf *imu)
 {
-	if (!refcount_dec_and_test(&table->refs))
+	if (!refcount_dec_and_test(&imu->refs))
 		return;
-	INIT_WORK(&table->release_work, io_buf_table_release_work);
-	queue_work(system_unbound_wq, &table->release_work);
+	INIT_WORK(&imu->release_work, io_imu_release_work);
+	queue_work(system_unbound_wq, &imu->release_work);
+}
+
+static void io_buf_table_free(struct io_buf_table *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < table->nr; i++)
+		io_imu_put(table->bufs[i]);
+	kvfree(table);
 }
 
 /* Buffers may not be backed by files other than hugetlbfs (as in 5.1). */
@@ -7109,30 +7107,23 @@ static int io_buffer_register_one(const struct iovec *iov, struct user_struct *u
 			       "cannot pin its pages");
 	}
 	refcount_set(&imu->refs, 1);
+	imu->user = user ? get_uid(user) : NULL;
 	imu->acct_pages = user ? nr_pages : 0;
 	*imup = imu;
 	return 0;
 }
 
-static struct io_buf_table *io_buf_table_alloc(struct io_ring_ctx *ctx, unsigned int nr)
+/* Whom registered buffers are charged to: nobody with CAP_IPC_LOCK. */
+static struct user_struct *io_buf_user(struct io_ring_ctx *ctx)
 {
-	struct io_buf_table *table;
-
-	table = kvzalloc(struct_size(table, bufs, nr), GFP_KERNEL_ACCOUNT);
-	if (!table)
-		return NULL;
-	refcount_set(&table->refs, 1);
-	table->nr = nr;
-	if (ctx->account_mem)
-		table->user = get_uid(ctx->user);
-	return table;
+	return ctx->account_mem ? ctx->user : NULL;
 }
 
 static void io_buf_table_publish(struct io_ring_ctx *ctx, struct io_buf_table *table)
 {
 	lockdep_assert_held(&ctx->uring_lock);
 	if (ctx->buf_table)
-		io_buf_table_put(ctx->buf_table);
+		io_buf_table_free(ctx->buf_table);
 	ctx->buf_table = table;
 	WRITE_ONCE(ctx->nr_user_bufs, table ? table->nr : 0);
 }
@@ -7153,9 +7144,10 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg, u64 __
 	if (!nr || nr > IORING_MAX_REG_BUFFERS)
 		return io_fail(-EINVAL, "register: %u buffers, not 1..%lu", nr,
 			       IORING_MAX_REG_BUFFERS);
-	table = io_buf_table_alloc(ctx, nr);
+	table = kvzalloc(struct_size(table, bufs, nr), GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return -ENOMEM;
+	table->nr = nr;
 	for (i = 0; i < nr; i++) {
 		struct iovec iov;
 
@@ -7170,12 +7162,12 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg, u64 __
 				(unsigned long)arg);
 			break;
 		}
-		ret = io_buffer_register_one(&iov, table->user, i, &table->bufs[i]);
+		ret = io_buffer_register_one(&iov, io_buf_user(ctx), i, &table->bufs[i]);
 		if (ret)
 			break;
 	}
 	if (ret) {
-		io_buf_table_put(table);
+		io_buf_table_free(table);
 		return ret;
 	}
 	io_buf_table_publish(ctx, table);
@@ -7222,14 +7214,14 @@ static int io_rsrc_update2_read(struct io_uring_rsrc_update2 *up, void __user *a
 
 /*
  * IORING_REGISTER_BUFFERS_UPDATE: the @up.nr iovecs at @up.data replace
- * the buffers from slot @up.offset on, in a new table that shares the
- * other slots; requests under way keep the table they took.  Returns how
- * many were replaced, or, when the first fails, its error.
+ * the buffers from slot @up.offset on; requests under way keep the buffers
+ * they took.  Returns how many were replaced, or, when the first fails,
+ * its error.
  */
 static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg,
 				       unsigned int size)
 {
-	struct io_buf_table *old = ctx->buf_table, *table;
+	struct io_buf_table *table = ctx->buf_table;
 	struct io_uring_rsrc_update2 up;
 	unsigned int i, end;
 	int ret;
@@ -7239,19 +7231,11 @@ static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg
 		return ret;
 	if (check_add_overflow(up.offset, up.nr, &end))
 		return io_fail(-EOVERFLOW, "buffers update: %u at %u", up.nr, up.offset);
-	if (!old)
-		return io_fail(-ENXIO, "buffers update: no buffers are registered");
-	if (end > old->nr)
-		return io_fail(-EINVAL, "buffers update: %u at %u, %u registered", up.nr,
-			       up.offset, old->nr);
-	table = io_buf_table_alloc(ctx, old->nr);
 	if (!table)
-		return -ENOMEM;
-	for (i = 0; i < old->nr; i++) {
-		table->bufs[i] = old->bufs[i];
-		if (table->bufs[i])
-			refcount_inc(&table->bufs[i]->refs);
-	}
+		return io_fail(-ENXIO, "buffers update: no buffers are registered");
+	if (end > table->nr)
+		return io_fail(-EINVAL, "buffers update: %u at %u, %u registered", up.nr,
+			       up.offset, table->nr);
 	for (i = 0; i < up.nr; i++) {
 		unsigned int slot = array_index_nospec(up.offset + i, table->nr);
 		struct io_mapped_ubuf *imu;
@@ -7265,18 +7249,13 @@ static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg
 			io_fail(ret, "buffers update: cannot read iovec %u", i);
 			break;
 		}
-		ret = io_buffer_register_one(&iov, table->user, slot, &imu);
+		ret = io_buffer_register_one(&iov, io_buf_user(ctx), slot, &imu);
 		if (ret)
 			break;
-		io_imu_put(table->bufs[slot], table->user);
+		io_imu_put(table->bufs[slot]);
 		table->bufs[slot] = imu;
 	}
-	if (!i) {
-		io_buf_table_put(table);
-		return ret;
-	}
-	io_buf_table_publish(ctx, table);
-	return i;
+	return i ? i : ret;
 }
 
 static int io_buffers_unregister(struct io_ring_ctx *ctx)
