@@ -5887,6 +5887,8 @@ static int io_req_set_buffer(struct io_kiocb *req)
 
 	if (!io_rw_fixed(req))
 		return 0;
+	/* slots change only under it: the buffer's reference is the slot's until ours */
+	lockdep_assert_held(&req->ctx->uring_lock);
 	if (unlikely(!table || req->sqe.buf_index >= table->nr))
 		return io_sqe_fail(req, -EFAULT, "buffer %u, %u registered", req->sqe.buf_index,
 				   table ? table->nr : 0);
@@ -7226,6 +7228,7 @@ static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg
 	unsigned int i, end;
 	int ret;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	ret = io_rsrc_update2_read(&up, arg, size, "BUFFERS_UPDATE");
 	if (ret)
 		return ret;
