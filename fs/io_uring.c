@@ -7176,21 +7176,36 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg, u64 __
 	return 0;
 }
 
+/*
+ * The struct io_uring_rsrc_register of @size bytes at @arg that a
+ * registration (@what) is described by: its size, and 6.1's checks on nr,
+ * flags and resv2.  A sparse table takes no data.
+ */
+static int io_rsrc_register_read(struct io_uring_rsrc_register *rr, void __user *arg,
+				 unsigned int size, const char *what)
+{
+	if (size != sizeof(*rr))
+		return io_fail(-EINVAL, "register: %s of %u bytes, not %zu", what, size,
+			       sizeof(*rr));
+	if (copy_from_user(rr, arg, sizeof(*rr)))
+		return io_fail(-EFAULT, "register: cannot read %s at %#lx", what,
+			       (unsigned long)arg);
+	if (!rr->nr || rr->resv2 || (rr->flags & ~IORING_RSRC_REGISTER_SPARSE))
+		return io_fail(-EINVAL, "register: %s of %u, flags %#x, resv2 %#llx", what,
+			       rr->nr, rr->flags, rr->resv2);
+	if ((rr->flags & IORING_RSRC_REGISTER_SPARSE) && rr->data)
+		return io_fail(-EINVAL, "register: sparse %s takes no data", what);
+	return 0;
+}
+
 static int io_buffers_register2(struct io_ring_ctx *ctx, void __user *arg, unsigned int size)
 {
 	struct io_uring_rsrc_register rr;
+	int ret;
 
-	if (size != sizeof(rr))
-		return io_fail(-EINVAL, "register: BUFFERS2 of %u bytes, not %zu", size,
-			       sizeof(rr));
-	if (copy_from_user(&rr, arg, sizeof(rr)))
-		return io_fail(-EFAULT, "register: cannot read BUFFERS2 at %#lx",
-			       (unsigned long)arg);
-	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
-		return io_fail(-EINVAL, "register: BUFFERS2 of %u, flags %#x, resv2 %#llx",
-			       rr.nr, rr.flags, rr.resv2);
-	if ((rr.flags & IORING_RSRC_REGISTER_SPARSE) && rr.data)
-		return io_fail(-EINVAL, "register: sparse BUFFERS2 takes no iovecs");
+	ret = io_rsrc_register_read(&rr, arg, size, "BUFFERS2");
+	if (ret)
+		return ret;
 	return io_buffers_register(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags),
 				   rr.nr);
 }
@@ -7544,23 +7559,14 @@ static int io_files_unregister(struct io_ring_ctx *ctx)
 static int io_files_register2(struct io_ring_ctx *ctx, void __user *arg, unsigned int size)
 {
 	struct io_uring_rsrc_register rr;
-	bool sparse;
+	int ret;
 
-	if (size != sizeof(rr))
-		return io_fail(-EINVAL, "register: FILES2 of %u bytes, not %zu", size, sizeof(rr));
-	if (copy_from_user(&rr, arg, sizeof(rr)))
-		return io_fail(-EFAULT, "register: cannot read FILES2 at %#lx",
-			       (unsigned long)arg);
-	if (!rr.nr || rr.resv2 || (rr.flags & ~IORING_RSRC_REGISTER_SPARSE))
-		return io_fail(-EINVAL, "register: FILES2 of %u, flags %#x, resv2 %#llx",
-			       rr.nr, rr.flags, rr.resv2);
-	sparse = rr.flags & IORING_RSRC_REGISTER_SPARSE;
-	if (sparse && rr.data)
-		return io_fail(-EINVAL, "register: sparse FILES2 takes no fds");
-	/* no fds at all: empty slots, as on 6.1 */
-	sparse |= !rr.data;
+	ret = io_rsrc_register_read(&rr, arg, size, "FILES2");
+	if (ret)
+		return ret;
+	/* no fds at all, or IORING_RSRC_REGISTER_SPARSE: empty slots, as on 6.1 */
 	return io_files_register(ctx, u64_to_user_ptr(rr.data), u64_to_user_ptr(rr.tags),
-				 rr.nr, sparse);
+				 rr.nr, !rr.data);
 }
 
 /*
