@@ -114,6 +114,7 @@
 #include <linux/xarray.h>
 #include <linux/seq_file.h>
 #include <linux/proc_fs.h>
+#include <net/compat.h>
 #include <net/sock.h>
 
 #include <linux/io_uring.h>
@@ -872,6 +873,12 @@ static bool io_cqring_hidden(struct io_ring_ctx *ctx)
 	return data_race(ctx->cached_cq_tail) != READ_ONCE(ctx->cq_ring->r.tail);
 }
 
+/* No room for another CQE; completion_lock held. */
+static __always_inline bool io_cqring_full(struct io_ring_ctx *ctx)
+{
+	return ctx->cached_cq_tail - READ_ONCE(ctx->cq_ring->r.head) == ctx->cq_entries;
+}
+
 /*
  * Write one CQE into the ring if it has room; completion_lock held.  The
  * head is read once: userspace may move it while we look.
@@ -883,7 +890,7 @@ static __always_inline bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data
 	unsigned int tail = ctx->cached_cq_tail;
 	struct io_uring_cqe *cqe;
 
-	if (tail - READ_ONCE(ring->r.head) == ctx->cq_entries)
+	if (io_cqring_full(ctx))
 		return false;
 	cqe = &ring->cqes[tail & ctx->cq_mask];
 	WRITE_ONCE(cqe->user_data, user_data);
@@ -3298,6 +3305,10 @@ static int io_files_update_op(struct io_kiocb *req)
  *
  * Sends never raise SIGPIPE (MSG_NOSIGNAL), as on 6.1: the process did
  * not write to the socket itself, and gets -EPIPE in the CQE.
+ *
+ * IORING_RECVSEND_POLL_FIRST in ioprio skips the first try: the request
+ * waits for the socket first, for an application that knows it is empty
+ * (or full) and would rather not pay for a try that fails.
  */
 static bool io_sendrecv_waitall(const struct socket *sock, unsigned int flags)
 {
@@ -3332,14 +3343,27 @@ static int io_sendrecv_check(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
+	bool recv = sqe->opcode == IORING_OP_RECV || sqe->opcode == IORING_OP_RECVMSG;
+	unsigned int known = IORING_RECVSEND_POLL_FIRST | (recv ? IORING_RECV_MULTISHOT : 0);
+
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
-	if (sqe->ioprio || sqe->off || (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT)))
-		return io_sqe_fail(req, -EINVAL, "socket I/O takes no ioprio, off or buf_index");
+	if (sqe->ioprio & ~known)
+		return io_sqe_fail(req, -EINVAL, "ioprio %#x unknown", sqe->ioprio);
+	if (sqe->off || (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT)))
+		return io_sqe_fail(req, -EINVAL, "socket I/O takes no off or buf_index");
 	if (io_sqe_reserved(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
 	if (sqe->msg_flags & MSG_CMSG_COMPAT)
 		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
+	if (!(sqe->ioprio & IORING_RECV_MULTISHOT))
+		return 0;
+	if (!(req->flags & REQ_F_BUFFER_SELECT))
+		return io_sqe_fail(req, -EINVAL, "a multishot receive takes provided buffers");
+	if (sqe->msg_flags & MSG_WAITALL)
+		return io_sqe_fail(req, -EINVAL, "a multishot receive takes no MSG_WAITALL");
+	if (sqe->opcode == IORING_OP_RECV && sqe->len)
+		return io_sqe_fail(req, -EINVAL, "a multishot RECV takes no len");
 	return 0;
 }
 
@@ -3353,6 +3377,9 @@ struct io_async_msg {
 	struct sockaddr_storage	addr;
 	/* RECVMSG: where the sender's address goes */
 	struct sockaddr __user	*uaddr;
+	/* a multishot RECVMSG: the room for them in each buffer */
+	int			out_namelen;
+	int			out_controllen;
 	size_t			count;
 	unsigned long		nr_segs;
 	struct iovec		iov[];
@@ -3386,6 +3413,7 @@ static int io_msg_keep(struct io_kiocb *req, const struct msghdr *msg,
 	if (msg->msg_name)
 		memcpy(&am->addr, msg->msg_name, msg->msg_namelen);
 	am->uaddr = uaddr;
+	am->out_namelen = -1;
 	am->count = iov_iter_count(&msg->msg_iter);
 	am->nr_segs = nr;
 	memcpy(am->iov, msg->msg_iter.iov, nr * sizeof(*am->iov));
@@ -3429,6 +3457,209 @@ static int io_msg_stabilize(struct io_kiocb *req)
 	return ret;
 }
 
+/*
+ * Multishot RECV and RECVMSG (IORING_RECV_MULTISHOT) go on receiving into
+ * provided buffers, a CQE with IORING_CQE_F_MORE and the buffer for each,
+ * and wait again when the socket is empty.  The CQE without the flag ends
+ * them: 0 at the end of the stream, an error, -ENOBUFS when the group has
+ * no buffer left, -ECANCELED.  Or a result that finds the CQ ring full: as
+ * on 6.1 that one is the last CQE (it waits in the backlog), rather than
+ * go on posting into a backlog the application is not reaping; it rearms
+ * once it has caught up, and no data is lost.
+ *
+ * A multishot RECVMSG writes what recvmsg(2) would return into each
+ * buffer: a struct io_uring_recvmsg_out, room for the sender's address and
+ * for control data, as large as the SQE's msghdr says (msg_namelen and
+ * msg_controllen; its one iovec's length, if any, caps the buffer), and
+ * the payload; res counts all of it.  That msghdr is read once and never
+ * written.
+ */
+#define IO_RECV_BATCH	32	/* CQEs a multishot receive posts at a go */
+
+static bool io_recv_multishot(const struct io_kiocb *req)
+{
+	return (req->sqe.opcode == IORING_OP_RECV || req->sqe.opcode == IORING_OP_RECVMSG) &&
+	       (req->sqe.ioprio & IORING_RECV_MULTISHOT);
+}
+
+/*
+ * Post a multishot request's CQE for @res, with the buffer it filled, if
+ * the CQ ring has room for it now and nothing waits in the backlog.
+ */
+static bool io_req_post_more(struct io_kiocb *req, long res)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long flags;
+	bool posted;
+
+	spin_lock_irqsave(&ctx->completion_lock, flags);
+	posted = list_empty(&ctx->cq_backlog) && !io_cqring_full(ctx);
+	if (posted) {
+		ctx->cq_extra++;
+		io_cqring_fill_event(ctx, req->user_data, res,
+				     io_req_put_kbuf(req) | IORING_CQE_F_MORE);
+		io_commit_cqring(ctx);
+	}
+	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	if (posted)
+		io_cqring_ev_posted(ctx);
+	return posted;
+}
+
+/*
+ * A multishot request would block: it waits again as a poll.  After a try
+ * that posted CQEs, that poll is a new wait, not the retry of one that
+ * fired for nothing (io_poll_retry_arm()).
+ */
+static int io_multishot_wait(struct io_kiocb *req, bool progress)
+{
+	if (progress)
+		req->flags &= ~REQ_F_POLL_RETRY;
+	return -EAGAIN;
+}
+
+/*
+ * A multishot RECVMSG's msghdr, read at its first try: the room for the
+ * address and control data in each buffer.  msg_namelen as the
+ * application gave it, which recvmsg(2)'s reader drops with a NULL
+ * msg_name: the address goes to the buffer, not msg_name.
+ */
+static int io_recvmsg_more_prep(struct io_kiocb *req)
+{
+	void __user *umsg = u64_to_user_ptr(req->sqe.addr);
+	struct io_async_msg *am;
+	int namelen, ret;
+
+	ret = io_msg_stabilize(req);
+	if (ret)
+		return ret;
+	am = req->amsg;
+	if (am->out_namelen >= 0)
+		return 0;
+	if (am->nr_segs > 1)
+		return io_sqe_fail(req, -EINVAL, "RECVMSG of %lu iovecs, not 1, selects",
+				   am->nr_segs);
+	if (req->ctx->compat)
+		ret = get_user(namelen, &((struct compat_msghdr __user *)umsg)->msg_namelen);
+	else
+		ret = get_user(namelen, &((struct user_msghdr __user *)umsg)->msg_namelen);
+	if (ret)
+		return ret;
+	if (namelen < 0 || am->msg.msg_controllen > INT_MAX - sizeof(struct io_uring_recvmsg_out) ||
+	    namelen > INT_MAX - sizeof(struct io_uring_recvmsg_out) - am->msg.msg_controllen)
+		return io_sqe_fail(req, -EOVERFLOW, "namelen %d, controllen %zu: too large",
+				   namelen, (size_t)am->msg.msg_controllen);
+	req->buf_want = am->count;
+	am->out_namelen = namelen;
+	am->out_controllen = am->msg.msg_controllen;
+	return 0;
+}
+
+/* One message of a multishot RECVMSG into a provided buffer; *@done if it is the last. */
+static long io_recvmsg_one(struct io_kiocb *req, struct socket *sock, unsigned int flags,
+			   bool *done)
+{
+	struct io_async_msg *am = req->amsg;
+	size_t hdr = sizeof(struct io_uring_recvmsg_out) + am->out_namelen + am->out_controllen;
+	struct io_uring_recvmsg_out out;
+	struct sockaddr_storage addr;
+	struct msghdr msg = { };
+	struct iovec iov;
+	void __user *buf;
+	size_t len;
+	long ret;
+
+	*done = true;
+	ret = io_buffer_select(req, &buf, &len);
+	if (ret)
+		return ret;
+	if (len < hdr)
+		return io_sqe_fail(req, -EFAULT, "a buffer of %zu bytes, the header takes %zu",
+				   len, hdr);
+	ret = import_single_range(READ, buf + hdr, len - hdr, &iov, &msg.msg_iter);
+	if (ret)
+		return ret;
+	if (am->out_namelen)
+		msg.msg_name = &addr;
+	msg.msg_control_is_user = true;
+	msg.msg_control_user = buf + sizeof(out) + am->out_namelen;
+	msg.msg_controllen = am->out_controllen;
+	msg.msg_flags = flags & (MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT);
+	ret = sock_recvmsg(sock, &msg, flags);
+	if (ret < 0)
+		return ret;
+
+	out.namelen = msg.msg_namelen;
+	out.controllen = am->out_controllen - msg.msg_controllen;
+	out.payloadlen = ret;
+	out.flags = msg.msg_flags & ~MSG_CMSG_COMPAT;
+	if (copy_to_user(buf, &out, sizeof(out)) ||
+	    copy_to_user(buf + sizeof(out), &addr, min(msg.msg_namelen, am->out_namelen)))
+		return -EFAULT;
+	/* the end of a stream, as 6.1 says it: a header of nothing */
+	*done = ret == 0;
+	return hdr + min_t(size_t, ret, len - hdr);
+}
+
+/* One RECV of a multishot: into a provided buffer. */
+static long io_recv_one(struct io_kiocb *req, struct socket *sock, unsigned int flags)
+{
+	struct msghdr msg = { };
+	struct iovec iov;
+	void __user *buf;
+	size_t len;
+	int ret;
+
+	ret = io_buffer_select(req, &buf, &len);
+	if (ret)
+		return ret;
+	ret = import_single_range(READ, buf, len, &iov, &msg.msg_iter);
+	if (ret)
+		return ret;
+	return sock_recvmsg(sock, &msg, flags);
+}
+
+/*
+ * A multishot receive's try: a batch of messages, then it waits again.
+ * The first may block, in a worker told to (see io_poll_retry_arm()); the
+ * others take only what is there.
+ */
+static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int flags)
+{
+	bool recvmsg = req->sqe.opcode == IORING_OP_RECVMSG;
+	bool done;
+	long ret;
+	int n;
+
+	if (recvmsg) {
+		ret = io_recvmsg_more_prep(req);
+		if (ret)
+			return ret;
+	}
+	for (n = 0; ; n++) {
+		if (n == IO_RECV_BATCH)
+			return io_multishot_wait(req, true);
+		if (recvmsg) {
+			ret = io_recvmsg_one(req, sock, flags, &done);
+		} else {
+			ret = io_recv_one(req, sock, flags);
+			done = ret <= 0;
+		}
+		if (ret == -EAGAIN && !(req->sqe.msg_flags & MSG_DONTWAIT)) {
+			io_buffer_recycle(req);
+			return io_multishot_wait(req, n);
+		}
+		if (done || !io_req_post_more(req, ret))
+			break;
+		flags |= MSG_DONTWAIT;
+	}
+	/* nothing received (the end of the stream, an error): the buffer goes back */
+	if (ret <= 0)
+		io_buffer_recycle(req);
+	io_req_complete(req, io_no_restart(ret));
+	return 0;
+}
+
 static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -3457,6 +3688,12 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		flags |= MSG_DONTWAIT;
 	if (is_send)
 		flags |= MSG_NOSIGNAL;
+	/* IORING_RECVSEND_POLL_FIRST: the first try is the poll's */
+	if (force_nonblock && (sqe->ioprio & IORING_RECVSEND_POLL_FIRST) &&
+	    !(req->flags & REQ_F_POLL_RETRY) && !(sqe->msg_flags & MSG_DONTWAIT))
+		return -EAGAIN;
+	if (io_recv_multishot(req))
+		return io_recv_more(req, sock, flags);
 
 	if (is_msg) {
 		/* read once, at submission; the tries after it use that */
@@ -5666,8 +5903,8 @@ static void io_async_issue(struct io_kiocb *req)
 	/* cancelled while it was tried: it ends, rather than wait again */
 	if (unlikely(ret == -EAGAIN && test_thread_flag(TIF_NOTIFY_SIGNAL)))
 		ret = -ECANCELED;
-	/* a multishot ACCEPT waits again, however it was tried */
-	if (ret == -EAGAIN && (nonblock || io_accept_multishot(req)))
+	/* a multishot request waits again, however it was tried */
+	if (ret == -EAGAIN && (nonblock || io_accept_multishot(req) || io_recv_multishot(req)))
 		io_queue_async(req);
 	else if (ret)
 		io_req_complete(req, ret);

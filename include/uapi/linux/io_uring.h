@@ -172,6 +172,16 @@ enum {
 #define IORING_ACCEPT_MULTISHOT	(1U << 0)
 
 /*
+ * sqe->ioprio of SEND, SENDMSG, RECV and RECVMSG.  POLL_FIRST: wait for
+ * the socket to be ready before the first try, rather than try first.
+ * RECV_MULTISHOT (receives, with IOSQE_BUFFER_SELECT): a CQE with
+ * IORING_CQE_F_MORE for each provided buffer filled, until an error, the
+ * end of the stream or a cancellation ends it.
+ */
+#define IORING_RECVSEND_POLL_FIRST	(1U << 0)
+#define IORING_RECV_MULTISHOT		(1U << 1)
+
+/*
  * sqe->cancel_flags of ASYNC_CANCEL, and the flags of
  * IORING_REGISTER_SYNC_CANCEL: which requests to cancel.  By default the
  * first whose user_data is sqe->addr.
@@ -436,6 +446,19 @@ enum {
 
 /* IORING_REGISTER_PROBE: which opcodes this kernel offers */
 #define IO_URING_OP_SUPPORTED	(1U << 0)
+
+/*
+ * The start of each buffer a multishot RECVMSG fills: then namelen bytes
+ * for the sender's address and controllen for control data (the sizes
+ * the SQE's msghdr gave), then the payload.  namelen, payloadlen: the
+ * sizes before truncation; flags: recvmsg(2)'s msg_flags.
+ */
+struct io_uring_recvmsg_out {
+	__u32 namelen;
+	__u32 controllen;
+	__u32 payloadlen;
+	__u32 flags;
+};
 
 struct io_uring_probe_op {
 	__u8 op;

@@ -129,11 +129,14 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 		sqe->ioprio = rnd();
 	if (rnd() % 32 == 0)
 		sqe->__pad2[0] = rnd();
-	/* a direct descriptor's slot, or ACCEPT's IORING_ACCEPT_MULTISHOT */
+	/*
+	 * A direct descriptor's slot; ACCEPT's IORING_ACCEPT_MULTISHOT, a
+	 * socket request's IORING_RECVSEND_POLL_FIRST, IORING_RECV_MULTISHOT.
+	 */
 	if (rnd() % 16 == 0)
 		sqe->file_index = rnd() % 4 ? rnd() % 5 : IORING_FILE_INDEX_ALLOC;
 	if (rnd() % 16 == 0)
-		sqe->ioprio = rnd() % 2;
+		sqe->ioprio = rnd() % 4;
 	if (sqe->opcode == IORING_OP_POLL_ADD) {
 		sqe->poll32_events = rnd() % 4 ? 1 : rnd();
 		sqe->len = rnd() % 2 ? 0 : rnd() % 8 ? IORING_POLL_ADD_MULTI : rnd();

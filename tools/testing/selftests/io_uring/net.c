@@ -615,8 +615,9 @@ TEST_F(net, bad_inputs)
 	sqe = prep_net(&self->r, IORING_OP_SEND, self->s[0], buf, 8, 0, 1);
 	sqe->off = 1;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 1));
+	/* ioprio bits are flags (IORING_RECVSEND_POLL_FIRST...): not this one */
 	sqe = prep_net(&self->r, IORING_OP_RECV, self->s[1], buf, 8, 0, 2);
-	sqe->ioprio = 1;
+	sqe->ioprio = 1U << 3;
 	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
 	sqe = prep_net(&self->r, IORING_OP_SEND, self->s[0], buf, 8, 0, 3);
 	sqe->addr3 = 1;

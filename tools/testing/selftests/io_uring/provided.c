@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/uio.h>
 
 #include "../kselftest_harness.h"
@@ -462,6 +464,323 @@ TEST_F(pbuf, buffer_select_bad_inputs)
 	EXPECT_EQ(-EFAULT, cqe.res);
 	EXPECT_EQ(2, cqe_bid(&cqe));
 	EXPECT_EQ(0, remove_bufs(&self->r, 1, GROUP));
+}
+
+/*
+ * Multishot receives (IORING_RECV_MULTISHOT in ioprio): a CQE with
+ * IORING_CQE_F_MORE for each buffer filled, until the end of the stream,
+ * an error or a cancellation ends the request with a CQE without it.
+ */
+static struct io_uring_sqe *prep_recv_more(struct ring *r, int op, int fd, const void *addr,
+					   unsigned int len, unsigned int group)
+{
+	struct io_uring_sqe *sqe = prep_select(r, op, fd, addr, len, group);
+
+	sqe->ioprio = IORING_RECV_MULTISHOT;
+	return sqe;
+}
+
+#define MORE_BUF(bid)	(IORING_CQE_F_MORE | IORING_CQE_F_BUFFER | \
+			 ((bid) << IORING_CQE_BUFFER_SHIFT))
+
+TEST_F(pbuf, multishot_recv_posts_a_cqe_per_buffer)
+{
+	struct io_uring_cqe cqe;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 4, 0, GROUP));
+	/* what is there already is received at submission */
+	ASSERT_EQ(5, write(sv[0], "hello", 5));
+	prep_recv_more(&self->r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(0x93, cqe.user_data);
+	EXPECT_EQ(5, cqe.res);
+	EXPECT_EQ(MORE_BUF(0), cqe.flags);
+	EXPECT_STREQ("hello", self->bufs[0]);
+	/* then it waits, and goes on */
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	ASSERT_EQ(5, write(sv[0], "world", 5));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(5, cqe.res);
+	EXPECT_EQ(MORE_BUF(1), cqe.flags);
+	EXPECT_STREQ("world", self->bufs[1]);
+	/* the end of the stream ends it, and the buffer it took goes back */
+	close(sv[0]);
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(0x93, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	EXPECT_EQ(2, remove_bufs(&self->r, 8, GROUP));
+	close(sv[1]);
+}
+
+/* When the group runs out, the last CQE is -ENOBUFS. */
+TEST_F(pbuf, multishot_recv_ends_when_buffers_run_out)
+{
+	struct io_uring_cqe cqe;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 1, 5, GROUP));
+	prep_recv_more(&self->r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(3, write(sv[0], "abc", 3));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(3, cqe.res);
+	EXPECT_EQ(MORE_BUF(5), cqe.flags);
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(0x93, cqe.user_data);
+	EXPECT_EQ(-ENOBUFS, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Cancelled while it waits: -ECANCELED, its last CQE. */
+TEST_F(pbuf, multishot_recv_cancelled)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int sv[2], i, seen = 0;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 2, 0, GROUP));
+	prep_recv_more(&self->r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->addr = 0x93;
+	sqe->user_data = 0x95;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		if (cqe.user_data == 0x95) {
+			EXPECT_EQ(0, cqe.res);
+			continue;
+		}
+		EXPECT_EQ(0x93, cqe.user_data);
+		EXPECT_EQ(-ECANCELED, cqe.res);
+		EXPECT_EQ(0, cqe.flags);
+		seen++;
+	}
+	EXPECT_EQ(1, seen);
+	EXPECT_EQ(2, remove_bufs(&self->r, 8, GROUP));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * A CQ ring with no room ends it, as on 6.1: the result that found no
+ * room is its last CQE (kept until the application makes room), so that
+ * it rearms with nothing lost.
+ */
+TEST(multishot_recv_stops_when_the_cq_ring_is_full)
+{
+	static char bufs[16][BUF_LEN];
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int sv[2], i;
+	char c;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(8, r.p.cq_entries);
+	ASSERT_EQ(0, provide(&r, bufs, BUF_LEN, 16, 0, GROUP));
+	for (i = 0; i < 10; i++) {
+		c = 'a' + i;
+		ASSERT_EQ(1, write(sv[0], &c, 1));
+	}
+	prep_recv_more(&r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 9; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(1, cqe.res);
+		EXPECT_EQ('a' + i, bufs[cqe.flags >> IORING_CQE_BUFFER_SHIFT][0]);
+		/* the ninth found no room: the last, without IORING_CQE_F_MORE */
+		EXPECT_EQ(i < 8 ? MORE_BUF(i) : MORE_BUF(8) & ~IORING_CQE_F_MORE, cqe.flags);
+	}
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	/* the tenth datagram waits for the next receive */
+	EXPECT_EQ(1, recv(sv[1], &c, 1, MSG_DONTWAIT));
+	EXPECT_EQ('j', c);
+	ring_exit(&r);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * A multishot RECVMSG writes each message into its buffer whole: a struct
+ * io_uring_recvmsg_out, room for the address and the control data (as
+ * large as the msghdr says), then the payload.  Its msghdr is not written.
+ */
+TEST(multishot_recvmsg_writes_a_header_to_each_buffer)
+{
+	static char bufs[4][256];
+	struct io_uring_recvmsg_out *out = (void *)bufs[0];
+	struct msghdr msg = { .msg_namelen = 32, .msg_controllen = 24 };
+	size_t hdr = sizeof(*out) + 32 + 24;
+	struct sockaddr_un *sun = (void *)(out + 1);
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	char big[300];
+	int sv[2];
+
+	sv[1] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, sv[1]);
+	sv[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ASSERT_LE(0, sv[0]);
+	/* an abstract name the receiver gets in the header */
+	memcpy(addr.sun_path, "\0iou-mshot", 10);
+	ASSERT_EQ(0, bind(sv[0], (void *)&addr, offsetof(struct sockaddr_un, sun_path) + 10));
+	addr.sun_path[9] = 'r';
+	ASSERT_EQ(0, bind(sv[1], (void *)&addr, offsetof(struct sockaddr_un, sun_path) + 10));
+	ASSERT_EQ(0, connect(sv[0], (void *)&addr, offsetof(struct sockaddr_un, sun_path) + 10));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	memset(bufs, 0xcc, sizeof(bufs));
+	ASSERT_EQ(0, provide(&r, bufs, sizeof(bufs[0]), 4, 0, GROUP));
+	ASSERT_EQ(5, write(sv[0], "hello", 5));
+	/* MSG_TRUNC: a datagram's whole length, as recv(2) gives it */
+	prep_recv_more(&r, IORING_OP_RECVMSG, sv[1], &msg, 1, GROUP)->msg_flags = MSG_TRUNC;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(hdr + 5, cqe.res);
+	EXPECT_EQ(MORE_BUF(0), cqe.flags);
+	EXPECT_EQ(offsetof(struct sockaddr_un, sun_path) + 10, out->namelen);
+	EXPECT_EQ(0, out->controllen);
+	EXPECT_EQ(5, out->payloadlen);
+	EXPECT_EQ(0, out->flags);
+	EXPECT_EQ(AF_UNIX, sun->sun_family);
+	EXPECT_EQ(0, memcmp(sun->sun_path, "\0iou-mshot", 10));
+	EXPECT_EQ(0, memcmp(bufs[0] + hdr, "hello", 5));
+	/* the msghdr is the application's, as it was */
+	EXPECT_EQ(32, msg.msg_namelen);
+	EXPECT_EQ(24, msg.msg_controllen);
+	EXPECT_EQ(0, msg.msg_flags);
+
+	/* a datagram longer than the room left: cut, with its length and MSG_TRUNC */
+	memset(big, 'x', sizeof(big));
+	ASSERT_EQ(sizeof(big), write(sv[0], big, sizeof(big)));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	out = (void *)bufs[1];
+	EXPECT_EQ(sizeof(bufs[1]), cqe.res);
+	EXPECT_EQ(MORE_BUF(1), cqe.flags);
+	EXPECT_EQ(300, out->payloadlen);
+	EXPECT_EQ(MSG_TRUNC, out->flags & MSG_TRUNC);
+	ring_exit(&r);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* At the end of a stream, a multishot RECVMSG's last CQE is a header of an empty payload. */
+TEST(multishot_recvmsg_ends_with_an_empty_payload)
+{
+	static char bufs[2][128];
+	struct io_uring_recvmsg_out *out = (void *)bufs[1];
+	struct msghdr msg = { };
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	ASSERT_EQ(0, provide(&r, bufs, sizeof(bufs[0]), 2, 0, GROUP));
+	ASSERT_EQ(3, write(sv[0], "abc", 3));
+	close(sv[0]);
+	prep_recv_more(&r, IORING_OP_RECVMSG, sv[1], &msg, 1, GROUP);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(sizeof(*out) + 3, cqe.res);
+	EXPECT_EQ(MORE_BUF(0), cqe.flags);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(sizeof(*out), cqe.res);
+	EXPECT_EQ(IORING_CQE_F_BUFFER | (1 << IORING_CQE_BUFFER_SHIFT), cqe.flags);
+	EXPECT_EQ(0, out->payloadlen);
+	ring_exit(&r);
+	close(sv[1]);
+}
+
+TEST_F(pbuf, multishot_recv_bad_inputs)
+{
+	struct msghdr msg = { .msg_namelen = -1 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 1, 0, GROUP));
+	/* without IOSQE_BUFFER_SELECT */
+	sqe = prep_recv_more(&self->r, IORING_OP_RECV, sv[1], self->bufs[1], 4, GROUP);
+	sqe->flags = 0;
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EINVAL, cqe.res);
+	/* a length */
+	prep_recv_more(&self->r, IORING_OP_RECV, sv[1], NULL, 4, GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EINVAL, cqe.res);
+	/* MSG_WAITALL */
+	sqe = prep_recv_more(&self->r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	sqe->msg_flags = MSG_WAITALL;
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EINVAL, cqe.res);
+	/* an unknown ioprio bit */
+	sqe = prep_select(&self->r, IORING_OP_RECV, sv[1], NULL, 0, GROUP);
+	sqe->ioprio = 1U << 3;
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EINVAL, cqe.res);
+	/* a send is never multishot */
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_SEND, sv[0], "x", 1, 0);
+	sqe->ioprio = IORING_RECV_MULTISHOT;
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EINVAL, cqe.res);
+	/* a RECVMSG header whose size overflows */
+	prep_recv_more(&self->r, IORING_OP_RECVMSG, sv[1], &msg, 1, GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EOVERFLOW, cqe.res);
+	/* a buffer too small for the header: -EFAULT, and the buffer goes back */
+	msg.msg_namelen = BUF_LEN;
+	ASSERT_EQ(1, write(sv[0], "x", 1));
+	prep_recv_more(&self->r, IORING_OP_RECVMSG, sv[1], &msg, 1, GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EFAULT, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	EXPECT_EQ(1, remove_bufs(&self->r, 1, GROUP));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* IORING_RECVSEND_POLL_FIRST: the request waits for its socket first. */
+TEST_F(pbuf, poll_first_receives_and_sends)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char got[8] = { };
+	int sv[2], i;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_RECV, sv[1], got, sizeof(got), 0);
+	sqe->ioprio = IORING_RECVSEND_POLL_FIRST;
+	sqe->user_data = 1;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_SEND, sv[0], "ping", 4, 0);
+	sqe->ioprio = IORING_RECVSEND_POLL_FIRST;
+	sqe->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		EXPECT_EQ(4, cqe.res) TH_LOG("user_data %llu", cqe.user_data);
+	}
+	EXPECT_STREQ("ping", got);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 /* A ring closed with buffers lent, and with a RECV waiting: freed (kmemleak). */
