@@ -3338,6 +3338,13 @@ static int io_recvmsg_select(struct io_kiocb *req, struct msghdr *msg, struct io
 	return 0;
 }
 
+/* IORING_RECV_MULTISHOT: see io_recv_more(). */
+static bool io_recv_multishot(const struct io_kiocb *req)
+{
+	return (req->sqe.opcode == IORING_OP_RECV || req->sqe.opcode == IORING_OP_RECVMSG) &&
+	       (req->sqe.ioprio & IORING_RECV_MULTISHOT);
+}
+
 /* The SQE checks of socket I/O that need no socket. */
 static int io_sendrecv_check(struct io_kiocb *req)
 {
@@ -3434,7 +3441,41 @@ static void io_msg_load(struct io_kiocb *req, struct msghdr *msg, struct sockadd
 		      am->iov, am->nr_segs, am->count);
 }
 
-/* Read SENDMSG/RECVMSG's msghdr now, for an issue later (io_req_stabilize()). */
+/*
+ * A multishot RECVMSG's msghdr, as it is kept: the room for the address and
+ * control data in each buffer.  msg_namelen as the application gave it,
+ * which recvmsg(2)'s reader drops with a NULL msg_name: the address goes
+ * to the buffer, not to msg_name.
+ */
+static int io_recvmsg_out_sizes(struct io_kiocb *req)
+{
+	void __user *umsg = u64_to_user_ptr(req->sqe.addr);
+	struct io_async_msg *am = req->amsg;
+	int namelen, ret;
+
+	if (am->nr_segs > 1)
+		return io_sqe_fail(req, -EINVAL, "RECVMSG of %lu iovecs, not 1, selects",
+				   am->nr_segs);
+	if (req->ctx->compat)
+		ret = get_user(namelen, &((struct compat_msghdr __user *)umsg)->msg_namelen);
+	else
+		ret = get_user(namelen, &((struct user_msghdr __user *)umsg)->msg_namelen);
+	if (ret)
+		return ret;
+	if (namelen < 0 || am->msg.msg_controllen > INT_MAX - sizeof(struct io_uring_recvmsg_out) ||
+	    namelen > INT_MAX - sizeof(struct io_uring_recvmsg_out) - am->msg.msg_controllen)
+		return io_sqe_fail(req, -EOVERFLOW, "namelen %d, controllen %zu: too large",
+				   namelen, (size_t)am->msg.msg_controllen);
+	req->buf_want = am->count;
+	am->out_namelen = namelen;
+	am->out_controllen = am->msg.msg_controllen;
+	return 0;
+}
+
+/*
+ * Read SENDMSG/RECVMSG's msghdr now, for an issue later (io_req_stabilize()),
+ * or for the tries of a multishot RECVMSG.
+ */
 static int io_msg_stabilize(struct io_kiocb *req)
 {
 	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
@@ -3454,6 +3495,8 @@ static int io_msg_stabilize(struct io_kiocb *req)
 		return ret;
 	ret = io_msg_keep(req, &msg, uaddr);
 	kfree(iov);
+	if (!ret && io_recv_multishot(req))
+		ret = io_recvmsg_out_sizes(req);
 	return ret;
 }
 
@@ -3475,12 +3518,6 @@ static int io_msg_stabilize(struct io_kiocb *req)
  * written.
  */
 #define IO_RECV_BATCH	32	/* CQEs a multishot receive posts at a go */
-
-static bool io_recv_multishot(const struct io_kiocb *req)
-{
-	return (req->sqe.opcode == IORING_OP_RECV || req->sqe.opcode == IORING_OP_RECVMSG) &&
-	       (req->sqe.ioprio & IORING_RECV_MULTISHOT);
-}
 
 /*
  * Post a multishot request's CQE for @res, with the buffer it filled, if
@@ -3516,43 +3553,6 @@ static int io_multishot_wait(struct io_kiocb *req, bool progress)
 	if (progress)
 		req->flags &= ~REQ_F_POLL_RETRY;
 	return -EAGAIN;
-}
-
-/*
- * A multishot RECVMSG's msghdr, read at its first try: the room for the
- * address and control data in each buffer.  msg_namelen as the
- * application gave it, which recvmsg(2)'s reader drops with a NULL
- * msg_name: the address goes to the buffer, not msg_name.
- */
-static int io_recvmsg_more_prep(struct io_kiocb *req)
-{
-	void __user *umsg = u64_to_user_ptr(req->sqe.addr);
-	struct io_async_msg *am;
-	int namelen, ret;
-
-	ret = io_msg_stabilize(req);
-	if (ret)
-		return ret;
-	am = req->amsg;
-	if (am->out_namelen >= 0)
-		return 0;
-	if (am->nr_segs > 1)
-		return io_sqe_fail(req, -EINVAL, "RECVMSG of %lu iovecs, not 1, selects",
-				   am->nr_segs);
-	if (req->ctx->compat)
-		ret = get_user(namelen, &((struct compat_msghdr __user *)umsg)->msg_namelen);
-	else
-		ret = get_user(namelen, &((struct user_msghdr __user *)umsg)->msg_namelen);
-	if (ret)
-		return ret;
-	if (namelen < 0 || am->msg.msg_controllen > INT_MAX - sizeof(struct io_uring_recvmsg_out) ||
-	    namelen > INT_MAX - sizeof(struct io_uring_recvmsg_out) - am->msg.msg_controllen)
-		return io_sqe_fail(req, -EOVERFLOW, "namelen %d, controllen %zu: too large",
-				   namelen, (size_t)am->msg.msg_controllen);
-	req->buf_want = am->count;
-	am->out_namelen = namelen;
-	am->out_controllen = am->msg.msg_controllen;
-	return 0;
 }
 
 /* One message of a multishot RECVMSG into a provided buffer; *@done if it is the last. */
@@ -3632,7 +3632,7 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
 	int n;
 
 	if (recvmsg) {
-		ret = io_recvmsg_more_prep(req);
+		ret = io_msg_stabilize(req);
 		if (ret)
 			return ret;
 	}
@@ -3651,6 +3651,9 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
 		}
 		if (done || !io_req_post_more(req, ret))
 			break;
+		/* a worker that is cancelled stops: it ends as it waits */
+		if ((req->flags & REQ_F_ASYNC) && signal_pending(current))
+			return io_multishot_wait(req, true);
 		flags |= MSG_DONTWAIT;
 	}
 	/* nothing received (the end of the stream, an error): the buffer goes back */
@@ -3688,10 +3691,22 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 		flags |= MSG_DONTWAIT;
 	if (is_send)
 		flags |= MSG_NOSIGNAL;
-	/* IORING_RECVSEND_POLL_FIRST: the first try is the poll's */
+	/*
+	 * IORING_RECVSEND_POLL_FIRST: the first try is the poll's, with the
+	 * msghdr read at submission all the same.  As on 6.1, MSG_DONTWAIT
+	 * then means -EAGAIN without a try.
+	 */
 	if (force_nonblock && (sqe->ioprio & IORING_RECVSEND_POLL_FIRST) &&
-	    !(req->flags & REQ_F_POLL_RETRY) && !(sqe->msg_flags & MSG_DONTWAIT))
+	    !(req->flags & REQ_F_POLL_RETRY)) {
+		ret = is_msg ? io_msg_stabilize(req) : 0;
+		if (!ret && (sqe->msg_flags & MSG_DONTWAIT))
+			ret = -EAGAIN;
+		if (ret) {
+			io_req_complete(req, ret);
+			return 0;
+		}
 		return -EAGAIN;
+	}
 	if (io_recv_multishot(req))
 		return io_recv_more(req, sock, flags);
 

@@ -624,6 +624,7 @@ TEST(multishot_recvmsg_writes_a_header_to_each_buffer)
 	size_t hdr = sizeof(*out) + 32 + 24;
 	struct sockaddr_un *sun = (void *)(out + 1);
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	socklen_t addrlen = offsetof(struct sockaddr_un, sun_path) + 16;
 	struct io_uring_cqe cqe;
 	struct ring r;
 	char big[300];
@@ -633,12 +634,13 @@ TEST(multishot_recvmsg_writes_a_header_to_each_buffer)
 	ASSERT_LE(0, sv[1]);
 	sv[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
 	ASSERT_LE(0, sv[0]);
-	/* an abstract name the receiver gets in the header */
-	memcpy(addr.sun_path, "\0iou-mshot", 10);
-	ASSERT_EQ(0, bind(sv[0], (void *)&addr, offsetof(struct sockaddr_un, sun_path) + 10));
-	addr.sun_path[9] = 'r';
-	ASSERT_EQ(0, bind(sv[1], (void *)&addr, offsetof(struct sockaddr_un, sun_path) + 10));
-	ASSERT_EQ(0, connect(sv[0], (void *)&addr, offsetof(struct sockaddr_un, sun_path) + 10));
+	/* an abstract name the receiver gets in the header: "\0mshot-s" and the pid */
+	snprintf(addr.sun_path + 1, 16, "mshot-s%08x", getpid());
+	ASSERT_EQ(0, bind(sv[0], (void *)&addr, addrlen));
+	addr.sun_path[7] = 'r';
+	ASSERT_EQ(0, bind(sv[1], (void *)&addr, addrlen));
+	ASSERT_EQ(0, connect(sv[0], (void *)&addr, addrlen));
+	addr.sun_path[7] = 's';
 	ASSERT_EQ(0, ring_init(&r, 4, 0));
 	memset(bufs, 0xcc, sizeof(bufs));
 	ASSERT_EQ(0, provide(&r, bufs, sizeof(bufs[0]), 4, 0, GROUP));
@@ -649,12 +651,12 @@ TEST(multishot_recvmsg_writes_a_header_to_each_buffer)
 	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
 	EXPECT_EQ(hdr + 5, cqe.res);
 	EXPECT_EQ(MORE_BUF(0), cqe.flags);
-	EXPECT_EQ(offsetof(struct sockaddr_un, sun_path) + 10, out->namelen);
+	EXPECT_EQ(addrlen, out->namelen);
 	EXPECT_EQ(0, out->controllen);
 	EXPECT_EQ(5, out->payloadlen);
 	EXPECT_EQ(0, out->flags);
 	EXPECT_EQ(AF_UNIX, sun->sun_family);
-	EXPECT_EQ(0, memcmp(sun->sun_path, "\0iou-mshot", 10));
+	EXPECT_EQ(0, memcmp(sun->sun_path, addr.sun_path, 16));
 	EXPECT_EQ(0, memcmp(bufs[0] + hdr, "hello", 5));
 	/* the msghdr is the application's, as it was */
 	EXPECT_EQ(32, msg.msg_namelen);
@@ -715,6 +717,7 @@ TEST_F(pbuf, multishot_recv_bad_inputs)
 	/* without IOSQE_BUFFER_SELECT */
 	sqe = prep_recv_more(&self->r, IORING_OP_RECV, sv[1], self->bufs[1], 4, GROUP);
 	sqe->flags = 0;
+	sqe->buf_group = 0;
 	run_cqe(_metadata, &self->r, &cqe);
 	EXPECT_EQ(-EINVAL, cqe.res);
 	/* a length */
@@ -737,8 +740,9 @@ TEST_F(pbuf, multishot_recv_bad_inputs)
 	sqe->ioprio = IORING_RECV_MULTISHOT;
 	run_cqe(_metadata, &self->r, &cqe);
 	EXPECT_EQ(-EINVAL, cqe.res);
-	/* a RECVMSG header whose size overflows */
-	prep_recv_more(&self->r, IORING_OP_RECVMSG, sv[1], &msg, 1, GROUP);
+	/* a RECVMSG header whose size overflows: found before it waits */
+	sqe = prep_recv_more(&self->r, IORING_OP_RECVMSG, sv[1], &msg, 1, GROUP);
+	sqe->ioprio |= IORING_RECVSEND_POLL_FIRST;
 	run_cqe(_metadata, &self->r, &cqe);
 	EXPECT_EQ(-EOVERFLOW, cqe.res);
 	/* a buffer too small for the header: -EFAULT, and the buffer goes back */
@@ -759,6 +763,8 @@ TEST_F(pbuf, poll_first_receives_and_sends)
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe cqe;
 	char got[8] = { };
+	struct iovec iov = { got, sizeof(got) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int sv[2], i;
 
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
@@ -779,6 +785,28 @@ TEST_F(pbuf, poll_first_receives_and_sends)
 		EXPECT_EQ(4, cqe.res) TH_LOG("user_data %llu", cqe.user_data);
 	}
 	EXPECT_STREQ("ping", got);
+
+	/* its msghdr is read at submission all the same (IORING_FEAT_SUBMIT_STABLE) */
+	memset(got, 0, sizeof(got));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_RECVMSG, sv[1], &msg, 1, 0);
+	sqe->ioprio = IORING_RECVSEND_POLL_FIRST;
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	memset(&msg, 0xff, sizeof(msg));
+	memset(&iov, 0xff, sizeof(iov));
+	ASSERT_EQ(4, write(sv[0], "pong", 4));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(4, cqe.res);
+	EXPECT_STREQ("pong", got);
+
+	/* with MSG_DONTWAIT, as on 6.1: -EAGAIN, without a try */
+	ASSERT_EQ(4, write(sv[0], "more", 4));
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_RECV, sv[1], got, sizeof(got), 0);
+	sqe->ioprio = IORING_RECVSEND_POLL_FIRST;
+	sqe->msg_flags = MSG_DONTWAIT;
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-EAGAIN, cqe.res);
 	close(sv[0]);
 	close(sv[1]);
 }
