@@ -7433,15 +7433,25 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg, u64 __
  * registration (@what) is described by: its size, and 6.1's checks on nr,
  * flags and resv2.  A sparse table takes no data.
  */
+/* Read a register call's argument struct of @want bytes, which @size must be. */
+static int io_register_arg_read(void *dst, void __user *arg, unsigned int size, size_t want,
+				const char *what)
+{
+	if (size != want)
+		return io_fail(-EINVAL, "register: %s of %u bytes, not %zu", what, size, want);
+	if (copy_from_user(dst, arg, want))
+		return io_fail(-EFAULT, "register: cannot read %s at %#lx", what,
+			       (unsigned long)arg);
+	return 0;
+}
+
 static int io_rsrc_register_read(struct io_uring_rsrc_register *rr, void __user *arg,
 				 unsigned int size, const char *what)
 {
-	if (size != sizeof(*rr))
-		return io_fail(-EINVAL, "register: %s of %u bytes, not %zu", what, size,
-			       sizeof(*rr));
-	if (copy_from_user(rr, arg, sizeof(*rr)))
-		return io_fail(-EFAULT, "register: cannot read %s at %#lx", what,
-			       (unsigned long)arg);
+	int ret = io_register_arg_read(rr, arg, size, sizeof(*rr), what);
+
+	if (ret)
+		return ret;
 	if (!rr->nr || rr->resv2 || (rr->flags & ~IORING_RSRC_REGISTER_SPARSE))
 		return io_fail(-EINVAL, "register: %s of %u, flags %#x, resv2 %#llx", what,
 			       rr->nr, rr->flags, rr->resv2);
@@ -7469,12 +7479,10 @@ static int io_buffers_register2(struct io_ring_ctx *ctx, void __user *arg, unsig
 static int io_rsrc_update2_read(struct io_uring_rsrc_update2 *up, void __user *arg,
 				unsigned int size, const char *what)
 {
-	if (size != sizeof(*up))
-		return io_fail(-EINVAL, "register: %s of %u bytes, not %zu", what, size,
-			       sizeof(*up));
-	if (copy_from_user(up, arg, sizeof(*up)))
-		return io_fail(-EFAULT, "register: cannot read %s at %#lx", what,
-			       (unsigned long)arg);
+	int ret = io_register_arg_read(up, arg, size, sizeof(*up), what);
+
+	if (ret)
+		return ret;
 	if (!up->nr || up->resv || up->resv2)
 		return io_fail(-EINVAL, "register: %s of %u, resv %#x, resv2 %#x", what,
 			       up->nr, up->resv, up->resv2);
