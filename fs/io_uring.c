@@ -146,6 +146,7 @@
 				 BIT_ULL(IORING_OP_SYNC_FILE_RANGE) | BIT_ULL(IORING_OP_TIMEOUT) | \
 				 BIT_ULL(IORING_OP_TIMEOUT_REMOVE) | \
 				 BIT_ULL(IORING_OP_SENDMSG) | BIT_ULL(IORING_OP_RECVMSG) | \
+				 BIT_ULL(IORING_OP_SEND_ZC) | BIT_ULL(IORING_OP_SENDMSG_ZC) | \
 				 BIT_ULL(IORING_OP_CONNECT) | BIT_ULL(IORING_OP_SEND) | \
 				 BIT_ULL(IORING_OP_RECV) | BIT_ULL(IORING_OP_ASYNC_CANCEL) | \
 				 BIT_ULL(IORING_OP_READ) | BIT_ULL(IORING_OP_WRITE) | \
@@ -557,6 +558,7 @@ enum {
 	REQ_F_BUFFER_SELECT	= BIT(12),	/* IOSQE_BUFFER_SELECT */
 	REQ_F_CQE_SKIP		= BIT(13),	/* it ends without a CQE */
 	REQ_F_FILE_LATER	= BIT(14),	/* a chain's: its file at its issue */
+	REQ_F_ZC_NOTIF		= BIT(15),	/* a zero-copy send's: ->notif is set */
 };
 
 /*
@@ -672,11 +674,15 @@ struct io_kiocb {
 		struct io_async_msg	*amsg;
 		struct io_xattr		*xattr;
 	};
-	/*
-	 * READV/WRITEV issued after their submission: the iovec array as
-	 * it was at submission (see io_req_stabilize()).
-	 */
-	struct iovec		*iov;
+	union {
+		/*
+		 * READV/WRITEV issued after their submission: the iovec
+		 * array as it was at submission (see io_req_stabilize()).
+		 */
+		struct iovec		*iov;
+		/* SEND_ZC, SENDMSG_ZC: their notification (REQ_F_ZC_NOTIF) */
+		struct io_zc_notif	*notif;
+	};
 	unsigned int		nr_iov;
 };
 
@@ -752,6 +758,7 @@ static const struct file_operations io_uring_fops;
 
 static void io_queue_async(struct io_kiocb *req);
 static struct io_wq *io_req_wq(struct io_kiocb *req);
+static void io_zc_notif_put(struct io_zc_notif *nf);
 static bool io_run_task_work(void);
 static void io_poll_owned_in_kworker(struct io_kiocb *req);
 static void io_wq_cancel(struct io_wq_work *work);
@@ -1320,7 +1327,10 @@ static void io_req_put_more(struct io_kiocb *req)
 		break;
 	case IORING_OP_SENDMSG:
 	case IORING_OP_RECVMSG:
+	case IORING_OP_SENDMSG_ZC:
 		kfree(req->amsg);
+		break;
+	case IORING_OP_SEND_ZC:
 		break;
 	case IORING_OP_FSETXATTR:
 	case IORING_OP_SETXATTR:
@@ -1335,7 +1345,11 @@ static void io_req_put_more(struct io_kiocb *req)
 		if (io_op_has_path2(req->sqe.opcode) && req->path2.name)
 			putname(req->path2.name);
 	}
-	kfree(req->iov);
+	/* after the request's CQE: the notification comes last */
+	if (req->flags & REQ_F_ZC_NOTIF)
+		io_zc_notif_put(req->notif);
+	else
+		kfree(req->iov);
 	if (req->creds)
 		put_cred(req->creds);
 }
@@ -1449,6 +1463,10 @@ static u32 __io_req_put_kbuf(struct io_kiocb *req)
 	struct io_buffer *kbuf = req->kbuf;
 	u32 cflags;
 
+	/* a zero-copy send (which never selects a buffer): its notification follows */
+	if (req->flags & REQ_F_ZC_NOTIF)
+		return IORING_CQE_F_MORE;
+
 	cflags = IORING_CQE_F_BUFFER | ((u32)kbuf->bid << IORING_CQE_BUFFER_SHIFT);
 	req->kbuf = NULL;
 	kfree(kbuf);
@@ -1457,7 +1475,7 @@ static u32 __io_req_put_kbuf(struct io_kiocb *req)
 
 static __always_inline u32 io_req_put_kbuf(struct io_kiocb *req)
 {
-	return likely(!req->kbuf) ? 0 : __io_req_put_kbuf(req);
+	return likely(!req->kbuf && !(req->flags & REQ_F_ZC_NOTIF)) ? 0 : __io_req_put_kbuf(req);
 }
 
 /*
@@ -2063,6 +2081,24 @@ static __always_inline const char *io_sqe_unused_but_slot(const struct io_uring_
 static bool io_rw_fixed(const struct io_kiocb *req)
 {
 	return req->sqe.opcode == IORING_OP_READ_FIXED || req->sqe.opcode == IORING_OP_WRITE_FIXED;
+}
+
+/* The zero-copy sends, SEND_ZC and SENDMSG_ZC. */
+static bool io_op_is_zc(u8 op)
+{
+	return op == IORING_OP_SEND_ZC || op == IORING_OP_SENDMSG_ZC;
+}
+
+/* A SEND_ZC from a registered buffer (IORING_RECVSEND_FIXED_BUF). */
+static bool io_send_zc_fixed(const struct io_kiocb *req)
+{
+	return req->sqe.opcode == IORING_OP_SEND_ZC &&
+	       (req->sqe.ioprio & IORING_RECVSEND_FIXED_BUF);
+}
+
+static bool io_op_is_sendmsg(u8 op)
+{
+	return op == IORING_OP_SENDMSG || op == IORING_OP_SENDMSG_ZC;
 }
 
 static int io_prep_rw(struct io_kiocb *req, bool force_nonblock)
@@ -3351,16 +3387,30 @@ static int io_sendrecv_check(struct io_kiocb *req)
 	const struct io_uring_sqe *sqe = &req->sqe;
 
 	bool recv = sqe->opcode == IORING_OP_RECV || sqe->opcode == IORING_OP_RECVMSG;
-	unsigned int known = IORING_RECVSEND_POLL_FIRST | (recv ? IORING_RECV_MULTISHOT : 0);
+	bool zc = io_op_is_zc(sqe->opcode);
+	unsigned int known = IORING_RECVSEND_POLL_FIRST | (recv ? IORING_RECV_MULTISHOT : 0) |
+			     (zc ? IORING_RECVSEND_FIXED_BUF : 0);
+	const char *reserved;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
 	if (sqe->ioprio & ~known)
 		return io_sqe_fail(req, -EINVAL, "ioprio %#x unknown", sqe->ioprio);
-	if (sqe->off || (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT)))
+	/* SEND_ZC's address: addr2 (off), its length in the low half of splice_fd_in */
+	if ((sqe->off && sqe->opcode != IORING_OP_SEND_ZC) ||
+	    (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT) && !io_send_zc_fixed(req)))
 		return io_sqe_fail(req, -EINVAL, "socket I/O takes no off or buf_index");
-	if (io_sqe_reserved(sqe))
-		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_reserved(sqe));
+	if (sqe->opcode == IORING_OP_SEND_ZC)
+		reserved = sqe->__pad3[0] ? "__pad3" : io_sqe_pad(sqe);
+	else
+		reserved = io_sqe_reserved(sqe);
+	if (reserved)
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", reserved);
+	if (zc && (sqe->ioprio & IORING_RECVSEND_FIXED_BUF) && sqe->opcode != IORING_OP_SEND_ZC)
+		return io_sqe_fail(req, -EINVAL, "SENDMSG_ZC takes no registered buffer");
+	/* as on 6.1: its notification would have nothing to follow */
+	if (zc && (sqe->flags & IOSQE_CQE_SKIP_SUCCESS))
+		return io_sqe_fail(req, -EINVAL, "a zero-copy send takes no IOSQE_CQE_SKIP_SUCCESS");
 	if (sqe->msg_flags & MSG_CMSG_COMPAT)
 		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
 	if (!(sqe->ioprio & IORING_RECV_MULTISHOT))
@@ -3399,7 +3449,7 @@ static int io_msg_copy(struct io_kiocb *req, struct msghdr *msg, struct sockaddr
 	struct user_msghdr __user *umsg = u64_to_user_ptr(req->sqe.addr);
 	unsigned int flags = req->ctx->compat ? MSG_CMSG_COMPAT : 0;
 
-	if (req->sqe.opcode == IORING_OP_SENDMSG) {
+	if (io_op_is_sendmsg(req->sqe.opcode)) {
 		msg->msg_name = addr;
 		return sendmsg_copy_msghdr(msg, umsg, flags, iov);
 	}
@@ -3437,7 +3487,7 @@ static void io_msg_load(struct io_kiocb *req, struct msghdr *msg, struct sockadd
 	if (msg->msg_name)
 		msg->msg_name = &am->addr;
 	*uaddr = am->uaddr;
-	iov_iter_init(&msg->msg_iter, req->sqe.opcode == IORING_OP_SENDMSG ? WRITE : READ,
+	iov_iter_init(&msg->msg_iter, io_op_is_sendmsg(req->sqe.opcode) ? WRITE : READ,
 		      am->iov, am->nr_segs, am->count);
 }
 
@@ -3663,13 +3713,110 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
 	return 0;
 }
 
+/*
+ * SEND_ZC and SENDMSG_ZC send as SEND and SENDMSG do, but the network stack
+ * takes the buffer's pages instead of a copy, on sockets that can
+ * (SOCK_SUPPORT_ZC: TCP, UDP; others are -EOPNOTSUPP).  So the buffer is
+ * not the application's again when the send completes: a second CQE with
+ * the same user_data, the notification (IORING_CQE_F_NOTIF, res 0), says
+ * when the last packet that used it is gone.  As on 6.1, the send's own
+ * CQE says that one follows (IORING_CQE_F_MORE) whatever its result, once
+ * the SQE passed its checks; a request that fails them gets neither.
+ *
+ * The notification is a struct ubuf_info that each skb holding our pages
+ * references.  Its callback runs as each reference goes, in any context
+ * (a NIC's completion, in softirq); the last one, which may be the
+ * request's own at its end, posts the CQE from a kworker.  It holds the
+ * ring until then.
+ *
+ * SEND_ZC may name an address as sendto(2) does (addr2, addr_len), read
+ * at submission, and with IORING_RECVSEND_FIXED_BUF sends from registered
+ * buffer buf_index, whose pages the skbs then reference for as long as
+ * they need them.
+ */
+struct io_zc_notif {
+	struct ubuf_info	uarg;
+	struct io_ring_ctx	*ctx;
+	u64			user_data;
+	struct work_struct	work;
+	/* SEND_ZC's address; addr_len 0: none */
+	int			addr_len;
+	struct sockaddr_storage	addr;
+};
+
+static void io_zc_notif_post(struct work_struct *work)
+{
+	struct io_zc_notif *nf = container_of(work, struct io_zc_notif, work);
+	struct io_ring_ctx *ctx = nf->ctx;
+
+	/* a CQE of its own, beyond its request's: IOSQE_IO_DRAIN counts it so */
+	__io_cqring_add_event(ctx, nf->user_data, 0, IORING_CQE_F_NOTIF, true);
+	kfree(nf);
+	percpu_ref_put(&ctx->refs);
+}
+
+/* ubuf_info's callback, as a reference goes.  Any context. */
+static void io_zc_notif_callback(struct sk_buff *skb, struct ubuf_info *uarg, bool success)
+{
+	struct io_zc_notif *nf = container_of(uarg, struct io_zc_notif, uarg);
+
+	if (refcount_dec_and_test(&uarg->refcnt))
+		queue_work(system_unbound_wq, &nf->work);
+}
+
+/* The request's own reference, at its end, after its CQE. */
+static void io_zc_notif_put(struct io_zc_notif *nf)
+{
+	io_zc_notif_callback(NULL, &nf->uarg, true);
+}
+
+/*
+ * A zero-copy send's checks, its notification, and SEND_ZC's address:
+ * once, at its submission or first issue.
+ */
+static int io_send_zc_prep(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_zc_notif *nf;
+	int ret;
+
+	if (req->flags & REQ_F_ZC_NOTIF)
+		return 0;
+	ret = io_sendrecv_check(req);
+	if (ret)
+		return ret;
+	nf = kmalloc(sizeof(*nf), GFP_KERNEL_ACCOUNT);
+	if (!nf)
+		return -ENOMEM;
+	nf->uarg.callback = io_zc_notif_callback;
+	refcount_set(&nf->uarg.refcnt, 1);
+	/* our pages, referenced: nothing needs to copy them off an orphaned skb */
+	nf->uarg.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
+	nf->ctx = req->ctx;
+	nf->user_data = req->user_data;
+	nf->addr_len = 0;
+	INIT_WORK(&nf->work, io_zc_notif_post);
+	percpu_ref_get(&req->ctx->refs);
+	req->notif = nf;
+	req->flags |= REQ_F_ZC_NOTIF;
+
+	if (sqe->opcode != IORING_OP_SEND_ZC || !sqe->addr2)
+		return 0;
+	ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr2), sqe->addr_len, &nf->addr);
+	if (ret)
+		return io_sqe_fail(req, ret, "cannot read the address at %#llx", sqe->addr2);
+	nf->addr_len = sqe->addr_len;
+	return 0;
+}
+
 static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
 	void __user *uptr = u64_to_user_ptr(sqe->addr);
-	bool is_msg = sqe->opcode == IORING_OP_SENDMSG || sqe->opcode == IORING_OP_RECVMSG;
-	bool is_send = sqe->opcode == IORING_OP_SENDMSG || sqe->opcode == IORING_OP_SEND;
+	bool is_msg = io_op_is_sendmsg(sqe->opcode) || sqe->opcode == IORING_OP_RECVMSG;
+	bool is_send = is_msg ? sqe->opcode != IORING_OP_RECVMSG : sqe->opcode != IORING_OP_RECV;
+	bool zc = io_op_is_zc(sqe->opcode);
 	unsigned int flags = sqe->msg_flags;
 	struct sockaddr_storage addr;
 	struct sockaddr __user *uaddr = NULL;
@@ -3679,12 +3826,16 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	bool waitall;
 	long ret;
 
-	ret = io_sendrecv_check(req);
+	ret = zc ? io_send_zc_prep(req) : io_sendrecv_check(req);
 	if (ret)
 		return ret;
 	sock = sock_from_file(req->file);
 	if (!sock)
 		return io_sqe_fail(req, -ENOTSOCK, "fd is not a socket");
+	if (zc && !test_bit(SOCK_SUPPORT_ZC, &sock->flags))
+		return io_sqe_fail(req, -EOPNOTSUPP, "the socket cannot send zero-copy");
+	if (zc)
+		flags |= MSG_ZEROCOPY;
 	if (req->ctx->compat)
 		flags |= MSG_CMSG_COMPAT;
 	if (force_nonblock)
@@ -3734,11 +3885,21 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 			if (ret)
 				return ret;
 		}
-		ret = import_single_range(is_send ? WRITE : READ, uptr, len, iov, &msg.msg_iter);
+		if (io_send_zc_fixed(req))
+			ret = io_import_fixed(req, WRITE, &msg.msg_iter);
+		else
+			ret = import_single_range(is_send ? WRITE : READ, uptr, len, iov,
+						  &msg.msg_iter);
 		iov = NULL;
+		if (zc && req->notif->addr_len) {
+			msg.msg_name = &req->notif->addr;
+			msg.msg_namelen = req->notif->addr_len;
+		}
 	}
 	if (ret)
 		return ret;
+	if (zc)
+		msg.msg_ubuf = &req->notif->uarg;
 	waitall = io_sendrecv_waitall(sock, flags) && !(is_msg && !is_send && msg.msg_controllen);
 	/* what earlier tries of a MSG_WAITALL request moved */
 	if (req->io_done) {
@@ -4574,6 +4735,8 @@ static __poll_t io_poll_retry_events(struct io_kiocb *req)
 		return EPOLLIN | EPOLLRDNORM;
 	case IORING_OP_SEND:
 	case IORING_OP_SENDMSG:
+	case IORING_OP_SEND_ZC:
+	case IORING_OP_SENDMSG_ZC:
 		return EPOLLOUT | EPOLLWRNORM;
 	case IORING_OP_CONNECT:
 		/* a connection under way; other connects block in a worker */
@@ -5669,6 +5832,8 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 	case IORING_OP_SEND:
 	case IORING_OP_RECVMSG:
 	case IORING_OP_RECV:
+	case IORING_OP_SEND_ZC:
+	case IORING_OP_SENDMSG_ZC:
 		ret = io_sendrecv(req, force_nonblock);
 		break;
 	case IORING_OP_CONNECT:
@@ -6128,7 +6293,8 @@ static int io_req_file_late(struct io_kiocb *req)
 }
 
 /*
- * READ/WRITE_FIXED resolve their buffer index now, under uring_lock, and
+ * READ/WRITE_FIXED, and SEND_ZC with IORING_RECVSEND_FIXED_BUF, resolve their
+ * buffer index now, under uring_lock, and
  * keep the buffer for as long as the request lives.  An empty slot fails
  * at issue, as on 6.1.
  */
@@ -6137,7 +6303,7 @@ static int io_req_set_buffer(struct io_kiocb *req)
 	struct io_buf_table *table = req->ctx->buf_table;
 	struct io_mapped_ubuf *imu;
 
-	if (!io_rw_fixed(req))
+	if (!io_rw_fixed(req) && !io_send_zc_fixed(req))
 		return 0;
 	/* slots change only under it: the buffer's reference is the slot's until ours */
 	lockdep_assert_held(&req->ctx->uring_lock);
@@ -6198,6 +6364,10 @@ static int io_req_stabilize(struct io_kiocb *req)
 	case IORING_OP_SENDMSG:
 	case IORING_OP_RECVMSG:
 		return io_msg_stabilize(req);
+	case IORING_OP_SENDMSG_ZC:
+		return io_send_zc_prep(req) ?: io_msg_stabilize(req);
+	case IORING_OP_SEND_ZC:
+		return io_send_zc_prep(req);
 	case IORING_OP_FSETXATTR:
 	case IORING_OP_SETXATTR:
 	case IORING_OP_FGETXATTR:

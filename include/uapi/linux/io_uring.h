@@ -64,6 +64,11 @@ struct io_uring_sqe {
 	union {
 		__s32	splice_fd_in;
 		__u32	file_index;
+		struct {
+			/* SEND_ZC: the length of the address at addr2 */
+			__u16	addr_len;
+			__u16	__pad3[1];
+		};
 	};
 	__u64	addr3;
 	__u64	__pad2[1];
@@ -180,6 +185,8 @@ enum {
  */
 #define IORING_RECVSEND_POLL_FIRST	(1U << 0)
 #define IORING_RECV_MULTISHOT		(1U << 1)
+/* SEND_ZC: from registered buffer buf_index */
+#define IORING_RECVSEND_FIXED_BUF	(1U << 2)
 
 /*
  * sqe->cancel_flags of ASYNC_CANCEL, and the flags of
@@ -228,10 +235,12 @@ struct io_uring_cqe {
 /*
  * cqe->flags: IORING_CQE_F_BUFFER says the request used the provided
  * buffer whose ID is in the upper 16 bits; IORING_CQE_F_MORE, that more
- * CQEs of the same request follow.
+ * CQEs of the same request follow; IORING_CQE_F_NOTIF marks a zero-copy
+ * send's notification: its memory is the application's again.
  */
 #define IORING_CQE_F_BUFFER		(1U << 0)
 #define IORING_CQE_F_MORE		(1U << 1)
+#define IORING_CQE_F_NOTIF		(1U << 3)
 #define IORING_CQE_BUFFER_SHIFT		16
 
 /* Magic offsets for mmap() of the ring file descriptor. */

@@ -4,7 +4,8 @@
  * (and CONNECT on TCP over loopback): each answers what its syscall would,
  * a receive with no data waits until data comes, MSG_WAITALL on a stream
  * waits for every byte, MSG_DONTWAIT is honoured (O_NONBLOCK on the socket
- * is not, as on 6.1), and bad inputs get their errno.
+ * is not, as on 6.1), and bad inputs get their errno.  The zero-copy sends,
+ * SEND_ZC and SENDMSG_ZC, over TCP and UDP on loopback.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1215,6 +1216,243 @@ TEST_F(net, socket)
 	EXPECT_EQ(-EINVAL, socket_one(&self->r, AF_UNIX, SOCK_STREAM | (1 << 30), 0));
 	EXPECT_EQ(-EINVAL, socket_one(&self->r, AF_UNIX, 1ULL << 40, 0));
 	EXPECT_EQ(-EPROTONOSUPPORT, socket_one(&self->r, AF_UNIX, SOCK_STREAM, 99));
+}
+
+/*
+ * SEND_ZC and SENDMSG_ZC: the send's CQE, with IORING_CQE_F_MORE, then the
+ * notification (IORING_CQE_F_NOTIF, res 0, the same user_data) once the
+ * network stack is done with the buffer.  TCP and UDP over loopback.
+ */
+static int tcp_pair(int fds[2])
+{
+	struct sockaddr_in sin;
+	int l = tcp_listener(1, &sin);
+
+	if (l < 0)
+		return -1;
+	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+	if (fds[0] < 0 || connect(fds[0], (struct sockaddr *)&sin, sizeof(sin)))
+		return -1;
+	fds[1] = accept(l, NULL, NULL);
+	close(l);
+	return fds[1] < 0 ? -1 : 0;
+}
+
+/* The send's CQE (its res), then its notification. */
+static int zc_cqes(struct __test_metadata *_metadata, struct ring *r, __u64 data)
+{
+	struct io_uring_cqe cqe;
+	int res;
+
+	EXPECT_EQ(0, wait_cqe_5s(r, &cqe));
+	EXPECT_EQ(data, cqe.user_data);
+	EXPECT_EQ(IORING_CQE_F_MORE, cqe.flags);
+	res = cqe.res;
+	EXPECT_EQ(0, wait_cqe_5s(r, &cqe));
+	EXPECT_EQ(data, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_NOTIF, cqe.flags);
+	return res;
+}
+
+TEST(send_zc_over_tcp)
+{
+	static char buf[1 << 16], got[1 << 16];
+	struct msghdr msg = { 0 };
+	struct iovec iov;
+	struct ring r;
+	int fds[2], i;
+
+	if (tcp_pair(fds))
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = i * 7;
+	prep_net(&r, IORING_OP_SEND_ZC, fds[0], buf, 100, 0, 0x50);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(100, zc_cqes(_metadata, &r, 0x50));
+	EXPECT_EQ(100, recv(fds[1], got, 100, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, got, 100));
+
+	/* SENDMSG_ZC, its msghdr read at submission */
+	iov.iov_base = buf + 100;
+	iov.iov_len = 1000;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	prep_net(&r, IORING_OP_SENDMSG_ZC, fds[0], &msg, 0, 0, 0x51);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(1000, zc_cqes(_metadata, &r, 0x51));
+	EXPECT_EQ(1000, recv(fds[1], got, 1000, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf + 100, got, 1000));
+	ring_exit(&r);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* More than the socket takes at once: MSG_WAITALL sends it all, one notification. */
+static void *drain_bytes(void *arg)
+{
+	static char sink[1 << 16];
+	long fd = (long)arg, total = 0, n;
+
+	while ((n = read(fd, sink, sizeof(sink))) > 0)
+		total += n;
+	return (void *)total;
+}
+
+TEST(send_zc_waitall_sends_everything)
+{
+	size_t len = 8 << 20;
+	char *buf = malloc(len);
+	pthread_t t;
+	struct ring r;
+	void *got;
+	int fds[2];
+
+	ASSERT_NE(NULL, buf);
+	if (tcp_pair(fds))
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	memset(buf, 'z', len);
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, pthread_create(&t, NULL, drain_bytes, (void *)(long)fds[1]));
+	prep_net(&r, IORING_OP_SEND_ZC, fds[0], buf, len, MSG_WAITALL, 0x52);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ((int)len, zc_cqes(_metadata, &r, 0x52));
+	shutdown(fds[0], SHUT_WR);
+	pthread_join(t, &got);
+	EXPECT_EQ((long)len, (long)got);
+	ring_exit(&r);
+	close(fds[0]);
+	close(fds[1]);
+	free(buf);
+}
+
+/* From a registered buffer (IORING_RECVSEND_FIXED_BUF, buf_index). */
+TEST(send_zc_from_a_registered_buffer)
+{
+	static char buf[8192] __attribute__((aligned(4096))), got[64];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_sqe *sqe;
+	struct ring r;
+	int fds[2];
+
+	if (tcp_pair(fds))
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	memcpy(buf + 4000, "registered", 10);
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], buf + 4000, 10, 0, 0x53);
+	sqe->ioprio = IORING_RECVSEND_FIXED_BUF;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(10, zc_cqes(_metadata, &r, 0x53));
+	EXPECT_EQ(10, recv(fds[1], got, 10, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(got, "registered", 10));
+	/* past the buffer's end: -EFAULT at issue, the notification still follows */
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], buf + 8000, 200, 0, 0x54);
+	sqe->ioprio = IORING_RECVSEND_FIXED_BUF;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(-EFAULT, zc_cqes(_metadata, &r, 0x54));
+	/* no such buffer: -EFAULT at submission, nothing follows */
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], buf, 10, 0, 0x55);
+	sqe->ioprio = IORING_RECVSEND_FIXED_BUF;
+	sqe->buf_index = 1;
+	EXPECT_EQ(-EFAULT, ring_run_one(&r, 0x55));
+	ring_exit(&r);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/*
+ * UDP, to an address: SEND_ZC's addr2 and addr_len, read at submission
+ * even when the send starts later (here behind a TIMEOUT in a chain).
+ */
+TEST(send_zc_to_an_address)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET }, to;
+	struct __kernel_timespec ts = { .tv_nsec = 20 * 1000 * 1000 };
+	socklen_t len = sizeof(sin);
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	char got[16];
+	struct ring r;
+	int u, c;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, u);
+	ASSERT_LE(0, c);
+	if (bind(u, (struct sockaddr *)&sin, sizeof(sin)))
+		SKIP(return, "no UDP on loopback here (is lo up?)");
+	ASSERT_EQ(0, getsockname(u, (struct sockaddr *)&sin, &len));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	to = sin;
+	sqe = prep_net(&r, IORING_OP_TIMEOUT, -1, &ts, 1, 0, 0x56);
+	sqe->flags = IOSQE_IO_LINK;
+	sqe->timeout_flags = IORING_TIMEOUT_ETIME_SUCCESS;
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, c, "dgram", 5, 0, 0x57);
+	sqe->addr2 = (unsigned long)&to;
+	sqe->addr_len = sizeof(to);
+	ASSERT_EQ(2, ring_submit(&r, 0));
+	memset(&to, 0, sizeof(to));
+	ASSERT_EQ(0, wait_cqe_5s(&r, &cqe));
+	EXPECT_EQ(0x56, cqe.user_data);
+	EXPECT_EQ(-ETIME, cqe.res);
+	EXPECT_EQ(5, zc_cqes(_metadata, &r, 0x57));
+	EXPECT_EQ(5, recv(u, got, sizeof(got), MSG_DONTWAIT));
+	EXPECT_EQ(0, memcmp(got, "dgram", 5));
+	ring_exit(&r);
+	close(u);
+	close(c);
+}
+
+TEST(send_zc_bad_inputs)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct msghdr msg = { 0 };
+	struct ring r;
+	int fds[2], sv[2];
+
+	if (tcp_pair(fds))
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	/* found at its checks: -EINVAL, and no notification */
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], "x", 1, 0, 0x60);
+	sqe->ioprio = 1U << 3;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 0x60));
+	sqe = prep_net(&r, IORING_OP_SENDMSG_ZC, fds[0], &msg, 0, 0, 0x61);
+	sqe->ioprio = IORING_RECVSEND_FIXED_BUF;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 0x61));
+	sqe = prep_net(&r, IORING_OP_SENDMSG_ZC, fds[0], &msg, 0, 0, 0x62);
+	sqe->addr2 = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 0x62));
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], "x", 1, 0, 0x63);
+	sqe->__pad3[0] = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 0x63));
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], "x", 1, 0, 0x64);
+	sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+	EXPECT_EQ(-EINVAL, ring_run_one(&r, 0x64));
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	/* found at issue: the error, then the notification */
+	prep_net(&r, IORING_OP_SEND_ZC, sv[0], "x", 1, 0, 0x65);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(-EOPNOTSUPP, zc_cqes(_metadata, &r, 0x65));
+	prep_net(&r, IORING_OP_SEND_ZC, fds[0], (void *)8, 100, 0, 0x66);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(-EFAULT, zc_cqes(_metadata, &r, 0x66));
+	sqe = prep_net(&r, IORING_OP_SEND_ZC, fds[0], "x", 1, 0, 0x67);
+	sqe->addr2 = 8;
+	sqe->addr_len = sizeof(struct sockaddr_in);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(-EFAULT, zc_cqes(_metadata, &r, 0x67));
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	ring_exit(&r);
+	close(fds[0]);
+	close(fds[1]);
+	close(sv[0]);
+	close(sv[1]);
 }
 
 TEST_HARNESS_MAIN

@@ -774,7 +774,7 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 /* Opcodes of later kernels that this one does not offer answer -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_URING_CMD, IORING_OP_SEND_ZC, IORING_OP_LAST };
+	static const int ops[] = { IORING_OP_URING_CMD, IORING_OP_LAST };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
