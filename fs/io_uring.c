@@ -3410,7 +3410,7 @@ static int io_sendrecv_check(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "SENDMSG_ZC takes no registered buffer");
 	/* as on 6.1: its notification would have nothing to follow */
 	if (zc && (sqe->flags & IOSQE_CQE_SKIP_SUCCESS))
-		return io_sqe_fail(req, -EINVAL, "a zero-copy send takes no IOSQE_CQE_SKIP_SUCCESS");
+		return io_sqe_fail(req, -EINVAL, "zero-copy takes no IOSQE_CQE_SKIP_SUCCESS");
 	if (sqe->msg_flags & MSG_CMSG_COMPAT)
 		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
 	if (!(sqe->ioprio & IORING_RECV_MULTISHOT))

@@ -1330,7 +1330,7 @@ TEST(send_zc_waitall_sends_everything)
 /* From a registered buffer (IORING_RECVSEND_FIXED_BUF, buf_index). */
 TEST(send_zc_from_a_registered_buffer)
 {
-	static char buf[8192] __attribute__((aligned(4096))), got[64];
+	static char buf[8192], got[64];
 	struct iovec iov = { buf, sizeof(buf) };
 	struct io_uring_sqe *sqe;
 	struct ring r;
