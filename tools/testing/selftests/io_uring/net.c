@@ -1330,12 +1330,14 @@ TEST(send_zc_waitall_sends_everything)
 /* From a registered buffer (IORING_RECVSEND_FIXED_BUF, buf_index). */
 TEST(send_zc_from_a_registered_buffer)
 {
-	static char buf[8192], got[64];
-	struct iovec iov = { buf, sizeof(buf) };
+	/* anonymous memory: a static buffer may share a page with the file-backed .data */
+	char *buf = aligned_alloc(4096, 8192), got[64];
+	struct iovec iov = { buf, 8192 };
 	struct io_uring_sqe *sqe;
 	struct ring r;
 	int fds[2];
 
+	ASSERT_NE(NULL, buf);
 	if (tcp_pair(fds))
 		SKIP(return, "no TCP on loopback here (is lo up?)");
 	ASSERT_EQ(0, ring_init(&r, 8, 0));
@@ -1360,6 +1362,7 @@ TEST(send_zc_from_a_registered_buffer)
 	ring_exit(&r);
 	close(fds[0]);
 	close(fds[1]);
+	free(buf);
 }
 
 /*
