@@ -759,6 +759,9 @@ static const struct file_operations io_uring_fops;
 static void io_queue_async(struct io_kiocb *req);
 static struct io_wq *io_req_wq(struct io_kiocb *req);
 static void io_zc_notif_put(struct io_zc_notif *nf);
+static int io_send_zc_prep(struct io_kiocb *req);
+static int io_account_mem(struct user_struct *user, unsigned long nr_pages);
+static void io_unaccount_mem(struct user_struct *user, unsigned long nr_pages);
 static bool io_run_task_work(void);
 static void io_poll_owned_in_kworker(struct io_kiocb *req);
 static void io_wq_cancel(struct io_wq_work *work);
@@ -3408,9 +3411,6 @@ static int io_sendrecv_check(struct io_kiocb *req)
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", reserved);
 	if (zc && (sqe->ioprio & IORING_RECVSEND_FIXED_BUF) && sqe->opcode != IORING_OP_SEND_ZC)
 		return io_sqe_fail(req, -EINVAL, "SENDMSG_ZC takes no registered buffer");
-	/* as on 6.1: its notification would have nothing to follow */
-	if (zc && (sqe->flags & IOSQE_CQE_SKIP_SUCCESS))
-		return io_sqe_fail(req, -EINVAL, "zero-copy takes no IOSQE_CQE_SKIP_SUCCESS");
 	if (sqe->msg_flags & MSG_CMSG_COMPAT)
 		return io_sqe_fail(req, -EINVAL, "msg_flags has MSG_CMSG_COMPAT");
 	if (!(sqe->ioprio & IORING_RECV_MULTISHOT))
@@ -3727,7 +3727,14 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
  * references.  Its callback runs as each reference goes, in any context
  * (a NIC's completion, in softirq); the last one, which may be the
  * request's own at its end, posts the CQE from a kworker.  It holds the
- * ring until then.
+ * ring until then.  It is made at submission, after only the checks 6.1
+ * makes before it; an SQE that fails those gets no notification, and
+ * every later failure (a bad fd, say) gets one.
+ *
+ * The pages of a SEND_ZC from ordinary memory are charged to the ring
+ * creator's RLIMIT_MEMLOCK, as 6.1 charges them, until the notification:
+ * they stay pinned by the network stack for as long as a peer does not
+ * acknowledge them.
  *
  * SEND_ZC may name an address as sendto(2) does (addr2, addr_len), read
  * at submission, and with IORING_RECVSEND_FIXED_BUF sends from registered
@@ -3739,7 +3746,10 @@ struct io_zc_notif {
 	struct io_ring_ctx	*ctx;
 	u64			user_data;
 	struct work_struct	work;
-	/* SEND_ZC's address; addr_len 0: none */
+	/* whom the pages are charged to, and how many (RLIMIT_MEMLOCK) */
+	struct user_struct	*user;
+	unsigned long		account_pages;
+	/* SEND_ZC's address; addr_len -1: none */
 	int			addr_len;
 	struct sockaddr_storage	addr;
 };
@@ -3751,6 +3761,10 @@ static void io_zc_notif_post(struct work_struct *work)
 
 	/* a CQE of its own, beyond its request's: IOSQE_IO_DRAIN counts it so */
 	__io_cqring_add_event(ctx, nf->user_data, 0, IORING_CQE_F_NOTIF, true);
+	if (nf->user) {
+		io_unaccount_mem(nf->user, nf->account_pages);
+		free_uid(nf->user);
+	}
 	kfree(nf);
 	percpu_ref_put(&ctx->refs);
 }
@@ -3772,7 +3786,7 @@ static void io_zc_notif_put(struct io_zc_notif *nf)
 
 /*
  * A zero-copy send's checks, its notification, and SEND_ZC's address:
- * once, at its submission or first issue.
+ * once, at its submission (io_req_prep()).
  */
 static int io_send_zc_prep(struct io_kiocb *req)
 {
@@ -3782,9 +3796,13 @@ static int io_send_zc_prep(struct io_kiocb *req)
 
 	if (req->flags & REQ_F_ZC_NOTIF)
 		return 0;
-	ret = io_sendrecv_check(req);
-	if (ret)
-		return ret;
+	/* what 6.1 checks before it makes the notification */
+	if (io_sqe_pad(sqe))
+		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_pad(sqe));
+	if (sqe->flags & IOSQE_CQE_SKIP_SUCCESS)
+		return io_sqe_fail(req, -EINVAL, "zero-copy takes no IOSQE_CQE_SKIP_SUCCESS");
+	if (sqe->ioprio & ~(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_FIXED_BUF))
+		return io_sqe_fail(req, -EINVAL, "ioprio %#x unknown", sqe->ioprio);
 	nf = kmalloc(sizeof(*nf), GFP_KERNEL_ACCOUNT);
 	if (!nf)
 		return -ENOMEM;
@@ -3794,18 +3812,40 @@ static int io_send_zc_prep(struct io_kiocb *req)
 	nf->uarg.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
 	nf->ctx = req->ctx;
 	nf->user_data = req->user_data;
-	nf->addr_len = 0;
+	nf->user = NULL;
+	nf->account_pages = 0;
+	nf->addr_len = -1;
 	INIT_WORK(&nf->work, io_zc_notif_post);
 	percpu_ref_get(&req->ctx->refs);
 	req->notif = nf;
 	req->flags |= REQ_F_ZC_NOTIF;
 
-	if (sqe->opcode != IORING_OP_SEND_ZC || !sqe->addr2)
-		return 0;
+	ret = io_sendrecv_check(req);
+	if (ret || sqe->opcode != IORING_OP_SEND_ZC || !sqe->addr2)
+		return ret;
 	ret = move_addr_to_kernel(u64_to_user_ptr(sqe->addr2), sqe->addr_len, &nf->addr);
 	if (ret)
 		return io_sqe_fail(req, ret, "cannot read the address at %#llx", sqe->addr2);
 	nf->addr_len = sqe->addr_len;
+	return 0;
+}
+
+/* Charge a SEND_ZC try's pages, as 6.1 does: a page more on either side. */
+static int io_send_zc_account(struct io_kiocb *req, size_t len)
+{
+	struct io_zc_notif *nf = req->notif;
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned long pages = (len >> PAGE_SHIFT) + 2;
+	int ret;
+
+	if (!READ_ONCE(ctx->account_mem))
+		return 0;
+	ret = io_account_mem(ctx->user, pages);
+	if (ret)
+		return ret;
+	if (!nf->user)
+		nf->user = get_uid(ctx->user);
+	nf->account_pages += pages;
 	return 0;
 }
 
@@ -3891,7 +3931,9 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 			ret = import_single_range(is_send ? WRITE : READ, uptr, len, iov,
 						  &msg.msg_iter);
 		iov = NULL;
-		if (zc && req->notif->addr_len) {
+		if (!ret && zc && !io_send_zc_fixed(req))
+			ret = io_send_zc_account(req, len - req->io_done);
+		if (zc && req->notif->addr_len >= 0) {
 			msg.msg_name = &req->notif->addr;
 			msg.msg_namelen = req->notif->addr_len;
 		}
@@ -6647,6 +6689,11 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 	}
 	if (unlikely(req->sqe.flags & IOSQE_BUFFER_SELECT)) {
 		ret = io_buffer_select_prep(req);
+		if (ret)
+			return ret;
+	}
+	if (unlikely(io_op_is_zc(op))) {
+		ret = io_send_zc_prep(req);
 		if (ret)
 			return ret;
 	}

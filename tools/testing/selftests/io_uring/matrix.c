@@ -786,10 +786,10 @@ static const struct sqe_case sqe_cases[] = {
 	{ "socket: addr", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(addr), 1, -EINVAL },
 	{ "msg_ring: not a ring", R_RING, IORING_OP_MSG_RING, X_FILE, 0, NOFIELD, 0, -EBADFD },
 	{ "msg_ring: command", R_RING, IORING_OP_MSG_RING, X_RING, 0, FIELD(addr), 7, -EINVAL },
-	/* the zero-copy sends: refused at their checks, so no notification */
+	/* the zero-copy sends, refused before their notification (one CQE) */
 	{ "send_zc: ioprio", R_RING, IORING_OP_SEND_ZC, X_FILE, 0, FIELD(ioprio), 8, -EINVAL },
-	{ "sendmsg_zc: a registered buffer", R_RING, IORING_OP_SENDMSG_ZC, X_FILE, 0,
-	  FIELD(ioprio), IORING_RECVSEND_FIXED_BUF, -EINVAL },
+	{ "sendmsg_zc: addr3", R_RING, IORING_OP_SENDMSG_ZC, X_FILE, 0, FIELD(addr3), 1,
+	  -EINVAL },
 	/* the xattr operations: flags, the name, the fd */
 	{ "fsetxattr: flags", R_RING, IORING_OP_FSETXATTR, X_FILE, 0, FIELD(xattr_flags), 4,
 	  -EINVAL },
