@@ -559,6 +559,7 @@ enum {
 	REQ_F_CQE_SKIP		= BIT(13),	/* it ends without a CQE */
 	REQ_F_FILE_LATER	= BIT(14),	/* a chain's: its file at its issue */
 	REQ_F_ZC_NOTIF		= BIT(15),	/* a zero-copy send's: ->notif is set */
+	REQ_F_SOCK_NONEMPTY	= BIT(16),	/* a receive left data in its socket */
 };
 
 /*
@@ -1461,24 +1462,34 @@ static long io_no_restart(long ret)
  * The CQE flags of @req's completion: the provided buffer it took, if any,
  * which is the application's again from here on.
  */
-static u32 __io_req_put_kbuf(struct io_kiocb *req)
+/*
+ * The flags of @req's CQE: the provided buffer it used, which is the
+ * application's again (so the request lets go of it), and what sockets
+ * say.
+ */
+static u32 __io_req_cflags(struct io_kiocb *req)
 {
 	struct io_buffer *kbuf = req->kbuf;
-	u32 cflags;
+	u32 cflags = 0;
 
 	/* a zero-copy send (which never selects a buffer): its notification follows */
 	if (req->flags & REQ_F_ZC_NOTIF)
 		return IORING_CQE_F_MORE;
+	if (req->flags & REQ_F_SOCK_NONEMPTY)
+		cflags = IORING_CQE_F_SOCK_NONEMPTY;
+	if (!kbuf)
+		return cflags;
 
-	cflags = IORING_CQE_F_BUFFER | ((u32)kbuf->bid << IORING_CQE_BUFFER_SHIFT);
+	cflags |= IORING_CQE_F_BUFFER | ((u32)kbuf->bid << IORING_CQE_BUFFER_SHIFT);
 	req->kbuf = NULL;
 	kfree(kbuf);
 	return cflags;
 }
 
-static __always_inline u32 io_req_put_kbuf(struct io_kiocb *req)
+static __always_inline u32 io_req_cflags(struct io_kiocb *req)
 {
-	return likely(!req->kbuf && !(req->flags & REQ_F_ZC_NOTIF)) ? 0 : __io_req_put_kbuf(req);
+	return likely(!req->kbuf && !(req->flags & (REQ_F_ZC_NOTIF | REQ_F_SOCK_NONEMPTY))) ?
+	       0 : __io_req_cflags(req);
 }
 
 /*
@@ -1488,7 +1499,7 @@ static __always_inline u32 io_req_put_kbuf(struct io_kiocb *req)
  */
 static __always_inline void io_req_fill_event(struct io_kiocb *req, long res)
 {
-	u32 cflags = io_req_put_kbuf(req);
+	u32 cflags = io_req_cflags(req);
 
 	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
 		io_cqring_fill_event(req->ctx, req->user_data, res, cflags);
@@ -1605,7 +1616,7 @@ static void io_req_complete(struct io_kiocb *req, long res)
 		return;
 	}
 	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
-		io_cqring_add_event(ctx, req->user_data, res, io_req_put_kbuf(req));
+		io_cqring_add_event(ctx, req->user_data, res, io_req_cflags(req));
 	else
 		io_req_skip_event(req);
 	io_put_req(req);
@@ -3570,6 +3581,19 @@ static int io_msg_stabilize(struct io_kiocb *req)
 #define IO_RECV_BATCH	32	/* CQEs a multishot receive posts at a go */
 
 /*
+ * A receive asks the socket what it left queued (TCP answers): its CQE
+ * then says so with IORING_CQE_F_SOCK_NONEMPTY, as on 6.1, so that the
+ * application may receive again at once.
+ */
+static void io_recv_note_inq(struct io_kiocb *req, const struct msghdr *msg)
+{
+	if (msg->msg_inq > 0)
+		req->flags |= REQ_F_SOCK_NONEMPTY;
+	else
+		req->flags &= ~REQ_F_SOCK_NONEMPTY;
+}
+
+/*
  * Post a multishot request's CQE for @res, with the buffer it filled, if
  * the CQ ring has room for it now and nothing waits in the backlog.
  */
@@ -3584,7 +3608,7 @@ static bool io_req_post_more(struct io_kiocb *req, long res)
 	if (posted) {
 		ctx->cq_extra++;
 		io_cqring_fill_event(ctx, req->user_data, res,
-				     io_req_put_kbuf(req) | IORING_CQE_F_MORE);
+				     io_req_cflags(req) | IORING_CQE_F_MORE);
 		io_commit_cqring(ctx);
 	}
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
@@ -3635,7 +3659,9 @@ static long io_recvmsg_one(struct io_kiocb *req, struct socket *sock, unsigned i
 	msg.msg_control_user = buf + sizeof(out) + am->out_namelen;
 	msg.msg_controllen = am->out_controllen;
 	msg.msg_flags = flags & (MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT);
+	msg.msg_get_inq = 1;
 	ret = sock_recvmsg(sock, &msg, flags);
+	io_recv_note_inq(req, &msg);
 	if (ret < 0)
 		return ret;
 
@@ -3666,7 +3692,10 @@ static long io_recv_one(struct io_kiocb *req, struct socket *sock, unsigned int 
 	ret = import_single_range(READ, buf, len, &iov, &msg.msg_iter);
 	if (ret)
 		return ret;
-	return sock_recvmsg(sock, &msg, flags);
+	msg.msg_get_inq = 1;
+	ret = sock_recvmsg(sock, &msg, flags);
+	io_recv_note_inq(req, &msg);
+	return ret;
 }
 
 /*
@@ -3689,6 +3718,7 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
 	for (n = 0; ; n++) {
 		if (n == IO_RECV_BATCH)
 			return io_multishot_wait(req, true);
+		req->flags &= ~REQ_F_SOCK_NONEMPTY;
 		if (recvmsg) {
 			ret = io_recvmsg_one(req, sock, flags, &done);
 		} else {
@@ -3953,6 +3983,8 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	if (waitall)
 		req->io_len = req->io_done + msg_data_left(&msg);
 
+	if (!is_send)
+		msg.msg_get_inq = 1;
 	if (is_msg && is_send) {
 		ret = __sys_sendmsg_sock(sock, &msg, flags);
 	} else if (is_msg) {
@@ -3963,6 +3995,8 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	} else {
 		ret = sock_recvmsg(sock, &msg, flags);
 	}
+	if (!is_send)
+		io_recv_note_inq(req, &msg);
 
 	if (force_nonblock && !(sqe->msg_flags & MSG_DONTWAIT)) {
 		if (ret == -EAGAIN)

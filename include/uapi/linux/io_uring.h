@@ -235,11 +235,13 @@ struct io_uring_cqe {
 /*
  * cqe->flags: IORING_CQE_F_BUFFER says the request used the provided
  * buffer whose ID is in the upper 16 bits; IORING_CQE_F_MORE, that more
- * CQEs of the same request follow; IORING_CQE_F_NOTIF marks a zero-copy
- * send's notification: its memory is the application's again.
+ * CQEs of the same request follow; IORING_CQE_F_SOCK_NONEMPTY, that a
+ * receive left data in its socket (TCP says so); IORING_CQE_F_NOTIF marks a
+ * zero-copy send's notification: its memory is the application's again.
  */
 #define IORING_CQE_F_BUFFER		(1U << 0)
 #define IORING_CQE_F_MORE		(1U << 1)
+#define IORING_CQE_F_SOCK_NONEMPTY	(1U << 2)
 #define IORING_CQE_F_NOTIF		(1U << 3)
 #define IORING_CQE_BUFFER_SHIFT		16
 

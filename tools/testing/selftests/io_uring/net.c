@@ -1290,6 +1290,58 @@ TEST(send_zc_over_tcp)
 	close(fds[1]);
 }
 
+/*
+ * A receive that leaves data in a TCP socket says so in its CQE
+ * (IORING_CQE_F_SOCK_NONEMPTY), as on 6.1; a multishot one on each CQE.
+ */
+TEST(recv_says_the_socket_is_not_empty)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	char got[16], bufs[4][4];
+	int fds[2], i;
+	struct ring r;
+
+	if (tcp_pair(fds))
+		SKIP(return, "no TCP on loopback here (is lo up?)");
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(10, write(fds[0], "0123456789", 10));
+	usleep(20 * 1000);
+	prep_net(&r, IORING_OP_RECV, fds[1], got, 4, 0, 0x40);
+	ASSERT_EQ(1, ring_submit(&r, 1));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(4, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_SOCK_NONEMPTY, cqe.flags);
+	prep_net(&r, IORING_OP_RECV, fds[1], got, sizeof(got), 0, 0x41);
+	ASSERT_EQ(1, ring_submit(&r, 1));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(6, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+
+	/* multishot, into 4-byte provided buffers: 4, 4 and 2 bytes */
+	sqe = prep_net(&r, IORING_OP_PROVIDE_BUFFERS, 4, bufs, 4, 0, 0x42);
+	sqe->buf_group = 3;
+	EXPECT_EQ(0, ring_run_one(&r, 0x42));
+	ASSERT_EQ(10, write(fds[0], "abcdefghij", 10));
+	usleep(20 * 1000);
+	sqe = prep_net(&r, IORING_OP_RECV, fds[1], NULL, 0, 0, 0x43);
+	sqe->flags = IOSQE_BUFFER_SELECT;
+	sqe->buf_group = 3;
+	sqe->ioprio = IORING_RECV_MULTISHOT;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, wait_cqe_5s(&r, &cqe));
+		EXPECT_EQ(i < 2 ? 4 : 2, cqe.res);
+		EXPECT_EQ(i < 2 ? IORING_CQE_F_SOCK_NONEMPTY : 0,
+			  cqe.flags & IORING_CQE_F_SOCK_NONEMPTY) TH_LOG("CQE %d", i);
+		EXPECT_EQ(IORING_CQE_F_MORE | IORING_CQE_F_BUFFER,
+			  cqe.flags & (IORING_CQE_F_MORE | IORING_CQE_F_BUFFER));
+	}
+	ring_exit(&r);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* More than the socket takes at once: MSG_WAITALL sends it all, one notification. */
 static void *drain_bytes(void *arg)
 {
