@@ -388,6 +388,8 @@ struct io_ring_ctx {
 	struct task_struct	*issuer;
 	/* IORING_SETUP_DEFER_TASKRUN: the issuer is in io_uring_enter() */
 	bool			cq_publishing;
+	/* and the retries it runs there (io_retry_by_task()), newest first */
+	struct llist_head	retry_list;
 	struct io_restrictions	*restrictions;
 	/* IORING_REGISTER_PERSONALITY: id -> credentials, under uring_lock */
 	struct xarray		personalities;
@@ -429,6 +431,8 @@ struct io_ring_ctx {
 	struct io_ev_fd __rcu	*ev_fd;
 	/* signals that had to wait for a context where signalling is safe */
 	struct work_struct	ev_fd_work;
+	/* and after a grace period, for a retry queued for the issuer */
+	struct rcu_work		ev_fd_rwork;
 
 	/*
 	 * Pairs each armed IORING_OP_LINK_TIMEOUT with its request, and
@@ -546,7 +550,7 @@ struct io_timeout {
 enum {
 	REQ_F_NOWAIT		= BIT(0),	/* issued with IOCB_NOWAIT */
 	REQ_F_IOPOLL_DONE	= BIT(1),	/* polled completion seen */
-	REQ_F_ASYNC		= BIT(2),	/* running in a worker */
+	REQ_F_ASYNC		= BIT(2),	/* issued without uring_lock: a worker, a retry */
 	REQ_F_SEQ		= BIT(3),	/* buffered I/O to a regular file */
 	REQ_F_SEQ_OWNER		= BIT(4),	/* its worker serves a sequential run */
 	REQ_F_RETRY		= BIT(5),	/* refused with -EAGAIN: retry in a worker */
@@ -650,8 +654,17 @@ struct io_kiocb {
 	u32			drain_need;
 	/* on ctx->async_list from being queued to a worker until it is freed */
 	struct list_head	async_node;
-	/* where it is in its task's pool, under ctx->async_lock */
-	enum { IO_ASYNC_NONE, IO_ASYNC_QUEUED, IO_ASYNC_RUNNING } async_state;
+	/*
+	 * A retry its task runs (io_retry_by_task()): whether one is queued
+	 * and whether ASYNC_CANCEL asked it to end instead, under async_lock.
+	 */
+	enum { IO_RETRY_NONE, IO_RETRY_QUEUED, IO_RETRY_CANCELLED } retry_state;
+	union {
+		/* as the task's task work */
+		struct callback_head	retry_tw;
+		/* on ctx->retry_list, for DEFER_TASKRUN's issuer */
+		struct llist_node	retry_node;
+	};
 	/*
 	 * The submitting task, whose threads run the request; it waits for
 	 * its requests at exit, so no reference is needed.
@@ -841,6 +854,19 @@ static bool io_cq_may_publish(struct io_ring_ctx *ctx)
 	return current == issuer && READ_ONCE(ctx->cq_publishing);
 }
 
+/*
+ * The issuer showed what waited: IORING_SQ_TASKRUN goes, unless a retry
+ * still waits for it (io_retry_defer() sets the flag after queueing one).
+ */
+static void io_sq_taskrun_clear(struct io_ring_ctx *ctx)
+{
+	io_sq_flags_clear(ctx, IORING_SQ_TASKRUN);
+	/* pairs with llist_add()'s barrier: the clear, then the list look */
+	smp_mb__after_atomic();
+	if (unlikely(!llist_empty(&ctx->retry_list)))
+		io_sq_flags_set(ctx, IORING_SQ_TASKRUN);
+}
+
 /* completion_lock held: show what was posted, or say that it waits */
 static void io_commit_cqring(struct io_ring_ctx *ctx)
 {
@@ -857,7 +883,7 @@ static void io_commit_cqring(struct io_ring_ctx *ctx)
 			smp_store_release(&ring->r.tail, ctx->cached_cq_tail);
 			/* DEFER_TASKRUN's issuer showed them all: none waits now */
 			if (unlikely(ctx->flags & IORING_SETUP_TASKRUN_FLAG))
-				io_sq_flags_clear(ctx, IORING_SQ_TASKRUN);
+				io_sq_taskrun_clear(ctx);
 		}
 	}
 	if (unlikely(ctx->drain_active))
@@ -873,7 +899,7 @@ static void io_cqring_publish(struct io_ring_ctx *ctx)
 	/* as in io_commit_cqring(): the CQEs before the tail */
 	smp_store_release(&ctx->cq_ring->r.tail, ctx->cached_cq_tail);
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
-		io_sq_flags_clear(ctx, IORING_SQ_TASKRUN);
+		io_sq_taskrun_clear(ctx);
 	spin_unlock_irq(&ctx->completion_lock);
 }
 
@@ -1049,6 +1075,31 @@ static void io_eventfd_work(struct work_struct *work)
 	/* the CQEs it signals were let through by io_eventfd_signal() */
 	io_eventfd_signal(ctx, true);
 	percpu_ref_put(&ctx->refs);
+}
+
+static void io_eventfd_rwork(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(to_rcu_work(work), struct io_ring_ctx,
+					       ev_fd_rwork);
+
+	/* not from a worker: an IORING_REGISTER_EVENTFD_ASYNC one is not told */
+	io_eventfd_signal(ctx, false);
+	percpu_ref_put(&ctx->refs);
+}
+
+/*
+ * DEFER_TASKRUN: a retry waits for the issuer, which the eventfd tells to
+ * come, as on 6.1; but not at once.  The retry may be a read of that very
+ * eventfd, woken by the signal of a CQE: the count it reads must be that
+ * CQE's alone (liburing's eventfd-disable), and the issuer, told already,
+ * comes in first.  6.1 signals from an RCU callback there.
+ */
+static void io_eventfd_signal_later(struct io_ring_ctx *ctx)
+{
+	if (!rcu_access_pointer(ctx->ev_fd) || !percpu_ref_tryget(&ctx->refs))
+		return;
+	if (!queue_rcu_work(system_unbound_wq, &ctx->ev_fd_rwork))
+		percpu_ref_put(&ctx->refs);
 }
 
 static void io_eventfd_free(struct rcu_head *rcu)
@@ -1755,6 +1806,17 @@ static void io_complete_rw_iopoll(struct kiocb *kiocb, long res)
 	req->result = res;
 	/* the result must be visible before the request is marked done */
 	smp_store_release(&req->flags, req->flags | REQ_F_IOPOLL_DONE);
+}
+
+/*
+ * An I/O thread running a request is told to stop: it was cancelled, or
+ * its pool is going.  A signal for the submitter, whose task work may
+ * retry a request too (io_retry_by_task()), is no such thing.
+ */
+static bool io_worker_stopped(struct io_kiocb *req)
+{
+	return (req->flags & REQ_F_ASYNC) && (current->flags & PF_IO_WORKER) &&
+	       signal_pending(current);
 }
 
 /*
@@ -3732,7 +3794,7 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
 		if (done || !io_req_post_more(req, ret))
 			break;
 		/* a worker that is cancelled stops: it ends as it waits */
-		if ((req->flags & REQ_F_ASYNC) && signal_pending(current))
+		if (io_worker_stopped(req))
 			return io_multishot_wait(req, true);
 		flags |= MSG_DONTWAIT;
 	}
@@ -4237,7 +4299,7 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 			return 0;
 		}
 		__io_cqring_add_event(req->ctx, req->user_data, ret, IORING_CQE_F_MORE, true);
-		if ((req->flags & REQ_F_ASYNC) && signal_pending(current)) {
+		if (io_worker_stopped(req)) {
 			io_req_complete(req, -EINTR);
 			return 0;
 		}
@@ -4421,6 +4483,7 @@ static bool io_cancel_by_data(const struct io_cancel_match *m)
 #define IO_POLL_COUNT_CAP	BIT(29)
 
 static void io_poll_retry_queue(struct io_kiocb *req);
+static bool io_poll_retry_nonblock(struct io_kiocb *req);
 
 /* The poll_hash bucket of the armed requests with @user_data. */
 static struct list_head *io_poll_bucket(struct io_ring_ctx *ctx, u64 user_data)
@@ -4576,10 +4639,61 @@ static void io_poll_owned(struct io_kiocb *req)
 	} while (!io_poll_put_owner(req, seen));
 }
 
-/* A wakeup that owns @req cannot act on it there: a worker owns it next. */
+/*
+ * Queue @func as task work of @task for @req; false if @task is past
+ * running task work.  COOP_TASKRUN: a running task is not interrupted
+ * for it, it runs at its next entry to the kernel (TASKRUN_FLAG says so
+ * meanwhile); a sleeping one is woken.  The task may run it and exit
+ * before task_work_add() is done with it: we hold it.
+ */
+static bool io_req_task_work_add(struct io_kiocb *req, struct task_struct *task,
+				 task_work_func_t func)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+	int ret;
+
+	init_task_work(&req->retry_tw, func);
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		io_sq_flags_set(ctx, IORING_SQ_TASKRUN);
+	get_task_struct(task);
+	ret = task_work_add(task, &req->retry_tw, (ctx->flags & IORING_SETUP_COOP_TASKRUN) ?
+			    TWA_SIGNAL_NO_IPI : TWA_SIGNAL);
+	put_task_struct(task);
+	return !ret;
+}
+
+/* The task work io_req_task_work_add() announced runs now. */
+static void io_req_task_work_runs(struct io_ring_ctx *ctx)
+{
+	if (unlikely(ctx->flags & IORING_SETUP_TASKRUN_FLAG) &&
+	    !(ctx->flags & IORING_SETUP_DEFER_TASKRUN))
+		io_sq_flags_clear(ctx, IORING_SQ_TASKRUN);
+}
+
+static void io_poll_owned_tw(struct callback_head *cb)
+{
+	struct io_kiocb *req = container_of(cb, struct io_kiocb, retry_tw);
+
+	io_req_task_work_runs(req->ctx);
+	io_poll_owned(req);
+}
+
+/*
+ * A wakeup that owns @req cannot act on it there: a worker owns it next;
+ * or, for a request whose retry its task would make (io_retry_by_task()),
+ * that task, as task work.  Still armed and hashed, it needs no tracking:
+ * a cancel marks the poll, and the owner sees the mark.
+ */
 static void io_poll_owned_later(struct io_kiocb *req)
 {
+	struct task_struct *task = READ_ONCE(req->task);
 	struct io_wq *wq = io_req_wq(req);
+
+	if ((req->flags & REQ_F_POLL_RETRY) && io_poll_retry_nonblock(req) && task &&
+	    !(task->flags & (PF_IO_WORKER | PF_EXITING)) &&
+	    !(req->ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
+	    io_req_task_work_add(req, task, io_poll_owned_tw))
+		return;
 
 	io_wq_work_init(&req->poll_io_work, IO_WQ_WORK_UNBOUND | IO_WORK_POLL);
 	if (!wq || !io_wq_enqueue(wq, &req->poll_io_work))
@@ -5490,13 +5604,29 @@ static void io_timeout_cancel_all(struct io_ring_ctx *ctx, struct task_struct *t
 /* ---- IORING_OP_ASYNC_CANCEL --------------------------------------------- */
 
 /*
+ * Cancel tracked @req where it waits, async_lock held: a retry queued for
+ * its task is marked, and ends with -ECANCELED when the task runs it.
+ */
+static enum io_wq_cancel io_async_cancel_one(struct io_kiocb *req)
+{
+	if (req->retry_state != IO_RETRY_NONE) {
+		req->retry_state = IO_RETRY_CANCELLED;
+		return IO_WQ_CANCEL_OK;
+	}
+	if (req->flags & REQ_F_SEQ_OWNER)
+		return IO_WQ_CANCEL_RUNNING;
+	return io_wq_cancel_work(io_req_wq(req), &req->io_work);
+}
+
+/*
  * A request queued to a worker is taken off the queue if it has not
  * started: 0; -EALREADY if it has (a worker that runs it is interrupted,
  * as by a signal, so a blocking read returns -EINTR) or serves a
  * sequential run, whose other requests wait for it; -ENOENT if there is
  * none.  With io_cancel_each(), how many were either.  One neither queued
  * nor running is not found here: it waits as a poll (io_poll_cancel_by()
- * finds it), is being polled for (IOPOLL), or is done, as on 6.1.
+ * finds it), is being polled for (IOPOLL), or is done, as on 6.1.  A
+ * retry its task has yet to run is found: 0, and it ends there.
  * async_lock keeps the requests, hence their tasks' pools, alive.
  */
 static int io_async_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_match *m)
@@ -5511,13 +5641,12 @@ static int io_async_cancel_by(struct io_ring_ctx *ctx, const struct io_cancel_ma
 	list_for_each_entry_safe(req, tmp, &ctx->async_list, async_node) {
 		if (!io_cancel_matches(m, req))
 			continue;
-		found = IO_WQ_CANCEL_RUNNING;
-		if (!(req->flags & REQ_F_SEQ_OWNER))
-			found = io_wq_cancel_work(io_req_wq(req), &req->io_work);
+		found = io_async_cancel_one(req);
 		/* waiting as a poll (found there), polled for, or done */
 		if (found == IO_WQ_CANCEL_NOTFOUND)
 			continue;
-		if (found == IO_WQ_CANCEL_OK)
+		/* a retry its task runs ends there (io_retry_run()) */
+		if (found == IO_WQ_CANCEL_OK && req->retry_state == IO_RETRY_NONE)
 			list_move_tail(&req->async_node, &cancel);
 		nr++;
 		if (!each) {
@@ -6056,13 +6185,14 @@ static struct io_kiocb *io_seq_next(struct io_seq_run *run)
 }
 
 /*
- * A request handed to its task's pool (again, after a retry): ASYNC_CANCEL
- * and ring teardown find it on ctx->async_list until it is freed, and can
- * take it off the queue until it starts, or interrupt it while it runs.
- * Its task's pool outlives it: the task frees the pool at exit or exec
- * only once none of its requests is left.
+ * A request handed to its task's pool (again, after a retry), or to the
+ * task itself (@by_task, io_retry_by_task()): ASYNC_CANCEL and ring
+ * teardown find it on ctx->async_list until it is freed, and can take it
+ * off the queue until it starts, or interrupt it while it runs.  Its
+ * task's pool outlives it: the task frees the pool at exit or exec only
+ * once none of its requests is left.
  */
-static bool io_async_track(struct io_kiocb *req)
+static bool io_async_track(struct io_kiocb *req, bool by_task)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned long flags;
@@ -6075,8 +6205,11 @@ static bool io_async_track(struct io_kiocb *req)
 	 * which it did after killing the ring's reference): it ends instead.
 	 */
 	refused = READ_ONCE(req->lt_expired) || percpu_ref_is_dying(&ctx->refs);
-	if (!refused && list_empty(&req->async_node))
-		list_add_tail(&req->async_node, &ctx->async_list);
+	if (!refused) {
+		if (list_empty(&req->async_node))
+			list_add_tail(&req->async_node, &ctx->async_list);
+		req->retry_state = by_task ? IO_RETRY_QUEUED : IO_RETRY_NONE;
+	}
 	spin_unlock_irqrestore(&ctx->async_lock, flags);
 	return !refused;
 }
@@ -6157,7 +6290,8 @@ static void io_async_issue(struct io_kiocb *req)
 	if (old_cred)
 		revert_creds(old_cred);
 	/* cancelled while it was tried: it ends, rather than wait again */
-	if (unlikely(ret == -EAGAIN && test_thread_flag(TIF_NOTIFY_SIGNAL)))
+	if (unlikely(ret == -EAGAIN && (current->flags & PF_IO_WORKER) &&
+		     test_thread_flag(TIF_NOTIFY_SIGNAL)))
 		ret = -ECANCELED;
 	/* a multishot request waits again, however it was tried */
 	if (ret == -EAGAIN && (nonblock || io_accept_multishot(req) || io_recv_multishot(req)))
@@ -6231,18 +6365,20 @@ static bool io_file_bounded(struct file *file)
 	return S_ISREG(mode) || S_ISBLK(mode);
 }
 
-/*
- * Hand @req to its task's pool.  Any context: the submitter's, a worker's,
- * a kworker's, or an interrupt's (a device that refused a nonblocking
- * attempt).
- */
+/* An open may wait for ever for a FIFO's other end, a splice for a pipe. */
 static bool io_op_unbounded(u8 op)
 {
-	/* an open may wait for ever for a FIFO's other end, a splice for a pipe */
 	return op == IORING_OP_OPENAT || op == IORING_OP_OPENAT2 || op == IORING_OP_SPLICE ||
 	       op == IORING_OP_TEE;
 }
 
+static bool io_retry_by_task(struct io_kiocb *req);
+
+/*
+ * Hand @req to its task's pool, or have it wait as a poll.  Any context:
+ * the submitter's, a worker's, a kworker's, or an interrupt's (a device
+ * that refused a nonblocking attempt).
+ */
 static void io_queue_async(struct io_kiocb *req)
 {
 	/* a chain's member whose file is not looked up yet may block on it */
@@ -6268,17 +6404,144 @@ static void io_queue_async(struct io_kiocb *req)
 			req->flags |= REQ_F_POLL_RETRY;
 	} else if (!bounded && !later && io_poll_retry_arm(req)) {
 		return;
+	} else if (!bounded && !later && (req->flags & REQ_F_POLL_RETRY) &&
+		   io_retry_by_task(req)) {
+		/* ready at once: tried again as after a wakeup, by its task */
+		return;
 	}
 	io_wq_work_init(&req->io_work, bounded ? 0 : IO_WQ_WORK_UNBOUND);
-	if (!io_async_track(req) || !io_wq_enqueue(io_req_wq(req), &req->io_work))
+	if (!io_async_track(req, false) || !io_wq_enqueue(io_req_wq(req), &req->io_work))
 		io_req_cancel_later(req);
 }
 
-/* A socket request's poll fired: a worker tries it again.  Any context. */
+/*
+ * A retry its task runs.  A request whose poll fired is tried again, without
+ * blocking, by the task that submitted it, as on 6.1, rather than by one of
+ * its I/O threads: no thread is woken for it, and what the task does next
+ * finds it done (a send() that fed its own receive, in the order the
+ * receives took the bytes; a wait for CQEs).  The task runs it as task work
+ * before it next returns to userspace, or, on a DEFER_TASKRUN ring, in its
+ * next io_uring_enter(GETEVENTS), as that flag asks.
+ *
+ * Meanwhile the request is on ctx->async_list: ASYNC_CANCEL marks it and
+ * it ends with -ECANCELED when it runs, as does one whose ring is closing
+ * or whose task is leaving.  Ring teardown does not wait for it: the task
+ * runs its task work before it exits; what DEFER_TASKRUN's issuer never
+ * ran, the release cancels (io_retry_cancel_deferred()).
+ */
+static void io_retry_run(struct io_kiocb *req)
+{
+	struct io_uring_task *tctx = current->io_uring;
+	struct io_ring_ctx *ctx = req->ctx;
+	bool cancelled;
+
+	spin_lock_irq(&ctx->async_lock);
+	cancelled = req->retry_state == IO_RETRY_CANCELLED;
+	req->retry_state = IO_RETRY_NONE;
+	spin_unlock_irq(&ctx->async_lock);
+	io_req_task_work_runs(ctx);
+
+	/* the request may be gone before we are: keep the ring */
+	percpu_ref_get(&ctx->refs);
+	if (cancelled || percpu_ref_is_dying(&ctx->refs) || !tctx ||
+	    READ_ONCE(tctx->cancelling))
+		io_req_complete(req, -ECANCELED);
+	else
+		io_async_issue(req);
+	percpu_ref_put(&ctx->refs);
+}
+
+static void io_retry_tw(struct callback_head *cb)
+{
+	io_retry_run(container_of(cb, struct io_kiocb, retry_tw));
+}
+
+/* DEFER_TASKRUN's issuer, in io_uring_enter(): the retries queued for it. */
+static void io_retry_run_deferred(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	struct llist_node *node;
+
+	if (likely(llist_empty(&ctx->retry_list)))
+		return;
+	/*
+	 * Newest first, as task_work_run() runs task work: of the requests
+	 * one wakeup woke, the first armed (a wait queue's head is its newest).
+	 */
+	node = llist_del_all(&ctx->retry_list);
+	llist_for_each_entry_safe(req, tmp, node, retry_node)
+		io_retry_run(req);
+}
+
+/* The ring is closing: nobody will run what waits for the issuer.  Any context. */
+static void io_retry_cancel_deferred(struct io_ring_ctx *ctx)
+{
+	struct io_kiocb *req, *tmp;
+	struct llist_node *node;
+
+	node = llist_del_all(&ctx->retry_list);
+	llist_for_each_entry_safe(req, tmp, node, retry_node)
+		io_req_cancel_later(req);
+}
+
+static void io_retry_defer(struct io_kiocb *req)
+{
+	struct io_ring_ctx *ctx = req->ctx;
+
+	/* once it is on the list, the issuer may end it and close the ring */
+	percpu_ref_get(&ctx->refs);
+	llist_add(&req->retry_node, &ctx->retry_list);
+	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
+		io_sq_flags_set(ctx, IORING_SQ_TASKRUN);
+	/* the issuer may sleep in io_cqring_wait() (we may be in a wakeup) */
+	if (wq_has_sleeper(&ctx->wait))
+		irq_work_queue(&ctx->wake_work);
+	else
+		io_eventfd_signal_later(ctx);
+	/*
+	 * A release that came first has cancelled what it found; the full
+	 * barrier of llist_add() makes sure one of us sees the other.
+	 */
+	if (unlikely(percpu_ref_is_dying(&ctx->refs)))
+		io_retry_cancel_deferred(ctx);
+	percpu_ref_put(&ctx->refs);
+}
+
+/*
+ * Hand @req's retry to its task, if it is tried without blocking and its
+ * task is a user task (the SQ thread's requests go to a worker); false to
+ * leave it to a worker.  Any context.
+ */
+static bool io_retry_by_task(struct io_kiocb *req)
+{
+	struct task_struct *task = READ_ONCE(req->task);
+	struct io_ring_ctx *ctx = req->ctx;
+
+	if (!task || (task->flags & (PF_IO_WORKER | PF_EXITING)) || !io_poll_retry_nonblock(req))
+		return false;
+	/* tracked, it is looked for in the pool too (io_wq_cancel_work()) */
+	io_wq_work_init(&req->io_work, IO_WQ_WORK_UNBOUND);
+	if (!io_async_track(req, true)) {
+		io_req_cancel_later(req);
+		return true;
+	}
+	if (ctx->flags & IORING_SETUP_DEFER_TASKRUN) {
+		io_retry_defer(req);
+		return true;
+	}
+	/* it is past its last look at task work: it is gone */
+	if (!io_req_task_work_add(req, task, io_retry_tw))
+		io_req_cancel_later(req);
+	return true;
+}
+
+/* A socket request's poll fired: its task, or a worker, tries it again.  Any context. */
 static void io_poll_retry_queue(struct io_kiocb *req)
 {
+	if (io_retry_by_task(req))
+		return;
 	io_wq_work_init(&req->io_work, IO_WQ_WORK_UNBOUND);
-	if (!io_async_track(req) || !io_wq_enqueue(io_req_wq(req), &req->io_work))
+	if (!io_async_track(req, false) || !io_wq_enqueue(io_req_wq(req), &req->io_work))
 		io_req_cancel_later(req);
 }
 
@@ -7337,7 +7600,8 @@ static int io_cq_waiter_wake(struct wait_queue_entry *wq, unsigned int mode,
 {
 	struct io_cq_waiter *w = container_of(wq, struct io_cq_waiter, wq);
 
-	if (!io_cq_waiter_done(w) && list_empty_careful(&w->ctx->cq_backlog))
+	if (!io_cq_waiter_done(w) && list_empty_careful(&w->ctx->cq_backlog) &&
+	    llist_empty(&w->ctx->retry_list))
 		return 0;
 	return autoremove_wake_function(wq, mode, sync, key);
 }
@@ -7359,6 +7623,7 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 	};
 	int ret = 0;
 
+	io_retry_run_deferred(ctx);
 	io_cqring_publish(ctx);
 	if (io_cqring_events(ctx) >= min_events)
 		return 0;
@@ -7384,6 +7649,12 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			break;
 		if (flushed && !list_empty_careful(&ctx->cq_backlog))
 			continue;
+		/* DEFER_TASKRUN: retries queued for us run here, then we look again */
+		if (unlikely(!llist_empty(&ctx->retry_list))) {
+			__set_current_state(TASK_RUNNING);
+			io_retry_run_deferred(ctx);
+			continue;
+		}
 		/*
 		 * Our pool asking for a thread is no reason to return, even if
 		 * it asks right after we looked: only a signal is (the ask's
@@ -8356,6 +8627,7 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	io_timeout_cancel_all(ctx, NULL);
 	io_poll_remove_all(ctx, NULL);
 	io_async_cancel_all(ctx);
+	io_retry_cancel_deferred(ctx);
 	/*
 	 * The memory is freed with the last request, but its charge goes now:
 	 * close() followed by a new io_uring_setup() must not fail for it.
@@ -8377,11 +8649,12 @@ static __poll_t io_uring_poll(struct file *file, poll_table *wait)
 	if (!io_sqring_full(ctx))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	/*
-	 * Backlogged CQEs are readable too, and DEFER_TASKRUN's unshown ones:
-	 * io_uring_enter() moves them in.
+	 * Backlogged CQEs are readable too, and DEFER_TASKRUN's unshown ones
+	 * and the retries its issuer has yet to run: io_uring_enter() moves
+	 * them in, or runs them.
 	 */
 	if (io_cqring_events(ctx) || !list_empty_careful(&ctx->cq_backlog) ||
-	    io_cqring_hidden(ctx))
+	    io_cqring_hidden(ctx) || !llist_empty(&ctx->retry_list))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
@@ -8756,6 +9029,9 @@ static void io_ring_cancel_task(struct io_ring_ctx *ctx, struct task_struct *tas
 	io_drain_cancel_all(ctx, task);
 	io_timeout_cancel_all(ctx, task);
 	io_poll_remove_all(ctx, task);
+	/* the retries that wait for it: they see it is leaving, and end */
+	if (ctx->issuer == task)
+		io_retry_run_deferred(ctx);
 	/* polled requests complete only when somebody polls */
 	io_iopoll_reap_all(ctx);
 }
@@ -8813,6 +9089,8 @@ void __io_uring_cancel_task(void)
 	while (atomic_long_read(&tctx->inflight)) {
 		list_for_each_entry(node, &rings, task_node)
 			io_ring_cancel_task(node->ctx, current, exec);
+		/* retries as our task work (io_retry_by_task()) end there */
+		io_run_task_work();
 		wait_event_timeout(tctx->wait, !atomic_long_read(&tctx->inflight), HZ / 10);
 	}
 	WRITE_ONCE(tctx->cancelling, false);
@@ -8935,8 +9213,10 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	spin_lock_init(&ctx->link_timeout_lock);
 	INIT_LIST_HEAD(&ctx->ltimeout_list);
 	INIT_LIST_HEAD(&ctx->async_list);
+	init_llist_head(&ctx->retry_list);
 	INIT_WORK(&ctx->drain_work, io_drain_work);
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
+	INIT_RCU_WORK(&ctx->ev_fd_rwork, io_eventfd_rwork);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
 	INIT_LIST_HEAD(&ctx->sq_node);
 	INIT_LIST_HEAD(&ctx->task_list);
@@ -9294,6 +9574,7 @@ static int io_enter_getevents(struct io_ring_ctx *ctx, u32 min_complete, u32 fla
 		return io_cqring_wait(ctx, min_complete, sig, sigsz, timeout);
 
 	/* DEFER_TASKRUN: what completed elsewhere (a worker, say) counts too */
+	io_retry_run_deferred(ctx);
 	io_cqring_publish(ctx);
 	mutex_lock(&ctx->uring_lock);
 	ret = io_iopoll_check(ctx, min_complete);

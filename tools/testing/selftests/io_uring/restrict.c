@@ -352,7 +352,8 @@ TEST(single_issuer_sqpoll)
 /*
  * COOP_TASKRUN and TASKRUN_FLAG: completions never wait for the task to
  * run them here, so without DEFER_TASKRUN (taskrun.c) IORING_SQ_TASKRUN is
- * never set.  6.1's rules for them.
+ * set only while a socket's retry waits for the task to enter the kernel.
+ * 6.1's rules for them.
  */
 TEST(taskrun_flags)
 {

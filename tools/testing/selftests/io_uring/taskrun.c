@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -230,6 +231,112 @@ TEST(waiting_issuer_wakes)
 	ring_exit(&r);
 	close(p[0]);
 	close(p[1]);
+}
+
+static void prep_recv(struct ring *r, int fd, void *buf, __u32 len, __u64 data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_RECV;
+	sqe->fd = fd;
+	sqe->addr = (unsigned long)buf;
+	sqe->len = len;
+	sqe->user_data = data;
+}
+
+/* A socket pair, and a ring whose RECV (user_data 1) on s[1] "hi" woke. */
+static int recv_woken(struct ring *r, int s[2], char *in, unsigned int flags)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, s) || ring_init(r, 4, DEFER | flags))
+		return -1;
+	prep_recv(r, s[1], in, 8, 1);
+	if (ring_submit(r, 0) != 1 || send(s[0], "hi", 2, 0) != 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * A receive whose socket became readable is tried again by the issuer, in
+ * its next GETEVENTS, as on 6.1: not before, by a thread of its own.
+ */
+TEST(socket_retry_waits_for_getevents)
+{
+	struct io_uring_cqe cqe;
+	char in[8] = { 0 };
+	struct ring r;
+	int s[2];
+
+	ASSERT_EQ(0, recv_woken(&r, s, in, IORING_SETUP_TASKRUN_FLAG));
+	usleep(20000);
+	EXPECT_EQ(0, cq_ready(&r));
+	EXPECT_EQ(0, in[0]);
+	EXPECT_EQ(IORING_SQ_TASKRUN, *r.sq_flags & IORING_SQ_TASKRUN);
+	EXPECT_TRUE(ring_readable(&r));
+
+	EXPECT_EQ(0, get_events(&r));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_EQ(2, cqe.res);
+	EXPECT_STREQ("hi", in);
+	EXPECT_EQ(0, *r.sq_flags & IORING_SQ_TASKRUN);
+	ring_exit(&r);
+	close(s[0]);
+	close(s[1]);
+}
+
+/* ASYNC_CANCEL ends a retry that waits for the issuer: it never receives. */
+TEST(cancel_of_a_retry_waiting_for_getevents)
+{
+	struct io_uring_cqe cqe;
+	struct io_uring_sqe *sqe;
+	char in[8] = { 0 };
+	int s[2], i, seen = 0;
+	struct ring r;
+
+	ASSERT_EQ(0, recv_woken(&r, s, in, 0));
+	sqe = ring_get_sqe(&r);
+	sqe->opcode = IORING_OP_ASYNC_CANCEL;
+	sqe->addr = 1;
+	sqe->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+
+	EXPECT_EQ(0, get_events(&r));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+		seen |= cqe.user_data;
+		EXPECT_EQ(cqe.user_data == 1 ? -ECANCELED : 0, cqe.res);
+	}
+	EXPECT_EQ(3, seen);
+	EXPECT_EQ(2, recv(s[1], in, sizeof(in), MSG_DONTWAIT));
+	ring_exit(&r);
+	close(s[0]);
+	close(s[1]);
+}
+
+static int exit_with_a_retry_waiting(void *arg)
+{
+	char in[8];
+	struct ring r;
+	int s[2];
+
+	return recv_woken(&r, s, in, 0) ? 1 : 0;
+}
+
+/*
+ * The issuer exits, or closes the ring, with a retry it never ran: neither
+ * exit nor close waits for it (the debug kernel checks what is freed).
+ */
+TEST(exit_or_close_with_a_retry_waiting)
+{
+	char in[8] = { 0 };
+	struct ring r;
+	int s[2];
+
+	EXPECT_EQ(0, run_in_child(exit_with_a_retry_waiting, NULL, 0));
+	ASSERT_EQ(0, recv_woken(&r, s, in, 0));
+	ring_exit(&r);
+	close(s[0]);
+	close(s[1]);
 }
 
 /* With IOPOLL too, the wait shows what a worker completed. */
