@@ -773,7 +773,6 @@ static const struct file_operations io_uring_fops;
 static void io_queue_async(struct io_kiocb *req);
 static struct io_wq *io_req_wq(struct io_kiocb *req);
 static void io_zc_notif_put(struct io_zc_notif *nf);
-static int io_send_zc_prep(struct io_kiocb *req);
 static int io_account_mem(struct user_struct *user, unsigned long nr_pages);
 static void io_unaccount_mem(struct user_struct *user, unsigned long nr_pages);
 static bool io_run_task_work(void);
@@ -3457,21 +3456,35 @@ static bool io_recv_multishot(const struct io_kiocb *req)
 	       (req->sqe.ioprio & IORING_RECV_MULTISHOT);
 }
 
+/* The IORING_RECVSEND_* and IORING_RECV_* flags in ioprio that the opcode takes. */
+static int io_sendrecv_ioprio_check(struct io_kiocb *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	unsigned int known = IORING_RECVSEND_POLL_FIRST;
+
+	if (sqe->opcode == IORING_OP_RECV || sqe->opcode == IORING_OP_RECVMSG)
+		known |= IORING_RECV_MULTISHOT;
+	if (io_op_is_zc(sqe->opcode))
+		known |= IORING_RECVSEND_FIXED_BUF;
+	if (sqe->ioprio & ~known)
+		return io_sqe_fail(req, -EINVAL, "ioprio %#x unknown", sqe->ioprio);
+	return 0;
+}
+
 /* The SQE checks of socket I/O that need no socket. */
 static int io_sendrecv_check(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 
-	bool recv = sqe->opcode == IORING_OP_RECV || sqe->opcode == IORING_OP_RECVMSG;
 	bool zc = io_op_is_zc(sqe->opcode);
-	unsigned int known = IORING_RECVSEND_POLL_FIRST | (recv ? IORING_RECV_MULTISHOT : 0) |
-			     (zc ? IORING_RECVSEND_FIXED_BUF : 0);
 	const char *reserved;
+	int ret;
 
 	if (req->ctx->flags & IORING_SETUP_IOPOLL)
 		return io_sqe_fail(req, -EINVAL, "socket I/O on an IOPOLL ring");
-	if (sqe->ioprio & ~known)
-		return io_sqe_fail(req, -EINVAL, "ioprio %#x unknown", sqe->ioprio);
+	ret = io_sendrecv_ioprio_check(req);
+	if (ret)
+		return ret;
 	/* SEND_ZC's address: addr2 (off), its length in the low half of splice_fd_in */
 	if ((sqe->off && sqe->opcode != IORING_OP_SEND_ZC) ||
 	    (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT) && !io_send_zc_fixed(req)))
@@ -3691,6 +3704,26 @@ static int io_multishot_wait(struct io_kiocb *req, bool progress)
 	return -EAGAIN;
 }
 
+/*
+ * A multishot receive's next provided buffer, its data to go after the
+ * @hdr bytes of RECVMSG's header: *@buf and *@len say the whole buffer.
+ */
+static int io_recv_select(struct io_kiocb *req, size_t hdr, struct msghdr *msg,
+			  struct iovec *iov, void __user **buf, size_t *len)
+{
+	int ret;
+
+	ret = io_buffer_select(req, buf, len);
+	if (ret)
+		return ret;
+	if (*len < hdr)
+		return io_sqe_fail(req, -EFAULT, "a buffer of %zu bytes, the header takes %zu",
+				   *len, hdr);
+	/* and whether it leaves data queued (IORING_CQE_F_SOCK_NONEMPTY) */
+	msg->msg_get_inq = 1;
+	return import_single_range(READ, *buf + hdr, *len - hdr, iov, &msg->msg_iter);
+}
+
 /* One message of a multishot RECVMSG into a provided buffer; *@done if it is the last. */
 static long io_recvmsg_one(struct io_kiocb *req, struct socket *sock, unsigned int flags,
 			   bool *done)
@@ -3706,13 +3739,7 @@ static long io_recvmsg_one(struct io_kiocb *req, struct socket *sock, unsigned i
 	long ret;
 
 	*done = true;
-	ret = io_buffer_select(req, &buf, &len);
-	if (ret)
-		return ret;
-	if (len < hdr)
-		return io_sqe_fail(req, -EFAULT, "a buffer of %zu bytes, the header takes %zu",
-				   len, hdr);
-	ret = import_single_range(READ, buf + hdr, len - hdr, &iov, &msg.msg_iter);
+	ret = io_recv_select(req, hdr, &msg, &iov, &buf, &len);
 	if (ret)
 		return ret;
 	if (am->out_namelen)
@@ -3721,7 +3748,6 @@ static long io_recvmsg_one(struct io_kiocb *req, struct socket *sock, unsigned i
 	msg.msg_control_user = buf + sizeof(out) + am->out_namelen;
 	msg.msg_controllen = am->out_controllen;
 	msg.msg_flags = flags & (MSG_CMSG_CLOEXEC | MSG_CMSG_COMPAT);
-	msg.msg_get_inq = 1;
 	ret = sock_recvmsg(sock, &msg, flags);
 	io_recv_note_inq(req, &msg);
 	if (ret < 0)
@@ -3748,13 +3774,9 @@ static long io_recv_one(struct io_kiocb *req, struct socket *sock, unsigned int 
 	size_t len;
 	int ret;
 
-	ret = io_buffer_select(req, &buf, &len);
+	ret = io_recv_select(req, 0, &msg, &iov, &buf, &len);
 	if (ret)
 		return ret;
-	ret = import_single_range(READ, buf, len, &iov, &msg.msg_iter);
-	if (ret)
-		return ret;
-	msg.msg_get_inq = 1;
 	ret = sock_recvmsg(sock, &msg, flags);
 	io_recv_note_inq(req, &msg);
 	return ret;
@@ -3886,15 +3908,14 @@ static int io_send_zc_prep(struct io_kiocb *req)
 	struct io_zc_notif *nf;
 	int ret;
 
-	if (req->flags & REQ_F_ZC_NOTIF)
-		return 0;
 	/* what 6.1 checks before it makes the notification */
 	if (io_sqe_pad(sqe))
 		return io_sqe_fail(req, -EINVAL, "%s must be zero", io_sqe_pad(sqe));
 	if (sqe->flags & IOSQE_CQE_SKIP_SUCCESS)
 		return io_sqe_fail(req, -EINVAL, "zero-copy takes no IOSQE_CQE_SKIP_SUCCESS");
-	if (sqe->ioprio & ~(IORING_RECVSEND_POLL_FIRST | IORING_RECVSEND_FIXED_BUF))
-		return io_sqe_fail(req, -EINVAL, "ioprio %#x unknown", sqe->ioprio);
+	ret = io_sendrecv_ioprio_check(req);
+	if (ret)
+		return ret;
 	nf = kmalloc(sizeof(*nf), GFP_KERNEL_ACCOUNT);
 	if (!nf)
 		return -ENOMEM;
@@ -3958,7 +3979,8 @@ static int io_sendrecv(struct io_kiocb *req, bool force_nonblock)
 	bool waitall;
 	long ret;
 
-	ret = zc ? io_send_zc_prep(req) : io_sendrecv_check(req);
+	/* a zero-copy send's were made at its submission (io_send_zc_prep()) */
+	ret = zc ? 0 : io_sendrecv_check(req);
 	if (ret)
 		return ret;
 	sock = sock_from_file(req->file);
@@ -6702,11 +6724,8 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return io_connect_stabilize(req);
 	case IORING_OP_SENDMSG:
 	case IORING_OP_RECVMSG:
-		return io_msg_stabilize(req);
 	case IORING_OP_SENDMSG_ZC:
-		return io_send_zc_prep(req) ?: io_msg_stabilize(req);
-	case IORING_OP_SEND_ZC:
-		return io_send_zc_prep(req);
+		return io_msg_stabilize(req);
 	case IORING_OP_FSETXATTR:
 	case IORING_OP_SETXATTR:
 	case IORING_OP_FGETXATTR:
