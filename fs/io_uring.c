@@ -4701,6 +4701,20 @@ static void io_poll_owned_tw(struct callback_head *cb)
 }
 
 /*
+ * The task that retries @req itself, as task work: its submitter, if that
+ * is a user task (the SQ thread's requests go to a worker) not yet exiting,
+ * and @req is tried without blocking.  NULL to leave it to a worker.
+ */
+static struct task_struct *io_retry_task(struct io_kiocb *req)
+{
+	struct task_struct *task = READ_ONCE(req->task);
+
+	if (!task || (task->flags & (PF_IO_WORKER | PF_EXITING)) || !io_poll_retry_nonblock(req))
+		return NULL;
+	return task;
+}
+
+/*
  * A wakeup that owns @req cannot act on it there: a worker owns it next;
  * or, for a request whose retry its task would make (io_retry_by_task()),
  * that task, as task work.  Still armed and hashed, it needs no tracking:
@@ -4708,11 +4722,10 @@ static void io_poll_owned_tw(struct callback_head *cb)
  */
 static void io_poll_owned_later(struct io_kiocb *req)
 {
-	struct task_struct *task = READ_ONCE(req->task);
+	struct task_struct *task = io_retry_task(req);
 	struct io_wq *wq = io_req_wq(req);
 
-	if ((req->flags & REQ_F_POLL_RETRY) && io_poll_retry_nonblock(req) && task &&
-	    !(task->flags & (PF_IO_WORKER | PF_EXITING)) &&
+	if (task && (req->flags & REQ_F_POLL_RETRY) &&
 	    !(req->ctx->flags & IORING_SETUP_DEFER_TASKRUN) &&
 	    io_req_task_work_add(req, task, io_poll_owned_tw))
 		return;
@@ -6530,16 +6543,15 @@ static void io_retry_defer(struct io_kiocb *req)
 }
 
 /*
- * Hand @req's retry to its task, if it is tried without blocking and its
- * task is a user task (the SQ thread's requests go to a worker); false to
+ * Hand @req's retry to its task, if io_retry_task() names one; false to
  * leave it to a worker.  Any context.
  */
 static bool io_retry_by_task(struct io_kiocb *req)
 {
-	struct task_struct *task = READ_ONCE(req->task);
+	struct task_struct *task = io_retry_task(req);
 	struct io_ring_ctx *ctx = req->ctx;
 
-	if (!task || (task->flags & (PF_IO_WORKER | PF_EXITING)) || !io_poll_retry_nonblock(req))
+	if (!task)
 		return false;
 	/* tracked, it is looked for in the pool too (io_wq_cancel_work()) */
 	io_wq_work_init(&req->io_work, IO_WQ_WORK_UNBOUND);
