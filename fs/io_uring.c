@@ -394,8 +394,9 @@ struct io_ring_ctx {
 	/* IORING_REGISTER_PERSONALITY: id -> credentials, under uring_lock */
 	struct xarray		personalities;
 	u32			pers_next;
-	/* IORING_OP_PROVIDE_BUFFERS: group ID -> struct io_buffer_list */
+	/* IORING_OP_PROVIDE_BUFFERS, PBUF_RING: group ID -> struct io_buffer_list */
 	struct mutex		buf_lock;
+	u64			buf_ring_takes;	/* names each take from a mapped ring */
 	struct xarray		buf_groups;
 
 	struct work_struct	exit_work;
@@ -510,11 +511,19 @@ struct io_poll_iocb {
 /*
  * IORING_OP_PROVIDE_BUFFERS: a buffer the application lends to a group
  * (sqe->buf_group), for a request with IOSQE_BUFFER_SELECT to take when it
- * has data to put there; its CQE gives it back with the ID.  A group
- * lives until the ring is freed, as on 6.1.
+ * has data to put there; its CQE gives it back with the ID.  A classic
+ * group lives until the ring is freed, as on 6.1.
+ *
+ * A buffer taken from a mapped ring (IORING_REGISTER_PBUF_RING) is a copy
+ * of its entry, in the request (->ring_buf): it is on no list, and has
+ * instead the take's name, unique in the ring, so that a request that
+ * waits can give it back if it was the last one taken from its ring.
  */
 struct io_buffer {
-	struct list_head	list;
+	union {
+		struct list_head	list;
+		u64			ring_take;
+	};
 	u64			addr;
 	u32			len;
 	u16			bid;
@@ -523,6 +532,13 @@ struct io_buffer {
 
 struct io_buffer_list {
 	struct list_head	bufs;
+	/* IORING_REGISTER_PBUF_RING: the ring, mapped, or NULL for a classic group */
+	struct io_uring_buf_ring *ring;
+	struct page		**ring_pages;
+	unsigned int		ring_nr_pages;
+	u64			last_take;	/* its ring_take, 0 once given back */
+	u16			ring_mask;
+	u16			head;		/* the next entry to take */
 };
 
 /*
@@ -564,6 +580,7 @@ enum {
 	REQ_F_FILE_LATER	= BIT(14),	/* a chain's: its file at its issue */
 	REQ_F_ZC_NOTIF		= BIT(15),	/* a zero-copy send's: ->notif is set */
 	REQ_F_SOCK_NONEMPTY	= BIT(16),	/* a receive left data in its socket */
+	REQ_F_BUFFER_RING	= BIT(17),	/* ->kbuf is ->ring_buf: not to be freed */
 };
 
 /*
@@ -612,8 +629,12 @@ struct io_kiocb {
 	refcount_t		refs;
 	/* READ/WRITE_FIXED: the registered buffer, NULL for an empty slot */
 	struct io_mapped_ubuf	*imu;
-	/* IOSQE_BUFFER_SELECT: the provided buffer it holds, and what it wants of one */
+	/*
+	 * IOSQE_BUFFER_SELECT: the provided buffer it holds (for a mapped
+	 * ring's, ->ring_buf), and what it wants of one
+	 */
 	struct io_buffer	*kbuf;
+	struct io_buffer	ring_buf;
 	size_t			buf_want;
 	long			result;
 	/* bytes to transfer, for matching sequential buffered requests */
@@ -1374,7 +1395,8 @@ static void io_req_put_more(struct io_kiocb *req)
 	if (req->imu)
 		io_imu_put_any(req->imu);
 	/* a buffer no CQE reported: a request freed without one */
-	kfree(req->kbuf);
+	if (!(req->flags & REQ_F_BUFFER_RING))
+		kfree(req->kbuf);
 	switch (req->sqe.opcode) {
 	case IORING_OP_CONNECT:
 		kfree(req->caddr);
@@ -1532,7 +1554,10 @@ static u32 __io_req_cflags(struct io_kiocb *req)
 
 	cflags |= IORING_CQE_F_BUFFER | ((u32)kbuf->bid << IORING_CQE_BUFFER_SHIFT);
 	req->kbuf = NULL;
-	kfree(kbuf);
+	if (req->flags & REQ_F_BUFFER_RING)
+		req->flags &= ~REQ_F_BUFFER_RING;
+	else
+		kfree(kbuf);
 	return cflags;
 }
 
@@ -1854,6 +1879,13 @@ static void io_iopoll_req_issued(struct io_kiocb *req)
  * first, unless it has filled some of it already.  The CQE says which
  * buffer it was (IORING_CQE_F_BUFFER and the ID in the upper 16 bits).
  *
+ * A group may instead be a ring the application shares with us
+ * (IORING_REGISTER_PBUF_RING): it adds entries and moves the tail on, we
+ * take entries at our head.  Taking one moves the head at once, so that
+ * no lock is held while the request moves data; giving it back moves the
+ * head back, if nobody took a later entry meanwhile (else the request
+ * keeps it until its CQE).
+ *
  * buf_lock: a mutex, as buffers are taken in process context only (inline
  * issue, workers, the SQ thread) and PROVIDE_BUFFERS allocates.
  */
@@ -1903,6 +1935,31 @@ static int io_buffer_select_prep(struct io_kiocb *req)
 }
 
 /*
+ * Take the entry at @bl's head, if the application has added it: a copy,
+ * read once, as the application may write the entry again at any time.
+ * Under buf_lock.
+ */
+static void io_buffer_ring_take(struct io_kiocb *req, struct io_buffer_list *bl)
+{
+	struct io_buffer *kbuf = &req->ring_buf;
+	struct io_uring_buf *ubuf;
+
+	/* pairs with the application's release store of the tail */
+	if (smp_load_acquire(&bl->ring->tail) == bl->head)
+		return;
+	ubuf = &bl->ring->bufs[bl->head & bl->ring_mask];
+	kbuf->addr = READ_ONCE(ubuf->addr);
+	kbuf->len = min_t(u32, READ_ONCE(ubuf->len), MAX_RW_COUNT);
+	kbuf->bid = READ_ONCE(ubuf->bid);
+	kbuf->bgid = req->sqe.buf_group;
+	kbuf->ring_take = ++req->ctx->buf_ring_takes;
+	bl->last_take = kbuf->ring_take;
+	bl->head++;
+	req->kbuf = kbuf;
+	req->flags |= REQ_F_BUFFER_RING;
+}
+
+/*
  * The buffer @req reads into (*@buf), and in *@len how much of it: the one
  * it holds already (a retry), or the first of its group.  -ENOBUFS when
  * the group has none left.
@@ -1916,7 +1973,9 @@ static int io_buffer_select(struct io_kiocb *req, void __user **buf, size_t *len
 	if (!req->kbuf) {
 		mutex_lock(&ctx->buf_lock);
 		bl = xa_load(&ctx->buf_groups, req->sqe.buf_group);
-		if (bl && !list_empty(&bl->bufs)) {
+		if (bl && bl->ring) {
+			io_buffer_ring_take(req, bl);
+		} else if (bl && !list_empty(&bl->bufs)) {
 			req->kbuf = list_first_entry(&bl->bufs, struct io_buffer, list);
 			list_del(&req->kbuf->list);
 		}
@@ -1932,25 +1991,45 @@ static int io_buffer_select(struct io_kiocb *req, void __user **buf, size_t *len
 }
 
 /*
+ * A mapped ring's entry goes back if it was the last one taken from its
+ * ring (a take's name is never reused, so not from another registration
+ * either); otherwise the request keeps it.  Under buf_lock.
+ */
+static bool io_buffer_ring_untake(struct io_kiocb *req, struct io_buffer_list *bl)
+{
+	if (!bl || !bl->ring || bl->last_take != req->kbuf->ring_take)
+		return false;
+	bl->last_take = 0;
+	bl->head--;
+	req->flags &= ~REQ_F_BUFFER_RING;
+	return true;
+}
+
+/*
  * @req would block: the buffer goes back to the head of its group while it
- * waits, unless some data is in it already.
+ * waits, unless some data is in it already, or (a group that became a
+ * mapped ring, an entry taken after it) it has no place to go back to:
+ * then @req keeps it, and its CQE gives it back.
  */
 static void io_buffer_recycle(struct io_kiocb *req)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	struct io_buffer_list *bl;
+	bool back = false;
 
 	if (!req->kbuf || req->io_done)
 		return;
 	mutex_lock(&ctx->buf_lock);
-	/* groups live as long as the ring, but should one go first... */
 	bl = xa_load(&ctx->buf_groups, req->kbuf->bgid);
-	if (bl)
+	if (req->flags & REQ_F_BUFFER_RING) {
+		back = io_buffer_ring_untake(req, bl);
+	} else if (bl && !bl->ring) {
 		list_add(&req->kbuf->list, &bl->bufs);
-	else
-		kfree(req->kbuf);
+		back = true;
+	}
 	mutex_unlock(&ctx->buf_lock);
-	req->kbuf = NULL;
+	if (back)
+		req->kbuf = NULL;
 }
 
 static int io_provide_buffers(struct io_kiocb *req)
@@ -1998,8 +2077,12 @@ static int io_provide_buffers(struct io_kiocb *req)
 
 	mutex_lock(&ctx->buf_lock);
 	bl = xa_load(&ctx->buf_groups, sqe->buf_group);
+	/* a mapped ring is filled by the application alone */
+	if (bl && bl->ring)
+		ret = io_fail(-EINVAL, "PROVIDE_BUFFERS to group %u, a mapped ring",
+			      sqe->buf_group);
 	if (!bl && !ret) {
-		bl = kmalloc(sizeof(*bl), GFP_KERNEL_ACCOUNT);
+		bl = kzalloc(sizeof(*bl), GFP_KERNEL_ACCOUNT);
 		if (bl) {
 			INIT_LIST_HEAD(&bl->bufs);
 			ret = xa_err(xa_store(&ctx->buf_groups, sqe->buf_group, bl,
@@ -2028,6 +2111,7 @@ static int io_remove_buffers(struct io_kiocb *req)
 	struct io_buffer *buf, *tmp;
 	struct io_buffer_list *bl;
 	LIST_HEAD(bufs);
+	bool ring;
 
 	if (sqe->rw_flags || sqe->addr || sqe->len || sqe->off || sqe->splice_fd_in)
 		return io_sqe_fail(req, -EINVAL, "REMOVE_BUFFERS takes only fd and buf_group");
@@ -2036,6 +2120,7 @@ static int io_remove_buffers(struct io_kiocb *req)
 
 	mutex_lock(&ctx->buf_lock);
 	bl = xa_load(&ctx->buf_groups, sqe->buf_group);
+	ring = bl && bl->ring;
 	while (bl && n < nbufs && !list_empty(&bl->bufs)) {
 		list_move_tail(bl->bufs.next, &bufs);
 		n++;
@@ -2048,24 +2133,39 @@ static int io_remove_buffers(struct io_kiocb *req)
 	}
 	if (!bl)
 		return io_sqe_fail(req, -ENOENT, "no buffer group %u", sqe->buf_group);
+	/* the application takes its entries back itself */
+	if (ring)
+		return io_sqe_fail(req, -EINVAL, "REMOVE_BUFFERS from group %u, a mapped ring",
+				   sqe->buf_group);
 	io_req_complete(req, n);
 	return 0;
+}
+
+/* A group no longer in buf_groups: its buffers, or its ring, go. */
+static void io_buffer_list_free(struct io_buffer_list *bl)
+{
+	struct io_buffer *buf, *tmp;
+
+	list_for_each_entry_safe(buf, tmp, &bl->bufs, list) {
+		kfree(buf);
+		cond_resched();
+	}
+	if (bl->ring) {
+		vunmap(bl->ring);
+		unpin_user_pages(bl->ring_pages, bl->ring_nr_pages);
+		kvfree(bl->ring_pages);
+	}
+	kfree(bl);
 }
 
 /* Ring teardown: every request is gone, and with it every buffer it held. */
 static void io_buffers_free(struct io_ring_ctx *ctx)
 {
 	struct io_buffer_list *bl;
-	struct io_buffer *buf, *tmp;
 	unsigned long bgid;
 
-	xa_for_each(&ctx->buf_groups, bgid, bl) {
-		list_for_each_entry_safe(buf, tmp, &bl->bufs, list) {
-			kfree(buf);
-			cond_resched();
-		}
-		kfree(bl);
-	}
+	xa_for_each(&ctx->buf_groups, bgid, bl)
+		io_buffer_list_free(bl);
 	xa_destroy(&ctx->buf_groups);
 }
 
@@ -7797,6 +7897,38 @@ static bool io_vmas_ok(struct vm_area_struct **vmas, unsigned long nr)
 	return true;
 }
 
+/*
+ * Pin the @nr_pages user pages from @ubuf on long-term, for the kernel to
+ * reach at any time: anonymous or hugetlbfs memory only.
+ */
+static struct page **io_pages_pin(unsigned long ubuf, unsigned long nr_pages)
+{
+	struct vm_area_struct **vmas;
+	struct page **pages;
+	long pinned = 0;
+	int ret = -ENOMEM;
+
+	pages = kvmalloc_array(nr_pages, sizeof(*pages), GFP_KERNEL);
+	vmas = kvmalloc_array(nr_pages, sizeof(*vmas), GFP_KERNEL);
+	if (pages && vmas) {
+		mmap_read_lock(current->mm);
+		pinned = pin_user_pages(ubuf, nr_pages, FOLL_WRITE | FOLL_LONGTERM,
+					pages, vmas);
+		if (pinned == nr_pages)
+			ret = io_vmas_ok(vmas, nr_pages) ? 0 : -EOPNOTSUPP;
+		else
+			ret = pinned < 0 ? pinned : -EFAULT;
+		mmap_read_unlock(current->mm);
+	}
+	kvfree(vmas);
+	if (!ret)
+		return pages;
+	if (pinned > 0)
+		unpin_user_pages(pages, pinned);
+	kvfree(pages);
+	return ERR_PTR(ret);
+}
+
 /* Pin the user memory of @iov long-term and describe it as bio_vecs. */
 static struct io_mapped_ubuf *io_buffer_pin(const struct iovec *iov,
 					    unsigned long *nr_pagesp)
@@ -7805,29 +7937,18 @@ static struct io_mapped_ubuf *io_buffer_pin(const struct iovec *iov,
 	unsigned long start = ubuf >> PAGE_SHIFT;
 	unsigned long end = (ubuf + iov->iov_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned long nr_pages = end - start, i;
-	struct vm_area_struct **vmas = NULL;
-	struct io_mapped_ubuf *imu = NULL;
-	struct page **pages = NULL;
+	struct io_mapped_ubuf *imu;
+	struct page **pages;
 	size_t off, left;
-	long pinned = 0;
-	int ret = -ENOMEM;
 
-	pages = kvmalloc_array(nr_pages, sizeof(*pages), GFP_KERNEL);
-	vmas = kvmalloc_array(nr_pages, sizeof(*vmas), GFP_KERNEL);
 	imu = kvmalloc(struct_size(imu, bvec, nr_pages), GFP_KERNEL);
-	if (!pages || !vmas || !imu)
-		goto err;
-
-	mmap_read_lock(current->mm);
-	pinned = pin_user_pages(ubuf, nr_pages, FOLL_WRITE | FOLL_LONGTERM,
-				pages, vmas);
-	if (pinned == nr_pages)
-		ret = io_vmas_ok(vmas, nr_pages) ? 0 : -EOPNOTSUPP;
-	else
-		ret = pinned < 0 ? pinned : -EFAULT;
-	mmap_read_unlock(current->mm);
-	if (ret)
-		goto err;
+	if (!imu)
+		return ERR_PTR(-ENOMEM);
+	pages = io_pages_pin(ubuf, nr_pages);
+	if (IS_ERR(pages)) {
+		kvfree(imu);
+		return ERR_CAST(pages);
+	}
 
 	off = ubuf & ~PAGE_MASK;
 	left = iov->iov_len;
@@ -7844,16 +7965,121 @@ static struct io_mapped_ubuf *io_buffer_pin(const struct iovec *iov,
 	imu->len = iov->iov_len;
 	imu->nr_bvecs = nr_pages;
 	*nr_pagesp = nr_pages;
-	kvfree(vmas);
 	kvfree(pages);
 	return imu;
-err:
-	if (pinned > 0)
-		unpin_user_pages(pages, pinned);
-	kvfree(imu);
-	kvfree(vmas);
-	kvfree(pages);
-	return ERR_PTR(ret);
+}
+
+/* The one struct io_uring_buf_reg that (UN)REGISTER_PBUF_RING takes. */
+static int io_buf_reg_read(struct io_uring_buf_reg *reg, void __user *arg,
+			   unsigned int nr_args)
+{
+	if (!arg || nr_args != 1)
+		return io_fail(-EINVAL, "register: PBUF_RING takes one struct");
+	if (copy_from_user(reg, arg, sizeof(*reg)))
+		return io_fail(-EFAULT, "register: PBUF_RING struct not readable");
+	if (reg->pad || reg->resv[0] || reg->resv[1] || reg->resv[2])
+		return io_fail(-EINVAL, "register: PBUF_RING reserved fields set");
+	return 0;
+}
+
+/*
+ * IORING_REGISTER_PBUF_RING: group reg.bgid becomes the ring of provided
+ * buffers at reg.ring_addr, pinned and mapped for as long as it is
+ * registered.  The checks and errnos are 6.1's.
+ */
+static int io_buffer_ring_register(struct io_ring_ctx *ctx, void __user *arg,
+				   unsigned int nr_args)
+{
+	struct io_uring_buf_reg reg;
+	struct io_buffer_list *bl;
+	unsigned long nr_pages;
+	struct page **pages;
+	void *ring;
+	int ret;
+
+	ret = io_buf_reg_read(&reg, arg, nr_args);
+	if (ret)
+		return ret;
+	if (!reg.ring_addr)
+		return io_fail(-EFAULT, "register: PBUF_RING at address 0");
+	if (reg.ring_addr & ~PAGE_MASK)
+		return io_fail(-EINVAL, "register: PBUF_RING not page aligned");
+	/* a u16 head and tail tell a full ring from an empty one only so */
+	if (!is_power_of_2(reg.ring_entries) || reg.ring_entries >= IO_MAX_BIDS)
+		return io_fail(-EINVAL, "register: PBUF_RING of %u entries", reg.ring_entries);
+
+	mutex_lock(&ctx->buf_lock);
+	bl = xa_load(&ctx->buf_groups, reg.bgid);
+	if (bl && (bl->ring || !list_empty(&bl->bufs))) {
+		ret = io_fail(-EEXIST, "register: PBUF_RING to group %u, which has buffers",
+			      reg.bgid);
+		goto out;
+	}
+	nr_pages = DIV_ROUND_UP(reg.ring_entries * sizeof(struct io_uring_buf), PAGE_SIZE);
+	pages = io_pages_pin(reg.ring_addr, nr_pages);
+	if (IS_ERR(pages)) {
+		ret = io_fail(PTR_ERR(pages), "register: PBUF_RING memory not pinned");
+		goto out;
+	}
+	ret = -ENOMEM;
+	ring = vmap(pages, nr_pages, VM_MAP, PAGE_KERNEL);
+	if (ring && !bl) {
+		bl = kzalloc(sizeof(*bl), GFP_KERNEL_ACCOUNT);
+		if (bl) {
+			INIT_LIST_HEAD(&bl->bufs);
+			ret = xa_err(xa_store(&ctx->buf_groups, reg.bgid, bl, GFP_KERNEL_ACCOUNT));
+			if (ret) {
+				kfree(bl);
+				bl = NULL;
+			}
+		}
+	}
+	if (!ring || !bl) {
+		if (ring)
+			vunmap(ring);
+		unpin_user_pages(pages, nr_pages);
+		kvfree(pages);
+		goto out;
+	}
+	bl->ring = ring;
+	bl->ring_pages = pages;
+	bl->ring_nr_pages = nr_pages;
+	bl->ring_mask = reg.ring_entries - 1;
+	bl->last_take = 0;
+	bl->head = 0;
+	ret = 0;
+out:
+	mutex_unlock(&ctx->buf_lock);
+	return ret;
+}
+
+/*
+ * IORING_UNREGISTER_PBUF_RING: group reg.bgid's ring is let go; requests
+ * that hold one of its entries keep their copies until their CQEs.
+ */
+static int io_buffer_ring_unregister(struct io_ring_ctx *ctx, void __user *arg,
+				     unsigned int nr_args)
+{
+	struct io_uring_buf_reg reg;
+	struct io_buffer_list *bl;
+	int ret;
+
+	ret = io_buf_reg_read(&reg, arg, nr_args);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ctx->buf_lock);
+	bl = xa_load(&ctx->buf_groups, reg.bgid);
+	if (!bl)
+		ret = io_fail(-ENOENT, "register: no buffer group %u", reg.bgid);
+	else if (!bl->ring)
+		ret = io_fail(-EINVAL, "register: buffer group %u is no mapped ring", reg.bgid);
+	else
+		xa_erase(&ctx->buf_groups, reg.bgid);
+	mutex_unlock(&ctx->buf_lock);
+	if (!ret)
+		io_buffer_list_free(bl);
+	return ret;
 }
 
 static int io_copy_iov(struct io_ring_ctx *ctx, struct iovec *dst,
@@ -10126,6 +10352,10 @@ static int __io_uring_register(struct io_ring_ctx *ctx, unsigned int opcode,
 		return io_ring_fds_register(ctx, arg, nr_args);
 	case IORING_UNREGISTER_RING_FDS:
 		return io_ring_fds_unregister(arg, nr_args);
+	case IORING_REGISTER_PBUF_RING:
+		return io_buffer_ring_register(ctx, arg, nr_args);
+	case IORING_UNREGISTER_PBUF_RING:
+		return io_buffer_ring_unregister(ctx, arg, nr_args);
 	case IORING_UNREGISTER_IOWQ_AFF:
 		if (arg || nr_args)
 			return io_fail(-EINVAL, "register: UNREGISTER_IOWQ_AFF takes no arguments");

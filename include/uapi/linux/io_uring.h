@@ -14,6 +14,7 @@
 #define LINUX_IO_URING_H
 
 #include <linux/fs.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/time_types.h>
 
@@ -358,6 +359,8 @@ struct io_uring_getevents_arg {
 #define IORING_REGISTER_IOWQ_MAX_WORKERS	19
 #define IORING_REGISTER_RING_FDS	20	/* struct io_uring_rsrc_update[nr_args] */
 #define IORING_UNREGISTER_RING_FDS	21	/* struct io_uring_rsrc_update[nr_args] */
+#define IORING_REGISTER_PBUF_RING	22	/* struct io_uring_buf_reg, nr_args 1 */
+#define IORING_UNREGISTER_PBUF_RING	23	/* struct io_uring_buf_reg, nr_args 1 */
 #define IORING_REGISTER_SYNC_CANCEL	24	/* struct io_uring_sync_cancel_reg */
 #define IORING_REGISTER_FILE_ALLOC_RANGE	25	/* struct io_uring_file_index_range */
 #define IORING_REGISTER_LAST		26	/* one past the last opcode 6.1 knows */
@@ -406,6 +409,42 @@ struct io_uring_file_index_range {
 	__u32 off;
 	__u32 len;
 	__u64 resv;
+};
+
+/*
+ * IORING_REGISTER_PBUF_RING: provided buffers in a ring of ring_entries
+ * (a power of 2, below 65536) struct io_uring_buf at the page-aligned
+ * ring_addr, for group bgid.  The application adds an entry and then
+ * moves tail on (a release store); IOSQE_BUFFER_SELECT takes entries in
+ * ring order, and the CQE names each by its bid, as for classic groups.
+ * IORING_UNREGISTER_PBUF_RING reads only bgid.
+ */
+struct io_uring_buf {
+	__u64	addr;
+	__u32	len;
+	__u16	bid;
+	__u16	resv;
+};
+
+struct io_uring_buf_ring {
+	union {
+		/* the tail overlays bufs[0].resv: no entry's own field */
+		struct {
+			__u64	resv1;
+			__u32	resv2;
+			__u16	resv3;
+			__u16	tail;
+		};
+		__DECLARE_FLEX_ARRAY(struct io_uring_buf, bufs);
+	};
+};
+
+struct io_uring_buf_reg {
+	__u64	ring_addr;
+	__u32	ring_entries;
+	__u16	bgid;
+	__u16	pad;
+	__u64	resv[3];
 };
 
 /*

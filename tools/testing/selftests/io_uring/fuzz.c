@@ -397,6 +397,40 @@ static void fuzz_sync_cancel(struct ring *r)
 	sys_register(r->fd, IORING_REGISTER_SYNC_CANCEL, &reg, 1);
 }
 
+/*
+ * A mapped ring of provided buffers for groups 0-3 (those buf_index names),
+ * in scratch, where fuzzed requests write too; a few entries pointing into
+ * scratch, the tail moved on; or the ring unregistered.  Bad rings now and
+ * then.
+ */
+static void fuzz_pbuf_ring(struct ring *r)
+{
+	struct io_uring_buf_reg reg = { .bgid = rnd() % 4 };
+	struct io_uring_buf_ring *br;
+	unsigned int i, n;
+
+	if (rnd() % 4 == 0) {
+		sys_register(r->fd, IORING_UNREGISTER_PBUF_RING, &reg, 1);
+		return;
+	}
+	br = (struct io_uring_buf_ring *)(scratch + (rnd() % 4) * (SCRATCH_SIZE / 4));
+	reg.ring_entries = rnd() % 8 ? 1U << (rnd() % 6) : rnd();
+	reg.ring_addr = rnd() % 8 ? (uintptr_t)br : rnd_addr();
+	if (rnd() % 32 == 0)
+		reg.resv[rnd() % 3] = 1;
+	if (sys_register(r->fd, IORING_REGISTER_PBUF_RING, &reg, 1))
+		return;
+	n = rnd() % 8;
+	for (i = 0; i < n; i++) {
+		struct io_uring_buf *buf = &br->bufs[i & (reg.ring_entries - 1)];
+
+		buf->addr = rnd() % 4 ? (uintptr_t)scratch + SCRATCH_SIZE / 2 : rnd_addr();
+		buf->len = rnd() % 4 ? 64 : rnd_len();
+		buf->bid = rnd();
+	}
+	__atomic_store_n(&br->tail, rnd() % 4 ? n : rnd(), __ATOMIC_RELEASE);
+}
+
 /* One ring's life: set up, register, fuzz, close with things in flight. */
 static void one_ring(unsigned int flags, unsigned long long *sqes,
 		     unsigned long long *cqes)
@@ -486,6 +520,8 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 			fuzz_sync_cancel(&r);
 		if (rnd() % 16 == 0)
 			fuzz_ring_fds(&r);
+		if (rnd() % 16 == 0)
+			fuzz_pbuf_ring(&r);
 		if (rnd() % 64 == 0) {
 			pid_t pid = fork();
 

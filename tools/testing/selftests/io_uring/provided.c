@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/uio.h>
@@ -807,6 +808,323 @@ TEST_F(pbuf, poll_first_receives_and_sends)
 	sqe->msg_flags = MSG_DONTWAIT;
 	run_cqe(_metadata, &self->r, &cqe);
 	EXPECT_EQ(-EAGAIN, cqe.res);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * Provided buffers in a mapped ring (IORING_REGISTER_PBUF_RING): the
+ * application adds entries and moves the tail on; requests take entries in
+ * ring order, and say which in their CQE as for classic groups.
+ */
+#define RING_GROUP	9
+
+struct bring {
+	struct io_uring_buf_ring *br;
+	unsigned int entries;
+	__u16 tail;
+};
+
+static int bring_register(struct ring *r, struct bring *b, unsigned int entries,
+			  unsigned int group)
+{
+	struct io_uring_buf_reg reg = { .ring_entries = entries, .bgid = group };
+	size_t len = entries * sizeof(struct io_uring_buf);
+
+	b->br = mmap(NULL, len < 4096 ? 4096 : len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b->br == MAP_FAILED)
+		return -ENOMEM;
+	b->entries = entries;
+	b->tail = 0;
+	reg.ring_addr = (unsigned long)b->br;
+	return sys_register(r->fd, IORING_REGISTER_PBUF_RING, &reg, 1) ? -errno : 0;
+}
+
+static int bring_unregister(struct ring *r, unsigned int group)
+{
+	struct io_uring_buf_reg reg = { .bgid = group };
+
+	return sys_register(r->fd, IORING_UNREGISTER_PBUF_RING, &reg, 1) ? -errno : 0;
+}
+
+/* Add an entry at the tail; the application's side, as liburing does it. */
+static void bring_add(struct bring *b, void *addr, unsigned int len, unsigned int bid)
+{
+	struct io_uring_buf *buf = &b->br->bufs[b->tail & (b->entries - 1)];
+
+	buf->addr = (unsigned long)addr;
+	buf->len = len;
+	buf->bid = bid;
+	b->tail++;
+	__atomic_store_n(&b->br->tail, b->tail, __ATOMIC_RELEASE);
+}
+
+/* Entries are taken in ring order, round and round; an empty ring is -ENOBUFS. */
+TEST_F(pbuf, buf_ring_reads_take_entries_in_ring_order)
+{
+	struct io_uring_cqe cqe;
+	struct bring b;
+	int i;
+
+	ASSERT_EQ(0, bring_register(&self->r, &b, 2, RING_GROUP));
+	bring_add(&b, self->bufs[0], BUF_LEN, 40);
+	bring_add(&b, self->bufs[1], 5, 41);
+	prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 0, RING_GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(11, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_BUFFER | (40 << IORING_CQE_BUFFER_SHIFT), cqe.flags);
+	EXPECT_STREQ("hello world", self->bufs[0]);
+	/* the entry's length caps the read */
+	prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 0, RING_GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(5, cqe.res);
+	EXPECT_EQ(41, cqe_bid(&cqe));
+	EXPECT_STREQ("hello", self->bufs[1]);
+	prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 0, RING_GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(-ENOBUFS, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	/* the head and tail wrap around a ring of two */
+	for (i = 0; i < 5; i++) {
+		bring_add(&b, self->bufs[2 + i], BUF_LEN, 50 + i);
+		prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 3, RING_GROUP);
+		run_cqe(_metadata, &self->r, &cqe);
+		EXPECT_EQ(3, cqe.res);
+		EXPECT_EQ(50 + i, cqe_bid(&cqe));
+		EXPECT_STREQ("hel", self->bufs[2 + i]);
+	}
+	EXPECT_EQ(0, bring_unregister(&self->r, RING_GROUP));
+	munmap(b.br, 4096);
+}
+
+/*
+ * A RECV that waits for data gives its entry back meanwhile: a READ takes
+ * it, and the RECV, woken, finds the ring empty, or takes what was added.
+ */
+TEST_F(pbuf, buf_ring_waiting_recv_gives_its_entry_back)
+{
+	struct io_uring_cqe cqe;
+	struct bring b;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, bring_register(&self->r, &b, 4, RING_GROUP));
+	bring_add(&b, self->bufs[0], BUF_LEN, 1);
+	prep_select(&self->r, IORING_OP_RECV, sv[1], NULL, 0, RING_GROUP);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 0, RING_GROUP)->user_data = 0x94;
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(0x94, cqe.user_data);
+	EXPECT_EQ(11, cqe.res);
+	EXPECT_EQ(1, cqe_bid(&cqe));
+	bring_add(&b, self->bufs[1], BUF_LEN, 2);
+	ASSERT_EQ(4, write(sv[0], "ping", 4));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(0x93, cqe.user_data);
+	EXPECT_EQ(4, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_BUFFER | (2 << IORING_CQE_BUFFER_SHIFT), cqe.flags);
+	EXPECT_STREQ("ping", self->bufs[1]);
+	/* and one woken to an empty ring ends with -ENOBUFS */
+	prep_select(&self->r, IORING_OP_RECV, sv[1], NULL, 0, RING_GROUP);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(4, write(sv[0], "pong", 4));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(-ENOBUFS, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	close(sv[0]);
+	close(sv[1]);
+	munmap(b.br, 4096);
+}
+
+/* A multishot RECV takes an entry for each CQE, and ends when none is left. */
+TEST_F(pbuf, buf_ring_multishot_recv)
+{
+	struct io_uring_cqe cqe;
+	struct bring b;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, bring_register(&self->r, &b, 8, RING_GROUP));
+	bring_add(&b, self->bufs[0], BUF_LEN, 7);
+	bring_add(&b, self->bufs[1], BUF_LEN, 8);
+	prep_recv_more(&self->r, IORING_OP_RECV, sv[1], NULL, 0, RING_GROUP);
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	ASSERT_EQ(3, write(sv[0], "one", 3));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(3, cqe.res);
+	EXPECT_EQ(MORE_BUF(7), cqe.flags);
+	ASSERT_EQ(3, write(sv[0], "two", 3));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(3, cqe.res);
+	EXPECT_EQ(MORE_BUF(8), cqe.flags);
+	EXPECT_STREQ("one", self->bufs[0]);
+	EXPECT_STREQ("two", self->bufs[1]);
+	ASSERT_EQ(5, write(sv[0], "three", 5));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(0x93, cqe.user_data);
+	EXPECT_EQ(-ENOBUFS, cqe.res);
+	EXPECT_EQ(0, cqe.flags);
+	close(sv[0]);
+	close(sv[1]);
+	munmap(b.br, 4096);
+}
+
+/* A group is classic or a ring, never both; and each goes as it came. */
+TEST_F(pbuf, buf_ring_and_classic_groups_do_not_mix)
+{
+	struct io_uring_cqe cqe;
+	struct bring b, b2;
+
+	ASSERT_EQ(0, bring_register(&self->r, &b, 4, RING_GROUP));
+	EXPECT_EQ(-EEXIST, bring_register(&self->r, &b2, 4, RING_GROUP));
+	munmap(b2.br, 4096);
+	EXPECT_EQ(-EINVAL, provide(&self->r, self->bufs, BUF_LEN, 1, 0, RING_GROUP));
+	EXPECT_EQ(-EINVAL, remove_bufs(&self->r, 1, RING_GROUP));
+	EXPECT_EQ(0, bring_unregister(&self->r, RING_GROUP));
+	EXPECT_EQ(-ENOENT, bring_unregister(&self->r, RING_GROUP));
+	/* after it, the group is free for either */
+	EXPECT_EQ(0, provide(&self->r, self->bufs, BUF_LEN, 1, 0, RING_GROUP));
+	EXPECT_EQ(-EEXIST, bring_register(&self->r, &b2, 4, RING_GROUP));
+	munmap(b2.br, 4096);
+	EXPECT_EQ(-EINVAL, bring_unregister(&self->r, RING_GROUP));
+	/* a classic group whose buffers are all taken may become a ring */
+	prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 0, RING_GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(11, cqe.res);
+	EXPECT_EQ(0, bring_register(&self->r, &b2, 4, RING_GROUP));
+	bring_add(&b2, self->bufs[3], BUF_LEN, 33);
+	prep_select(&self->r, IORING_OP_READ, self->fd, NULL, 0, RING_GROUP);
+	run_cqe(_metadata, &self->r, &cqe);
+	EXPECT_EQ(11, cqe.res);
+	EXPECT_EQ(33, cqe_bid(&cqe));
+	munmap(b.br, 4096);
+	/* the ring is still registered: freed with the ring (kmemleak) */
+}
+
+/* Bad registrations: 6.1's errnos. */
+TEST_F(pbuf, buf_ring_register_bad_inputs)
+{
+	struct io_uring_buf_reg reg = { .ring_entries = 4, .bgid = RING_GROUP };
+	int fd = self->r.fd, file_fd;
+	void *mem, *file_mem;
+
+	mem = mmap(NULL, 2 * 65536 * 16, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	reg.ring_addr = (unsigned long)mem;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, NULL, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, (void *)8, 1));
+	EXPECT_EQ(EFAULT, errno);
+	reg.pad = 1;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg.pad = 0;
+	reg.resv[2] = 1;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg.resv[2] = 0;
+	reg.ring_addr = 0;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EFAULT, errno);
+	reg.ring_addr = (unsigned long)mem + 64;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg.ring_addr = (unsigned long)mem;
+	reg.ring_entries = 0;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg.ring_entries = 3;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg.ring_entries = 65536;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	/* memory that is not there */
+	reg.ring_entries = 4;
+	reg.ring_addr = 0x1000;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EFAULT, errno);
+	/* a file's pages cannot be pinned long-term */
+	file_fd = open(self->path, O_RDWR);
+	ASSERT_LE(0, file_fd);
+	file_mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, file_fd, 0);
+	ASSERT_NE(MAP_FAILED, file_mem);
+	reg.ring_addr = (unsigned long)file_mem;
+	EXPECT_EQ(-1, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	munmap(file_mem, 4096);
+	close(file_fd);
+	/* the largest ring: 32768 entries, 128 pages */
+	reg.ring_addr = (unsigned long)mem;
+	reg.ring_entries = 32768;
+	EXPECT_EQ(0, sys_register(fd, IORING_REGISTER_PBUF_RING, &reg, 1));
+
+	/* unregister reads only bgid, and the reserved fields */
+	memset(&reg, 0, sizeof(reg));
+	reg.bgid = RING_GROUP;
+	EXPECT_EQ(-1, sys_register(fd, IORING_UNREGISTER_PBUF_RING, &reg, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(fd, IORING_UNREGISTER_PBUF_RING, NULL, 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, sys_register(fd, IORING_UNREGISTER_PBUF_RING, (void *)8, 1));
+	EXPECT_EQ(EFAULT, errno);
+	reg.resv[0] = 1;
+	EXPECT_EQ(-1, sys_register(fd, IORING_UNREGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(EINVAL, errno);
+	reg.resv[0] = 0;
+	reg.bgid = RING_GROUP + 1;
+	EXPECT_EQ(-1, sys_register(fd, IORING_UNREGISTER_PBUF_RING, &reg, 1));
+	EXPECT_EQ(ENOENT, errno);
+	reg.bgid = RING_GROUP;
+	EXPECT_EQ(0, sys_register(fd, IORING_UNREGISTER_PBUF_RING, &reg, 1));
+	munmap(mem, 2 * 65536 * 16);
+}
+
+/*
+ * Unregistered, or the ring closed, while requests hold entries or wait
+ * for data: nothing is left behind (kmemleak), and a held entry is still
+ * reported in its CQE.
+ */
+TEST_F(pbuf, buf_ring_gone_while_in_use)
+{
+	struct io_uring_cqe cqe;
+	struct bring b;
+	struct ring r2;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, bring_register(&self->r, &b, 4, RING_GROUP));
+	bring_add(&b, self->bufs[0], BUF_LEN, 21);
+	/* MSG_WAITALL: it takes an entry, fills part, and waits holding it */
+	prep_select(&self->r, IORING_OP_RECV, sv[1], NULL, 8, RING_GROUP)->msg_flags = MSG_WAITALL;
+	ASSERT_EQ(2, write(sv[0], "ab", 2));
+	ASSERT_EQ(1, ring_submit(&self->r, 0));
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+	EXPECT_EQ(0, bring_unregister(&self->r, RING_GROUP));
+	munmap(b.br, 4096);
+	ASSERT_EQ(6, write(sv[0], "cdefgh", 6));
+	ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+	EXPECT_EQ(8, cqe.res);
+	EXPECT_EQ(IORING_CQE_F_BUFFER | (21 << IORING_CQE_BUFFER_SHIFT), cqe.flags);
+	EXPECT_STREQ("abcdefgh", self->bufs[0]);
+
+	/* a ring closed with a mapped ring and a RECV waiting on it */
+	ASSERT_EQ(0, ring_init(&r2, 4, 0));
+	ASSERT_EQ(0, bring_register(&r2, &b, 4, RING_GROUP));
+	bring_add(&b, self->bufs[1], BUF_LEN, 22);
+	prep_select(&r2, IORING_OP_RECV, sv[1], NULL, 0, RING_GROUP);
+	ASSERT_EQ(1, ring_submit(&r2, 0));
+	ring_exit(&r2);
+	munmap(b.br, 4096);
 	close(sv[0]);
 	close(sv[1]);
 }
