@@ -7883,18 +7883,24 @@ static void io_buf_table_free(struct io_buf_table *table)
 	kvfree(table);
 }
 
-/* Buffers may not be backed by files other than hugetlbfs (as in 5.1). */
-static bool io_vmas_ok(struct vm_area_struct **vmas, unsigned long nr)
+/*
+ * Memory pinned for good is anonymous, or shared memory (shmem, memfd), or
+ * hugetlbfs, never pages of a file system whose writeback would meet our
+ * writes: -EOPNOTSUPP.  And of one kind: all of it anonymous, or of one
+ * file (-EINVAL otherwise).  6.1's rule.
+ */
+static int io_vmas_check(struct vm_area_struct **vmas, unsigned long nr)
 {
+	struct file *file = vmas[0]->vm_file;
 	unsigned long i;
 
 	for (i = 0; i < nr; i++) {
-		struct file *file = vmas[i]->vm_file;
-
-		if (file && !is_file_hugepages(file))
-			return false;
+		if (vmas[i]->vm_file != file)
+			return -EINVAL;
+		if (file && !vma_is_shmem(vmas[i]) && !is_file_hugepages(file))
+			return -EOPNOTSUPP;
 	}
-	return true;
+	return 0;
 }
 
 /*
@@ -7915,7 +7921,7 @@ static struct page **io_pages_pin(unsigned long ubuf, unsigned long nr_pages)
 		pinned = pin_user_pages(ubuf, nr_pages, FOLL_WRITE | FOLL_LONGTERM,
 					pages, vmas);
 		if (pinned == nr_pages)
-			ret = io_vmas_ok(vmas, nr_pages) ? 0 : -EOPNOTSUPP;
+			ret = io_vmas_check(vmas, nr_pages);
 		else
 			ret = pinned < 0 ? pinned : -EFAULT;
 		mmap_read_unlock(current->mm);

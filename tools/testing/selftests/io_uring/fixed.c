@@ -46,6 +46,23 @@ static void *anon(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* @len bytes of a file on ext4 (the guest's /mnt/ext4), mapped shared; NULL if none. */
+static char *ext4_mapping(size_t len)
+{
+	char path[] = "/mnt/ext4/io_uring-fixed-XXXXXX";
+	char *p;
+	int fd;
+
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	p = ftruncate(fd, len) ? MAP_FAILED :
+	    mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 FIXTURE(bufs) {
 	struct ring r;
 	struct iovec iov[2];
@@ -297,6 +314,7 @@ TEST(buffer_registration_errors)
 	struct iovec iov;
 	struct ring r;
 	char path[] = "/tmp/io_uring-fb-XXXXXX";
+	char *mixed;
 	void *filemem;
 	int fd;
 
@@ -321,19 +339,39 @@ TEST(buffer_registration_errors)
 	iov.iov_len = 4096;
 	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
 
-	/* memory backed by a (tmpfs) file */
+	/* memory of two kinds (anonymous, then a tmpfs file's): 6.1 refuses it */
 	fd = mkstemp(path);
 	ASSERT_LE(0, fd);
 	unlink(path);
 	ASSERT_EQ(0, ftruncate(fd, 8192));
-	filemem = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, filemem);
-	iov.iov_base = filemem;
+	mixed = anon(8192);
+	ASSERT_NE(NULL, mixed);
+	ASSERT_NE(MAP_FAILED, mmap(mixed + 4096, 4096, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_FIXED, fd, 0));
+	iov.iov_base = mixed;
 	iov.iov_len = 8192;
-	EXPECT_EQ(EOPNOTSUPP, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	munmap(mixed, 8192);
+
+	/* memory of a file system other than tmpfs (shmem) or hugetlbfs */
+	filemem = ext4_mapping(8192);
+	if (filemem) {
+		iov.iov_base = filemem;
+		EXPECT_EQ(EOPNOTSUPP, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+		munmap(filemem, 8192);
+	} else {
+		TH_LOG("no ext4 at /mnt/ext4: file system memory not tried");
+	}
 
 	/* none of that left anything registered */
 	EXPECT_EQ(ENXIO, reg_errno(r.fd, IORING_UNREGISTER_BUFFERS, NULL, 0));
+
+	/* a tmpfs file's memory is shared memory, which may be registered */
+	filemem = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, filemem);
+	iov.iov_base = filemem;
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	EXPECT_EQ(4, fixed_rw(&r, IORING_OP_READ_FIXED, fd, filemem, 4, 0, 0, 0));
 	munmap(filemem, 8192);
 	close(fd);
 	ring_exit(&r);
