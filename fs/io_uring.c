@@ -171,7 +171,8 @@
 				 IORING_FEAT_NATIVE_WORKERS | IORING_FEAT_EXT_ARG | \
 				 IORING_FEAT_RW_CUR_POS | IORING_FEAT_CUR_PERSONALITY | \
 				 IORING_FEAT_CQE_SKIP | IORING_FEAT_LINKED_FILE | \
-				 IORING_FEAT_POLL_32BITS | IORING_FEAT_SUBMIT_STABLE)
+				 IORING_FEAT_POLL_32BITS | IORING_FEAT_SUBMIT_STABLE | \
+				 IORING_FEAT_RSRC_TAGS)
 #define IORING_ENTER_VALID	(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP | \
 				 IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG | \
 				 IORING_ENTER_REGISTERED_RING)
@@ -409,6 +410,16 @@ struct io_ring_ctx {
 	struct io_buf_table	*buf_table;
 	unsigned int		nr_user_files;
 	unsigned int		nr_user_bufs;
+	/*
+	 * IORING_FEAT_RSRC_TAGS: requests using a registered file or buffer
+	 * hold the current node (uring_lock), once any tag was set; rsrc_nodes
+	 * (rsrc_lock) has the older ones, whose tags rsrc_work posts in order.
+	 */
+	struct io_rsrc_node	*rsrc_node;
+	struct io_rsrc_node	*rsrc_spare;	/* the next one, ready */
+	struct list_head	rsrc_nodes;
+	spinlock_t		rsrc_lock;	/* rsrc_nodes */
+	struct work_struct	rsrc_work;
 
 	/*
 	 * IORING_SETUP_SQPOLL: the SQ thread that serves the ring, on whose
@@ -474,9 +485,35 @@ struct io_mapped_ubuf {
 	struct bio_vec		bvec[];
 };
 
-/* The registered buffers, under uring_lock; a slot may be empty (NULL). */
+/*
+ * A resource's tag (IORING_REGISTER_FILES2, BUFFERS2 and their updates):
+ * posted as a CQE's user_data when the resource has left its slot and no
+ * request submitted before that is left.  In a slot's entry of its
+ * table's tags while there, then on the node that was current then.
+ */
+struct io_rsrc_tag {
+	struct list_head	list;
+	u64			tag;
+};
+
+/*
+ * An epoch of the registered tables: the tags of what left them in it,
+ * and a reference for each request of it that uses them (and the ctx's,
+ * while it is the current one).
+ */
+struct io_rsrc_node {
+	struct list_head	list;
+	atomic_t		refs;
+	struct list_head	tags;
+};
+
+/*
+ * The registered buffers, under uring_lock; a slot may be empty (NULL).
+ * tags: NULL until a slot is given one.
+ */
 struct io_buf_table {
 	unsigned int		nr;
+	struct io_rsrc_tag	**tags;
 	struct io_mapped_ubuf	*bufs[];
 };
 
@@ -487,6 +524,7 @@ struct io_buf_table {
  */
 struct io_file_table {
 	unsigned int		nr;
+	struct io_rsrc_tag	**tags;		/* NULL until a slot is given one */
 	unsigned int		alloc_hint;
 	/* where IORING_FILE_INDEX_ALLOC looks: [alloc_start, alloc_end) */
 	unsigned int		alloc_start;
@@ -629,6 +667,8 @@ struct io_kiocb {
 	refcount_t		refs;
 	/* READ/WRITE_FIXED: the registered buffer, NULL for an empty slot */
 	struct io_mapped_ubuf	*imu;
+	/* it uses a registered file or buffer: the epoch it did so in */
+	struct io_rsrc_node	*rsrc_node;
 	/*
 	 * IOSQE_BUFFER_SELECT: the provided buffer it holds (for a mapped
 	 * ring's, ->ring_buf), and what it wants of one
@@ -1304,6 +1344,7 @@ static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 	req->io_done = 0;
 	req->io_len = 0;
 	req->imu = NULL;
+	req->rsrc_node = NULL;
 	req->kbuf = NULL;
 	req->task = current;
 	req->creds = NULL;
@@ -1356,6 +1397,8 @@ static void io_kvfree_any(const void *p)
 }
 
 static void io_imu_put_any(struct io_mapped_ubuf *imu);
+static void io_rsrc_node_put(struct io_ring_ctx *ctx, struct io_rsrc_node *node);
+static void io_req_rsrc_node_get(struct io_kiocb *req);
 static void io_xattr_free(struct io_xattr *ix);
 
 static void io_link_work(struct work_struct *work);
@@ -1386,6 +1429,7 @@ static void io_async_untrack(struct io_kiocb *req)
 static bool io_req_holds_more(const struct io_kiocb *req)
 {
 	return ((unsigned long)req->imu | (unsigned long)req->kbuf |
+		(unsigned long)req->rsrc_node |
 		(unsigned long)req->path | (unsigned long)req->iov |
 		(unsigned long)req->creds) != 0;
 }
@@ -1394,6 +1438,8 @@ static void io_req_put_more(struct io_kiocb *req)
 {
 	if (req->imu)
 		io_imu_put_any(req->imu);
+	if (req->rsrc_node)
+		io_rsrc_node_put(req->ctx, req->rsrc_node);
 	/* a buffer no CQE reported: a request freed without one */
 	if (!(req->flags & REQ_F_BUFFER_RING))
 		kfree(req->kbuf);
@@ -2837,25 +2883,22 @@ static int io_splice_prep(struct io_kiocb *req)
 	return 0;
 }
 
+static struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, u64 index);
+
 /* The file SPLICE and TEE read from: an fd, or a slot of the registered files. */
 static struct file *io_splice_file_in(struct io_kiocb *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned int index = sqe->splice_fd_in;
-	struct io_file_table *table;
-	struct file *file = NULL;
+	struct file *file;
 
 	if (!(sqe->splice_flags & SPLICE_F_FD_IN_FIXED))
 		return fget(sqe->splice_fd_in);
 	/* the table is under uring_lock; a worker (we are one) takes it */
 	mutex_lock(&ctx->uring_lock);
-	table = ctx->file_table;
-	if (table && index < table->nr) {
-		file = table->files[array_index_nospec(index, table->nr)];
-		if (file)
-			get_file(file);
-	}
+	file = io_fixed_file_ref(ctx, index);
+	io_req_rsrc_node_get(req);
 	mutex_unlock(&ctx->uring_lock);
 	return file;
 }
@@ -2894,7 +2937,6 @@ static int io_splice(struct io_kiocb *req, bool force_nonblock)
 static int io_fixed_install(struct io_ring_ctx *ctx, struct file *file, u32 slot);
 static int io_req_fixed_install(struct io_kiocb *req, struct file *file);
 static int io_fixed_close(struct io_kiocb *req);
-static struct file *io_fixed_file_ref(struct io_ring_ctx *ctx, u64 index);
 static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index);
 
 /*
@@ -3456,7 +3498,7 @@ static int io_close(struct io_kiocb *req, bool force_nonblock)
 /* ---- IORING_OP_FILES_UPDATE ------------------------------------------- */
 
 static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
-			   __s32 __user *fds, unsigned int nr);
+			   __s32 __user *fds, u64 __user *tags, unsigned int nr);
 static int io_files_update_alloc(struct io_ring_ctx *ctx, __s32 __user *fds,
 				 unsigned int nr);
 
@@ -3491,7 +3533,7 @@ static int io_files_update_op(struct io_kiocb *req)
 	if (offset == IORING_FILE_INDEX_ALLOC)
 		ret = io_files_update_alloc(ctx, fds, sqe->len);
 	else
-		ret = io_files_update(ctx, offset, fds, sqe->len);
+		ret = io_files_update(ctx, offset, fds, NULL, sqe->len);
 	io_req_ring_unlock(req);
 	io_req_complete(req, ret);
 	return 0;
@@ -3958,6 +4000,8 @@ static int io_recv_more(struct io_kiocb *req, struct socket *sock, unsigned int 
 struct io_zc_notif {
 	struct ubuf_info	uarg;
 	struct io_ring_ctx	*ctx;
+	/* its request's, if any: a tag waits for the notification too */
+	struct io_rsrc_node	*rsrc_node;
 	u64			user_data;
 	struct work_struct	work;
 	/* whom the pages are charged to, and how many (RLIMIT_MEMLOCK) */
@@ -3975,6 +4019,8 @@ static void io_zc_notif_post(struct work_struct *work)
 
 	/* a CQE of its own, beyond its request's: IOSQE_IO_DRAIN counts it so */
 	__io_cqring_add_event(ctx, nf->user_data, 0, IORING_CQE_F_NOTIF, true);
+	if (nf->rsrc_node)
+		io_rsrc_node_put(ctx, nf->rsrc_node);
 	if (nf->user) {
 		io_unaccount_mem(nf->user, nf->account_pages);
 		free_uid(nf->user);
@@ -4024,6 +4070,7 @@ static int io_send_zc_prep(struct io_kiocb *req)
 	/* our pages, referenced: nothing needs to copy them off an orphaned skb */
 	nf->uarg.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
 	nf->ctx = req->ctx;
+	nf->rsrc_node = NULL;
 	nf->user_data = req->user_data;
 	nf->user = NULL;
 	nf->account_pages = 0;
@@ -4041,6 +4088,17 @@ static int io_send_zc_prep(struct io_kiocb *req)
 		return io_sqe_fail(req, ret, "cannot read the address at %#llx", sqe->addr2);
 	nf->addr_len = sqe->addr_len;
 	return 0;
+}
+
+/*
+ * A zero-copy send of a registered file or buffer: the skbs may still hold
+ * its pages after the request is gone, so its notification holds the
+ * request's node as well, and the tag comes after the notification.
+ */
+static void io_zc_notif_hold_node(struct io_kiocb *req)
+{
+	atomic_inc(&req->rsrc_node->refs);
+	req->notif->rsrc_node = req->rsrc_node;
 }
 
 /* Charge a SEND_ZC try's pages, as 6.1 does: a page more on either side. */
@@ -6720,6 +6778,7 @@ static int io_req_fixed_file(struct io_kiocb *req)
 	if (unlikely(!req->file))
 		return io_sqe_fail(req, -EBADF, "fixed file %u is an empty slot", index);
 	get_file(req->file);
+	io_req_rsrc_node_get(req);
 	return 0;
 }
 
@@ -6787,6 +6846,7 @@ static int io_req_set_buffer(struct io_kiocb *req)
 	if (imu)
 		refcount_inc(&imu->refs);
 	req->imu = imu;
+	io_req_rsrc_node_get(req);
 	return 0;
 }
 
@@ -7126,9 +7186,11 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 			return ret;
 	}
 	ret = io_req_set_file(req, state);
-	if (unlikely(ret))
-		return ret;
-	return io_req_set_buffer(req);
+	if (!ret)
+		ret = io_req_set_buffer(req);
+	if (unlikely(req->flags & REQ_F_ZC_NOTIF) && req->rsrc_node)
+		io_zc_notif_hold_node(req);
+	return ret;
 }
 
 /*
@@ -7836,6 +7898,183 @@ static int io_account_mem(struct user_struct *user, unsigned long nr_pages)
 
 /* ---- registered files and buffers -------------------------------------- */
 
+/*
+ * Resource tags (IORING_FEAT_RSRC_TAGS).  A tagged file or buffer that
+ * leaves its slot (an update, a CLOSE of the direct descriptor, another
+ * installed over it; not unregistering, as on 6.1) has its tag posted in a
+ * CQE (res 0) once every request submitted before, which may be using it,
+ * is gone.  The requests that use a registered file or buffer hold the
+ * node current when they look it up; a tag leaving goes to that node, and
+ * a new one starts.  Nodes end oldest first.  Until a tag is set there is
+ * no node, and requests hold none.
+ */
+static struct io_rsrc_node *io_rsrc_node_alloc(void)
+{
+	struct io_rsrc_node *node = kmalloc(sizeof(*node), GFP_KERNEL_ACCOUNT);
+
+	if (node) {
+		atomic_set(&node->refs, 1);
+		INIT_LIST_HEAD(&node->tags);
+	}
+	return node;
+}
+
+/* @node becomes the current one, the newest.  uring_lock held. */
+static void io_rsrc_node_start(struct io_ring_ctx *ctx, struct io_rsrc_node *node)
+{
+	spin_lock(&ctx->rsrc_lock);
+	list_add_tail(&node->list, &ctx->rsrc_nodes);
+	spin_unlock(&ctx->rsrc_lock);
+	ctx->rsrc_node = node;
+}
+
+/* @req uses a registered file or buffer: it keeps the current node.  uring_lock held. */
+static void io_req_rsrc_node_get(struct io_kiocb *req)
+{
+	struct io_rsrc_node *node = req->ctx->rsrc_node;
+
+	if (node && !req->rsrc_node) {
+		atomic_inc(&node->refs);
+		req->rsrc_node = node;
+	}
+}
+
+/* Any context: the last reference to a node lets rsrc_work look at it. */
+static void io_rsrc_node_put(struct io_ring_ctx *ctx, struct io_rsrc_node *node)
+{
+	if (atomic_dec_and_test(&node->refs))
+		queue_work(system_unbound_wq, &ctx->rsrc_work);
+}
+
+/* Post the tags of the nodes that have ended, oldest first, up to one that has not. */
+static void io_rsrc_work(struct work_struct *work)
+{
+	struct io_ring_ctx *ctx = container_of(work, struct io_ring_ctx, rsrc_work);
+	struct io_rsrc_tag *t, *tmp;
+	struct io_rsrc_node *node;
+
+	for (;;) {
+		spin_lock(&ctx->rsrc_lock);
+		node = list_first_entry_or_null(&ctx->rsrc_nodes, struct io_rsrc_node, list);
+		/* pairs with the full barrier of the last atomic_dec_and_test() */
+		if (node && !atomic_read_acquire(&node->refs))
+			list_del(&node->list);
+		else
+			node = NULL;
+		spin_unlock(&ctx->rsrc_lock);
+		if (!node)
+			return;
+		list_for_each_entry_safe(t, tmp, &node->tags, list) {
+			__io_cqring_add_event(ctx, t->tag, 0, 0, true);
+			kfree(t);
+		}
+		kfree(node);
+	}
+}
+
+/*
+ * The ring's end: every request is gone.  Tags not posted yet are not:
+ * nobody waits for CQEs of a ring being freed.
+ */
+static void io_rsrc_nodes_free(struct io_ring_ctx *ctx)
+{
+	struct io_rsrc_node *node, *ntmp;
+	struct io_rsrc_tag *t, *tmp;
+
+	cancel_work_sync(&ctx->rsrc_work);
+	list_for_each_entry_safe(node, ntmp, &ctx->rsrc_nodes, list) {
+		list_for_each_entry_safe(t, tmp, &node->tags, list)
+			kfree(t);
+		kfree(node);
+	}
+	INIT_LIST_HEAD(&ctx->rsrc_nodes);
+	ctx->rsrc_node = NULL;
+	kfree(ctx->rsrc_spare);
+	ctx->rsrc_spare = NULL;
+}
+
+/* Tag @i of the array at @tags (NULL: none), 0 when none was given. */
+static int io_rsrc_tag_read(u64 __user *tags, unsigned int i, u64 *tag)
+{
+	*tag = 0;
+	if (tags && get_user(*tag, &tags[i]))
+		return io_fail(-EFAULT, "register: cannot read tag %u at %#lx", i,
+			       (unsigned long)tags);
+	return 0;
+}
+
+/*
+ * Before a slot of a table with @tags changes: the memory that a tag
+ * leaving it needs (the node that follows), and for @tag (0: none) to be
+ * set, its record in *@tp and the table's tags.  So a change either fails
+ * whole, with -ENOMEM, or goes through.  uring_lock held.
+ */
+static int io_rsrc_tag_prep(struct io_ring_ctx *ctx, struct io_rsrc_tag ***tagsp,
+			    unsigned int nr, u64 tag, struct io_rsrc_tag **tp)
+{
+	*tp = NULL;
+	if (!tag && !*tagsp)
+		return 0;
+	if (!ctx->rsrc_node) {
+		struct io_rsrc_node *node = io_rsrc_node_alloc();
+
+		if (!node)
+			return -ENOMEM;
+		io_rsrc_node_start(ctx, node);
+	}
+	if (!ctx->rsrc_spare) {
+		ctx->rsrc_spare = io_rsrc_node_alloc();
+		if (!ctx->rsrc_spare)
+			return -ENOMEM;
+	}
+	if (!tag)
+		return 0;
+	if (!*tagsp) {
+		*tagsp = kvcalloc(nr, sizeof(**tagsp), GFP_KERNEL_ACCOUNT);
+		if (!*tagsp)
+			return -ENOMEM;
+	}
+	*tp = kmalloc(sizeof(**tp), GFP_KERNEL_ACCOUNT);
+	if (!*tp)
+		return -ENOMEM;
+	(*tp)->tag = tag;
+	return 0;
+}
+
+/*
+ * The resource in slot @i of @tags left it: its tag, if any, goes to the
+ * current node, and the spare io_rsrc_tag_prep() made starts as the next.
+ * uring_lock held.
+ */
+static void io_rsrc_tag_drop(struct io_ring_ctx *ctx, struct io_rsrc_tag **tags, unsigned int i)
+{
+	struct io_rsrc_node *old = ctx->rsrc_node;
+	struct io_rsrc_tag *t = tags ? tags[i] : NULL;
+
+	if (!t)
+		return;
+	tags[i] = NULL;
+	list_add_tail(&t->list, &old->tags);
+	/* no spare (a path that did not prepare): the tag waits for the next switch */
+	if (WARN_ON_ONCE(!ctx->rsrc_spare))
+		return;
+	io_rsrc_node_start(ctx, ctx->rsrc_spare);
+	ctx->rsrc_spare = NULL;
+	io_rsrc_node_put(ctx, old);
+}
+
+/* A table's tags go with it, unposted: unregistering posts none, as on 6.1. */
+static void io_rsrc_tags_free(struct io_rsrc_tag **tags, unsigned int nr)
+{
+	unsigned int i;
+
+	if (!tags)
+		return;
+	for (i = 0; i < nr; i++)
+		kfree(tags[i]);
+	kvfree(tags);
+}
+
 static void io_imu_release(struct io_mapped_ubuf *imu)
 {
 	unsigned int i;
@@ -7880,6 +8119,7 @@ static void io_buf_table_free(struct io_buf_table *table)
 
 	for (i = 0; i < table->nr; i++)
 		io_imu_put(table->bufs[i]);
+	io_rsrc_tags_free(table->tags, table->nr);
 	kvfree(table);
 }
 
@@ -8108,8 +8348,6 @@ static int io_copy_iov(struct io_ring_ctx *ctx, struct iovec *dst,
 	return 0;
 }
 
-static int io_rsrc_tag_check(u64 __user *tags, unsigned int i);
-
 /*
  * Register the buffer @iov describes, charged to @user: *@imup is the
  * buffer, or NULL for an empty slot (a NULL base of length 0, as on 6.1).
@@ -8167,6 +8405,14 @@ static void io_buf_table_publish(struct io_ring_ctx *ctx, struct io_buf_table *t
 	WRITE_ONCE(ctx->nr_user_bufs, table ? table->nr : 0);
 }
 
+/* An empty slot takes no tag: it would never be posted. */
+static int io_buffer_tag_check(const struct iovec *iov, u64 tag, unsigned int i)
+{
+	if (tag && !iov->iov_base)
+		return io_fail(-EINVAL, "register: tag %u for an empty buffer slot", i);
+	return 0;
+}
+
 /*
  * IORING_REGISTER_BUFFERS (@tags NULL) and BUFFERS2: @nr buffers from the
  * iovecs at @arg, or @nr empty slots when @arg is NULL.
@@ -8188,22 +8434,32 @@ static int io_buffers_register(struct io_ring_ctx *ctx, void __user *arg, u64 __
 		return -ENOMEM;
 	table->nr = nr;
 	for (i = 0; i < nr; i++) {
-		struct iovec iov;
+		struct iovec iov = {};
+		struct io_rsrc_tag *t = NULL;
+		u64 tag;
 
-		ret = io_rsrc_tag_check(tags, i);
+		ret = io_rsrc_tag_read(tags, i, &tag);
 		if (ret)
 			break;
-		if (!arg)
-			continue;
-		ret = io_copy_iov(ctx, &iov, arg, i);
+		if (arg) {
+			ret = io_copy_iov(ctx, &iov, arg, i);
+			if (ret) {
+				io_fail(ret, "register: cannot read iovec %u at %#lx", i,
+					(unsigned long)arg);
+				break;
+			}
+		}
+		ret = io_buffer_tag_check(&iov, tag, i);
+		if (!ret)
+			ret = io_rsrc_tag_prep(ctx, &table->tags, nr, tag, &t);
+		if (!ret && arg)
+			ret = io_buffer_register_one(&iov, io_buf_user(ctx), i, &table->bufs[i]);
 		if (ret) {
-			io_fail(ret, "register: cannot read iovec %u at %#lx", i,
-				(unsigned long)arg);
+			kfree(t);
 			break;
 		}
-		ret = io_buffer_register_one(&iov, io_buf_user(ctx), i, &table->bufs[i]);
-		if (ret)
-			break;
+		if (t)
+			table->tags[i] = t;
 	}
 	if (ret) {
 		io_buf_table_free(table);
@@ -8301,10 +8557,12 @@ static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg
 			       up.offset, table->nr);
 	for (i = 0; i < up.nr; i++) {
 		unsigned int slot = array_index_nospec(up.offset + i, table->nr);
+		struct io_rsrc_tag *t = NULL;
 		struct io_mapped_ubuf *imu;
 		struct iovec iov;
+		u64 tag;
 
-		ret = io_rsrc_tag_check(u64_to_user_ptr(up.tags), i);
+		ret = io_rsrc_tag_read(u64_to_user_ptr(up.tags), i, &tag);
 		if (ret)
 			break;
 		ret = io_copy_iov(ctx, &iov, u64_to_user_ptr(up.data), i);
@@ -8312,11 +8570,20 @@ static int io_buffers_update2_register(struct io_ring_ctx *ctx, void __user *arg
 			io_fail(ret, "buffers update: cannot read iovec %u", i);
 			break;
 		}
-		ret = io_buffer_register_one(&iov, io_buf_user(ctx), slot, &imu);
-		if (ret)
+		ret = io_buffer_tag_check(&iov, tag, i);
+		if (!ret)
+			ret = io_rsrc_tag_prep(ctx, &table->tags, table->nr, tag, &t);
+		if (!ret)
+			ret = io_buffer_register_one(&iov, io_buf_user(ctx), slot, &imu);
+		if (ret) {
+			kfree(t);
 			break;
+		}
+		io_rsrc_tag_drop(ctx, table->tags, slot);
 		io_imu_put(table->bufs[slot]);
 		table->bufs[slot] = imu;
+		if (t)
+			table->tags[slot] = t;
 	}
 	return i ? i : ret;
 }
@@ -8337,6 +8604,7 @@ static void io_file_table_free(struct io_file_table *table)
 	for (i = 0; i < table->nr; i++)
 		if (table->files[i])
 			fput(table->files[i]);
+	io_rsrc_tags_free(table->tags, table->nr);
 	kvfree(table);
 }
 
@@ -8364,53 +8632,50 @@ static struct file *io_file_for_slot(int fd)
  * The next IORING_FILE_INDEX_ALLOC looks at the slot after a filled one,
  * or at an emptied one.
  */
-static void io_file_slot_clear(struct io_file_table *table, unsigned int i)
+static void io_file_slot_clear(struct io_ring_ctx *ctx, struct io_file_table *table,
+			       unsigned int i)
 {
 	if (table->files[i]) {
+		io_rsrc_tag_drop(ctx, table->tags, i);
 		fput(table->files[i]);
 		table->files[i] = NULL;
 		table->alloc_hint = i;
 	}
 }
 
-static void io_file_slot_fill(struct io_file_table *table, unsigned int i, struct file *file)
+static void io_file_slot_fill(struct io_ring_ctx *ctx, struct io_file_table *table,
+			      unsigned int i, struct file *file)
 {
-	io_file_slot_clear(table, i);
+	io_file_slot_clear(ctx, table, i);
 	table->files[i] = file;
 	table->alloc_hint = i + 1;
 }
 
-static int io_file_slot_set(struct io_file_table *table, unsigned int i, int fd)
+/* ... and with @tag (0: none), which an empty slot cannot take. */
+static int io_file_slot_set(struct io_ring_ctx *ctx, struct io_file_table *table,
+			    unsigned int i, int fd, u64 tag)
 {
+	struct io_rsrc_tag *t;
 	struct file *file;
+	int ret;
 
+	if (tag && fd == -1)
+		return io_fail(-EINVAL, "files: tag for an empty slot %u", i);
+	ret = io_rsrc_tag_prep(ctx, &table->tags, table->nr, tag, &t);
+	if (ret)
+		return ret;
 	i = array_index_nospec(i, table->nr);
-	io_file_slot_clear(table, i);
+	io_file_slot_clear(ctx, table, i);
 	if (fd == -1)
 		return 0;
 	file = io_file_for_slot(fd);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
+		kfree(t);
 		return PTR_ERR(file);
-	io_file_slot_fill(table, i, file);
-	return 0;
-}
-
-/*
- * A resource tag, which 6.1 posts as a CQE once the resource is no longer
- * used: not offered yet (IORING_FEAT_RSRC_TAGS is not reported), so any
- * tag but 0 is refused rather than never posted.
- */
-static int io_rsrc_tag_check(u64 __user *tags, unsigned int i)
-{
-	u64 tag;
-
-	if (!tags)
-		return 0;
-	if (get_user(tag, &tags[i]))
-		return io_fail(-EFAULT, "register: cannot read tag %u at %#lx", i,
-			       (unsigned long)tags);
-	if (tag)
-		return io_fail(-EINVAL, "register: tag %u: resource tags are not offered", i);
+	}
+	io_file_slot_fill(ctx, table, i, file);
+	if (t)
+		table->tags[i] = t;
 	return 0;
 }
 
@@ -8444,14 +8709,16 @@ static int io_files_register(struct io_ring_ctx *ctx, __s32 __user *fds, u64 __u
 	for (i = 0; i < nr_args; i++) {
 		s32 fd = -1;
 
+		u64 tag;
+
 		if (!sparse && get_user(fd, &fds[i])) {
 			ret = io_fail(-EFAULT, "register: cannot read fd %u at %#lx", i,
 				      (unsigned long)fds);
 			break;
 		}
-		ret = io_rsrc_tag_check(tags, i);
+		ret = io_rsrc_tag_read(tags, i, &tag);
 		if (!ret)
-			ret = io_file_slot_set(table, i, fd);
+			ret = io_file_slot_set(ctx, table, i, fd, tag);
 		if (ret)
 			break;
 	}
@@ -8489,7 +8756,7 @@ static int io_files_update_check(struct io_ring_ctx *ctx, unsigned int offset,
 }
 
 static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
-			   __s32 __user *fds, unsigned int nr)
+			   __s32 __user *fds, u64 __user *tags, unsigned int nr)
 {
 	struct io_file_table *table = ctx->file_table;
 	unsigned int done;
@@ -8499,15 +8766,23 @@ static int io_files_update(struct io_ring_ctx *ctx, unsigned int offset,
 	if (ret)
 		return ret;
 	for (done = 0; done < nr; done++) {
+		u64 tag;
 		s32 fd;
 
 		if (get_user(fd, &fds[done])) {
 			ret = io_fail(-EFAULT, "files update: cannot read fd %u", done);
 			break;
 		}
+		ret = io_rsrc_tag_read(tags, done, &tag);
+		if (ret)
+			break;
+		if (fd == IORING_REGISTER_FILES_SKIP && tag) {
+			ret = io_fail(-EINVAL, "files update: tag for a skipped slot %u", done);
+			break;
+		}
 		if (fd == IORING_REGISTER_FILES_SKIP)
 			continue;
-		ret = io_file_slot_set(table, offset + done, fd);
+		ret = io_file_slot_set(ctx, table, offset + done, fd, tag);
 		if (ret)
 			break;
 	}
@@ -8559,11 +8834,11 @@ static int io_files_update_alloc(struct io_ring_ctx *ctx, __s32 __user *fds,
 			ret = slot;
 			break;
 		}
-		ret = io_file_slot_set(table, slot, fd);
+		ret = io_file_slot_set(ctx, table, slot, fd, 0);
 		if (ret)
 			break;
 		if (put_user(slot, &fds[done])) {
-			io_file_slot_set(table, slot, -1);
+			io_file_slot_set(ctx, table, slot, -1, 0);
 			ret = io_fail(-EFAULT, "files update: cannot write slot %u", done);
 			break;
 		}
@@ -8583,7 +8858,7 @@ static int io_files_update_register(struct io_ring_ctx *ctx, void __user *arg,
 			       (unsigned long)arg);
 	if (up.resv)
 		return io_fail(-EINVAL, "register: FILES_UPDATE's resv must be zero");
-	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.fds), nr_args);
+	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.fds), NULL, nr_args);
 }
 
 static int io_files_unregister(struct io_ring_ctx *ctx)
@@ -8622,22 +8897,13 @@ static int io_files_update2_register(struct io_ring_ctx *ctx, void __user *arg,
 				     unsigned int size)
 {
 	struct io_uring_rsrc_update2 up;
-	unsigned int i;
 	int ret;
 
 	ret = io_rsrc_update2_read(&up, arg, size, "FILES_UPDATE2");
 	if (ret)
 		return ret;
-	/* no more tags are read than there are slots to update */
-	ret = io_files_update_check(ctx, up.offset, up.nr);
-	if (ret)
-		return ret;
-	for (i = 0; up.tags && i < up.nr; i++) {
-		ret = io_rsrc_tag_check(u64_to_user_ptr(up.tags), i);
-		if (ret)
-			return ret;
-	}
-	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.data), up.nr);
+	return io_files_update(ctx, up.offset, u64_to_user_ptr(up.data),
+			       u64_to_user_ptr(up.tags), up.nr);
 }
 
 /*
@@ -8675,6 +8941,7 @@ static int io_file_alloc_range(struct io_ring_ctx *ctx, void __user *arg)
 static int io_fixed_install(struct io_ring_ctx *ctx, struct file *file, u32 slot)
 {
 	struct io_file_table *table = ctx->file_table;
+	struct io_rsrc_tag *t;
 	int ret;
 
 	lockdep_assert_held(&ctx->uring_lock);
@@ -8690,11 +8957,14 @@ static int io_fixed_install(struct io_ring_ctx *ctx, struct file *file, u32 slot
 		ret = io_fail(-EINVAL, "file_index %u, %u registered", slot, table->nr);
 	else
 		ret = array_index_nospec(slot - 1, table->nr);
+	/* what the slot holds may have a tag to post */
+	if (ret >= 0 && io_rsrc_tag_prep(ctx, &table->tags, table->nr, 0, &t))
+		ret = -ENOMEM;
 	if (ret < 0) {
 		fput(file);
 		return ret;
 	}
-	io_file_slot_fill(table, ret, file);
+	io_file_slot_fill(ctx, table, ret, file);
 	return slot == IORING_FILE_INDEX_ALLOC ? ret : 0;
 }
 
@@ -8713,6 +8983,7 @@ static int io_req_fixed_install(struct io_kiocb *req, struct file *file)
 static int io_fixed_close(struct io_kiocb *req)
 {
 	struct io_file_table *table;
+	struct io_rsrc_tag *t;
 	u32 slot = req->sqe.file_index - 1;
 	int ret = 0;
 
@@ -8726,7 +8997,9 @@ static int io_fixed_close(struct io_kiocb *req)
 	else if (!table->files[array_index_nospec(slot, table->nr)])
 		ret = io_fail(-EBADF, "CLOSE: slot %u is empty", slot);
 	else
-		io_file_slot_clear(table, array_index_nospec(slot, table->nr));
+		ret = io_rsrc_tag_prep(req->ctx, &table->tags, table->nr, 0, &t);
+	if (!ret && table)
+		io_file_slot_clear(req->ctx, table, array_index_nospec(slot, table->nr));
 	io_req_ring_unlock(req);
 	return ret;
 }
@@ -8754,6 +9027,7 @@ static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index)
 
 	io_req_ring_lock(req);
 	file = io_fixed_file_ref(req->ctx, index);
+	io_req_rsrc_node_get(req);
 	io_req_ring_unlock(req);
 	return file;
 }
@@ -8811,6 +9085,7 @@ static void io_ring_unaccount(struct io_ring_ctx *ctx)
 
 static void io_personalities_free(struct io_ring_ctx *ctx);
 static void io_buffers_free(struct io_ring_ctx *ctx);
+static void io_rsrc_nodes_free(struct io_ring_ctx *ctx);
 
 static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 {
@@ -8823,6 +9098,7 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	irq_work_sync(&ctx->wake_work);
 	io_personalities_free(ctx);
 	io_buffers_free(ctx);
+	io_rsrc_nodes_free(ctx);
 	io_req_cache_free(ctx);
 	kfree(ctx->restrictions);
 	if (ctx->issuer)
@@ -9481,6 +9757,9 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
 	INIT_WORK(&ctx->ev_fd_work, io_eventfd_work);
 	INIT_RCU_WORK(&ctx->ev_fd_rwork, io_eventfd_rwork);
 	INIT_WORK(&ctx->exit_work, io_ring_exit_work);
+	INIT_LIST_HEAD(&ctx->rsrc_nodes);
+	spin_lock_init(&ctx->rsrc_lock);
+	INIT_WORK(&ctx->rsrc_work, io_rsrc_work);
 	INIT_LIST_HEAD(&ctx->sq_node);
 	INIT_LIST_HEAD(&ctx->task_list);
 	xa_init_flags(&ctx->personalities, XA_FLAGS_ALLOC1);

@@ -125,6 +125,17 @@ static int bufs2(int fd, struct iovec *iovs, unsigned int nr, __u32 flags, __u64
 	return reg_errno(fd, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr));
 }
 
+/* BUFFERS_UPDATE of one iovec, with its tag, at slot @off: how many, or -errno. */
+static int bufs_update2_tagged(int fd, unsigned int off, struct iovec *iov, __u64 *tag)
+{
+	struct io_uring_rsrc_update2 up = {
+		.offset = off, .data = (unsigned long)iov, .tags = (unsigned long)tag, .nr = 1,
+	};
+	int ret = sys_register(fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up));
+
+	return ret < 0 ? -errno : ret;
+}
+
 /* BUFFERS_UPDATE of @nr iovecs from slot @off: how many, or -errno. */
 static int bufs_update(int fd, unsigned int off, struct iovec *iovs, unsigned int nr)
 {
@@ -182,6 +193,8 @@ TEST(buffers2_sparse_then_updated)
 TEST(buffers2_bad_inputs)
 {
 	struct iovec iov = { anon(4096), 4096 }, bad = { NULL, 4096 }, mixed[2];
+	struct iovec empty = { NULL, 0 };
+	__u64 two_tags[2] = { 5, 6 };
 	struct io_uring_rsrc_register rr = { .nr = 1, .data = (unsigned long)&iov };
 	struct io_uring_rsrc_update2 up = { .nr = 1, .data = (unsigned long)&iov };
 	__u64 tag = 1;
@@ -197,11 +210,12 @@ TEST(buffers2_bad_inputs)
 	EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 1, IORING_RSRC_REGISTER_SPARSE, NULL));
 	rr.resv2 = 1;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr)));
-	/* without IORING_FEAT_RSRC_TAGS a non-zero tag is refused */
-	if (!(r.p.features & IORING_FEAT_RSRC_TAGS)) {
-		EXPECT_EQ(EINVAL, bufs2(r.fd, &iov, 1, 0, &tag));
-		EXPECT_EQ(EINVAL, bufs2(r.fd, NULL, 1, IORING_RSRC_REGISTER_SPARSE, &tag));
-	}
+	/* an empty slot takes no tag, also after a slot that took one */
+	EXPECT_EQ(EINVAL, bufs2(r.fd, NULL, 1, IORING_RSRC_REGISTER_SPARSE, &tag));
+	mixed[0] = iov;
+	mixed[1] = empty;
+	EXPECT_EQ(EINVAL, bufs2(r.fd, mixed, 2, 0, two_tags));
+	EXPECT_EQ(EFAULT, bufs2(r.fd, &iov, 1, 0, (void *)8));
 	EXPECT_EQ(EFAULT, bufs2(r.fd, &bad, 1, 0, NULL));
 	EXPECT_EQ(EFAULT, bufs2(r.fd, (void *)8, 1, 0, NULL));
 
@@ -218,10 +232,14 @@ TEST(buffers2_bad_inputs)
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up)));
 	up.resv = 0;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up) + 8));
+	/* a tag for an empty slot is refused; tags that cannot be read too */
 	up.tags = (unsigned long)&tag;
-	if (!(r.p.features & IORING_FEAT_RSRC_TAGS))
-		EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up,
-					    sizeof(up)));
+	up.data = (unsigned long)&empty;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up)));
+	up.data = (unsigned long)&iov;
+	up.tags = 8;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_BUFFERS_UPDATE, &up, sizeof(up)));
+	up.tags = 0;
 	/* the first taken, the second refused: 1 */
 	mixed[0] = iov;
 	mixed[1] = bad;
@@ -998,10 +1016,14 @@ TEST(files2_register)
 	rr.data = 8;
 	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
 	rr.data = (unsigned long)fds;
-	/* tags are not offered (no IORING_FEAT_RSRC_TAGS): only 0 is taken */
+	/* an empty slot (fd -1) takes no tag; tags that cannot be read */
 	rr.tags = (unsigned long)tags;
+	tags[0] = 7;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
-	tags[1] = 0;
+	rr.tags = 8;
+	EXPECT_EQ(EFAULT, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
+	rr.tags = (unsigned long)tags;
+	tags[0] = 0;
 	EXPECT_EQ(0, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
 	EXPECT_EQ(EBUSY, reg_errno(r.fd, IORING_REGISTER_FILES2, &rr, sizeof(rr)));
 	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
@@ -1021,6 +1043,7 @@ TEST(files2_register)
 TEST(files_update2_register)
 {
 	struct io_uring_rsrc_update2 up;
+	int empty = -1, skip = IORING_REGISTER_FILES_SKIP;
 	__u64 tag = 5;
 	struct ring r;
 	int p[2];
@@ -1050,9 +1073,272 @@ TEST(files_update2_register)
 	up.nr = 0;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
 	up.nr = 1;
+	/* a tag for a slot emptied (-1) or skipped is refused */
 	up.tags = (unsigned long)&tag;
+	up.data = (unsigned long)&empty;
+	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
+	up.data = (unsigned long)&skip;
 	EXPECT_EQ(EINVAL, reg_errno(r.fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up)));
 	EXPECT_EQ(-EBADF, fixed_write_byte(&r, 0));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * IORING_FEAT_RSRC_TAGS: a tagged file or buffer that leaves its slot has
+ * its tag posted (user_data, res 0) once no request submitted before is
+ * left; unregistering posts none, as on 6.1.
+ */
+static int files2_tagged(int ring_fd, int *fds, __u64 *tags, unsigned int nr)
+{
+	struct io_uring_rsrc_register rr = {
+		.nr = nr, .data = (unsigned long)fds, .tags = (unsigned long)tags,
+	};
+
+	return reg_errno(ring_fd, IORING_REGISTER_FILES2, &rr, sizeof(rr));
+}
+
+static int files_update_tagged(int ring_fd, unsigned int off, int *fds, __u64 *tags,
+			       unsigned int nr)
+{
+	struct io_uring_rsrc_update2 up = {
+		.offset = off, .data = (unsigned long)fds, .tags = (unsigned long)tags,
+		.nr = nr,
+	};
+	int ret = sys_register(ring_fd, IORING_REGISTER_FILES_UPDATE2, &up, sizeof(up));
+
+	return ret < 0 ? -errno : ret;
+}
+
+/* Nothing more is posted within 20 ms. */
+static bool cq_stays_empty(struct ring *r)
+{
+	struct io_uring_cqe cqe;
+
+	usleep(20 * 1000);
+	return !ring_peek_cqe(r, &cqe);
+}
+
+/* A tag's CQE: @tag in user_data, res 0, no flags. */
+static bool is_tag_cqe(const struct io_uring_cqe *cqe, __u64 tag)
+{
+	return cqe->user_data == tag && !cqe->res && !cqe->flags;
+}
+
+TEST(file_tags_are_posted_when_their_slot_changes)
+{
+	__u64 tags[2] = { 11, 12 }, tag = 21;
+	struct io_uring_cqe cqe;
+	int p[2], fds[2], none = -1;
+	struct ring r;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	fds[0] = p[0];
+	fds[1] = p[1];
+	ASSERT_EQ(0, files2_tagged(r.fd, fds, tags, 2));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	/* replaced: the old tag is posted, the new one stays with the slot */
+	EXPECT_EQ(1, files_update_tagged(r.fd, 0, &p[1], &tag, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_TRUE(is_tag_cqe(&cqe, 11));
+	EXPECT_EQ(1, fixed_write_byte(&r, 0));
+	/* emptied: its tag; emptied again: nothing */
+	EXPECT_EQ(1, files_update(r.fd, 0, &none, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_TRUE(is_tag_cqe(&cqe, 21));
+	EXPECT_EQ(1, files_update(r.fd, 0, &none, 1));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	/* a tag of 0 is none */
+	tag = 0;
+	EXPECT_EQ(1, files_update_tagged(r.fd, 0, &p[1], &tag, 1));
+	EXPECT_EQ(1, files_update(r.fd, 0, &none, 1));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	/* unregistering posts no tag (slot 1 still has 12) */
+	EXPECT_EQ(0, reg_errno(r.fd, IORING_UNREGISTER_FILES, NULL, 0));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * A tag waits for every request submitted before its resource left, using
+ * that resource or another, but not for those submitted after.
+ */
+TEST(tags_wait_for_the_requests_submitted_before)
+{
+	struct iovec iovs[2] = { { anon(4096), 4096 }, { anon(4096), 4096 } };
+	__u64 tags[2] = { 1, 2 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	struct ring r;
+	int p[2], q[2];
+	char c = 0;
+
+	ASSERT_NE(NULL, iovs[0].iov_base);
+	ASSERT_NE(NULL, iovs[1].iov_base);
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, bufs2(r.fd, iovs, 2, 0, tags));
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_FILES, q, 1));
+	/* A: a READ_FIXED of buffer 0 that waits */
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ_FIXED, p[0], iovs[0].iov_base, 5, 0);
+	sqe->user_data = 100;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	/* buffer 1 leaves: its tag waits for A */
+	EXPECT_EQ(1, bufs_update(r.fd, 1, &iovs[0], 1));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	/* B: a read of fixed file 0 that waits, submitted after */
+	prep_fixed_read(&r, 0, &c, 0, 101);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(5, write(p[1], "fixed", 5));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(100, cqe.user_data);
+	EXPECT_EQ(5, cqe.res);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_TRUE(is_tag_cqe(&cqe, 2));
+	/* buffer 0 leaves while B waits: its tag waits for B */
+	EXPECT_EQ(1, bufs_update(r.fd, 0, &iovs[1], 1));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	ASSERT_EQ(1, write(q[1], "b", 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(101, cqe.user_data);
+	EXPECT_EQ(1, cqe.res);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_TRUE(is_tag_cqe(&cqe, 1));
+
+	/* closed with a request waiting and a tag queued behind it: freed (kmemleak) */
+	tags[0] = 3;
+	EXPECT_EQ(1, bufs_update2_tagged(r.fd, 0, &iovs[0], &tags[0]));
+	prep_fixed_read(&r, 0, &c, 0, 102);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_EQ(1, bufs_update(r.fd, 0, &iovs[1], 1));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	munmap(iovs[0].iov_base, 4096);
+	munmap(iovs[1].iov_base, 4096);
+}
+
+/* Reap two CQEs, in either order: the one with @data's res; false if not both there. */
+static bool reap_with_tag(struct ring *r, __u64 data, __u64 tag, int *res)
+{
+	struct io_uring_cqe cqe[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (ring_wait_cqe(r, &cqe[i]))
+			return false;
+	i = cqe[0].user_data == data ? 0 : 1;
+	*res = cqe[i].res;
+	return cqe[i].user_data == data && is_tag_cqe(&cqe[!i], tag);
+}
+
+/*
+ * A direct descriptor's slot changing by request: CLOSE, an OPENAT over
+ * it, IORING_OP_FILES_UPDATE.  Each posts the tag of what was there.
+ */
+TEST(file_tags_and_requests_that_change_slots)
+{
+	__u64 tags[3] = { 31, 32, 33 };
+	struct io_uring_sqe *sqe;
+	char a[64];
+	int p[2], fds[3], none = -1, res;
+	struct ring r;
+
+	one_byte_file(a, sizeof(a), 't');
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	fds[0] = p[1];
+	fds[1] = p[1];
+	fds[2] = p[1];
+	ASSERT_EQ(0, files2_tagged(r.fd, fds, tags, 3));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_CLOSE, 0, NULL, 0, 0);
+	sqe->file_index = 1;
+	sqe->user_data = 0xc1;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_TRUE(reap_with_tag(&r, 0xc1, 31, &res));
+	EXPECT_EQ(0, res);
+	prep_open_direct(&r, a, O_RDONLY, 2, 0xc2);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_TRUE(reap_with_tag(&r, 0xc2, 32, &res));
+	EXPECT_EQ(0, res);
+	EXPECT_EQ('t', fixed_read_byte(&r, 1));
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_FILES_UPDATE, -1, &none, 1, 2);
+	sqe->user_data = 0xc3;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_TRUE(reap_with_tag(&r, 0xc3, 33, &res));
+	EXPECT_EQ(1, res);
+	/* what came in by request has no tag */
+	EXPECT_EQ(0, close_direct(&r, 0, 2));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+	unlink(a);
+}
+
+/* A SPLICE from a registered file (SPLICE_F_FD_IN_FIXED) holds the tag too. */
+TEST(splice_from_a_tagged_file_holds_its_tag)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	int p[2], q[2], none = -1;
+	__u64 tag = 51;
+	struct ring r;
+	char buf[8];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pipe(q));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, files2_tagged(r.fd, &p[0], &tag, 1));
+	/* from slot 0 (an empty pipe) into a plain pipe fd: it waits in a worker */
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_SPLICE, q[1], NULL, 4, -1);
+	sqe->splice_fd_in = 0;
+	sqe->splice_off_in = -1;
+	sqe->splice_flags = SPLICE_F_FD_IN_FIXED;
+	sqe->user_data = 0x5e;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(20 * 1000);
+	EXPECT_EQ(1, files_update(r.fd, 0, &none, 1));
+	EXPECT_TRUE(cq_stays_empty(&r));
+	ASSERT_EQ(4, write(p[1], "span", 4));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(0x5e, cqe.user_data);
+	EXPECT_EQ(4, cqe.res);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_TRUE(is_tag_cqe(&cqe, 51));
+	EXPECT_EQ(4, read(q[0], buf, sizeof(buf)));
+	ring_exit(&r);
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+}
+
+/* On a DEFER_TASKRUN ring, a waiter sees the tag too. */
+TEST(file_tag_on_a_defer_taskrun_ring)
+{
+	__u64 tag = 41;
+	struct io_uring_cqe cqe;
+	int p[2], none = -1;
+	struct ring r;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, ring_init(&r, 8, IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN));
+	ASSERT_EQ(0, files2_tagged(r.fd, &p[0], &tag, 1));
+	EXPECT_EQ(1, files_update(r.fd, 0, &none, 1));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_TRUE(is_tag_cqe(&cqe, 41));
 	ring_exit(&r);
 	close(p[0]);
 	close(p[1]);

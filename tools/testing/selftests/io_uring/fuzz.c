@@ -431,6 +431,24 @@ static void fuzz_pbuf_ring(struct ring *r)
 	__atomic_store_n(&br->tail, rnd() % 4 ? n : rnd(), __ATOMIC_RELEASE);
 }
 
+/*
+ * Files or buffers registered with tags (IORING_FEAT_RSRC_TAGS) now and
+ * then, whose CQEs come as the fuzzed updates, CLOSEs and direct
+ * descriptors replace them; or without.
+ */
+static void register_tagged(struct ring *r, unsigned int op, void *data, unsigned int nr)
+{
+	struct io_uring_rsrc_register rr = { .nr = nr, .data = (uintptr_t)data };
+	uint64_t tags[NR_FDS];
+	unsigned int i;
+
+	for (i = 0; i < nr && i < NR_FDS; i++)
+		tags[i] = rnd() % 2 ? 0x7a6 + i : 0;
+	if (rnd() % 2)
+		rr.tags = (uintptr_t)tags;
+	sys_register(r->fd, op, &rr, sizeof(rr));
+}
+
 /* One ring's life: set up, register, fuzz, close with things in flight. */
 static void one_ring(unsigned int flags, unsigned long long *sqes,
 		     unsigned long long *cqes)
@@ -469,9 +487,9 @@ static void one_ring(unsigned int flags, unsigned long long *sqes,
 	if (in_child)
 		offer_self(&r);
 	if (rnd() % 4)
-		sys_register(r.fd, IORING_REGISTER_FILES, fds, NR_FDS);
+		register_tagged(&r, IORING_REGISTER_FILES2, fds, NR_FDS);
 	if (rnd() % 4)
-		sys_register(r.fd, IORING_REGISTER_BUFFERS, bufs, 2);
+		register_tagged(&r, IORING_REGISTER_BUFFERS2, bufs, 2);
 	if (flags & IORING_SETUP_R_DISABLED)
 		fuzz_restrict(&r);
 
