@@ -137,7 +137,8 @@
 				 IORING_SETUP_CLAMP | IORING_SETUP_ATTACH_WQ | \
 				 IORING_SETUP_R_DISABLED | IORING_SETUP_SUBMIT_ALL | \
 				 IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | \
-				 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+				 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | \
+				 IORING_SETUP_SQE128 | IORING_SETUP_CQE32)
 /* The opcodes this kernel offers; the others answer -EINVAL */
 #define IO_OPS_SUPPORTED	(BIT_ULL(IORING_OP_NOP) | BIT_ULL(IORING_OP_READV) | \
 				 BIT_ULL(IORING_OP_WRITEV) | BIT_ULL(IORING_OP_FSYNC) | \
@@ -213,6 +214,19 @@ struct io_sq_ring {
 	u32			array[];
 };
 
+/*
+ * A slot of the CQ ring: a struct io_uring_cqe without its flexible tail,
+ * as C has no arrays of those.  A CQE of an IORING_SETUP_CQE32 ring takes
+ * two slots.
+ */
+struct io_cq_slot {
+	u64			user_data;
+	s32			res;
+	u32			flags;
+};
+
+static_assert(sizeof(struct io_cq_slot) == sizeof(struct io_uring_cqe));
+
 /* The CQ ring, at the start of the rings' allocation. */
 struct io_cq_ring {
 	struct io_uring		r;
@@ -222,7 +236,7 @@ struct io_cq_ring {
 	u32			overflow;
 	/* written by userspace: IORING_CQ_EVENTFD_DISABLED */
 	u32			flags;
-	struct io_uring_cqe	cqes[] ____cacheline_aligned_in_smp;
+	struct io_cq_slot	cqes[] ____cacheline_aligned_in_smp;
 };
 
 /*
@@ -314,6 +328,8 @@ struct io_ring_ctx {
 		unsigned int		cached_sq_head;
 		unsigned int		sq_entries;
 		unsigned int		sq_mask;
+		/* IORING_SETUP_SQE128: 1, an SQE takes two slots of sq_sqes */
+		unsigned int		sqe_shift;
 		/* IOPOLL requests issued and not yet reaped */
 		struct list_head	poll_list;
 		/*
@@ -345,6 +361,8 @@ struct io_ring_ctx {
 		unsigned int		cached_cq_tail;
 		unsigned int		cq_entries;
 		unsigned int		cq_mask;
+		/* IORING_SETUP_CQE32: 1, a CQE takes two slots of cqes[] */
+		unsigned int		cqe_shift;
 		/* io_uring_enter(GETEVENTS) and poll() on the ring fd */
 		wait_queue_head_t	wait;
 		/* wakes them for CQEs posted inside another wakeup */
@@ -989,10 +1007,15 @@ static __always_inline bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data
 
 	if (io_cqring_full(ctx))
 		return false;
-	cqe = &ring->cqes[tail & ctx->cq_mask];
+	cqe = (struct io_uring_cqe *)&ring->cqes[(tail & ctx->cq_mask) << ctx->cqe_shift];
 	WRITE_ONCE(cqe->user_data, user_data);
 	WRITE_ONCE(cqe->res, res);
 	WRITE_ONCE(cqe->flags, cflags);
+	if (ctx->cqe_shift) {
+		/* no opcode we offer fills the second half: 0, as on 6.1 */
+		WRITE_ONCE(cqe->big_cqe[0], 0);
+		WRITE_ONCE(cqe->big_cqe[1], 0);
+	}
 	ctx->cached_cq_tail = tail + 1;
 	return true;
 }
@@ -1282,8 +1305,9 @@ static const struct io_uring_sqe *io_get_sqe(struct io_ring_ctx *ctx)
 	unsigned int index;
 
 	index = READ_ONCE(ring->array[ctx->cached_sq_head++ & ctx->sq_mask]);
+	/* with IORING_SETUP_SQE128 no opcode we offer reads the second half */
 	if (likely(index < ctx->sq_entries))
-		return &ctx->sq_sqes[index];
+		return &ctx->sq_sqes[index << ctx->sqe_shift];
 	WRITE_ONCE(ring->dropped, READ_ONCE(ring->dropped) + 1);
 	return NULL;
 }
@@ -9034,25 +9058,39 @@ static struct file *io_fixed_file_get(struct io_kiocb *req, u64 index)
 
 /* ---- teardown ---------------------------------------------------------- */
 
-/* Where the SQ ring starts in the rings' allocation: after the CQ ring. */
-static size_t io_sq_ring_offset(unsigned int cq_entries)
+/*
+ * Where the SQ ring starts in the rings' allocation: after the CQ ring,
+ * whose CQEs take two slots each with IORING_SETUP_CQE32.
+ */
+static size_t io_sq_ring_offset(u32 flags, unsigned int cq_entries)
 {
-	return ALIGN(struct_size((struct io_cq_ring *)NULL, cqes, cq_entries),
-		     SMP_CACHE_BYTES);
+	unsigned int slots = flags & IORING_SETUP_CQE32 ? 2 * cq_entries : cq_entries;
+
+	return ALIGN(struct_size((struct io_cq_ring *)NULL, cqes, slots), SMP_CACHE_BYTES);
 }
 
 /* Both rings, in one allocation (sizes are bounded: no overflow). */
-static size_t io_rings_size(unsigned int sq_entries, unsigned int cq_entries)
+static size_t io_rings_size(u32 flags, unsigned int sq_entries, unsigned int cq_entries)
 {
-	return io_sq_ring_offset(cq_entries) +
+	return io_sq_ring_offset(flags, cq_entries) +
 	       struct_size((struct io_sq_ring *)NULL, array, sq_entries);
 }
 
-static unsigned long io_ring_pages(unsigned int sq_entries,
+/* The SQE array: two slots each with IORING_SETUP_SQE128. */
+static size_t io_sqes_size(u32 flags, unsigned int sq_entries)
+{
+	unsigned int slots = flags & IORING_SETUP_SQE128 ? 2 * sq_entries : sq_entries;
+
+	return array_size(sizeof(struct io_uring_sqe), slots);
+}
+
+static unsigned long io_ring_pages(u32 flags, unsigned int sq_entries,
 				   unsigned int cq_entries)
 {
-	return (PAGE_SIZE << get_order(io_rings_size(sq_entries, cq_entries)) >> PAGE_SHIFT) +
-	       (PAGE_SIZE << get_order(sq_entries * sizeof(struct io_uring_sqe)) >> PAGE_SHIFT);
+	size_t rings = io_rings_size(flags, sq_entries, cq_entries);
+
+	return (PAGE_SIZE << get_order(rings) >> PAGE_SHIFT) +
+	       (PAGE_SIZE << get_order(io_sqes_size(flags, sq_entries)) >> PAGE_SHIFT);
 }
 
 /* Zeroed, physically contiguous memory that userspace maps. */
@@ -9079,7 +9117,7 @@ static void io_ring_unaccount(struct io_ring_ctx *ctx)
 {
 	if (!ctx->account_mem)
 		return;
-	io_unaccount_mem(ctx->user, io_ring_pages(ctx->sq_entries, ctx->cq_entries));
+	io_unaccount_mem(ctx->user, io_ring_pages(ctx->flags, ctx->sq_entries, ctx->cq_entries));
 	ctx->account_mem = false;
 }
 
@@ -9228,6 +9266,16 @@ static int io_uring_mmap(struct file *file, struct vm_area_struct *vma)
 }
 
 #ifdef CONFIG_PROC_FS
+/* IORING_SETUP_SQE128: an SQE's second half, as 6.1 prints it */
+static void io_fdinfo_sqe_tail(struct seq_file *m, const struct io_uring_sqe *half)
+{
+	const u64 *w = (const u64 *)half;
+	int j;
+
+	for (j = 0; j < sizeof(*half) / sizeof(u64); j++)
+		seq_printf(m, ", e%d:0x%llx", j, READ_ONCE(w[j]));
+}
+
 /*
  * /proc/<pid>/fdinfo/<ring fd>: the rings' indices and what waits in
  * them, in the layout 6.1 prints.  The rings are userspace's memory: every
@@ -9262,22 +9310,30 @@ static void io_fdinfo_rings(struct seq_file *m, struct io_ring_ctx *ctx)
 			seq_printf(m, "%5u: out of range\n", idx);
 			continue;
 		}
-		sqe = &ctx->sq_sqes[idx];
-		seq_printf(m, "%5u: opcode:%u, fd:%d, flags:%x, off:%llu, addr:0x%llx, rw_flags:0x%x, buf_index:%u user_data:%llu\n",
+		sqe = &ctx->sq_sqes[idx << ctx->sqe_shift];
+		seq_printf(m, "%5u: opcode:%u, fd:%d, flags:%x, off:%llu, addr:0x%llx, rw_flags:0x%x, buf_index:%u user_data:%llu",
 			   idx, READ_ONCE(sqe->opcode), READ_ONCE(sqe->fd),
 			   READ_ONCE(sqe->flags), READ_ONCE(sqe->off),
 			   READ_ONCE(sqe->addr), READ_ONCE(sqe->rw_flags),
 			   READ_ONCE(sqe->buf_index), READ_ONCE(sqe->user_data));
+		if (ctx->sqe_shift)
+			io_fdinfo_sqe_tail(m, sqe + 1);
+		seq_puts(m, "\n");
 	}
 
 	seq_printf(m, "CQEs:\t%u\n", cq_tail - cq_head);
 	n = min(cq_tail - cq_head, ctx->cq_entries);
 	for (i = 0; i < n; i++) {
-		const struct io_uring_cqe *cqe = &cq->cqes[(cq_head + i) & ctx->cq_mask];
+		unsigned int slot = ((cq_head + i) & ctx->cq_mask) << ctx->cqe_shift;
+		const struct io_uring_cqe *cqe = (const struct io_uring_cqe *)&cq->cqes[slot];
 
-		seq_printf(m, "%5u: user_data:%llu, res:%d, flag:%x\n",
+		seq_printf(m, "%5u: user_data:%llu, res:%d, flag:%x",
 			   (cq_head + i) & ctx->cq_mask, READ_ONCE(cqe->user_data),
 			   READ_ONCE(cqe->res), READ_ONCE(cqe->flags));
+		if (ctx->cqe_shift)
+			seq_printf(m, ", extra1:%llu, extra2:%llu",
+				   READ_ONCE(cqe->big_cqe[0]), READ_ONCE(cqe->big_cqe[1]));
+		seq_puts(m, "\n");
 	}
 }
 
@@ -9659,7 +9715,7 @@ static int io_allocate_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	struct io_sq_ring *sq;
 	struct io_cq_ring *cq;
 
-	cq = io_mem_alloc(io_rings_size(p->sq_entries, p->cq_entries));
+	cq = io_mem_alloc(io_rings_size(p->flags, p->sq_entries, p->cq_entries));
 	if (!cq)
 		return -ENOMEM;
 	ctx->cq_ring = cq;
@@ -9668,15 +9724,16 @@ static int io_allocate_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
 	ctx->cq_mask = cq->ring_mask;
 	ctx->cq_entries = cq->ring_entries;
 
-	sq = (void *)cq + io_sq_ring_offset(p->cq_entries);
+	ctx->cqe_shift = !!(p->flags & IORING_SETUP_CQE32);
+	sq = (void *)cq + io_sq_ring_offset(p->flags, p->cq_entries);
 	ctx->sq_ring = sq;
 	sq->ring_mask = p->sq_entries - 1;
 	sq->ring_entries = p->sq_entries;
 	ctx->sq_mask = sq->ring_mask;
 	ctx->sq_entries = sq->ring_entries;
 
-	ctx->sq_sqes = io_mem_alloc(array_size(sizeof(struct io_uring_sqe),
-					       p->sq_entries));
+	ctx->sqe_shift = !!(p->flags & IORING_SETUP_SQE128);
+	ctx->sq_sqes = io_mem_alloc(io_sqes_size(p->flags, p->sq_entries));
 	if (!ctx->sq_sqes)
 		return -ENOMEM;
 	return 0;
@@ -9689,7 +9746,7 @@ static int io_allocate_rings(struct io_ring_ctx *ctx, struct io_uring_params *p)
  */
 static void io_fill_offsets(struct io_uring_params *p)
 {
-	u32 sq = io_sq_ring_offset(p->cq_entries);
+	u32 sq = io_sq_ring_offset(p->flags, p->cq_entries);
 
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	p->sq_off.head = sq + offsetof(struct io_sq_ring, r.head);
@@ -9842,7 +9899,7 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	if (!ctx)
 		return -ENOMEM;
 
-	pages = io_ring_pages(p->sq_entries, p->cq_entries);
+	pages = io_ring_pages(p->flags, p->sq_entries, p->cq_entries);
 	if (!capable(CAP_IPC_LOCK)) {
 		ret = io_account_mem(ctx->user, pages);
 		if (ret)

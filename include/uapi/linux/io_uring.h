@@ -100,6 +100,8 @@ struct io_uring_sqe {
 #define IORING_SETUP_COOP_TASKRUN	(1U << 8)
 /* IORING_SQ_TASKRUN says when CQEs wait for io_uring_enter() (DEFER_TASKRUN) */
 #define IORING_SETUP_TASKRUN_FLAG	(1U << 9)
+#define IORING_SETUP_SQE128		(1U << 10)	/* SQEs of 128 bytes */
+#define IORING_SETUP_CQE32		(1U << 11)	/* CQEs of 32 bytes */
 #define IORING_SETUP_SINGLE_ISSUER	(1U << 12)	/* one task submits and registers */
 /*
  * With SINGLE_ISSUER: CQEs of completions that happen outside the issuer's
@@ -231,6 +233,8 @@ struct io_uring_cqe {
 	__u64	user_data;	/* sqe->user_data, unchanged */
 	__s32	res;		/* result, or -errno */
 	__u32	flags;
+	/* IORING_SETUP_CQE32: 16 bytes more, 0 unless an opcode says otherwise */
+	__u64	big_cqe[];
 };
 
 /*

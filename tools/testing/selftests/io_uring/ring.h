@@ -58,9 +58,14 @@ static inline int ring_mmap(struct ring *r)
 {
 	struct io_uring_params *p = &r->p;
 
+	/* IORING_SETUP_CQE32, SQE128: twice the size (ring_get_sqe() and
+	 * ring_peek_cqe() know only the normal sizes)
+	 */
 	r->sq_size = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
-	r->cq_size = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
-	r->sqes_size = p->sq_entries * sizeof(struct io_uring_sqe);
+	r->cq_size = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe) *
+		     (p->flags & IORING_SETUP_CQE32 ? 2 : 1);
+	r->sqes_size = p->sq_entries * sizeof(struct io_uring_sqe) *
+		       (p->flags & IORING_SETUP_SQE128 ? 2 : 1);
 	r->sq_ptr = mmap(NULL, r->sq_size, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
 	if (r->sq_ptr == MAP_FAILED)

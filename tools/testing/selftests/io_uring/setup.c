@@ -7,7 +7,10 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -156,6 +159,68 @@ TEST(clamp)
 	/* nor a CQ smaller than the SQ */
 	p.cq_entries = 2;
 	EXPECT_EQ(EINVAL, setup_errno(8, &p));
+}
+
+/*
+ * IORING_SETUP_SQE128: SQE i is the 128 bytes at i * 128 of the SQE array,
+ * whose second half no opcode we offer reads.  IORING_SETUP_CQE32: CQE i
+ * the 32 bytes at i * 32, whose second half (big_cqe) is 0.  Both arrays
+ * are twice the size, and map so.
+ */
+TEST(big_sqes_and_cqes)
+{
+	const unsigned int flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+	char line[256], path[64];
+	unsigned int i, head;
+	bool extras = false;
+	struct ring r;
+	FILE *f;
+
+	ASSERT_EQ(0, ring_init(&r, 64, flags));
+	EXPECT_EQ(64 * 128, r.sqes_size);
+	EXPECT_EQ(0, munmap(r.sqes, r.sqes_size));
+	r.sqes = mmap(NULL, r.sqes_size, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd,
+		      IORING_OFF_SQES);
+	ASSERT_NE(MAP_FAILED, r.sqes);
+	/* the application's junk in the CQEs' second halves is overwritten */
+	memset(r.cqes, 0xff, r.p.cq_entries * 32);
+	for (i = 0; i < 3; i++) {
+		struct io_uring_sqe *sqe = (void *)((char *)r.sqes + i * 128);
+
+		memset(sqe, 0, 64);
+		memset((char *)sqe + 64, 0xa5, 64);
+		sqe->opcode = IORING_OP_NOP;
+		sqe->user_data = 0x100 + i;
+		r.sq_array[i] = i;
+	}
+	__atomic_store_n(r.sq_tail, 3, __ATOMIC_RELEASE);
+	ASSERT_EQ(3, sys_enter(r.fd, 3, 3, IORING_ENTER_GETEVENTS, NULL, 0));
+	head = *r.cq_head;
+	ASSERT_EQ(3, __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE) - head);
+	for (i = 0; i < 3; i++) {
+		struct io_uring_cqe *cqe = (void *)((char *)r.cqes +
+						    ((head + i) & *r.cq_mask) * 32);
+
+		EXPECT_EQ(0x100 + i, cqe->user_data);
+		EXPECT_EQ(0, cqe->res);
+		EXPECT_EQ(0, cqe->flags);
+		EXPECT_EQ(0, cqe->big_cqe[0]);
+		EXPECT_EQ(0, cqe->big_cqe[1]);
+	}
+	/* fdinfo shows the CQEs waiting with their second halves */
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", r.fd);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "user_data:258, res:0, flag:0, extra1:0, extra2:0"))
+			extras = true;
+	fclose(f);
+	EXPECT_TRUE(extras);
+	ring_exit(&r);
+
+	/* and each alone */
+	EXPECT_EQ(0, flags_errno(IORING_SETUP_SQE128));
+	EXPECT_EQ(0, flags_errno(IORING_SETUP_CQE32));
 }
 
 TEST(features_are_reported)
