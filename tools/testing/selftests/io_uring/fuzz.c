@@ -571,7 +571,7 @@ int main(int argc, char **argv)
 		{ IORING_SETUP_R_DISABLED | IORING_SETUP_SINGLE_ISSUER, "restricted", false },
 		{ IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
 		  IORING_SETUP_TASKRUN_FLAG, "defer", false },
-		/* SQEs and CQEs twice the size: the fuzzer's strides are the small ones */
+		/* SQEs and CQEs twice the size */
 		{ IORING_SETUP_SQE128 | IORING_SETUP_CQE32, "big", false },
 	};
 	int seconds = argc > 1 ? atoi(argv[1]) : 10;

@@ -34,6 +34,8 @@ struct ring {
 	unsigned int *cq_head, *cq_tail, *cq_mask, *cq_entries, *cq_overflow;
 	struct io_uring_cqe *cqes;
 	unsigned int sqe_tail;		/* SQEs handed out, not yet published */
+	/* IORING_SETUP_SQE128, CQE32: 1, an entry takes two slots */
+	unsigned int sqe_shift, cqe_shift;
 };
 
 static inline int sys_setup(unsigned int entries, struct io_uring_params *p)
@@ -58,14 +60,12 @@ static inline int ring_mmap(struct ring *r)
 {
 	struct io_uring_params *p = &r->p;
 
-	/* IORING_SETUP_CQE32, SQE128: twice the size (ring_get_sqe() and
-	 * ring_peek_cqe() know only the normal sizes)
-	 */
+	r->sqe_shift = !!(p->flags & IORING_SETUP_SQE128);
+	r->cqe_shift = !!(p->flags & IORING_SETUP_CQE32);
 	r->sq_size = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
-	r->cq_size = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe) *
-		     (p->flags & IORING_SETUP_CQE32 ? 2 : 1);
-	r->sqes_size = p->sq_entries * sizeof(struct io_uring_sqe) *
-		       (p->flags & IORING_SETUP_SQE128 ? 2 : 1);
+	r->cq_size = p->cq_off.cqes +
+		     (p->cq_entries * sizeof(struct io_uring_cqe) << r->cqe_shift);
+	r->sqes_size = p->sq_entries * sizeof(struct io_uring_sqe) << r->sqe_shift;
 	r->sq_ptr = mmap(NULL, r->sq_size, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQ_RING);
 	if (r->sq_ptr == MAP_FAILED)
@@ -144,8 +144,8 @@ static inline struct io_uring_sqe *ring_get_sqe(struct ring *r)
 
 	if (r->sqe_tail - head >= r->p.sq_entries)
 		return NULL;
-	sqe = &r->sqes[r->sqe_tail & *r->sq_mask];
-	memset(sqe, 0, sizeof(*sqe));
+	sqe = &r->sqes[(r->sqe_tail & *r->sq_mask) << r->sqe_shift];
+	memset(sqe, 0, sizeof(*sqe) << r->sqe_shift);
 	r->sq_array[r->sqe_tail & *r->sq_mask] = r->sqe_tail & *r->sq_mask;
 	r->sqe_tail++;
 	return sqe;
@@ -179,7 +179,7 @@ static inline int ring_peek_cqe(struct ring *r, struct io_uring_cqe *cqe)
 	memset(cqe, 0, sizeof(*cqe));
 	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
 		return 0;
-	*cqe = r->cqes[head & *r->cq_mask];
+	*cqe = r->cqes[(head & *r->cq_mask) << r->cqe_shift];
 	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
 	return 1;
 }
