@@ -3651,10 +3651,13 @@ static int io_sendrecv_check(struct io_kiocb *req)
 	ret = io_sendrecv_ioprio_check(req);
 	if (ret)
 		return ret;
-	/* SEND_ZC's address: addr2 (off), its length in the low half of splice_fd_in */
-	if ((sqe->off && sqe->opcode != IORING_OP_SEND_ZC) ||
-	    (sqe->buf_index && !(req->flags & REQ_F_BUFFER_SELECT) && !io_send_zc_fixed(req)))
-		return io_sqe_fail(req, -EINVAL, "socket I/O takes no off or buf_index");
+	/*
+	 * SEND_ZC's address: addr2 (off), its length in the low half of
+	 * splice_fd_in.  buf_index names a group or a registered buffer, and
+	 * is ignored otherwise, as on 6.1.
+	 */
+	if (sqe->off && sqe->opcode != IORING_OP_SEND_ZC)
+		return io_sqe_fail(req, -EINVAL, "socket I/O takes no off");
 	if (sqe->opcode == IORING_OP_SEND_ZC)
 		reserved = sqe->__pad3[0] ? "__pad3" : io_sqe_pad(sqe);
 	else

@@ -1453,6 +1453,36 @@ TEST(send_zc_memlock_limit)
 	EXPECT_EQ(0, run_in_child(send_zc_memlock_child, _metadata, 1));
 }
 
+/* buf_index means nothing to socket I/O without a buffer to select: 6.1 ignores it. */
+TEST(buf_index_is_ignored_without_a_buffer_to_name)
+{
+	struct msghdr msg = {};
+	struct iovec iov;
+	char buf[8] = {};
+	struct ring r;
+	int fds[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	prep_net(&r, IORING_OP_SEND, fds[0], "ab", 2, 0, 0x61)->buf_index = 5;
+	EXPECT_EQ(2, ring_run_one(&r, 0x61));
+	prep_net(&r, IORING_OP_RECV, fds[1], buf, 2, 0, 0x62)->buf_index = 5;
+	EXPECT_EQ(2, ring_run_one(&r, 0x62));
+	iov.iov_base = "cd";
+	iov.iov_len = 2;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	prep_net(&r, IORING_OP_SENDMSG, fds[0], &msg, 1, 0, 0x63)->buf_index = 5;
+	EXPECT_EQ(2, ring_run_one(&r, 0x63));
+	iov.iov_base = buf + 2;
+	prep_net(&r, IORING_OP_RECVMSG, fds[1], &msg, 1, 0, 0x64)->buf_index = 5;
+	EXPECT_EQ(2, ring_run_one(&r, 0x64));
+	EXPECT_STREQ("abcd", buf);
+	ring_exit(&r);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* From a registered buffer (IORING_RECVSEND_FIXED_BUF, buf_index). */
 TEST(send_zc_from_a_registered_buffer)
 {
