@@ -284,6 +284,58 @@ TEST(socket_retry_waits_for_getevents)
 	close(s[1]);
 }
 
+/*
+ * A retry that waits for the issuer signals the ring's eventfd, so that an
+ * issuer asleep on the eventfd (not on the ring) calls GETEVENTS; but, as
+ * 6.1 defers that signal past an RCU grace period, a READ of the eventfd
+ * itself, woken by a CQE's signal and retried in the next GETEVENTS, reads
+ * that one signal alone (liburing's eventfd-disable counts on it).  The
+ * second part is a race the old immediate signal did not always lose.
+ */
+TEST(eventfd_tells_of_a_retry_waiting_for_getevents)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe cqe;
+	char in[8] = { 0 };
+	__u64 count = 0;
+	struct ring r;
+	int s[2], efd;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, s));
+	ASSERT_EQ(0, ring_init(&r, 4, DEFER));
+	efd = eventfd_register(&r);
+	ASSERT_LE(0, efd);
+	prep_recv(&r, s[1], in, 8, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(2, send(s[0], "hi", 2, 0));
+	ASSERT_TRUE(signalled(efd));
+	EXPECT_EQ(0, cq_ready(&r));
+	EXPECT_EQ(0, get_events(&r));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(2, cqe.res);
+	/* whatever the retry's own signal left */
+	usleep(50 * 1000);
+	signalled(efd);
+
+	sqe = ring_get_sqe(&r);
+	prep_rw(sqe, IORING_OP_READ, efd, &count, sizeof(count), 0);
+	sqe->user_data = 2;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	/* a NOP's CQE signals it; then a GETEVENTS retries the READ */
+	ring_get_sqe(&r)->user_data = 3;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe));
+	EXPECT_EQ(3, cqe.user_data);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(2, cqe.user_data);
+	EXPECT_EQ(sizeof(count), cqe.res);
+	EXPECT_EQ(1, count);
+	ring_exit(&r);
+	close(efd);
+	close(s[0]);
+	close(s[1]);
+}
+
 /* ASYNC_CANCEL ends a retry that waits for the issuer: it never receives. */
 TEST(cancel_of_a_retry_waiting_for_getevents)
 {
