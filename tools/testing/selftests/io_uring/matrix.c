@@ -54,7 +54,7 @@ enum {
 	X_IOV_NULL,		/* one iovec with a NULL base */
 	X_IOV_EMPTY,		/* one iovec of length 0 */
 	X_IOV_HUGE,		/* one iovec over 2 GiB */
-	X_IOV_FILE,		/* one iovec over a file-backed mapping */
+	X_IOV_FILE,		/* one iovec over anonymous memory, then a file's */
 	X_FIXED,		/* the registered buffer */
 	X_FIXED_END,		/* its last byte */
 	X_FDS_BAD,		/* an fd array holding 12345, not open */
@@ -142,7 +142,13 @@ static int env_setup(void)
 	env.wronly = open(proc, O_WRONLY);
 	env.path = open(proc, O_PATH);
 	env.dir = open("/tmp", O_RDONLY | O_DIRECTORY);
-	env.filemap = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, env.file, 0);
+	/* an anonymous page, then a (tmpfs) file's: memory of two kinds */
+	env.filemap = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (env.filemap == MAP_FAILED ||
+	    mmap(env.filemap + 4096, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 env.file, 0) == MAP_FAILED)
+		return -1;
 	unlink(path);
 	if (pipe(env.pipe) || write(env.pipe[1], "x", 1) != 1)
 		return -1;
@@ -172,7 +178,7 @@ static int env_setup(void)
 	env.iov[X_IOV_NULL - X_IOV] = (struct iovec){ NULL, 4096 };
 	env.iov[X_IOV_EMPTY - X_IOV] = (struct iovec){ env.buf, 0 };
 	env.iov[X_IOV_HUGE - X_IOV] = (struct iovec){ env.buf, 2UL << 30 };
-	env.iov[X_IOV_FILE - X_IOV] = (struct iovec){ env.filemap, 4096 };
+	env.iov[X_IOV_FILE - X_IOV] = (struct iovec){ env.filemap, 8192 };
 	env.fds[0][0] = 12345;
 	env.fds[2][0] = env.file;
 	sigemptyset(&env.sigset);
@@ -396,8 +402,8 @@ static const struct register_case register_cases[] = {
 	  1, EFAULT },
 	{ "buffers: read-only memory", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV_RDONLY,
 	  1, EFAULT },
-	{ "buffers: file-backed memory", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV_FILE,
-	  1, EOPNOTSUPP },
+	{ "buffers: memory of two kinds", X_PLAIN_RING, IORING_REGISTER_BUFFERS, X_IOV_FILE,
+	  1, EINVAL },
 	{ "buffers: already registered", X_RING, IORING_REGISTER_BUFFERS, X_IOV, 1, EBUSY },
 	{ "unregister buffers: none", X_PLAIN_RING, IORING_UNREGISTER_BUFFERS, 0, 0, ENXIO },
 	{ "unregister buffers: with an argument", X_RING, IORING_UNREGISTER_BUFFERS, X_IOV,
