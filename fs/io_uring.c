@@ -9087,15 +9087,6 @@ static size_t io_sqes_size(u32 flags, unsigned int sq_entries)
 	return array_size(sizeof(struct io_uring_sqe), slots);
 }
 
-static unsigned long io_ring_pages(u32 flags, unsigned int sq_entries,
-				   unsigned int cq_entries)
-{
-	size_t rings = io_rings_size(flags, sq_entries, cq_entries);
-
-	return (PAGE_SIZE << get_order(rings) >> PAGE_SHIFT) +
-	       (PAGE_SIZE << get_order(io_sqes_size(flags, sq_entries)) >> PAGE_SHIFT);
-}
-
 /* Zeroed, physically contiguous memory that userspace maps. */
 static void *io_mem_alloc(size_t size)
 {
@@ -9116,14 +9107,6 @@ static void io_mem_free(void *ptr)
 }
 
 /* Give the ring's memory back to RLIMIT_MEMLOCK, once. */
-static void io_ring_unaccount(struct io_ring_ctx *ctx)
-{
-	if (!ctx->account_mem)
-		return;
-	io_unaccount_mem(ctx->user, io_ring_pages(ctx->flags, ctx->sq_entries, ctx->cq_entries));
-	ctx->account_mem = false;
-}
-
 static void io_personalities_free(struct io_ring_ctx *ctx);
 static void io_buffers_free(struct io_ring_ctx *ctx);
 static void io_rsrc_nodes_free(struct io_ring_ctx *ctx);
@@ -9152,7 +9135,6 @@ static void io_ring_ctx_free(struct io_ring_ctx *ctx)
 	/* the CQ ring starts the allocation that holds the SQ ring too */
 	io_mem_free(ctx->cq_ring);
 	io_mem_free(ctx->sq_sqes);
-	io_ring_unaccount(ctx);
 	free_uid(ctx->user);
 	percpu_ref_exit(&ctx->refs);
 	kfree(ctx->poll_hash);
@@ -9208,11 +9190,6 @@ static int io_uring_release(struct inode *inode, struct file *file)
 	io_poll_remove_all(ctx, NULL);
 	io_async_cancel_all(ctx);
 	io_retry_cancel_deferred(ctx);
-	/*
-	 * The memory is freed with the last request, but its charge goes now:
-	 * close() followed by a new io_uring_setup() must not fail for it.
-	 */
-	io_ring_unaccount(ctx);
 	io_iopoll_reap_all(ctx);
 	percpu_ref_put(&ctx->refs);
 	return 0;
@@ -9891,7 +9868,6 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 {
 	struct io_ring_ctx *ctx;
 	struct file *file;
-	unsigned long pages;
 	int ret, fd;
 
 	ret = io_ring_sizes(entries, p);
@@ -9901,14 +9877,12 @@ static int io_uring_create(unsigned int entries, struct io_uring_params *p,
 	ctx = io_ring_ctx_alloc(p);
 	if (!ctx)
 		return -ENOMEM;
-
-	pages = io_ring_pages(p->flags, p->sq_entries, p->cq_entries);
-	if (!capable(CAP_IPC_LOCK)) {
-		ret = io_account_mem(ctx->user, pages);
-		if (ret)
-			goto err;
-		ctx->account_mem = true;
-	}
+	/*
+	 * The rings are charged to the memory cgroup (GFP_KERNEL_ACCOUNT), as
+	 * since 5.12; RLIMIT_MEMLOCK holds what registered buffers and
+	 * zero-copy sends pin, for users without CAP_IPC_LOCK.
+	 */
+	ctx->account_mem = !capable(CAP_IPC_LOCK);
 
 	ret = io_allocate_rings(ctx, p);
 	if (ret)

@@ -274,7 +274,8 @@ static const char *setup_hint(int err, const struct options *o)
 	if (err == -ENOSYS)
 		return " (this kernel has no io_uring)";
 	if (err == -ENOMEM)
-		return " (RLIMIT_MEMLOCK too low? try ulimit -l)";
+		return o->fixed_bufs ? " (RLIMIT_MEMLOCK too low for the buffers? try ulimit -l)" :
+		       " (out of memory, or the memory cgroup's limit)";
 	return "";
 }
 
