@@ -341,15 +341,21 @@ struct io_ring_ctx {
 		struct task_struct	*submitter;
 		struct llist_node	*compl_list;
 		struct llist_node	**compl_tail;
+		/*
+		 * Free requests only submitters touch, linked by cache_node:
+		 * taking one is a plain pop, and a flush gives back what it
+		 * released with a plain push.  Refilled from req_cache.
+		 */
+		struct llist_node	*free_reqs;
 	} ____cacheline_aligned_in_smp;
 
 	/*
 	 * Freed requests, kept for the next submissions: a request costs a
 	 * list push and pop instead of a trip through the slab allocator.
-	 * Completions push from any context; submitters pop under uring_lock,
-	 * which makes them the single consumer that llist needs.  It holds at
-	 * most as many requests as were ever in flight at once, and goes with
-	 * the ring.
+	 * Completions elsewhere push from any context; a submitter takes
+	 * them all at once, under uring_lock, when free_reqs runs dry.  The
+	 * two hold at most as many requests as were ever in flight at once,
+	 * and go with the ring.
 	 */
 	struct llist_head	req_cache ____cacheline_aligned_in_smp;
 
@@ -713,7 +719,7 @@ struct io_kiocb {
 	 */
 	struct io_wq_work	poll_io_work;
 	struct work_struct	poll_work;
-	/* in ctx->req_cache while free; on ctx->compl_list while its CQE waits */
+	/* free: in ctx->req_cache or ctx->free_reqs; on ctx->compl_list while its CQE waits */
 	struct llist_node	cache_node;
 	/*
 	 * IOSQE_IO_LINK: the head of a chain holds the rest (by their
@@ -1323,59 +1329,82 @@ static void io_commit_sqring(struct io_ring_ctx *ctx)
 
 /* ---- request lifetime ------------------------------------------------- */
 
+/* Every pointer io_req_holds_more() looks at, NULL. */
+static void io_req_clear_held(struct io_kiocb *req)
+{
+	req->imu = NULL;
+	req->rsrc_node = NULL;
+	req->kbuf = NULL;
+	req->creds = NULL;
+	req->path = NULL;
+	req->iov = NULL;
+}
+
 /*
- * The request cache is empty: allocate a batch, keep all but one in the
- * cache and return that one.  Called with uring_lock held.
+ * A request from the slab allocator gets its ring, and what it may come to
+ * hold starts empty: its file, the pointers io_req_holds_more() looks at,
+ * and its lists.  io_req_release() leaves all of them so again, and the
+ * request stays with the ring: io_alloc_req() need not set them.
  */
-static struct io_kiocb *io_req_cache_refill(struct io_ring_ctx *ctx)
+static void io_req_init_clean(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	req->ctx = ctx;
+	req->file = NULL;
+	io_req_clear_held(req);
+	INIT_LIST_HEAD(&req->link_list);
+	INIT_LIST_HEAD(&req->async_node);
+}
+
+/*
+ * free_reqs is empty: take what completions freed elsewhere, or else
+ * allocate a batch.  False if not even one request could be had.  Called
+ * with uring_lock held.
+ */
+static bool io_req_cache_refill(struct io_ring_ctx *ctx)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	void *reqs[IO_REQ_ALLOC_BATCH];
 	int i, nr;
 
+	ctx->free_reqs = llist_del_all(&ctx->req_cache);
+	if (ctx->free_reqs)
+		return true;
 	nr = kmem_cache_alloc_bulk(req_cachep, gfp, ARRAY_SIZE(reqs), reqs);
-	if (unlikely(nr <= 0))
-		return kmem_cache_alloc(req_cachep, gfp);
-	for (i = 1; i < nr; i++)
-		llist_add(&((struct io_kiocb *)reqs[i])->cache_node, &ctx->req_cache);
-	return reqs[0];
+	if (unlikely(nr <= 0)) {
+		reqs[0] = kmem_cache_alloc(req_cachep, gfp);
+		if (!reqs[0])
+			return false;
+		nr = 1;
+	}
+	for (i = 0; i < nr; i++) {
+		struct io_kiocb *req = reqs[i];
+
+		io_req_init_clean(ctx, req);
+		req->cache_node.next = ctx->free_reqs;
+		ctx->free_reqs = &req->cache_node;
+	}
+	return true;
 }
 
-/* Called with uring_lock held: submitters are the cache's only consumer. */
+/*
+ * Called with uring_lock held.  The ring reference the request holds was
+ * taken for the whole batch by io_submit_sqes().  What a request holds
+ * is clean already (see io_req_init_clean()): only the rest is set here.
+ */
 static struct io_kiocb *io_alloc_req(struct io_ring_ctx *ctx)
 {
-	struct llist_node *node;
 	struct io_kiocb *req;
 
-	if (!percpu_ref_tryget(&ctx->refs))
+	if (unlikely(!ctx->free_reqs) && !io_req_cache_refill(ctx))
 		return NULL;
+	req = llist_entry(ctx->free_reqs, struct io_kiocb, cache_node);
+	ctx->free_reqs = req->cache_node.next;
 
-	node = llist_del_first(&ctx->req_cache);
-	if (likely(node)) {
-		req = llist_entry(node, struct io_kiocb, cache_node);
-	} else {
-		req = io_req_cache_refill(ctx);
-		if (unlikely(!req)) {
-			percpu_ref_put(&ctx->refs);
-			return NULL;
-		}
-	}
-
-	req->ctx = ctx;
-	req->file = NULL;
 	req->flags = 0;
 	req->result = 0;
 	req->io_done = 0;
 	req->io_len = 0;
-	req->imu = NULL;
-	req->rsrc_node = NULL;
-	req->kbuf = NULL;
 	req->task = current;
-	req->creds = NULL;
-	req->path = NULL;
-	req->iov = NULL;
-	INIT_LIST_HEAD(&req->link_list);
-	INIT_LIST_HEAD(&req->async_node);
 	req->link_failed = false;
 	req->link_timeout = NULL;
 	req->lt_disarmed = NULL;
@@ -1498,6 +1527,8 @@ static void io_req_put_more(struct io_kiocb *req)
 		kfree(req->iov);
 	if (req->creds)
 		put_cred(req->creds);
+	/* clean for its next use (io_req_init_clean()) */
+	io_req_clear_held(req);
 }
 
 /*
@@ -1505,7 +1536,7 @@ static void io_req_put_more(struct io_kiocb *req)
  * count and its reference on the ring.  False if a kworker takes it over
  * instead: the head of a chain.
  */
-static bool io_req_release(struct io_kiocb *req)
+static noinline bool io_req_release_slow(struct io_kiocb *req)
 {
 	/*
 	 * The head of a chain is done: a worker starts the next request or
@@ -1526,10 +1557,25 @@ static bool io_req_release(struct io_kiocb *req)
 	}
 	if (unlikely(!list_empty(&req->async_node)))
 		io_async_untrack(req);
-	if (req->file)
+	if (req->file) {
 		fput(req->file);
+		req->file = NULL;
+	}
 	if (unlikely(io_req_holds_more(req)))
 		io_req_put_more(req);
+	return true;
+}
+
+/* Most requests hold a file at most: let go of it inline. */
+static __always_inline bool io_req_release(struct io_kiocb *req)
+{
+	if (unlikely(!list_empty(&req->link_list) || req->lt_disarmed ||
+		     !list_empty(&req->async_node) || io_req_holds_more(req)))
+		return io_req_release_slow(req);
+	if (req->file) {
+		fput(req->file);
+		req->file = NULL;
+	}
 	return true;
 }
 
@@ -1555,6 +1601,9 @@ static void io_req_cache_free(struct io_ring_ctx *ctx)
 
 	llist_for_each_entry_safe(req, tmp, llist_del_all(&ctx->req_cache), cache_node)
 		kmem_cache_free(req_cachep, req);
+	llist_for_each_entry_safe(req, tmp, ctx->free_reqs, cache_node)
+		kmem_cache_free(req_cachep, req);
+	ctx->free_reqs = NULL;
 }
 
 static void io_put_req(struct io_kiocb *req)
@@ -1570,17 +1619,25 @@ static void io_put_req(struct io_kiocb *req)
  * rule posts no CQE if it asked so (IOSQE_CQE_SKIP_SUCCESS), nor, as on
  * 6.1, does a LINK_TIMEOUT that asked, however it ends.
  */
-static __always_inline void io_link_note_result(struct io_kiocb *req, long res)
+static void __io_link_note_result(struct io_kiocb *req, long res)
 {
 	bool failed = res < 0 || (req->io_len && res != req->io_len);
 
-	if (unlikely(READ_ONCE(req->link_timeout)))
+	if (READ_ONCE(req->link_timeout))
 		io_link_timeout_disarm(req);
 	if (!list_empty(&req->link_list) && !(req->sqe.flags & IOSQE_IO_HARDLINK) && failed)
 		req->link_failed = true;
-	if (unlikely(req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS) &&
+	if ((req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS) &&
 	    (!failed || req->sqe.opcode == IORING_OP_LINK_TIMEOUT))
 		req->flags |= REQ_F_CQE_SKIP;
+}
+
+/* Most requests are in no chain, have no link timeout and want their CQE. */
+static __always_inline void io_link_note_result(struct io_kiocb *req, long res)
+{
+	if (unlikely(READ_ONCE(req->link_timeout) || !list_empty(&req->link_list) ||
+		     (req->sqe.flags & IOSQE_CQE_SKIP_SUCCESS)))
+		__io_link_note_result(req, res);
 }
 
 /*
@@ -1693,11 +1750,12 @@ static bool io_put_req_submitter(struct io_kiocb *req)
  */
 static void io_flush_completions(struct io_ring_ctx *ctx)
 {
-	struct llist_node *done, *first, *last = NULL;
 	struct io_kiocb *req, *tmp;
+	struct llist_node *done;
 	unsigned long flags;
 	long nr;
 
+	lockdep_assert_held(&ctx->uring_lock);
 	while ((done = ctx->compl_list)) {
 		ctx->compl_list = NULL;
 		ctx->compl_tail = &ctx->compl_list;
@@ -1714,28 +1772,35 @@ static void io_flush_completions(struct io_ring_ctx *ctx)
 		io_cqring_ev_posted(ctx);
 
 		/*
-		 * The released ones go to the cache by this same node, all at
-		 * once, with their inflight counts and their references on the
-		 * ring.  All of them are current's: io_req_complete() defers
-		 * only requests whose task is the submitter.
+		 * The released ones go straight to free_reqs by this same
+		 * node, with their inflight counts and their references on the
+		 * ring given back at once.  All of them are current's:
+		 * io_req_complete() defers only requests whose task is the
+		 * submitter.
 		 */
-		first = NULL;
 		nr = 0;
 		llist_for_each_entry_safe(req, tmp, done, cache_node) {
 			if (!io_put_req_submitter(req))
 				continue;
-			req->cache_node.next = first;
-			if (!first)
-				last = &req->cache_node;
-			first = &req->cache_node;
+			req->cache_node.next = ctx->free_reqs;
+			ctx->free_reqs = &req->cache_node;
 			nr++;
 		}
 		if (!nr)
 			continue;
 		io_task_put_inflight(current, nr);
-		llist_add_batch(first, last, &ctx->req_cache);
 		percpu_ref_put_many(&ctx->refs, nr);
 	}
+}
+
+/* Post @req's CQE at once and drop it: out of line, for io_req_complete(). */
+static noinline void io_req_complete_now(struct io_kiocb *req, long res)
+{
+	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
+		io_cqring_add_event(req->ctx, req->user_data, res, io_req_cflags(req));
+	else
+		io_req_skip_event(req);
+	io_put_req(req);
 }
 
 /*
@@ -1760,11 +1825,8 @@ static void io_req_complete(struct io_kiocb *req, long res)
 		ctx->compl_tail = &req->cache_node.next;
 		return;
 	}
-	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
-		io_cqring_add_event(ctx, req->user_data, res, io_req_cflags(req));
-	else
-		io_req_skip_event(req);
-	io_put_req(req);
+	/* out of line: the batched case above then needs few registers */
+	io_req_complete_now(req, res);
 }
 
 /* ---- polled I/O (IORING_SETUP_IOPOLL) ---------------------------------- */
@@ -7333,6 +7395,15 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 
 	io_cqring_backlog_flush(ctx);
 	to_submit = min(to_submit, io_sqring_avail(ctx));
+	if (!to_submit)
+		return 0;
+	/*
+	 * A reference on the ring for each request, taken for the batch at
+	 * once.  The ring is alive and not yet killed: io_uring_enter()
+	 * holds a reference of its own, and the SQ thread, under sqd->lock,
+	 * serves only rings that io_uring_release() has not detached yet.
+	 */
+	percpu_ref_get_many(&ctx->refs, to_submit);
 	ctx->compl_tail = &ctx->compl_list;
 	WRITE_ONCE(ctx->submitter, current);
 	if (to_submit >= IO_PLUG_THRESHOLD)
@@ -7354,10 +7425,12 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 		    !(ctx->flags & IORING_SETUP_SUBMIT_ALL))
 			break;
 	}
-	/* every SQE submitted allocated one request */
+	/* every SQE submitted allocated one request; the rest need no reference */
 	if (submitted)
 		atomic_long_add(submitted, &current->io_uring->inflight);
-	else if (i < to_submit)
+	if (submitted != to_submit)
+		percpu_ref_put_many(&ctx->refs, to_submit - submitted);
+	if (!submitted && i < to_submit)
 		submitted = -EAGAIN;
 	io_commit_sqring(ctx);
 	if (to_submit >= IO_PLUG_THRESHOLD)
