@@ -974,17 +974,21 @@ static void io_commit_cqring(struct io_ring_ctx *ctx)
 		io_drain_kick(ctx);
 }
 
-/* DEFER_TASKRUN: the issuer, in io_uring_enter(), shows what waits. */
-static void io_cqring_publish(struct io_ring_ctx *ctx)
+static void __io_cqring_publish(struct io_ring_ctx *ctx)
 {
-	if (!(ctx->flags & IORING_SETUP_DEFER_TASKRUN))
-		return;
 	spin_lock_irq(&ctx->completion_lock);
 	/* as in io_commit_cqring(): the CQEs before the tail */
 	smp_store_release(&ctx->cq_ring->r.tail, ctx->cached_cq_tail);
 	if (ctx->flags & IORING_SETUP_TASKRUN_FLAG)
 		io_sq_taskrun_clear(ctx);
 	spin_unlock_irq(&ctx->completion_lock);
+}
+
+/* DEFER_TASKRUN: the issuer, in io_uring_enter(), shows what waits. */
+static __always_inline void io_cqring_publish(struct io_ring_ctx *ctx)
+{
+	if (unlikely(ctx->flags & IORING_SETUP_DEFER_TASKRUN))
+		__io_cqring_publish(ctx);
 }
 
 /* Whether DEFER_TASKRUN holds CQEs back that io_uring_enter() would show. */
@@ -1256,18 +1260,12 @@ static void io_cqring_add_event(struct io_ring_ctx *ctx, u64 user_data, long res
 	__io_cqring_add_event(ctx, user_data, res, cflags, false);
 }
 
-/*
- * Move what the backlog holds into the room userspace has made.  False
- * when CQEs still wait: the ring is full again.
- */
-static bool io_cqring_backlog_flush(struct io_ring_ctx *ctx)
+static bool __io_cqring_backlog_flush(struct io_ring_ctx *ctx)
 {
 	unsigned long flags;
 	bool empty, moved;
 	u32 tail;
 
-	if (likely(list_empty_careful(&ctx->cq_backlog)))
-		return true;
 	spin_lock_irqsave(&ctx->completion_lock, flags);
 	tail = ctx->cached_cq_tail;
 	empty = io_cqring_backlog_move(ctx);
@@ -1278,6 +1276,18 @@ static bool io_cqring_backlog_flush(struct io_ring_ctx *ctx)
 	if (moved)
 		io_cqring_ev_posted(ctx);
 	return empty;
+}
+
+/*
+ * Move what the backlog holds into the room userspace has made.  False
+ * when CQEs still wait: the ring is full again.  The backlog is nearly
+ * always empty: that much is tested inline, without the lock.
+ */
+static __always_inline bool io_cqring_backlog_flush(struct io_ring_ctx *ctx)
+{
+	if (likely(list_empty(&ctx->cq_backlog)))
+		return true;
+	return __io_cqring_backlog_flush(ctx);
 }
 
 /* Ring teardown: nobody will read these CQEs any more. */
@@ -1355,6 +1365,13 @@ static void io_req_init_clean(struct io_ring_ctx *ctx, struct io_kiocb *req)
 	INIT_LIST_HEAD(&req->async_node);
 }
 
+/* Give @req back to the submitter's free list.  Under uring_lock. */
+static inline void io_req_free_push(struct io_ring_ctx *ctx, struct io_kiocb *req)
+{
+	req->cache_node.next = ctx->free_reqs;
+	ctx->free_reqs = &req->cache_node;
+}
+
 /*
  * free_reqs is empty: take what completions freed elsewhere, or else
  * allocate a batch.  False if not even one request could be had.  Called
@@ -1380,8 +1397,7 @@ static bool io_req_cache_refill(struct io_ring_ctx *ctx)
 		struct io_kiocb *req = reqs[i];
 
 		io_req_init_clean(ctx, req);
-		req->cache_node.next = ctx->free_reqs;
-		ctx->free_reqs = &req->cache_node;
+		io_req_free_push(ctx, req);
 	}
 	return true;
 }
@@ -1478,13 +1494,25 @@ static void io_async_untrack(struct io_kiocb *req)
 	io_cancel_waiters_wake(ctx);
 }
 
-/* Whether @req holds more than a file: one test for the common case. */
-static bool io_req_holds_more(const struct io_kiocb *req)
+/*
+ * Whether @req holds more than a file: one test for the common case.
+ * Always inline: at -Os it would otherwise be a call on every release.
+ */
+static __always_inline bool io_req_holds_more(const struct io_kiocb *req)
 {
 	return ((unsigned long)req->imu | (unsigned long)req->kbuf |
 		(unsigned long)req->rsrc_node |
 		(unsigned long)req->path | (unsigned long)req->iov |
 		(unsigned long)req->creds) != 0;
+}
+
+/* Its file, if any: NULL after, clean for the request's next use. */
+static __always_inline void io_req_put_file(struct io_kiocb *req)
+{
+	if (req->file) {
+		fput(req->file);
+		req->file = NULL;
+	}
 }
 
 static void io_req_put_more(struct io_kiocb *req)
@@ -1557,10 +1585,7 @@ static noinline bool io_req_release_slow(struct io_kiocb *req)
 	}
 	if (unlikely(!list_empty(&req->async_node)))
 		io_async_untrack(req);
-	if (req->file) {
-		fput(req->file);
-		req->file = NULL;
-	}
+	io_req_put_file(req);
 	if (unlikely(io_req_holds_more(req)))
 		io_req_put_more(req);
 	return true;
@@ -1572,10 +1597,7 @@ static __always_inline bool io_req_release(struct io_kiocb *req)
 	if (unlikely(!list_empty(&req->link_list) || req->lt_disarmed ||
 		     !list_empty(&req->async_node) || io_req_holds_more(req)))
 		return io_req_release_slow(req);
-	if (req->file) {
-		fput(req->file);
-		req->file = NULL;
-	}
+	io_req_put_file(req);
 	return true;
 }
 
@@ -1744,6 +1766,18 @@ static bool io_put_req_submitter(struct io_kiocb *req)
 }
 
 /*
+ * @nr of current's requests went back to free_reqs: give back their
+ * inflight counts and their references on the ring, all at once.
+ */
+static __always_inline void io_reqs_pushed_put(struct io_ring_ctx *ctx, long nr)
+{
+	if (!nr)
+		return;
+	io_task_put_inflight(current, nr);
+	percpu_ref_put_many(&ctx->refs, nr);
+}
+
+/*
  * Post the CQEs of what the submitter completed, then drop the requests.
  * Dropping may complete more (a chain goes on, or is cancelled): those
  * queue on a fresh list, and go out in the next round.
@@ -1782,14 +1816,10 @@ static void io_flush_completions(struct io_ring_ctx *ctx)
 		llist_for_each_entry_safe(req, tmp, done, cache_node) {
 			if (!io_put_req_submitter(req))
 				continue;
-			req->cache_node.next = ctx->free_reqs;
-			ctx->free_reqs = &req->cache_node;
+			io_req_free_push(ctx, req);
 			nr++;
 		}
-		if (!nr)
-			continue;
-		io_task_put_inflight(current, nr);
-		percpu_ref_put_many(&ctx->refs, nr);
+		io_reqs_pushed_put(ctx, nr);
 	}
 }
 
@@ -1831,13 +1861,38 @@ static void io_req_complete(struct io_kiocb *req, long res)
 
 /* ---- polled I/O (IORING_SETUP_IOPOLL) ---------------------------------- */
 
+static bool io_rw_may_retry(struct io_kiocb *req);
+
+/*
+ * Drop the reaped requests on @done.  Ours (the reaper's, under uring_lock
+ * as io_flush_completions() is) go straight back to free_reqs, with one
+ * inflight count and one ring reference given back for all of them; a
+ * chain's head still goes to a kworker (io_req_release()).
+ */
+static void io_iopoll_free(struct io_ring_ctx *ctx, struct list_head *done)
+{
+	struct io_kiocb *req, *tmp;
+	long nr = 0;
+
+	lockdep_assert_held(&ctx->uring_lock);
+	list_for_each_entry_safe(req, tmp, done, list) {
+		if (req->task != current) {
+			io_put_req(req);
+			continue;
+		}
+		if (!refcount_dec_and_test(&req->refs) || !io_req_release(req))
+			continue;
+		io_req_free_push(ctx, req);
+		nr++;
+	}
+	io_reqs_pushed_put(ctx, nr);
+}
+
 /*
  * Reap what has completed on the poll list: post CQEs for finished
  * requests, then free them; resubmit those that came back with -EAGAIN.
  * Called with uring_lock held.
  */
-static bool io_rw_may_retry(struct io_kiocb *req);
-
 static int io_iopoll_reap(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req, *tmp;
@@ -1862,15 +1917,20 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 	io_commit_cqring(ctx);
 	spin_unlock_irq(&ctx->completion_lock);
 
-	list_for_each_entry_safe(req, tmp, &done, list)
-		io_put_req(req);
+	io_iopoll_free(ctx, &done);
 	if (nr)
 		io_cqring_ev_posted(ctx);
 	return nr;
 }
 
 /*
- * One pass over the poll list: poll each request's file once, then reap.
+ * One pass over the poll list, then reap.  Polling a request polls its
+ * queue, which finds every request done on it, not just that one: the
+ * pass stops at the first poll that found something, and the requests
+ * still in flight after the reap are polled on the next pass.  What
+ * ->iopoll() returns cannot tell: blk_mq_poll() says 1 when it found
+ * nothing, if the task need not wait.  What was found is on the batch,
+ * or, from a driver that completes at once, the request is done.
  * Returns the number of CQEs posted.
  */
 static int io_do_iopoll(struct io_ring_ctx *ctx)
@@ -1885,6 +1945,9 @@ static int io_do_iopoll(struct io_ring_ctx *ctx)
 		if (smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE)
 			continue;
 		kiocb->ki_filp->f_op->iopoll(kiocb, &iob, 0);
+		if (!rq_list_empty(iob.req_list) ||
+		    (READ_ONCE(req->flags) & REQ_F_IOPOLL_DONE))
+			break;
 	}
 	/* the driver completes what it found together: one pass, not one each */
 	if (!rq_list_empty(iob.req_list))
@@ -6738,14 +6801,11 @@ static void io_retry_tw(struct callback_head *cb)
 	io_retry_run(container_of(cb, struct io_kiocb, retry_tw));
 }
 
-/* DEFER_TASKRUN's issuer, in io_uring_enter(): the retries queued for it. */
-static void io_retry_run_deferred(struct io_ring_ctx *ctx)
+static void __io_retry_run_deferred(struct io_ring_ctx *ctx)
 {
 	struct io_kiocb *req, *tmp;
 	struct llist_node *node;
 
-	if (likely(llist_empty(&ctx->retry_list)))
-		return;
 	/*
 	 * Newest first, as task_work_run() runs task work: of the requests
 	 * one wakeup woke, the first armed (a wait queue's head is its newest).
@@ -6753,6 +6813,13 @@ static void io_retry_run_deferred(struct io_ring_ctx *ctx)
 	node = llist_del_all(&ctx->retry_list);
 	llist_for_each_entry_safe(req, tmp, node, retry_node)
 		io_retry_run(req);
+}
+
+/* DEFER_TASKRUN's issuer, in io_uring_enter(): the retries queued for it. */
+static __always_inline void io_retry_run_deferred(struct io_ring_ctx *ctx)
+{
+	if (unlikely(!llist_empty(&ctx->retry_list)))
+		__io_retry_run_deferred(ctx);
 }
 
 /* The ring is closing: nobody will run what waits for the issuer.  Any context. */
@@ -9560,13 +9627,10 @@ found:
 	return 0;
 }
 
-/* Before current submits to @ctx: its pool, and its node on the ring. */
-static int io_task_prepare(struct io_ring_ctx *ctx)
+static int __io_task_prepare(struct io_ring_ctx *ctx)
 {
 	struct io_uring_task *tctx = current->io_uring;
 
-	if (likely(tctx && READ_ONCE(tctx->last_ctx) == ctx))
-		return 0;
 	if (!tctx) {
 		tctx = io_tctx_alloc(current);
 		if (!tctx)
@@ -9579,6 +9643,19 @@ static int io_task_prepare(struct io_ring_ctx *ctx)
 			return -ENOMEM;
 	}
 	return io_task_attach(ctx, current);
+}
+
+/*
+ * Before current submits to @ctx: its pool, and its node on the ring.
+ * Inline, what is true of every submission but a task's first to a ring.
+ */
+static __always_inline int io_task_prepare(struct io_ring_ctx *ctx)
+{
+	struct io_uring_task *tctx = current->io_uring;
+
+	if (likely(tctx && READ_ONCE(tctx->last_ctx) == ctx))
+		return 0;
+	return __io_task_prepare(ctx);
 }
 
 /* The ring is released: it cancels all on its own, drop the tasks' nodes. */
@@ -10057,17 +10134,22 @@ SYSCALL_DEFINE2(io_uring_setup, u32, entries,
 
 /* ---- the single issuer and restrictions -------------------------------- */
 
+static noinline int io_issuer_refuse(const char *what)
+{
+	return io_fail(-EEXIST, "%s: a single-issuer ring, and not its issuer", what);
+}
+
 /*
  * IORING_SETUP_SINGLE_ISSUER: only the task that set the ring up, or that
  * enabled it (IORING_SETUP_R_DISABLED), submits and registers; others get
  * -EEXIST.  An SQPOLL ring's SQ thread submits, whoever fills its SQ.
  */
-static int io_issuer_check(struct io_ring_ctx *ctx, const char *what)
+static __always_inline int io_issuer_check(struct io_ring_ctx *ctx, const char *what)
 {
 	struct task_struct *issuer = READ_ONCE(ctx->issuer);
 
 	if (unlikely(issuer && issuer != current))
-		return io_fail(-EEXIST, "%s: a single-issuer ring, and not its issuer", what);
+		return io_issuer_refuse(what);
 	return 0;
 }
 
