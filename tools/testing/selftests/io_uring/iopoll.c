@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "../kselftest_harness.h"
@@ -164,6 +165,112 @@ TEST_F(iopoll, teardown_in_flight)
 		ASSERT_EQ(8, sys_enter(r.fd, 8, 0, 0, NULL, 0));
 		ring_exit(&r);
 	}
+}
+
+/* @n reads of 4 KiB into @buf, every other one from @fd2, numbered. */
+static void queue_reads(struct ring *r, int fd, int fd2, void *buf, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+		prep_rw(sqe, IORING_OP_READ, i & 1 ? fd2 : fd,
+			(char *)buf + i * 4096, 4096, i * 4096);
+		sqe->user_data = i;
+	}
+	ring_flush(r);
+}
+
+/* Wait for @n CQEs of 4096 bytes, each user_data below @n once. */
+static int reap_reads(struct ring *r, int n)
+{
+	unsigned long long seen = 0;
+	struct io_uring_cqe cqe;
+	int got = 0;
+
+	while (got < n) {
+		if (!ring_peek_cqe(r, &cqe)) {
+			if (sys_enter(r->fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+				return -errno;
+			continue;
+		}
+		if (cqe.res != 4096 || cqe.user_data >= (unsigned int)n ||
+		    (seen & (1ULL << cqe.user_data)))
+			return -EINVAL;
+		seen |= 1ULL << cqe.user_data;
+		got++;
+	}
+	return 0;
+}
+
+/*
+ * One ring polls two devices: a poll that finds the first one's reads
+ * done must not keep the second one's from being polled.
+ */
+TEST(two_devices_one_ring)
+{
+	int nvme = open("/dev/nvme0n1", O_RDONLY | O_DIRECT);
+	int nullb = open("/dev/nullb0", O_RDONLY | O_DIRECT);
+	struct ring r;
+	void *buf;
+
+	if (nvme < 0 || nullb < 0)
+		SKIP(return, "needs both /dev/nvme0n1 and /dev/nullb0");
+	ASSERT_EQ(0, posix_memalign(&buf, 4096, 64 * 4096));
+	ASSERT_EQ(0, ring_init(&r, 64, IORING_SETUP_IOPOLL));
+	queue_reads(&r, nvme, nullb, buf, 64);
+	/* all 64 before it returns, from both devices */
+	ASSERT_EQ(64, sys_enter(r.fd, 64, 64, IORING_ENTER_GETEVENTS, NULL, 0));
+	EXPECT_EQ(64, *r.cq_tail - *r.cq_head);
+	EXPECT_EQ(0, reap_reads(&r, 64));
+	ring_exit(&r);
+	free(buf);
+	close(nvme);
+	close(nullb);
+}
+
+struct submitter_arg {
+	struct ring *r;
+	int fd;
+	void *buf;
+	int ret;
+	pthread_barrier_t reaped;
+};
+
+/* Submit, then live on until the main thread has reaped. */
+static void *submit_reads(void *p)
+{
+	struct submitter_arg *a = p;
+
+	queue_reads(a->r, a->fd, a->fd, a->buf, 32);
+	a->ret = sys_enter(a->r->fd, 32, 0, 0, NULL, 0);
+	pthread_barrier_wait(&a->reaped);
+	pthread_barrier_wait(&a->reaped);
+	return NULL;
+}
+
+/*
+ * Reads one thread submitted and another reaps while the first is still
+ * alive: the reaper frees requests that are not its own, and the ring can
+ * still be used and closed after.
+ */
+TEST_F(iopoll, reaped_by_another_thread)
+{
+	struct submitter_arg a = { &self->r, self->fd, self->buf, 0 };
+	pthread_t t;
+	int round;
+
+	ASSERT_EQ(0, pthread_barrier_init(&a.reaped, NULL, 2));
+	for (round = 0; round < 4; round++) {
+		ASSERT_EQ(0, pthread_create(&t, NULL, submit_reads, &a));
+		pthread_barrier_wait(&a.reaped);
+		EXPECT_EQ(32, a.ret);
+		EXPECT_EQ(0, reap_reads(&self->r, 32));
+		pthread_barrier_wait(&a.reaped);
+		ASSERT_EQ(0, pthread_join(t, NULL));
+	}
+	pthread_barrier_destroy(&a.reaped);
 }
 
 TEST_HARNESS_MAIN
