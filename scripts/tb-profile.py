@@ -4,7 +4,9 @@
     scripts/tb-profile.py KERNEL [ROWS] [SECONDS]      (make bench first)
 
 KERNEL is ours or stock (build/obj-KERNEL), ROWS a BENCH_ROWS group of
-tests/bench/bench.sh (default nop).  The guest boots as `make bench
+tests/bench/bench.sh (default nop), or one row of a group, as GROUP/ROW
+(nullb/uring-qd32-hipri): tracing then starts when that row does, not
+the group's first.  The guest boots as `make bench
 BENCH_MODE=icount` boots it (one vCPU, -icount), and once the row has
 started QEMU logs every translation block it executes (-d exec,nochain,
 switched on and off through the monitor) for SECONDS of host time
@@ -13,6 +15,9 @@ its first branch; a rep-prefixed instruction is one per iteration, as
 icount counts it), and the sums are printed per kernel function, per
 call of io_issue_sqe (one per request on both kernels).  Two runs, ours
 and stock, show where the difference per request lies.
+
+TB_TOP=N prints N functions (default 30); TB_REUSE=1 counts the trace the
+last run left in build/profile/KERNEL again, without booting.
 """
 import bisect
 import collections
@@ -32,6 +37,8 @@ def die(msg):
 
 
 def run_guest(kernel, rows, secs, work):
+    group, _, row = rows.partition("/")
+    start = re.compile(rf"^# {re.escape(rows)}:" if row else r"^# [a-z]+/", re.M)
     mon, log = f"{work}/monitor", f"{work}/exec.log"
     initrd = f"{BUILD}/guest/initrd-bench.cpio.gz"
     image = f"{BUILD}/obj-{kernel}/arch/x86/boot/bzImage"
@@ -41,9 +48,9 @@ def run_guest(kernel, rows, secs, work):
     env = dict(os.environ, GUEST_SMP="1",
                GUEST_ACCEL=f"-accel tcg,thread=single -icount shift=0,sleep=off -cpu max "
                            f"-monitor unix:{mon},server,nowait -D {log}",
-               GUEST_APPEND=f"iou_bench_mode=icount iou_bench_s=4 iou_bench_rows={rows} "
+               GUEST_APPEND=f"iou_bench_mode=icount iou_bench_s=4 iou_bench_rows={group} "
                             "null_blk.irqmode=0")
-    print(f"==> booting {kernel}, waiting for the {rows} rows", flush=True)
+    print(f"==> booting {kernel}, waiting for {rows}", flush=True)
     p = subprocess.Popen([f"{TOP}/scripts/run-guest.sh", image, initrd, "bench", work, "300"],
                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tap = f"{work}/tap.log"
@@ -51,7 +58,7 @@ def run_guest(kernel, rows, secs, work):
         time.sleep(0.2)
         if p.poll() is not None:
             die(f"the guest ended before the row started (logs in {work})")
-        if os.path.exists(tap) and re.search(r"^# [a-z]+/", open(tap).read(), re.M):
+        if os.path.exists(tap) and start.search(open(tap).read()):
             break
     time.sleep(1.0)
     s = socket.socket(socket.AF_UNIX)
@@ -73,7 +80,10 @@ def main():
     secs = float(sys.argv[3]) if len(sys.argv) > 3 else 0.5
     work = f"{BUILD}/profile/{kernel}"
     os.makedirs(work, exist_ok=True)
-    log = run_guest(kernel, rows, secs, work)
+    if os.environ.get("TB_REUSE"):
+        log = f"{work}/exec.log"
+    else:
+        log = run_guest(kernel, rows, secs, work)
 
     syms = []
     for line in open(f"{BUILD}/obj-{kernel}/System.map"):
@@ -118,7 +128,7 @@ def main():
     total = sum(per_fn.values())
     print(f"{kernel}: {reqs} requests traced; kernel instructions per request "
           f"~{total / reqs:.0f} (user-space blocks: {user / reqs:.1f} per request)")
-    for name, n in per_fn.most_common(30):
+    for name, n in per_fn.most_common(int(os.environ.get("TB_TOP", "30"))):
         print(f"{n / reqs:8.1f}  {name}")
 
 
