@@ -4,6 +4,9 @@
 #                        (ONLY=name[,name] runs just those, e.g. ONLY=fixed,poll)
 #   make run             build, boot, run io_uring-bench on the emulated NVMe disk
 #   make check-debug     the same suite on a KASAN/lockdep/kmemleak kernel
+#                        (without fio.sh, qemu.sh and plocate.sh, which make
+#                        check runs; CI has no time for them twice)
+#   make check-debug-all the same with those three clients too
 #   make soak            fuzz (ours + trinity) and stress-ng for SOAK_S seconds
 #                        (default 600) on the debug kernel; SEED=n varies seeds
 #   make bench           our io_uring vs stock 6.1 (built from the unstripped
@@ -28,7 +31,7 @@
 #
 # Everything lives in build/, which git ignores.
 
-.PHONY: check check-debug check-runner run soak bench series series-build check-stripped \
+.PHONY: check check-debug check-debug-all check-runner run soak bench series series-build check-stripped \
 	liburing liburing-stock \
 	assemble kernel clean
 
@@ -41,6 +44,9 @@ run:
 
 check-debug:
 	@scripts/guest-suite.sh debug check 3000
+
+check-debug-all:
+	@DEBUG_ALL=1 scripts/guest-suite.sh debug check 3600
 
 SOAK_S ?= 600
 SEED ?= 1

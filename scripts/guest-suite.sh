@@ -35,11 +35,12 @@ out="$BUILD/runs/$variant-$suite"
 # liburing's suite on the debug kernel: the subset that tests/clients/liburing-debug.txt names
 [ "$variant" = debug ] && [ -z "${LIBURING_ALL:-}" ] &&
 	export GUEST_APPEND="${GUEST_APPEND:-} iou_liburing=$(grep -v '^#' "$TOP/tests/clients/liburing-debug.txt" | paste -sd, -)"
-# plocate's run adds little there that mariadb.sh and qemu.sh do not, and
-# CI has no minute to spare: make check runs it on the plain kernel, and
-# DEBUG_ALL=1 (or naming it in ONLY) keeps it on the debug kernel too.
+# Three clients add little on the debug kernel that the selftests,
+# liburing's subset and mariadb.sh do not, and CI has no minute to spare:
+# make check runs them on the plain kernel, and DEBUG_ALL=1 (make
+# check-debug-all, or naming one in ONLY) keeps them on the debug kernel.
 [ "$variant" = debug ] && [ -z "${DEBUG_ALL:-}${ONLY:-}" ] &&
-	export GUEST_APPEND="${GUEST_APPEND:-} iou_skip=plocate.sh"
+	export GUEST_APPEND="${GUEST_APPEND:-} iou_skip=plocate.sh,fio.sh,qemu.sh"
 msg "booting the $variant kernel, suite '$suite' (log: $out)"
 set +e
 "$S/run-guest.sh" "$BUILD/obj-$variant/arch/x86/boot/bzImage" "$initrd" "$suite" "$out" "$limit" &
