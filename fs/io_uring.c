@@ -7975,7 +7975,7 @@ static int io_cq_waiter_wake(struct wait_queue_entry *wq, unsigned int mode,
 static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 			  const sigset_t __user *sig, size_t sigsz, ktime_t timeout)
 {
-	ktime_t deadline = ktime_add_safe(ktime_get(), timeout);
+	ktime_t deadline = KTIME_MAX;
 	struct io_cq_waiter w = {
 		.ctx = ctx,
 		.target = READ_ONCE(ctx->cq_ring->r.head) + min_events,
@@ -7987,6 +7987,13 @@ static int io_cqring_wait(struct io_ring_ctx *ctx, unsigned int min_events,
 	io_cqring_publish(ctx);
 	if (io_cqring_events(ctx) >= min_events)
 		return 0;
+	/*
+	 * The clock is read only by a wait that may sleep, and may time
+	 * out.  A limit below zero is up already, as on 6.1 (added as it
+	 * is, it would look like an overflow and saturate).
+	 */
+	if (timeout != KTIME_MAX)
+		deadline = ktime_add_safe(ktime_get(), max_t(ktime_t, timeout, 0));
 	init_wait(&w.wq);
 	w.wq.func = io_cq_waiter_wake;
 
