@@ -7499,11 +7499,17 @@ static int io_submit_sqes(struct io_ring_ctx *ctx, unsigned int to_submit)
 		percpu_ref_put_many(&ctx->refs, to_submit - submitted);
 	if (!submitted && i < to_submit)
 		submitted = -EAGAIN;
-	io_commit_sqring(ctx);
 	if (to_submit >= IO_PLUG_THRESHOLD)
 		blk_finish_plug(&plug);
 	io_submit_state_end(&state);
 	io_flush_completions(ctx);
+	/*
+	 * As on 6.1, the SQ head moves only now: whoever sees an SQE
+	 * consumed finds the CQE of what completed inline.  liburing 2.3
+	 * counts an SQPOLL submission as tail - head, and says 0 if the SQ
+	 * thread's head moved before it looked.
+	 */
+	io_commit_sqring(ctx);
 	WRITE_ONCE(ctx->submitter, NULL);
 	return submitted;
 }
