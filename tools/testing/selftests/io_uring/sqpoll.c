@@ -327,6 +327,46 @@ static bool wait_for(struct ring *r, unsigned int n)
 }
 
 /*
+ * As on 6.1, the SQ thread moves the SQ head only once the batch's inline
+ * completions are posted: whoever sees a NOP consumed finds its CQE too.
+ * liburing 2.3's io_uring_submit() on an SQPOLL ring counts what it
+ * submitted as tail - head, so a head that moved first made it say 0
+ * (read-before-exit, timeout-new, send_recv).  A race, so many rounds.
+ */
+TEST(sq_head_moves_after_the_cqes)
+{
+	unsigned int i, late = 0, lost = 0;
+	struct ring r;
+
+	ASSERT_EQ(0, sqpoll_init(&r, 8, 0, 2000, 0));
+	for (i = 0; i < 300 && !lost; i++) {
+		int spins = 0;
+
+		ring_get_sqe(&r)->opcode = IORING_OP_NOP;
+		ring_flush(&r);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(r.sq_flags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)
+			sys_enter(r.fd, 0, 0, IORING_ENTER_SQ_WAKEUP, NULL, 0);
+		while (__atomic_load_n(r.sq_head, __ATOMIC_ACQUIRE) != i + 1) {
+			if (++spins > 5000000) {
+				lost = 1;
+				break;
+			}
+		}
+		if (!lost && __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE) != i + 1)
+			late++;
+		/* the CQE comes: make its room again */
+		if (!lost && !wait_for(&r, i + 1))
+			lost = 1;
+		__atomic_store_n(r.cq_head, i + 1, __ATOMIC_RELEASE);
+	}
+	EXPECT_EQ(0, lost);
+	EXPECT_EQ(0, late) TH_LOG("%u of %u NOPs consumed before their CQE was posted",
+				  late, i);
+	ring_exit(&r);
+}
+
+/*
  * With CQEs waiting for room in the CQ ring, the SQ thread goes on
  * submitting, as on 6.1 (the backlog is memory charged to the ring's
  * cgroup); once userspace makes room, every CQE comes, in order.
