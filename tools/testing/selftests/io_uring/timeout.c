@@ -693,6 +693,20 @@ TEST_F(timeout, ext_arg_short_wait_with_cqes_returns_0)
 	EXPECT_EQ(1, cqe.user_data);
 }
 
+/* A time limit below zero is up already: -ETIME at once, as on 6.1. */
+TEST_F(timeout, ext_arg_negative_time_is_up_at_once)
+{
+	struct __kernel_timespec ts = { .tv_sec = -1 };
+	struct io_uring_getevents_arg arg = { .ts = (unsigned long)&ts };
+	long long start = now_ms();
+
+	EXPECT_EQ(-ETIME, wait_ext(&self->r, 1, &arg, sizeof(arg)));
+	ts.tv_sec = 0;
+	ts.tv_nsec = -1;
+	EXPECT_EQ(-ETIME, wait_ext(&self->r, 1, &arg, sizeof(arg)));
+	EXPECT_GT(5000, now_ms() - start);
+}
+
 TEST_F(timeout, ext_arg_bad_inputs)
 {
 	struct __kernel_timespec ts = { .tv_nsec = 1000 };
