@@ -3,7 +3,9 @@
 
     scripts/tb-profile.py KERNEL [ROWS] [SECONDS]      (make bench first)
 
-KERNEL is ours or stock (build/obj-KERNEL), ROWS a BENCH_ROWS group of
+KERNEL is ours or stock (build/obj-KERNEL), or the NAME of any
+build/obj-NAME that holds a bzImage, System.map and vmlinux (a copy of
+an older build, to compare with), ROWS a BENCH_ROWS group of
 tests/bench/bench.sh (default nop), or one row of a group, as GROUP/ROW
 (nullb/uring-qd32-hipri): tracing then starts when that row does, not
 the group's first.  The guest boots as `make bench
@@ -73,8 +75,10 @@ def run_guest(kernel, rows, secs, work):
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1] not in ("ours", "stock"):
-        die("usage: tb-profile.py ours|stock [ROWS] [SECONDS]")
+    # any build/obj-NAME with a bzImage, System.map and vmlinux will do:
+    # a copy of an older build of ours, say, to see where it changed
+    if len(sys.argv) < 2 or not os.path.isdir(f"{BUILD}/obj-{sys.argv[1]}"):
+        die("usage: tb-profile.py ours|stock|NAME (build/obj-NAME) [ROWS] [SECONDS]")
     kernel = sys.argv[1]
     rows = sys.argv[2] if len(sys.argv) > 2 else "nop"
     secs = float(sys.argv[3]) if len(sys.argv) > 3 else 0.5
