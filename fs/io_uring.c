@@ -1088,6 +1088,18 @@ static __always_inline void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 us
 	io_cqring_backlog_add(ctx, user_data, res, cflags);
 }
 
+/*
+ * Room for a CQE that says more will follow (IORING_CQE_F_MORE): a free
+ * entry in the CQ ring and nothing in the backlog.  Without it a multishot
+ * request ends, as on 6.1, with the result that found no room as its last
+ * CQE (that one may wait in the backlog): CQEs for an application that is
+ * not reaping would grow the backlog without bound.  completion_lock held.
+ */
+static bool io_cqring_room_for_more(struct io_ring_ctx *ctx)
+{
+	return list_empty(&ctx->cq_backlog) && !io_cqring_full(ctx);
+}
+
 static bool io_op_supported(unsigned int op)
 {
 	return op < IORING_OP_LAST && (IO_OPS_SUPPORTED & BIT_ULL(op));
@@ -3973,7 +3985,7 @@ static bool io_req_post_more(struct io_kiocb *req, long res)
 	bool posted;
 
 	spin_lock_irqsave(&ctx->completion_lock, flags);
-	posted = list_empty(&ctx->cq_backlog) && !io_cqring_full(ctx);
+	posted = io_cqring_room_for_more(ctx);
 	if (posted) {
 		ctx->cq_extra++;
 		io_cqring_fill_event(ctx, req->user_data, res,
@@ -4630,7 +4642,11 @@ static int io_accept(struct io_kiocb *req, bool force_nonblock)
 			io_req_complete(req, ret);
 			return 0;
 		}
-		__io_cqring_add_event(req->ctx, req->user_data, ret, IORING_CQE_F_MORE, true);
+		/* no room for it: this connection is its last CQE */
+		if (!io_req_post_more(req, ret)) {
+			io_req_complete(req, ret);
+			return 0;
+		}
 		if (io_worker_stopped(req)) {
 			io_req_complete(req, -EINTR);
 			return 0;
@@ -4937,6 +4953,7 @@ static void io_poll_owned(struct io_kiocb *req)
 {
 	struct io_poll_iocb *poll = &req->poll;
 	__poll_t mask;
+	bool more;
 	int seen;
 
 	do {
@@ -4964,8 +4981,14 @@ static void io_poll_owned(struct io_kiocb *req)
 		}
 		if (mask) {
 			spin_lock_irq(&req->ctx->completion_lock);
-			io_poll_post_more(req, mask);
+			more = io_cqring_room_for_more(req->ctx);
+			if (more)
+				io_poll_post_more(req, mask);
 			spin_unlock_irq(&req->ctx->completion_lock);
+			if (!more) {
+				io_poll_end(req, mangle_poll(mask));
+				return;
+			}
 			io_cqring_ev_posted(req->ctx);
 		}
 	} while (!io_poll_put_owner(req, seen));
@@ -5079,7 +5102,8 @@ static void io_poll_wake_end(struct io_kiocb *req, __poll_t mask)
 
 /*
  * A wakeup owns multishot @req and has the @mask it waits for: the CQE
- * from here if completion_lock is free, and it stays armed.
+ * from here if completion_lock is free, and it stays armed; or it ends,
+ * if the CQ ring has no room for more.
  */
 static void io_poll_wake_more(struct io_kiocb *req, __poll_t mask)
 {
@@ -5088,6 +5112,11 @@ static void io_poll_wake_more(struct io_kiocb *req, __poll_t mask)
 
 	if (!spin_trylock_irqsave(&ctx->completion_lock, flags)) {
 		io_poll_owned_later(req);
+		return;
+	}
+	if (!io_cqring_room_for_more(ctx)) {
+		spin_unlock_irqrestore(&ctx->completion_lock, flags);
+		io_poll_wake_end(req, mask);
 		return;
 	}
 	/* said: only wakeups write it, and they hold the queue's lock too */
@@ -5183,8 +5212,9 @@ enum io_poll_armed { IO_POLL_ARMED, IO_POLL_READY, IO_POLL_DYING };
  * ready already (*@mask), the file refused (*@error) or the ring is
  * closing: its teardown has ended the armed requests or is about to,
  * under completion_lock, so none may be added after it.  A @multishot
- * poll is armed even when the file is ready, with a CQE for that.  Once
- * it is armed, @req may be gone when we return.
+ * poll is armed even when the file is ready, with a CQE for that, unless
+ * the CQ ring has no room for one: then it is ready, and that CQE ends
+ * it.  Once it is armed, @req may be gone when we return.
  */
 static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events, bool multishot,
 				      __poll_t *mask, int *error)
@@ -5212,7 +5242,8 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events, boo
 	if (percpu_ref_is_dying(&ctx->refs) || READ_ONCE(req->lt_expired))
 		ret = IO_POLL_DYING;
 	/* no queue: the file cannot wait, or POLLFREE came already */
-	else if ((*mask && !multishot) || *error || !READ_ONCE(poll->head))
+	else if ((*mask && (!multishot || !io_cqring_room_for_more(ctx))) || *error ||
+		 !READ_ONCE(poll->head))
 		ret = IO_POLL_READY;
 	else
 		list_add_tail(&req->list, io_poll_bucket(ctx, req->user_data));
