@@ -946,6 +946,54 @@ TEST(accept_multishot)
 }
 
 /*
+ * A CQ ring with no room ends a multishot ACCEPT, as on 6.1: the
+ * connection that found no room is its last CQE (kept until the
+ * application makes room), so none is lost, and it accepts no more.
+ */
+TEST(accept_multishot_stops_when_the_cq_ring_is_full)
+{
+	struct io_uring_cqe cqe = { };
+	struct io_uring_sqe *sqe;
+	struct sockaddr_un sun;
+	int l, c[6], i;
+	struct ring r;
+
+	/* O_NONBLOCK: its multishot ACCEPT waits all the same; accept(2) does not */
+	l = listener(&sun, SOCK_NONBLOCK);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, ring_init(&r, 2, 0));
+	ASSERT_EQ(4, r.p.cq_entries);
+	/* five wait to be accepted: as many as a backlog of 4 queues */
+	for (i = 0; i < 5; i++) {
+		c[i] = dial(&sun);
+		ASSERT_LE(0, c[i]);
+	}
+	sqe = prep_net(&r, IORING_OP_ACCEPT, l, NULL, 0, 0, 0xacc);
+	sqe->ioprio = IORING_ACCEPT_MULTISHOT;
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+		EXPECT_EQ(0xacc, cqe.user_data);
+		EXPECT_LE(0, cqe.res);
+		EXPECT_EQ(i < 4 ? IORING_CQE_F_MORE : 0, cqe.flags) TH_LOG("CQE %d", i);
+		close(cqe.res);
+	}
+	/* it is gone: a sixth connection waits for an accept of its own */
+	c[5] = dial(&sun);
+	ASSERT_LE(0, c[5]);
+	usleep(20 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	i = accept(l, NULL, NULL);
+	EXPECT_LE(0, i);
+	close(i);
+	for (i = 0; i < 6; i++)
+		close(c[i]);
+	ring_exit(&r);
+	unlink(sun.sun_path);
+	close(l);
+}
+
+/*
  * A multishot ACCEPT of direct descriptors allocates a slot for each; when
  * none is left, that error is its last CQE.  A slot of its own choosing,
  * or another ioprio bit, is refused.
