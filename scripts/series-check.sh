@@ -30,14 +30,23 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok - $*"; }
 notok() { fail=$((fail + 1)); echo "not ok - $*"; }
 
-# checkpatch reads the tree it lives in for its spelling and const lists
-msg "checkpatch --strict on each patch"
+# checkpatch reads the tree it lives in for its spelling and const lists.
+# It runs $JOBS patches at a time (each into its own file), and the
+# verdicts are then read in order.
+msg "checkpatch --strict on each patch ($JOBS at a time)"
+cpout="$BUILD/series/checkpatch"
+rm -rf "$cpout"
+mkdir -p "$cpout"
+# PATH: spdxcheck.py wants the python3 that has Debian's python3-ply
+ls "$out"/0*.patch | grep -v '/0000-cover-letter\.patch$' |
+	(cd "$am" && PATH=/usr/bin:$PATH xargs -P "$JOBS" -n 1 sh -c \
+		'perl scripts/checkpatch.pl --strict --no-summary --terse --show-types \
+			"$1" >"$0/${1##*/}.txt" 2>&1 || true' "$cpout")
 for p in "$out"/0*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
 	name=$(basename "$p")
-	# PATH: spdxcheck.py wants the python3 that has Debian's python3-ply
-	all=$(cd "$am" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --no-summary \
-		--terse --show-types "$p" 2>&1) || true
+	all=$(cat "$cpout/$name.txt" 2>/dev/null ||
+		echo "$name: ERROR:NO_OUTPUT: checkpatch left no output")
 	# errors and warnings fail, less the kept ones; CHECKs are shown
 	slug=$(awk -v n="$name" '$1 == n { print $2 }' "$out/.slugs")
 	kept=$(awk -v s="$slug" '$1 == s { printf "|%s", $2 }' "$TOP/series/checkpatch-exceptions")

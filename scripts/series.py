@@ -120,18 +120,24 @@ def snapshot(rev):
         shutil.rmtree(tmp)
 
 
+# Paths of the tree that differ from the base, as far as series.py knows:
+# each that a step wrote or a stage changed.  Keeping the list here spares
+# a walk of the whole kernel tree (tens of thousands of files) per step.
+touched = set()
+
+
 def put(files, group):
     """Write the @group part of @files into the tree; remove what the
-    group had before and no longer has (back to the base's version)."""
+    group had before and no longer has (back to the base's version).
+    Returns the paths it wrote or removed."""
     want = {rel: data for rel, data in files.items() if group_of(rel) == group}
-    changed = git("diff", "--name-only", "base", "--").split()
-    changed += git("ls-files", "--others").split()
-    for rel in changed:
-        if group_of(rel) == group and rel not in want:
-            if os.path.exists(os.path.join(BASE, rel)):
-                git("checkout", "base", "--", rel)
-            else:
-                os.remove(os.path.join(TREE, rel))
+    gone = sorted(rel for rel in touched if group_of(rel) == group and rel not in want)
+    for rel in gone:
+        if os.path.exists(os.path.join(BASE, rel)):
+            git("checkout", "base", "--", rel)
+        else:
+            os.remove(os.path.join(TREE, rel))
+        touched.discard(rel)
     for rel, data in want.items():
         p = os.path.join(TREE, rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
@@ -139,6 +145,8 @@ def put(files, group):
             f.write(data)
         if rel.endswith(".sh"):
             os.chmod(p, 0o755)
+    touched.update(want)
+    return gone + sorted(want)
 
 
 def maintainers(final):
@@ -188,10 +196,11 @@ def reset_tree():
     git("clean", "-q", "-f", "-d", "-x")
 
 
-def commit(slug):
+def commit(slug, paths):
+    """Commit @paths (added, changed or removed) as patch @slug."""
     with open(os.path.join(SERIES, "msg", slug + ".txt")) as f:
         text = f.read().rstrip() + f"\n\nSigned-off-by: {AUTHOR}\n"
-    git("add", "-A", "-f")
+    git("add", "-A", "-f", "--", *paths)
     name, email = AUTHOR[:-1].split(" <")
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
                GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
@@ -213,14 +222,17 @@ def build():
         if kind == "stage":
             diff = os.path.join(SERIES, "stages", slug + ".diff")
             git("apply", "--index", "--whitespace=nowarn", diff)
+            paths = git("apply", "--numstat", "-z", diff).split("\0")
+            paths = [p.split("\t")[-1] for p in paths if p]
+            touched.update(paths)
         elif kind == "commit":
-            put(snapshot(args[0]), "kernel")
+            paths = put(snapshot(args[0]), "kernel")
         else:
             if args[0] not in GROUPS:
                 die(f"{slug}: no group '{args[0]}'")
-            put(final, args[0])
+            paths = put(final, args[0])
         maintainers(final)
-        commit(slug)
+        commit(slug, paths + ["MAINTAINERS"])
     check_final(final)
     export(len(plan))
 
@@ -282,6 +294,9 @@ def exceptions():
 
 def state(rev):
     files = snapshot(rev)
+    # the tree is as the last run left it: ask git what differs
+    touched.update(git("diff", "--name-only", "base", "--").split())
+    touched.update(git("ls-files", "--others").split())
     put(files, "kernel")
     msg(f"kernel-side files as of {rev} are in {TREE} (uncommitted)")
 
