@@ -37,13 +37,13 @@ msg "checkpatch --strict on each patch ($JOBS at a time)"
 cpout="$BUILD/series/checkpatch"
 rm -rf "$cpout"
 mkdir -p "$cpout"
+patches=$(ls "$out"/0*.patch | grep -v '/0000-cover-letter\.patch$')
 # PATH: spdxcheck.py wants the python3 that has Debian's python3-ply
-ls "$out"/0*.patch | grep -v '/0000-cover-letter\.patch$' |
+echo "$patches" |
 	(cd "$am" && PATH=/usr/bin:$PATH xargs -P "$JOBS" -n 1 sh -c \
 		'perl scripts/checkpatch.pl --strict --no-summary --terse --show-types \
 			"$1" >"$0/${1##*/}.txt" 2>&1 || true' "$cpout")
-for p in "$out"/0*.patch; do
-	case $p in */0000-cover-letter.patch) continue ;; esac
+for p in $patches; do
 	name=$(basename "$p")
 	all=$(cat "$cpout/$name.txt" 2>/dev/null ||
 		echo "$name: ERROR:NO_OUTPUT: checkpatch left no output")
@@ -64,7 +64,7 @@ done
 msg "git am of the series on the stripped base"
 git -C "$am" checkout -q -f -B am base
 if git -C "$am" -c user.name=am -c user.email=am@localhost am -q \
-	$(ls "$out"/0*.patch | grep -v 0000-cover-letter) >"$BUILD/series/am.log" 2>&1 &&
+	$patches >"$BUILD/series/am.log" 2>&1 &&
 	[ "$(git -C "$am" rev-parse 'HEAD^{tree}')" = "$(git -C "$am" rev-parse 'series^{tree}')" ]; then
 	ok "git am applies the series and gives the series' tree"
 else
