@@ -156,6 +156,7 @@
 				 BIT_ULL(IORING_OP_FALLOCATE) | BIT_ULL(IORING_OP_LINK_TIMEOUT) | \
 				 BIT_ULL(IORING_OP_FILES_UPDATE) | \
 				 BIT_ULL(IORING_OP_FADVISE) | BIT_ULL(IORING_OP_MADVISE) | \
+				 BIT_ULL(IORING_OP_URING_CMD) | \
 				 BIT_ULL(IORING_OP_SHUTDOWN) | BIT_ULL(IORING_OP_RENAMEAT) | \
 				 BIT_ULL(IORING_OP_UNLINKAT) | BIT_ULL(IORING_OP_MKDIRAT) | \
 				 BIT_ULL(IORING_OP_SYMLINKAT) | BIT_ULL(IORING_OP_LINKAT) | \
@@ -265,10 +266,11 @@ struct io_ev_fd {
 	struct rcu_head		rcu;
 };
 
-/* A CQE waiting for room in the CQ ring. */
+/* A CQE waiting for room in the CQ ring, and its extra1 on a CQE32 ring. */
 struct io_backlog_cqe {
 	struct list_head	list;
 	struct io_uring_cqe	cqe;
+	u64			extra1;
 };
 
 /*
@@ -332,6 +334,8 @@ struct io_ring_ctx {
 		unsigned int		sqe_shift;
 		/* IOPOLL requests issued and not yet reaped */
 		struct list_head	poll_list;
+		/* URING_CMDs on it whose completion callback waits (REQ_F_CMD_CB) */
+		atomic_t		iopoll_cmd_cbs;
 		/*
 		 * The task in io_submit_sqes() now.  What it completes inline
 		 * waits on compl_list (linked by cache_node, compl_tail is
@@ -643,6 +647,8 @@ enum {
 	REQ_F_ZC_NOTIF		= BIT(15),	/* a zero-copy send's: ->notif is set */
 	REQ_F_SOCK_NONEMPTY	= BIT(16),	/* a receive left data in its socket */
 	REQ_F_BUFFER_RING	= BIT(17),	/* ->kbuf is ->ring_buf: not to be freed */
+	REQ_F_CQE_EXTRA		= BIT(18),	/* a CQE32 ring's: extra1 is ->cmd_res2 */
+	REQ_F_CMD_CB		= BIT(19),	/* IOPOLL URING_CMD: its reaper runs task_work_cb */
 };
 
 /*
@@ -678,6 +684,7 @@ struct io_kiocb {
 		struct io_path2		path2;
 		struct io_open_how	open;
 		struct io_epoll_event	epoll;
+		struct io_uring_cmd	uring_cmd;
 	};
 	struct io_ring_ctx	*ctx;
 	/* poll_list, a sequential run or the pending polls: one at a time */
@@ -703,8 +710,12 @@ struct io_kiocb {
 	long			result;
 	/* bytes to transfer, for matching sequential buffered requests */
 	size_t			io_len;
-	/* a buffered read cut short without blocking: bytes already read */
-	size_t			io_done;
+	union {
+		/* a buffered read cut short without blocking: bytes already read */
+		size_t			io_done;
+		/* URING_CMD on a CQE32 ring: its res2, the CQE's extra1 */
+		u64			cmd_res2;
+	};
 	u64			user_data;
 	struct io_uring_sqe	sqe;
 	/* run by the submitter's I/O threads */
@@ -772,6 +783,8 @@ struct io_kiocb {
 		struct io_connect_addr	*caddr;
 		struct io_async_msg	*amsg;
 		struct io_xattr		*xattr;
+		/* URING_CMD on an SQE128 ring, set aside: its command */
+		void			*cmd_copy;
 	};
 	union {
 		/*
@@ -1009,7 +1022,7 @@ static __always_inline bool io_cqring_full(struct io_ring_ctx *ctx)
  * head is read once: userspace may move it while we look.
  */
 static __always_inline bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data, s32 res,
-					  u32 cflags)
+					  u32 cflags, u64 extra1)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 	unsigned int tail = ctx->cached_cq_tail;
@@ -1022,8 +1035,8 @@ static __always_inline bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data
 	WRITE_ONCE(cqe->res, res);
 	WRITE_ONCE(cqe->flags, cflags);
 	if (ctx->cqe_shift) {
-		/* no opcode we offer fills the second half: 0, as on 6.1 */
-		WRITE_ONCE(cqe->big_cqe[0], 0);
+		/* only URING_CMD fills extra1 (its res2); extra2 is 0, as on 6.1 */
+		WRITE_ONCE(cqe->big_cqe[0], extra1);
 		WRITE_ONCE(cqe->big_cqe[1], 0);
 	}
 	ctx->cached_cq_tail = tail + 1;
@@ -1036,7 +1049,7 @@ static __always_inline bool io_cqring_put(struct io_ring_ctx *ctx, u64 user_data
  * completion lost, and counted in the CQ ring's overflow field.
  */
 static void io_cqring_backlog_add(struct io_ring_ctx *ctx, u64 user_data,
-				  s32 res, u32 cflags)
+				  s32 res, u32 cflags, u64 extra1)
 {
 	struct io_cq_ring *ring = ctx->cq_ring;
 	struct io_backlog_cqe *b;
@@ -1049,6 +1062,7 @@ static void io_cqring_backlog_add(struct io_ring_ctx *ctx, u64 user_data,
 	b->cqe.user_data = user_data;
 	b->cqe.res = res;
 	b->cqe.flags = cflags;
+	b->extra1 = extra1;
 	if (list_empty(&ctx->cq_backlog))
 		io_sq_flags_set(ctx, IORING_SQ_CQ_OVERFLOW);
 	list_add_tail(&b->list, &ctx->cq_backlog);
@@ -1063,7 +1077,7 @@ static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
 	struct io_backlog_cqe *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, &ctx->cq_backlog, list) {
-		if (!io_cqring_put(ctx, b->cqe.user_data, b->cqe.res, b->cqe.flags))
+		if (!io_cqring_put(ctx, b->cqe.user_data, b->cqe.res, b->cqe.flags, b->extra1))
 			return false;
 		list_del(&b->list);
 		kfree(b);
@@ -1077,15 +1091,21 @@ static bool io_cqring_backlog_move(struct io_ring_ctx *ctx)
  * CQEs wait in the backlog, new ones queue behind them, so userspace sees
  * completions in the order they happened.
  */
-static __always_inline void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
-						 long res, u32 cflags)
+static __always_inline void __io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
+						   long res, u32 cflags, u64 extra1)
 {
 	ctx->cq_done++;
 	if (likely(list_empty(&ctx->cq_backlog)) || io_cqring_backlog_move(ctx)) {
-		if (likely(io_cqring_put(ctx, user_data, res, cflags)))
+		if (likely(io_cqring_put(ctx, user_data, res, cflags, extra1)))
 			return;
 	}
-	io_cqring_backlog_add(ctx, user_data, res, cflags);
+	io_cqring_backlog_add(ctx, user_data, res, cflags, extra1);
+}
+
+static __always_inline void io_cqring_fill_event(struct io_ring_ctx *ctx, u64 user_data,
+						 long res, u32 cflags)
+{
+	__io_cqring_fill_event(ctx, user_data, res, cflags, 0);
 }
 
 /*
@@ -1547,6 +1567,9 @@ static void io_req_put_more(struct io_kiocb *req)
 		break;
 	case IORING_OP_SEND_ZC:
 		break;
+	case IORING_OP_URING_CMD:
+		kfree(req->cmd_copy);
+		break;
 	case IORING_OP_FSETXATTR:
 	case IORING_OP_SETXATTR:
 	case IORING_OP_FGETXATTR:
@@ -1737,22 +1760,26 @@ static __always_inline void io_req_fill_event(struct io_kiocb *req, long res)
 {
 	u32 cflags = io_req_cflags(req);
 
-	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
+	if (likely(!(req->flags & (REQ_F_CQE_SKIP | REQ_F_CQE_EXTRA))))
 		io_cqring_fill_event(req->ctx, req->user_data, res, cflags);
-	else
+	else if (req->flags & REQ_F_CQE_SKIP)
 		req->ctx->cq_skipped++;
+	else
+		__io_cqring_fill_event(req->ctx, req->user_data, res, cflags, req->cmd_res2);
 }
 
-/* io_req_fill_event() of a request that posts no CQE, without the lock. */
-static void io_req_skip_event(struct io_kiocb *req)
+/* io_req_fill_event() of a request that skips its CQE or has extra1, unlocked. */
+static void io_req_fill_event_unusual(struct io_kiocb *req, long res)
 {
 	struct io_ring_ctx *ctx = req->ctx;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ctx->completion_lock, flags);
-	io_req_fill_event(req, 0);
+	io_req_fill_event(req, res);
 	io_commit_cqring(ctx);
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
+	if (!(req->flags & REQ_F_CQE_SKIP))
+		io_cqring_ev_posted(ctx);
 }
 
 /*
@@ -1838,10 +1865,10 @@ static void io_flush_completions(struct io_ring_ctx *ctx)
 /* Post @req's CQE at once and drop it: out of line, for io_req_complete(). */
 static noinline void io_req_complete_now(struct io_kiocb *req, long res)
 {
-	if (likely(!(req->flags & REQ_F_CQE_SKIP)))
+	if (likely(!(req->flags & (REQ_F_CQE_SKIP | REQ_F_CQE_EXTRA))))
 		io_cqring_add_event(req->ctx, req->user_data, res, io_req_cflags(req));
 	else
-		io_req_skip_event(req);
+		io_req_fill_event_unusual(req, res);
 	io_put_req(req);
 }
 
@@ -1874,6 +1901,8 @@ static void io_req_complete(struct io_kiocb *req, long res)
 /* ---- polled I/O (IORING_SETUP_IOPOLL) ---------------------------------- */
 
 static bool io_rw_may_retry(struct io_kiocb *req);
+static bool io_op_is_rw(u8 op);
+static void io_uring_cmd_iopoll_cbs(struct io_ring_ctx *ctx);
 
 /*
  * Drop the reaped requests on @done.  Ours (the reaper's, under uring_lock
@@ -1913,11 +1942,13 @@ static int io_iopoll_reap(struct io_ring_ctx *ctx)
 
 	spin_lock_irq(&ctx->completion_lock);
 	list_for_each_entry_safe(req, tmp, &ctx->poll_list, list) {
-		/* pairs with the release in io_complete_rw_iopoll() */
-		if (!(smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE))
+		/* pairs with the release in io_complete_rw_iopoll(), io_uring_cmd_done() */
+		if ((smp_load_acquire(&req->flags) & (REQ_F_IOPOLL_DONE | REQ_F_CMD_CB)) !=
+		    REQ_F_IOPOLL_DONE)
 			continue;
 		list_del(&req->list);
-		if (req->result == -EAGAIN && io_rw_may_retry(req)) {
+		if (req->result == -EAGAIN && io_op_is_rw(req->sqe.opcode) &&
+		    io_rw_may_retry(req)) {
 			io_queue_async(req);
 			continue;
 		}
@@ -1951,12 +1982,15 @@ static int io_do_iopoll(struct io_ring_ctx *ctx)
 	struct io_kiocb *req;
 
 	list_for_each_entry(req, &ctx->poll_list, list) {
-		struct kiocb *kiocb = &req->rw;
+		const struct file_operations *fops = req->file->f_op;
 
-		/* pairs with the release in io_complete_rw_iopoll() */
-		if (smp_load_acquire(&req->flags) & REQ_F_IOPOLL_DONE)
+		/* done, or its callback waits: pairs with the releases that say so */
+		if (smp_load_acquire(&req->flags) & (REQ_F_IOPOLL_DONE | REQ_F_CMD_CB))
 			continue;
-		kiocb->ki_filp->f_op->iopoll(kiocb, &iob, 0);
+		if (req->sqe.opcode == IORING_OP_URING_CMD)
+			fops->uring_cmd_iopoll(&req->uring_cmd, &iob, 0);
+		else
+			fops->iopoll(&req->rw, &iob, 0);
 		if (!rq_list_empty(iob.req_list) ||
 		    (READ_ONCE(req->flags) & REQ_F_IOPOLL_DONE))
 			break;
@@ -1964,6 +1998,8 @@ static int io_do_iopoll(struct io_ring_ctx *ctx)
 	/* the driver completes what it found together: one pass, not one each */
 	if (!rq_list_empty(iob.req_list))
 		iob.complete(&iob);
+	if (unlikely(atomic_read(&ctx->iopoll_cmd_cbs)))
+		io_uring_cmd_iopoll_cbs(ctx);
 	return io_iopoll_reap(ctx);
 }
 
@@ -2008,6 +2044,12 @@ static void io_iopoll_reap_all(struct io_ring_ctx *ctx)
 	while (!list_empty(&ctx->poll_list)) {
 		io_do_iopoll(ctx);
 		mutex_unlock(&ctx->uring_lock);
+		/*
+		 * A command's callback another reaper handed to us.  Not in an
+		 * io-wq worker, whose TIF_NOTIFY_SIGNAL means "stop".
+		 */
+		if (!(current->flags & PF_IO_WORKER))
+			io_run_task_work();
 		cond_resched();
 		mutex_lock(&ctx->uring_lock);
 	}
@@ -2586,28 +2628,34 @@ static ssize_t io_import_iovec(struct io_kiocb *req, int rw,
 }
 
 /*
- * READ/WRITE_FIXED: point @iter at [addr, addr + len) of the registered
- * buffer, which must lie wholly inside it.
+ * READ/WRITE_FIXED, SEND_ZC and URING_CMD: point @iter at [addr, addr +
+ * len) of the registered buffer, which must lie wholly inside it.
  */
-static int io_import_fixed(struct io_kiocb *req, int rw, struct iov_iter *iter)
+static int io_imu_import(struct io_kiocb *req, u64 addr, u64 len, int rw,
+			 struct iov_iter *iter)
 {
-	const struct io_uring_sqe *sqe = &req->sqe;
 	struct io_mapped_ubuf *imu = req->imu;
-	u64 addr = sqe->addr, end;
+	u16 index = req->sqe.buf_index;
 	size_t offset;
+	u64 end;
 
 	/* an empty slot, as on 6.1 */
 	if (!imu)
-		return io_sqe_fail(req, -EFAULT, "buffer %u is an empty slot", sqe->buf_index);
-	if (check_add_overflow(addr, (u64)sqe->len, &end) ||
+		return io_sqe_fail(req, -EFAULT, "buffer %u is an empty slot", index);
+	if (check_add_overflow(addr, len, &end) ||
 	    addr < imu->ubuf || end > imu->ubuf + imu->len)
-		return io_sqe_fail(req, -EFAULT, "[%#llx, +%u) is outside buffer %u",
-				   addr, sqe->len, sqe->buf_index);
+		return io_sqe_fail(req, -EFAULT, "[%#llx, +%llu) is outside buffer %u",
+				   addr, len, index);
 
 	offset = addr - imu->ubuf;
-	iov_iter_bvec(iter, rw, imu->bvec, imu->nr_bvecs, offset + sqe->len);
+	iov_iter_bvec(iter, rw, imu->bvec, imu->nr_bvecs, offset + len);
 	iov_iter_advance(iter, offset);
 	return 0;
+}
+
+static int io_import_fixed(struct io_kiocb *req, int rw, struct iov_iter *iter)
+{
+	return io_imu_import(req, req->sqe.addr, req->sqe.len, rw, iter);
 }
 
 /*
@@ -6369,6 +6417,220 @@ static void io_link_timeout_disarm(struct io_kiocb *req)
 	spin_unlock_irqrestore(&ctx->link_timeout_lock, flags);
 }
 
+/* ---- IORING_OP_URING_CMD ---------------------------------------------- */
+
+/*
+ * A command that the driver behind the file defines (->uring_cmd()): its
+ * cmd_op, and the bytes from sqe->cmd on, 16 of them, or 80 with
+ * IORING_SETUP_SQE128.  A 64-byte SQE's are in the request's copy of it.
+ * An SQE128 ring's are read in the SQ ring while the submission that
+ * consumes them runs, and copied only when the request is set aside or
+ * goes to a worker: most commands are issued at once, and the copy would
+ * cost every one of them an allocation.
+ */
+#define IO_URING_CMD_SQE128_SIZE	(2 * sizeof(struct io_uring_sqe) - \
+					 offsetof(struct io_uring_sqe, cmd))
+
+static bool io_uring_cmd_fixed(const struct io_kiocb *req)
+{
+	return req->sqe.opcode == IORING_OP_URING_CMD &&
+	       (req->sqe.uring_cmd_flags & IORING_URING_CMD_FIXED);
+}
+
+/* At submission, before the file is looked up, as on 6.1. */
+static int io_uring_cmd_prep(struct io_kiocb *req, const struct io_uring_sqe *ring_sqe)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct io_uring_cmd *cmd = &req->uring_cmd;
+
+	if (sqe->__pad1)
+		return io_sqe_fail(req, -EINVAL, "__pad1 must be zero");
+	if (sqe->uring_cmd_flags & ~IORING_URING_CMD_FIXED)
+		return io_sqe_fail(req, -EINVAL, "uring_cmd_flags %#x unknown",
+				   sqe->uring_cmd_flags);
+	/* the slot's reference is taken with the file's, by io_req_set_buffer() */
+	if ((sqe->uring_cmd_flags & IORING_URING_CMD_FIXED) &&
+	    (!req->ctx->buf_table || sqe->buf_index >= req->ctx->buf_table->nr))
+		return io_sqe_fail(req, -EFAULT, "buffer %u is not registered", sqe->buf_index);
+	cmd->cmd_op = sqe->cmd_op;
+	cmd->flags = sqe->uring_cmd_flags;
+	cmd->cmd = req->ctx->sqe_shift ? ring_sqe->cmd : sqe->cmd;
+	return 0;
+}
+
+/* The request is set aside, or goes to a worker: its own copy of the command. */
+static int io_uring_cmd_keep(struct io_kiocb *req)
+{
+	if (!req->ctx->sqe_shift || req->cmd_copy)
+		return 0;
+	BUILD_BUG_ON(IO_URING_CMD_SQE128_SIZE != 80);
+	req->cmd_copy = kmemdup(req->uring_cmd.cmd, IO_URING_CMD_SQE128_SIZE,
+				GFP_KERNEL_ACCOUNT);
+	if (!req->cmd_copy)
+		return -ENOMEM;
+	req->uring_cmd.cmd = req->cmd_copy;
+	return 0;
+}
+
+/*
+ * The driver completes the command at once (its result), or later
+ * (-EIOCBQUEUED, then io_uring_cmd_done()).  On an IOPOLL ring the
+ * completion is found by polling, with ->uring_cmd_iopoll().
+ */
+static int io_uring_cmd(struct io_kiocb *req, bool force_nonblock)
+{
+	const struct file_operations *fops = req->file->f_op;
+	struct io_ring_ctx *ctx = req->ctx;
+	unsigned int issue_flags = 0;
+	int ret;
+
+	if (!fops->uring_cmd)
+		return io_sqe_fail(req, -EOPNOTSUPP, "the file takes no commands");
+	if (ctx->flags & IORING_SETUP_IOPOLL) {
+		if (!fops->uring_cmd_iopoll)
+			return io_sqe_fail(req, -EOPNOTSUPP, "the file cannot poll for commands");
+		issue_flags |= IO_URING_F_IOPOLL;
+		req->uring_cmd.cookie = NULL;
+	}
+	if (ctx->sqe_shift)
+		issue_flags |= IO_URING_F_SQE128;
+	if (ctx->cqe_shift)
+		issue_flags |= IO_URING_F_CQE32;
+	if (force_nonblock)
+		issue_flags |= IO_URING_F_NONBLOCK;
+
+	ret = fops->uring_cmd(&req->uring_cmd, issue_flags);
+	if (ret == -EAGAIN && force_nonblock) {
+		ret = io_uring_cmd_keep(req);
+		return ret ? ret : -EAGAIN;
+	}
+	if (ret != -EIOCBQUEUED)
+		io_req_complete(req, ret);
+	/* io_uring_cmd_done() does not free it on an IOPOLL ring: the reaper does */
+	else if (issue_flags & IO_URING_F_IOPOLL)
+		io_iopoll_req_issued(req);
+	return 0;
+}
+
+/*
+ * The driver's command is done, in any context: @ret is the CQE's res,
+ * and on an IORING_SETUP_CQE32 ring @res2 its extra1.
+ */
+void io_uring_cmd_done(struct io_uring_cmd *cmd, ssize_t ret, ssize_t res2)
+{
+	struct io_kiocb *req = container_of(cmd, struct io_kiocb, uring_cmd);
+	unsigned int extra = 0;
+
+	if (req->ctx->cqe_shift) {
+		req->cmd_res2 = res2;
+		extra = REQ_F_CQE_EXTRA;
+	}
+	if (!(req->ctx->flags & IORING_SETUP_IOPOLL)) {
+		req->flags |= extra;
+		io_req_complete(req, ret);
+		return;
+	}
+	req->result = ret;
+	/* pairs with the acquire in io_iopoll_reap(); its callback has run */
+	smp_store_release(&req->flags,
+			  (req->flags & ~REQ_F_CMD_CB) | extra | REQ_F_IOPOLL_DONE);
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_done);
+
+static void io_uring_cmd_tw(struct callback_head *cb)
+{
+	struct io_kiocb *req = container_of(cb, struct io_kiocb, retry_tw);
+
+	io_req_task_work_runs(req->ctx);
+	req->uring_cmd.task_work_cb(&req->uring_cmd);
+}
+
+static void io_uring_cmd_work(struct work_struct *work)
+{
+	struct io_kiocb *req = container_of(work, struct io_kiocb, work);
+
+	req->uring_cmd.task_work_cb(&req->uring_cmd);
+}
+
+static void io_uring_cmd_task_work(struct io_kiocb *req)
+{
+	struct task_struct *task = READ_ONCE(req->task);
+
+	if (task && io_req_task_work_add(req, task, io_uring_cmd_tw))
+		return;
+	INIT_WORK(&req->work, io_uring_cmd_work);
+	queue_work(system_unbound_wq, &req->work);
+}
+
+/*
+ * Run @task_work_cb in the submitter's context: a driver's completion
+ * (an interrupt, say) that has to copy to the submitter's memory.  A
+ * submitter that is gone, or past running task work, leaves it to a
+ * kworker, where such a copy fails.
+ *
+ * On an IOPOLL ring a completion is seen only by its reaper, which runs
+ * the callback before it looks (io_uring_cmd_iopoll_cbs()): under
+ * uring_lock, as its polls are, so that what the callback frees (the
+ * driver's poll cookie) is never polled after.  We may be in the poll
+ * that found the command done, under the driver's locks: only mark it.
+ */
+void io_uring_cmd_complete_in_task(struct io_uring_cmd *cmd,
+				   void (*task_work_cb)(struct io_uring_cmd *))
+{
+	struct io_kiocb *req = container_of(cmd, struct io_kiocb, uring_cmd);
+	struct io_ring_ctx *ctx = req->ctx;
+
+	cmd->task_work_cb = task_work_cb;
+	if (!(ctx->flags & IORING_SETUP_IOPOLL)) {
+		io_uring_cmd_task_work(req);
+		return;
+	}
+	atomic_inc(&ctx->iopoll_cmd_cbs);
+	/* marked after it is counted (the reaper looks at the count first) */
+	smp_store_release(&req->flags, req->flags | REQ_F_CMD_CB | REQ_F_IOPOLL_DONE);
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_complete_in_task);
+
+/*
+ * The reaper, under uring_lock, before it reaps: the callbacks of the
+ * commands io_uring_cmd_complete_in_task() marked.  The callback may copy
+ * to the submitter's memory: a reaper of the submitter's process (its
+ * threads, I/O threads, the SQ thread) runs it; another hands it to the
+ * submitter's task work.  Until io_uring_cmd_done() the command is
+ * neither polled for nor reaped (REQ_F_CMD_CB without REQ_F_IOPOLL_DONE),
+ * however late the callback calls it.
+ */
+static void io_uring_cmd_iopoll_cbs(struct io_ring_ctx *ctx)
+{
+	const unsigned int marked = REQ_F_CMD_CB | REQ_F_IOPOLL_DONE;
+	struct io_kiocb *req;
+
+	list_for_each_entry(req, &ctx->poll_list, list) {
+		struct task_struct *task = READ_ONCE(req->task);
+
+		/* pairs with the release in io_uring_cmd_complete_in_task() */
+		if ((smp_load_acquire(&req->flags) & marked) != marked)
+			continue;
+		atomic_dec(&ctx->iopoll_cmd_cbs);
+		req->flags &= ~REQ_F_IOPOLL_DONE;
+		/* a task past exit_mm() has no mm: not ours to run, then */
+		if (task && current->mm && READ_ONCE(task->mm) == current->mm)
+			req->uring_cmd.task_work_cb(&req->uring_cmd);
+		else
+			io_uring_cmd_task_work(req);
+	}
+}
+
+/* For the driver: [@ubuf, +@len) of the command's registered buffer. */
+int io_uring_cmd_import_fixed(u64 ubuf, unsigned long len, int rw,
+			      struct iov_iter *iter, struct io_uring_cmd *cmd)
+{
+	struct io_kiocb *req = container_of(cmd, struct io_kiocb, uring_cmd);
+
+	return io_imu_import(req, ubuf, len, rw, iter);
+}
+EXPORT_SYMBOL_GPL(io_uring_cmd_import_fixed);
+
 /* ---- submission -------------------------------------------------------- */
 
 /*
@@ -6380,8 +6642,8 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 {
 	/*
 	 * Once issued, the request may complete and be freed under us.  Only
-	 * reads and writes are polled for; anything else that an IOPOLL ring
-	 * takes (ASYNC_CANCEL) completes as usual.
+	 * reads and writes are polled for here (URING_CMD sees to its own);
+	 * anything else an IOPOLL ring takes (ASYNC_CANCEL) completes as usual.
 	 */
 	bool iopoll = req->ctx->flags & IORING_SETUP_IOPOLL;
 	bool polled = false;
@@ -6496,6 +6758,9 @@ static int io_issue_sqe(struct io_kiocb *req, bool force_nonblock)
 		break;
 	case IORING_OP_POLL_REMOVE:
 		ret = io_poll_remove(req);
+		break;
+	case IORING_OP_URING_CMD:
+		ret = io_uring_cmd(req, force_nonblock);
 		break;
 	case IORING_OP_LINK_TIMEOUT:
 		/* armed when the request before it starts, never issued */
@@ -7022,7 +7287,7 @@ static int io_req_set_buffer(struct io_kiocb *req)
 	struct io_buf_table *table = req->ctx->buf_table;
 	struct io_mapped_ubuf *imu;
 
-	if (!io_rw_fixed(req) && !io_send_zc_fixed(req))
+	if (!io_rw_fixed(req) && !io_send_zc_fixed(req) && !io_uring_cmd_fixed(req))
 		return 0;
 	/* slots change only under it: the buffer's reference is the slot's until ours */
 	lockdep_assert_held(&req->ctx->uring_lock);
@@ -7092,6 +7357,8 @@ static int io_req_stabilize(struct io_kiocb *req)
 		return io_xattr_prep(req);
 	case IORING_OP_OPENAT:
 		return io_req_get_path(req, 0);
+	case IORING_OP_URING_CMD:
+		return io_uring_cmd_keep(req);
 	case IORING_OP_STATX:
 		return io_req_get_path(req, getname_statx_lookup_flags(sqe->statx_flags));
 	case IORING_OP_RENAMEAT:
@@ -7333,7 +7600,8 @@ static bool io_sqe_allowed(const struct io_restrictions *res, const struct io_ur
 }
 
 /* The checks every SQE gets before it is issued or joins a chain. */
-static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
+static int io_req_prep(struct io_kiocb *req, const struct io_uring_sqe *sqe,
+		       struct io_submit_state *state)
 {
 	u8 op = req->sqe.opcode;
 	int ret;
@@ -7369,6 +7637,11 @@ static int io_req_prep(struct io_kiocb *req, struct io_submit_state *state)
 	}
 	if (unlikely(io_op_is_zc(op))) {
 		ret = io_send_zc_prep(req);
+		if (ret)
+			return ret;
+	}
+	if (unlikely(op == IORING_OP_URING_CMD)) {
+		ret = io_uring_cmd_prep(req, sqe);
 		if (ret)
 			return ret;
 	}
@@ -7423,7 +7696,7 @@ static int io_submit_sqe(struct io_ring_ctx *ctx, const struct io_uring_sqe *sqe
 
 	memcpy(&req->sqe, sqe, sizeof(req->sqe));
 	req->user_data = req->sqe.user_data;
-	ret = io_req_prep(req, state);
+	ret = io_req_prep(req, sqe, state);
 	if (unlikely(req->sqe.opcode == IORING_OP_LINK_TIMEOUT) && !ret)
 		ret = io_link_timeout_prep(req, io_chain_last(head));
 	/* a member of a chain is issued later */

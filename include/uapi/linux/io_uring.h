@@ -29,6 +29,10 @@ struct io_uring_sqe {
 	union {
 		__u64	off;	/* file offset */
 		__u64	addr2;
+		struct {
+			__u32	cmd_op;	/* URING_CMD: the driver's command */
+			__u32	__pad1;
+		};
 	};
 	union {
 		__u64	addr;	/* buffer, iovec array or other pointer */
@@ -54,6 +58,7 @@ struct io_uring_sqe {
 		__u32		hardlink_flags;
 		__u32		xattr_flags;
 		__u32		msg_ring_flags;
+		__u32		uring_cmd_flags;
 	};
 	__u64	user_data;	/* echoed back in the completion */
 	union {
@@ -71,8 +76,17 @@ struct io_uring_sqe {
 			__u16	__pad3[1];
 		};
 	};
-	__u64	addr3;
-	__u64	__pad2[1];
+	union {
+		struct {
+			__u64	addr3;
+			__u64	__pad2[1];
+		};
+		/*
+		 * URING_CMD: the command for the driver, 16 bytes here, 80
+		 * with IORING_SETUP_SQE128 (the SQE's second half too)
+		 */
+		__u8	cmd[0];
+	};
 };
 
 /* sqe->flags */
@@ -200,6 +214,12 @@ enum {
 #define IORING_ASYNC_CANCEL_FD		(1U << 1)	/* those using the file sqe->fd */
 #define IORING_ASYNC_CANCEL_ANY		(1U << 2)	/* every request: implies ALL */
 #define IORING_ASYNC_CANCEL_FD_FIXED	(1U << 3)	/* with FD: a registered file's slot */
+
+/*
+ * sqe->uring_cmd_flags.  FIXED: the command's data buffer is registered
+ * buffer buf_index (the driver says where in it the data goes).
+ */
+#define IORING_URING_CMD_FIXED	(1U << 0)
 
 /* sqe->fsync_flags */
 #define IORING_FSYNC_DATASYNC	(1U << 0)
