@@ -2,7 +2,8 @@
 # fio (Debian's build, unmodified) against our io_uring in the guest:
 # ioengine=io_uring at several depths and with each of its io_uring options,
 # reads and writes, writes verified with crc32c, and the same jobs with
-# ioengine=libaio as a cross-check.  TAP output, one line per job.
+# ioengine=libaio as a cross-check; ioengine=io_uring_cmd (NVMe
+# passthrough).  TAP output, one line per job.
 FIO=${FIO:-fio}
 # 8 MiB per job; 2 MiB on the (much slower) debug kernel, where the jobs
 # that add no io_uring path of their own are left out too: CI's minutes
@@ -78,5 +79,19 @@ for dev in /dev/nvme0n1 /dev/nullb0; do
 		job_nodebug $dev libaio-randwrite --ioengine=libaio --rw=randwrite --iodepth=32
 	fi
 done
+# NVMe passthrough (IORING_OP_URING_CMD): the raw disk's namespace, through
+# its char device, with fio's io_uring_cmd engine
+ng=/dev/ng0n1
+if [ -c $ng ]; then
+	# a char device takes no O_DIRECT: the commands go to the device anyway
+	c="--ioengine=io_uring_cmd --cmd_type=nvme --direct=0"
+	job $ng uring_cmd-randread-qd32 $c --rw=randread --iodepth=32
+	job $ng uring_cmd-hipri $c --rw=randread --iodepth=32 --hipri
+	job $ng uring_cmd-write-verify $c --rw=randwrite --iodepth=16 --verify=crc32c \
+		--do_verify=1 --fixedbufs --registerfiles
+	job_nodebug $ng uring_cmd-sqpoll $c --rw=randread --iodepth=32 --sqthread_poll=1
+else
+	for i in 1 2 3 4; do skip "no $ng"; done
+fi
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -1,7 +1,8 @@
 #!/bin/sh
 # liburing 2.3's own regression suite (Debian's source, built unmodified by
 # scripts/fetch-liburing.sh) run as liburing's runner does: every program
-# with no argument, a time limit each, exit 77 meaning "skip".  The working
+# with no argument (or the device it takes, as liburing's TEST_FILES would
+# give it), a time limit each, exit 77 meaning "skip".  The working
 # directory is on ext4 on NVMe and lo is up.  TAP output, one line per
 # program.
 #
@@ -28,6 +29,14 @@ fi
 expected() {
 	sed -n "s/^$1[[:space:]]\{1,\}\([a-z]*\)[[:space:]]\{1,\}\(.*\)$/\1 \2/p" \
 		"$DIR/expect.txt" 2>/dev/null | head -n 1
+}
+
+# device NAME: the device a program takes, if this guest has it: the NVMe
+# passthrough test gets the scratch disk's namespace, through its char device
+device() {
+	case $1 in
+	io_uring_passthrough) [ -c /dev/ng0n1 ] && echo /dev/ng0n1 ;;
+	esac
 }
 
 # now: seconds since boot; the wall clock may jump under TCG
@@ -91,7 +100,7 @@ for name in "$@"; do
 	[ "$kind" = slow ] && limit=300
 	start=$(now)
 	# busybox's timeout execs the program: $! is the program itself
-	timeout -s INT -k 5 "$limit" "$DIR/$name.t" >"$work/.out" 2>&1 </dev/null &
+	timeout -s INT -k 5 "$limit" "$DIR/$name.t" $(device "$name") >"$work/.out" 2>&1 </dev/null &
 	pid=$!
 	while alive "$pid" && [ $(($(now) - start)) -lt $((limit + 20)) ]; do
 		sleep 0.1

@@ -4,7 +4,7 @@
 #
 # Debian 12's stress-ng (0.15) gives up after five failed completions.
 # Two kinds are expected of any kernel, and are all a run may have:
-#  - -EINVAL for an opcode this kernel does not offer (URING_CMD...);
+#  - -EINVAL for an opcode this kernel does not offer (none today);
 #  - -ENOENT for STATX: stress-ng 0.15 unlinks its file right after
 #    opening it, then asks STATX about it by name (later versions use
 #    the fd), which 6.1 answers with -ENOENT too.
@@ -19,7 +19,7 @@ if ! command -v stress-ng >/dev/null; then
 	exit 0
 fi
 # the opcodes this kernel offers (IORING_REGISTER_PROBE says the same)
-offered=" 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 "
+offered=" 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 "
 end=$(($(cut -d. -f1 /proc/uptime) + secs))
 runs=0 ops=0 bad=0
 while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do

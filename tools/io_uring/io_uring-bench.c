@@ -4,7 +4,9 @@
  * at a given queue depth, with the io_uring features that matter for
  * performance (IOPOLL, SQPOLL, registered buffers and files) switchable.
  * Prints IOPS and the submit/complete batch sizes every second, then a
- * summary.  With --nop it measures NOP round trips instead.
+ * summary.  With --nop it measures NOP round trips instead; with
+ * --passthrough the reads are NVMe commands to the namespaces' char devices
+ * (/dev/ngXnY), through IORING_OP_URING_CMD.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <linux/fs.h>
+#include <linux/nvme_ioctl.h>
 
 #include "liburing.h"
 
@@ -29,6 +32,8 @@ struct file_info {
 	const char *path;
 	int fd;
 	unsigned long long blocks;	/* usable blocks of bs bytes */
+	unsigned int nsid;		/* --passthrough: the namespace */
+	unsigned int lba_shift;		/* and its LBA size */
 };
 
 struct options {
@@ -38,7 +43,7 @@ struct options {
 	unsigned int bs;
 	unsigned int runtime;
 	int sqpoll_cpu;
-	bool iopoll, sqpoll, fixed_bufs, fixed_files, nop;
+	bool iopoll, sqpoll, fixed_bufs, fixed_files, nop, passthrough;
 };
 
 static struct file_info files[MAX_FILES];
@@ -61,6 +66,8 @@ static const char help_text[] =
 	"  -B, --fixed-buffers     register the buffers, use READ_FIXED\n"
 	"  -F, --fixed-files       register the files, use IOSQE_FIXED_FILE\n"
 	"  -n, --nop               NOP round trips: no files, no I/O\n"
+	"  -u, --passthrough       NVMe read commands to /dev/ngXnY (IORING_OP_URING_CMD;\n"
+	"                          needs root)\n"
 	"  -h, --help              this text\n";
 
 static void print_help(FILE *out)
@@ -98,6 +105,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "fixed-buffers", no_argument, NULL, 'B' },
 		{ "fixed-files", no_argument, NULL, 'F' },
 		{ "nop", no_argument, NULL, 'n' },
+		{ "passthrough", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -107,7 +115,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			       .complete_batch = 32, .bs = 4096, .runtime = 10,
 			       .sqpoll_cpu = -1 };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:s:c:b:t:pSC:BFnh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:c:b:t:pSC:BFnuh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o->depth = parse_num("--depth", optarg, 1, 4096);
@@ -143,6 +151,9 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'n':
 			o->nop = true;
 			break;
+		case 'u':
+			o->passthrough = true;
+			break;
 		case 'h':
 			print_help(stdout);
 			exit(0);
@@ -163,8 +174,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 	if (o->complete_batch > o->depth)
 		o->complete_batch = o->depth;
 	if (o->nop) {
-		if (optind < argc || o->iopoll || o->fixed_bufs) {
-			fputs("io_uring-bench: --nop takes no files, -p or -B\n", stderr);
+		if (optind < argc || o->iopoll || o->fixed_bufs || o->passthrough) {
+			fputs("io_uring-bench: --nop takes no files, -p, -B or -u\n", stderr);
 			exit(2);
 		}
 		return;
@@ -182,6 +193,47 @@ static void parse_args(int argc, char **argv, struct options *o)
 	}
 }
 
+/*
+ * --passthrough: the namespace of char device @f and its size, from the
+ * controller's Identify Namespace data (NSZE, and the LBA format FLBAS
+ * names).
+ */
+static void nvme_namespace(struct file_info *f, const struct options *o)
+{
+	static unsigned char id[4096];
+	struct nvme_admin_cmd cmd = { 0 };
+	unsigned long long nsze;
+	int ret;
+
+	ret = ioctl(f->fd, NVME_IOCTL_ID);
+	if (ret <= 0) {
+		fprintf(stderr, "io_uring-bench: %s: not an NVMe namespace (%s)\n",
+			f->path, ret < 0 ? strerror(errno) : "no namespace ID");
+		exit(1);
+	}
+	f->nsid = ret;
+	cmd.opcode = 0x06;		/* Identify */
+	cmd.nsid = f->nsid;
+	cmd.addr = (unsigned long)id;
+	cmd.data_len = sizeof(id);
+	cmd.cdw10 = 0;			/* CNS 0: the namespace */
+	ret = ioctl(f->fd, NVME_IOCTL_ADMIN_CMD, &cmd);
+	if (ret) {
+		fprintf(stderr, "io_uring-bench: %s: Identify Namespace: %s\n", f->path,
+			ret < 0 ? strerror(errno) : "NVMe error status");
+		exit(1);
+	}
+	memcpy(&nsze, id, sizeof(nsze));
+	/* LBADS of the format FLBAS (byte 26) selects, in the table at byte 128 */
+	f->lba_shift = id[128 + 4 * (id[26] & 0xf) + 2];
+	if (f->lba_shift < 9 || o->bs % (1U << f->lba_shift)) {
+		fprintf(stderr, "io_uring-bench: %s: --block-size: not a multiple of %u\n",
+			f->path, 1U << f->lba_shift);
+		exit(1);
+	}
+	f->blocks = (nsze << f->lba_shift) / o->bs;
+}
+
 static void open_files(const struct options *o)
 {
 	unsigned int i;
@@ -191,7 +243,7 @@ static void open_files(const struct options *o)
 		unsigned long long bytes;
 		struct stat st;
 
-		f->fd = open(f->path, O_RDONLY | O_DIRECT);
+		f->fd = open(f->path, o->passthrough ? O_RDONLY : O_RDONLY | O_DIRECT);
 		if (f->fd < 0) {
 			fprintf(stderr, "io_uring-bench: %s: %s\n", f->path, strerror(errno));
 			exit(1);
@@ -200,7 +252,15 @@ static void open_files(const struct options *o)
 			fprintf(stderr, "io_uring-bench: %s: %s\n", f->path, strerror(errno));
 			exit(1);
 		}
-		if (S_ISBLK(st.st_mode)) {
+		if (o->passthrough) {
+			if (!S_ISCHR(st.st_mode)) {
+				fprintf(stderr, "io_uring-bench: %s: %s\n", f->path,
+					"--passthrough takes NVMe char devices (/dev/ngXnY)");
+				exit(1);
+			}
+			nvme_namespace(f, o);
+			bytes = f->blocks * o->bs;
+		} else if (S_ISBLK(st.st_mode)) {
 			if (ioctl(f->fd, BLKGETSIZE64, &bytes)) {
 				fprintf(stderr, "io_uring-bench: %s: BLKGETSIZE64: %s\n",
 					f->path, strerror(errno));
@@ -246,6 +306,30 @@ struct slot {
 	struct iovec iov;
 };
 
+/* An NVMe Read of one block at @off into @s, in the SQE's command area. */
+static void prep_passthrough(struct io_uring_sqe *sqe, const struct file_info *f, int fd,
+			     struct slot *s, unsigned int idx, unsigned long long off,
+			     const struct options *o)
+{
+	struct nvme_uring_cmd *cmd = (struct nvme_uring_cmd *)sqe->cmd;
+	unsigned long long slba = off >> f->lba_shift;
+
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	if (o->fixed_bufs) {
+		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+		sqe->buf_index = idx;
+	}
+	cmd->opcode = 0x02;		/* Read */
+	cmd->nsid = f->nsid;
+	cmd->addr = (unsigned long)s->buf;
+	cmd->data_len = o->bs;
+	cmd->cdw10 = slba;
+	cmd->cdw11 = slba >> 32;
+	cmd->cdw12 = (o->bs >> f->lba_shift) - 1;	/* 0's based */
+}
+
 static void prep_one(struct io_uring_sqe *sqe, struct slot *s, unsigned int idx,
 		     const struct options *o)
 {
@@ -256,6 +340,8 @@ static void prep_one(struct io_uring_sqe *sqe, struct slot *s, unsigned int idx,
 
 	if (o->nop)
 		io_uring_prep_nop(sqe);
+	else if (o->passthrough)
+		prep_passthrough(sqe, f, fd, s, idx, off, o);
 	else if (o->fixed_bufs)
 		io_uring_prep_read_fixed(sqe, fd, s->buf, o->bs, off, idx);
 	else
@@ -263,6 +349,17 @@ static void prep_one(struct io_uring_sqe *sqe, struct slot *s, unsigned int idx,
 	if (o->fixed_files && !o->nop)
 		sqe->flags |= IOSQE_FIXED_FILE;
 	sqe->user_data = idx;
+}
+
+/* A CQE with @res that is not what the request was to give. */
+static void request_failed(int res, const struct options *o)
+{
+	if (res < 0)
+		fprintf(stderr, "io_uring-bench: request failed: %s\n", strerror(-res));
+	else if (o->passthrough)
+		fprintf(stderr, "io_uring-bench: NVMe status %#x\n", res);
+	else
+		fprintf(stderr, "io_uring-bench: request failed: short read\n");
 }
 
 static const char *setup_hint(int err, const struct options *o)
@@ -273,6 +370,8 @@ static const char *setup_hint(int err, const struct options *o)
 		return " (is the --sqpoll-cpu online?)";
 	if (err == -ENOSYS)
 		return " (this kernel has no io_uring)";
+	if (err == -EINVAL && o->passthrough)
+		return " (--passthrough needs SQE128 and CQE32 rings: Linux 5.19 or later)";
 	if (err == -ENOMEM)
 		return o->fixed_bufs ? " (RLIMIT_MEMLOCK too low for the buffers? try ulimit -l)" :
 		       " (out of memory, or the memory cgroup's limit)";
@@ -299,7 +398,8 @@ int main(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	p.flags = (o.iopoll ? IORING_SETUP_IOPOLL : 0) |
 		  (o.sqpoll ? IORING_SETUP_SQPOLL : 0) |
-		  (o.sqpoll_cpu >= 0 ? IORING_SETUP_SQ_AFF : 0);
+		  (o.sqpoll_cpu >= 0 ? IORING_SETUP_SQ_AFF : 0) |
+		  (o.passthrough ? IORING_SETUP_SQE128 | IORING_SETUP_CQE32 : 0);
 	p.sq_thread_cpu = o.sqpoll_cpu >= 0 ? o.sqpoll_cpu : 0;
 	ret = io_uring_queue_init_params(o.depth, &ring, &p);
 	if (ret) {
@@ -352,7 +452,8 @@ int main(int argc, char **argv)
 	}
 
 	printf("io_uring-bench: %s, depth %u, batches %u/%u, bs %u%s%s%s%s\n",
-	       o.nop ? "NOP round trips" : "random O_DIRECT reads", o.depth,
+	       o.nop ? "NOP round trips" :
+	       o.passthrough ? "random NVMe passthrough reads" : "random O_DIRECT reads", o.depth,
 	       o.submit_batch, o.complete_batch, o.bs,
 	       o.iopoll ? ", iopoll" : "", o.sqpoll ? ", sqpoll" : "",
 	       o.fixed_bufs ? ", fixed buffers" : "",
@@ -390,11 +491,11 @@ int main(int argc, char **argv)
 
 		while (!io_uring_peek_cqe(&ring, &cqe)) {
 			unsigned int idx = cqe->user_data;
-			int want = o.nop ? 0 : (int)o.bs;
+			/* a passthrough command's res is 0 or the NVMe status */
+			int want = o.nop || o.passthrough ? 0 : (int)o.bs;
 
 			if (cqe->res != want) {
-				fprintf(stderr, "io_uring-bench: request failed: %s\n",
-					cqe->res < 0 ? strerror(-cqe->res) : "short read");
+				request_failed(cqe->res, &o);
 				return 1;
 			}
 			free_idx[nr_free++] = idx;

@@ -26,12 +26,14 @@ struct io_uring_sq {
 	unsigned int *kdropped;
 	unsigned int *array;
 	struct io_uring_sqe *sqes;
+	unsigned int sqe_shift;	/* IORING_SETUP_SQE128: 1, an SQE takes two */
 
 	unsigned int sqe_head;	/* first SQE handed out, not yet published */
 	unsigned int sqe_tail;	/* next SQE to hand out */
 
 	size_t ring_sz;
 	void *ring_ptr;
+	size_t sqes_sz;
 };
 
 struct io_uring_cq {
@@ -41,6 +43,7 @@ struct io_uring_cq {
 	unsigned int *kring_entries;
 	unsigned int *koverflow;
 	struct io_uring_cqe *cqes;
+	unsigned int cqe_shift;	/* IORING_SETUP_CQE32: 1, a CQE takes two */
 
 	size_t ring_sz;
 	void *ring_ptr;

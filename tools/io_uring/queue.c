@@ -12,9 +12,9 @@ struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
 
 	if (sq->sqe_tail - head >= *sq->kring_entries)
 		return NULL;
-	sqe = &sq->sqes[sq->sqe_tail & *sq->kring_mask];
+	sqe = &sq->sqes[(sq->sqe_tail & *sq->kring_mask) << sq->sqe_shift];
 	sq->sqe_tail++;
-	memset(sqe, 0, sizeof(*sqe));
+	memset(sqe, 0, sizeof(*sqe) << sq->sqe_shift);
 	return sqe;
 }
 
@@ -83,7 +83,7 @@ int io_uring_peek_cqe(struct io_uring *ring, struct io_uring_cqe **cqe_ptr)
 	*cqe_ptr = NULL;
 	if (head == __atomic_load_n(cq->ktail, __ATOMIC_ACQUIRE))
 		return -EAGAIN;
-	*cqe_ptr = &cq->cqes[head & *cq->kring_mask];
+	*cqe_ptr = &cq->cqes[(head & *cq->kring_mask) << cq->cqe_shift];
 	return 0;
 }
 
@@ -111,6 +111,6 @@ unsigned int io_uring_peek_batch_cqe(struct io_uring *ring,
 	if (count > ready)
 		count = ready;
 	for (i = 0; i < count; i++)
-		cqes[i] = &cq->cqes[(head + i) & *cq->kring_mask];
+		cqes[i] = &cq->cqes[((head + i) & *cq->kring_mask) << cq->cqe_shift];
 	return count;
 }

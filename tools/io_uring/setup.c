@@ -18,7 +18,7 @@ static void io_uring_unmap(struct io_uring *ring)
 	struct io_uring_cq *cq = &ring->cq;
 
 	if (sq->sqes && sq->sqes != MAP_FAILED)
-		munmap(sq->sqes, *sq->kring_entries * sizeof(struct io_uring_sqe));
+		munmap(sq->sqes, sq->sqes_sz);
 	if (cq->ring_ptr && cq->ring_ptr != MAP_FAILED)
 		munmap(cq->ring_ptr, cq->ring_sz);
 	if (sq->ring_ptr && sq->ring_ptr != MAP_FAILED)
@@ -47,12 +47,15 @@ int io_uring_queue_mmap(int fd, struct io_uring_params *p, struct io_uring *ring
 	sq->kdropped = sq->ring_ptr + p->sq_off.dropped;
 	sq->array = sq->ring_ptr + p->sq_off.array;
 
-	sq->sqes = ring_map(fd, p->sq_entries * sizeof(struct io_uring_sqe),
-			    IORING_OFF_SQES);
+	sq->sqe_shift = !!(p->flags & IORING_SETUP_SQE128);
+	sq->sqes_sz = (p->sq_entries * sizeof(struct io_uring_sqe)) << sq->sqe_shift;
+	sq->sqes = ring_map(fd, sq->sqes_sz, IORING_OFF_SQES);
 	if (sq->sqes == MAP_FAILED)
 		goto err;
 
-	cq->ring_sz = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	cq->cqe_shift = !!(p->flags & IORING_SETUP_CQE32);
+	cq->ring_sz = p->cq_off.cqes +
+		      ((p->cq_entries * sizeof(struct io_uring_cqe)) << cq->cqe_shift);
 	cq->ring_ptr = ring_map(fd, cq->ring_sz, IORING_OFF_CQ_RING);
 	if (cq->ring_ptr == MAP_FAILED)
 		goto err;

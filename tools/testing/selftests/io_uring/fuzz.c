@@ -102,7 +102,8 @@ static void fill_sqe(struct io_uring_sqe *sqe)
 					    IORING_OP_SOCKET, IORING_OP_MSG_RING,
 					    IORING_OP_FSETXATTR, IORING_OP_SETXATTR,
 					    IORING_OP_FGETXATTR, IORING_OP_GETXATTR,
-					    IORING_OP_SEND_ZC, IORING_OP_SENDMSG_ZC };
+					    IORING_OP_URING_CMD, IORING_OP_SEND_ZC,
+					    IORING_OP_SENDMSG_ZC };
 
 	memset(sqe, 0, sizeof(*sqe));
 	/* mostly the opcodes offered, sometimes any of them, or garbage */

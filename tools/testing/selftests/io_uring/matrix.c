@@ -792,6 +792,15 @@ static const struct sqe_case sqe_cases[] = {
 	{ "socket: addr", R_RING, IORING_OP_SOCKET, AF_UNIX, 0, FIELD(addr), 1, -EINVAL },
 	{ "msg_ring: not a ring", R_RING, IORING_OP_MSG_RING, X_FILE, 0, NOFIELD, 0, -EBADFD },
 	{ "msg_ring: command", R_RING, IORING_OP_MSG_RING, X_RING, 0, FIELD(addr), 7, -EINVAL },
+	/* URING_CMD: the reserved half of off and the flags, then the driver */
+	{ "uring_cmd: __pad1", R_RING, IORING_OP_URING_CMD, X_FILE, 0, FIELD(__pad1), 1,
+	  -EINVAL },
+	{ "uring_cmd: flags", R_RING, IORING_OP_URING_CMD, X_FILE, 0, FIELD(uring_cmd_flags), 2,
+	  -EINVAL },
+	{ "uring_cmd: a file without commands", R_RING, IORING_OP_URING_CMD, X_FILE, 0, NOFIELD,
+	  0, -EOPNOTSUPP },
+	{ "uring_cmd: iopoll, a file without commands", R_IOPOLL, IORING_OP_URING_CMD, X_FILE, 0,
+	  NOFIELD, 0, -EOPNOTSUPP },
 	/* the zero-copy sends, refused before their notification (one CQE) */
 	{ "send_zc: ioprio", R_RING, IORING_OP_SEND_ZC, X_FILE, 0, FIELD(ioprio), 8, -EINVAL },
 	{ "sendmsg_zc: addr3", R_RING, IORING_OP_SENDMSG_ZC, X_FILE, 0, FIELD(addr3), 1,

@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <linux/fs.h>
+#include <linux/nvme_ioctl.h>
 
 #include "../kselftest_harness.h"
 #include "ring.h"
@@ -771,20 +774,430 @@ TEST_F(ring, read_write_nonvectored_bad_inputs)
 	close(rfd);
 }
 
-/* Opcodes of later kernels that this one does not offer answer -EINVAL. */
+/* An opcode past the last one this kernel knows answers -EINVAL. */
 TEST_F(ring, opcodes_not_offered_are_einval)
 {
-	static const int ops[] = { IORING_OP_URING_CMD, IORING_OP_LAST };
-	int i;
+	struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
 
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		struct io_uring_sqe *sqe = ring_get_sqe(&self->r);
+	sqe->opcode = IORING_OP_LAST;
+	sqe->fd = -1;
+	sqe->user_data = 100;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 100));
+}
 
-		sqe->opcode = ops[i];
-		sqe->fd = -1;
-		sqe->user_data = 100 + i;
-		EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 100 + i)) TH_LOG("opcode %d", ops[i]);
+/*
+ * A URING_CMD SQE for @fd: cmd_op and the command bytes (16, or 80 on an
+ * SQE128 ring) are filled with a pattern the driver would read.
+ */
+static struct io_uring_sqe *uring_cmd_sqe(struct ring *r, int fd, __u64 user_data)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = 0x1234;
+	memset(sqe->cmd, 0xa5, r->sqe_shift ? 80 : 16);
+	sqe->user_data = user_data;
+	return sqe;
+}
+
+static int uring_cmd(struct ring *r, int fd)
+{
+	uring_cmd_sqe(r, fd, 0xc0de);
+	return ring_run_one(r, 0xc0de);
+}
+
+/*
+ * /dev/null takes any command and completes it with 0, on any ring: inline,
+ * from a worker (IOSQE_ASYNC), as a chain's member issued after its head,
+ * and naming a registered buffer.  On a CQE32 ring extra1 is 0 too.
+ */
+TEST(uring_cmd_to_dev_null_completes_with_0)
+{
+	static const unsigned int flags[] = { 0, IORING_SETUP_SQE128,
+					      IORING_SETUP_SQE128 | IORING_SETUP_CQE32 };
+	static char buf[4096];
+	struct iovec iov = { buf, sizeof(buf) };
+	int i, null = open("/dev/null", O_RDWR);
+
+	ASSERT_LE(0, null);
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct io_uring_cqe cqe, *big;
+		struct io_uring_sqe *sqe;
+		unsigned int head, n;
+		struct ring r;
+
+		ASSERT_EQ(0, ring_init(&r, 8, flags[i]));
+		EXPECT_EQ(0, uring_cmd(&r, null)) TH_LOG("ring flags %#x", flags[i]);
+
+		uring_cmd_sqe(&r, null, 1)->flags = IOSQE_ASYNC;
+		EXPECT_EQ(0, ring_run_one(&r, 1)) TH_LOG("ring flags %#x", flags[i]);
+
+		sqe = ring_get_sqe(&r);
+		sqe->opcode = IORING_OP_NOP;
+		sqe->flags = IOSQE_IO_LINK;
+		sqe->user_data = 2;
+		uring_cmd_sqe(&r, null, 3);
+		EXPECT_EQ(2, ring_submit(&r, 2));
+		for (n = 2; n <= 3; n++) {
+			ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+			EXPECT_EQ(n, cqe.user_data);
+			EXPECT_EQ(0, cqe.res) TH_LOG("ring flags %#x", flags[i]);
+		}
+
+		ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+		sqe = uring_cmd_sqe(&r, null, 4);
+		sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+		sqe->buf_index = 0;
+		EXPECT_EQ(0, ring_run_one(&r, 4));
+
+		/* the CQE's second half: junk from before is overwritten with 0 */
+		if (r.cqe_shift) {
+			head = *r.cq_head;
+			big = (void *)((char *)r.cqes + (head & *r.cq_mask) * 32);
+			memset(big, 0xff, 32);
+			EXPECT_EQ(0, uring_cmd(&r, null));
+			EXPECT_EQ(0, big->big_cqe[0]);
+			EXPECT_EQ(0, big->big_cqe[1]);
+		}
+		ring_exit(&r);
 	}
+	close(null);
+}
+
+/* What is wrong with a URING_CMD SQE, in 6.1's errnos. */
+TEST_F(ring, uring_cmd_bad_input)
+{
+	static char buf[4096];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_sqe *sqe;
+	int fds[2], null = open("/dev/null", O_RDWR);
+	struct ring poll;
+
+	ASSERT_LE(0, null);
+	ASSERT_EQ(0, pipe(fds));
+	EXPECT_EQ(-EBADF, uring_cmd(&self->r, -1));
+	EXPECT_EQ(-EBADF, uring_cmd(&self->r, 1000));
+	/* a file whose driver takes no commands */
+	EXPECT_EQ(-EOPNOTSUPP, uring_cmd(&self->r, fds[0]));
+	/* the upper half of off is reserved */
+	uring_cmd_sqe(&self->r, null, 1)->__pad1 = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 1));
+	/* the reserved half is checked before the file */
+	uring_cmd_sqe(&self->r, -1, 2)->__pad1 = 1;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 2));
+	uring_cmd_sqe(&self->r, null, 3)->uring_cmd_flags = 2;
+	EXPECT_EQ(-EINVAL, ring_run_one(&self->r, 3));
+	/* a registered buffer, when none is */
+	uring_cmd_sqe(&self->r, null, 4)->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	EXPECT_EQ(-EFAULT, ring_run_one(&self->r, 4));
+	/* or past the last one */
+	ASSERT_EQ(0, sys_register(self->r.fd, IORING_REGISTER_BUFFERS, &iov, 1));
+	sqe = uring_cmd_sqe(&self->r, null, 5);
+	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	sqe->buf_index = 1;
+	EXPECT_EQ(-EFAULT, ring_run_one(&self->r, 5));
+	/* checked before the file, as on 6.1 */
+	sqe = uring_cmd_sqe(&self->r, -1, 6);
+	sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	sqe->buf_index = 1;
+	EXPECT_EQ(-EFAULT, ring_run_one(&self->r, 6));
+	/* an IOPOLL ring needs a driver that can poll for the command */
+	ASSERT_EQ(0, ring_init(&poll, 4, IORING_SETUP_IOPOLL));
+	EXPECT_EQ(-EOPNOTSUPP, uring_cmd(&poll, null));
+	ring_exit(&poll);
+	close(fds[0]);
+	close(fds[1]);
+	close(null);
+}
+
+/*
+ * NVMe passthrough: commands of struct nvme_uring_cmd to the namespace's
+ * char device, on a ring of 128-byte SQEs and 32-byte CQEs.
+ */
+#define NG_DISK		"/dev/ng0n1"
+#define NVME_READ	0x02
+#define NVME_WRITE	0x01
+#define PT_OFF		(64ULL << 20)	/* clear of what raw_nvme_* uses */
+
+struct pt {
+	int ng, raw;
+	__u32 nsid, lbs;
+};
+
+static int pt_open(struct pt *pt)
+{
+	pt->ng = open(NG_DISK, O_RDONLY);
+	if (pt->ng < 0)
+		return -errno;
+	pt->raw = open(RAW_DISK, O_RDWR | O_DIRECT);
+	if (pt->raw < 0)
+		return -errno;
+	pt->nsid = ioctl(pt->ng, NVME_IOCTL_ID);
+	if (ioctl(pt->raw, BLKSSZGET, &pt->lbs) < 0)
+		return -errno;
+	return 0;
+}
+
+static void pt_close(struct pt *pt)
+{
+	close(pt->ng);
+	close(pt->raw);
+}
+
+/*
+ * An NVMe read or write of @bytes at @off, through @r (an SQE128 ring):
+ * the data at @addr, @data_len bytes (or iovecs, vectored).
+ */
+static struct nvme_uring_cmd *pt_cmd(struct ring *r, const struct pt *pt, __u32 cmd_op,
+				     __u8 opcode, void *addr, __u32 data_len, __u32 bytes,
+				     __u64 off)
+{
+	struct io_uring_sqe *sqe = ring_get_sqe(r);
+	struct nvme_uring_cmd *cmd = (void *)sqe->cmd;
+	__u64 slba = off / pt->lbs;
+
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = pt->ng;
+	sqe->cmd_op = cmd_op;
+	sqe->user_data = 0x9e;
+	cmd->opcode = opcode;
+	cmd->nsid = pt->nsid;
+	cmd->addr = (unsigned long)addr;
+	cmd->data_len = data_len;
+	cmd->cdw10 = slba;
+	cmd->cdw11 = slba >> 32;
+	cmd->cdw12 = bytes / pt->lbs - 1;	/* 0's based */
+	return cmd;
+}
+
+/* The SQE of the command pt_cmd() made last. */
+static struct io_uring_sqe *pt_sqe(struct ring *r)
+{
+	return &r->sqes[((r->sqe_tail - 1) & *r->sq_mask) << r->sqe_shift];
+}
+
+/* Run one passthrough SQE; its CQE's res, and big_cqe[0] in *result. */
+static int pt_run(struct ring *r, __u64 *result)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head;
+	int ret;
+
+	ret = ring_submit(r, 1);
+	if (ret < 0)
+		return ret;
+	head = *r->cq_head;
+	cqe = (void *)((char *)r->cqes + (head & *r->cq_mask) * 32);
+	if (cqe->user_data != 0x9e)
+		return -EPROTO;
+	ret = cqe->res;
+	if (result)
+		*result = cqe->big_cqe[0];
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	return ret;
+}
+
+/*
+ * What a passthrough read finds is what the block device wrote, and the
+ * other way round: inline, from a worker (IOSQE_ASYNC, which copies the
+ * command), vectored, into a registered buffer, and on an IOPOLL ring.
+ */
+TEST(nvme_passthrough_reads_and_writes)
+{
+	static const unsigned int big = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+	const size_t len = 16384;
+	struct iovec iov[2], reg;
+	char *buf, *back;
+	__u64 result = 1;
+	struct pt pt;
+	struct ring r;
+	int ret, i;
+
+	ret = pt_open(&pt);
+	if (ret)
+		SKIP(return, "no NVMe namespace at " NG_DISK " and " RAW_DISK ": %s",
+		     strerror(-ret));
+	ASSERT_EQ(0, posix_memalign((void **)&buf, 4096, len));
+	ASSERT_EQ(0, posix_memalign((void **)&back, 4096, len));
+	ASSERT_EQ(0, ring_init(&r, 8, big));
+
+	fill(buf, len, 1);
+	ASSERT_EQ(len, pwrite(pt.raw, buf, len, PT_OFF));
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, back, len, len, PT_OFF);
+	EXPECT_EQ(0, pt_run(&r, &result));
+	EXPECT_EQ(0, result);
+	EXPECT_EQ(0, memcmp(buf, back, len));
+
+	fill(buf, len, 2);
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_WRITE, buf, len, len, PT_OFF);
+	pt_sqe(&r)->flags = IOSQE_ASYNC;
+	EXPECT_EQ(0, pt_run(&r, NULL));
+	ASSERT_EQ(len, pread(pt.raw, back, len, PT_OFF));
+	EXPECT_EQ(0, memcmp(buf, back, len));
+
+	/* vectored: addr is an iovec array, data_len its count */
+	memset(back, 0, len);
+	iov[0] = (struct iovec){ back, len / 2 };
+	iov[1] = (struct iovec){ back + len / 2, len / 2 };
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO_VEC, NVME_READ, iov, 2, len, PT_OFF);
+	EXPECT_EQ(0, pt_run(&r, NULL));
+	EXPECT_EQ(0, memcmp(buf, back, len));
+
+	/* a registered buffer */
+	reg = (struct iovec){ back, len };
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_BUFFERS, &reg, 1));
+	memset(back, 0, len);
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, back, len, len, PT_OFF);
+	pt_sqe(&r)->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	EXPECT_EQ(0, pt_run(&r, NULL));
+	EXPECT_EQ(0, memcmp(buf, back, len));
+	ring_exit(&r);
+
+	/* polled: the ring reaps what it polls for */
+	ASSERT_EQ(0, ring_init(&r, 8, big | IORING_SETUP_IOPOLL));
+	for (i = 0; i < 4; i++) {
+		memset(back, 0, len);
+		pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, back, len, len, PT_OFF);
+		EXPECT_EQ(0, pt_run(&r, NULL));
+		EXPECT_EQ(0, memcmp(buf, back, len));
+	}
+	ring_exit(&r);
+	pt_close(&pt);
+	free(buf);
+	free(back);
+}
+
+/*
+ * An admin command to the controller (/dev/nvme0): Get Features, Number of
+ * Queues, whose result (DW0) is not 0.  It comes in big_cqe[0], also for
+ * CQEs that waited in the overflow backlog of a full CQ ring.
+ */
+TEST(nvme_passthrough_admin_result_in_big_cqe)
+{
+	struct nvme_admin_cmd ioctl_cmd = { .opcode = 0x0a, .cdw10 = 0x07 };
+	struct io_uring_params p = { 0 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned int head, seen = 0;
+	struct ring r;
+	int ctrl, i;
+
+	ctrl = open("/dev/nvme0", O_RDONLY);
+	if (ctrl < 0)
+		SKIP(return, "no NVMe controller at /dev/nvme0: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(ctrl, NVME_IOCTL_ADMIN_CMD, &ioctl_cmd));
+	ASSERT_NE(0, ioctl_cmd.result);
+
+	/* 2 CQEs: of 4 commands in two submissions, the last two wait in the backlog */
+	p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | IORING_SETUP_CQSIZE;
+	p.cq_entries = 2;
+	memset(&r, 0, sizeof(r));
+	r.fd = sys_setup(2, &p);
+	ASSERT_LE(0, r.fd);
+	r.p = p;
+	ASSERT_EQ(0, ring_mmap(&r));
+	for (i = 0; i < 4; i++) {
+		struct nvme_uring_cmd *cmd;
+
+		sqe = ring_get_sqe(&r);
+		sqe->opcode = IORING_OP_URING_CMD;
+		sqe->fd = ctrl;
+		sqe->cmd_op = NVME_URING_CMD_ADMIN;
+		sqe->user_data = i;
+		cmd = (void *)sqe->cmd;
+		cmd->opcode = 0x0a;
+		cmd->cdw10 = 0x07;
+		if (i % 2)
+			ASSERT_EQ(2, ring_submit(&r, 2));
+	}
+	for (i = 0; i < 4; i++) {
+		head = *r.cq_head;
+		/* the backlog moves into the ring when we enter */
+		if (head == __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE))
+			ASSERT_LE(0, sys_enter(r.fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0));
+		ASSERT_NE(head, __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE));
+		cqe = (void *)((char *)r.cqes + (head & *r.cq_mask) * 32);
+		/* each pair in the order the controller completed it */
+		EXPECT_EQ(i / 2, cqe->user_data / 2);
+		seen |= 1 << (cqe->user_data & 3);
+		EXPECT_EQ(0, cqe->res);
+		EXPECT_EQ(ioctl_cmd.result, cqe->big_cqe[0]) TH_LOG("CQE %d", i);
+		EXPECT_EQ(0, cqe->big_cqe[1]);
+		__atomic_store_n(r.cq_head, head + 1, __ATOMIC_RELEASE);
+	}
+	EXPECT_EQ(0xf, seen);
+	ring_exit(&r);
+	close(ctrl);
+}
+
+static int pt_unprivileged(void *arg)
+{
+	struct pt *pt = arg;
+	static char buf[4096];
+	struct ring r;
+
+	if (ring_init(&r, 4, IORING_SETUP_SQE128 | IORING_SETUP_CQE32))
+		return 1;
+	pt_cmd(&r, pt, NVME_URING_CMD_IO, NVME_READ, buf, sizeof(buf), sizeof(buf), PT_OFF);
+	return pt_run(&r, NULL) == -EACCES ? 0 : 2;
+}
+
+/* What the NVMe driver refuses, with 6.1's errnos. */
+TEST(nvme_passthrough_bad_input)
+{
+	static const unsigned int big = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+	static char buf[4096];
+	struct ring r;
+	struct pt pt;
+	int ret;
+
+	ret = pt_open(&pt);
+	if (ret)
+		SKIP(return, "no NVMe namespace at " NG_DISK " and " RAW_DISK ": %s",
+		     strerror(-ret));
+	/* the command needs the big SQE and its result the big CQE */
+	ASSERT_EQ(0, ring_init(&r, 4, IORING_SETUP_SQE128));
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, buf, sizeof(buf), sizeof(buf), PT_OFF);
+	EXPECT_EQ(-EOPNOTSUPP, ring_run_one(&r, 0x9e));
+	ring_exit(&r);
+	ASSERT_EQ(0, ring_init(&r, 4, IORING_SETUP_CQE32));
+	uring_cmd_sqe(&r, pt.ng, 0x9e)->cmd_op = NVME_URING_CMD_IO;
+	EXPECT_EQ(-EOPNOTSUPP, pt_run(&r, NULL));
+	ring_exit(&r);
+
+	ASSERT_EQ(0, ring_init(&r, 4, big));
+	/* an admin command to a namespace, or no command at all */
+	pt_cmd(&r, &pt, NVME_URING_CMD_ADMIN, NVME_READ, buf, sizeof(buf), sizeof(buf), PT_OFF);
+	EXPECT_EQ(-ENOTTY, pt_run(&r, NULL));
+	pt_cmd(&r, &pt, 0, NVME_READ, buf, sizeof(buf), sizeof(buf), PT_OFF);
+	EXPECT_EQ(-ENOTTY, pt_run(&r, NULL));
+	/* flags, another namespace */
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, buf, sizeof(buf), sizeof(buf),
+	       PT_OFF)->flags = 1;
+	EXPECT_EQ(-EINVAL, pt_run(&r, NULL));
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, buf, sizeof(buf), sizeof(buf),
+	       PT_OFF)->nsid = pt.nsid + 1;
+	EXPECT_EQ(-EINVAL, pt_run(&r, NULL));
+	/* a buffer that is not there */
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, (void *)8, sizeof(buf), sizeof(buf),
+	       PT_OFF);
+	EXPECT_EQ(-EFAULT, pt_run(&r, NULL));
+	/* a registered buffer, vectored */
+	ASSERT_EQ(0, sys_register(r.fd, IORING_REGISTER_BUFFERS,
+				  &(struct iovec){ buf, sizeof(buf) }, 1));
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO_VEC, NVME_READ, buf, 1, sizeof(buf), PT_OFF);
+	pt_sqe(&r)->uring_cmd_flags = IORING_URING_CMD_FIXED;
+	EXPECT_EQ(-EINVAL, pt_run(&r, NULL));
+	/* an LBA past the end: the device's status, positive */
+	pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, buf, sizeof(buf), sizeof(buf),
+	       1ULL << 50);
+	EXPECT_LT(0, pt_run(&r, NULL));
+	ring_exit(&r);
+
+	/* only CAP_SYS_ADMIN passes commands through */
+	EXPECT_EQ(0, run_in_child(pt_unprivileged, &pt, 1));
+	pt_close(&pt);
 }
 
 static int sync_range(struct ring *r, int fd, __u64 off, __u32 len, __u32 flags)

@@ -323,8 +323,8 @@ TEST(probe_lists_the_offered_opcodes)
 				       IORING_OP_SPLICE, IORING_OP_TEE, IORING_OP_SOCKET,
 				       IORING_OP_MSG_RING, IORING_OP_FSETXATTR,
 				       IORING_OP_SETXATTR, IORING_OP_FGETXATTR,
-				       IORING_OP_GETXATTR, IORING_OP_SEND_ZC,
-				       IORING_OP_SENDMSG_ZC };
+				       IORING_OP_GETXATTR, IORING_OP_URING_CMD,
+				       IORING_OP_SEND_ZC, IORING_OP_SENDMSG_ZC };
 	struct io_uring_probe *p = probe_alloc(256);
 	struct ring r;
 	int i, j, n = 0;

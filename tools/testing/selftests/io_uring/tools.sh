@@ -6,6 +6,7 @@
 BENCH=${BENCH:-/tools/io_uring-bench}
 CP=${CP:-/tools/io_uring-cp}
 DEV=${DEV:-/dev/nvme0n1}
+NG=${NG:-/dev/ng0n1}
 EXT4=${EXT4:-/mnt/ext4}
 n=0
 failed=0
@@ -73,11 +74,11 @@ median() {
 }
 
 echo "TAP version 13"
-echo "1..19"
+echo "1..22"
 
 if [ ! -x "$BENCH" ] || [ ! -b "$DEV" ]; then
 	i=0
-	while [ $i -lt 19 ]; do
+	while [ $i -lt 22 ]; do
 		skip "no $BENCH or no $DEV"
 		i=$((i + 1))
 	done
@@ -97,6 +98,16 @@ bench fixed-files -F "$DEV"
 bench everything -p -B -F "$DEV"
 bench two-devices "$DEV" "$DEV"
 bench nop --nop
+# NVMe passthrough: the same namespace through its char device
+if [ -c "$NG" ]; then
+	bench passthrough -u "$NG"
+	bench passthrough-everything -u -p -B -F "$NG"
+	fails passthrough-block-device -u "$DEV"
+else
+	skip "bench passthrough: no $NG"
+	skip "bench passthrough-everything: no $NG"
+	skip "bench passthrough-block-device: no $NG"
+fi
 
 fails missing-device /dev/does-not-exist
 fails bad-option --no-such-option "$DEV"
