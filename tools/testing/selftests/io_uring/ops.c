@@ -1143,6 +1143,62 @@ static int pt_unprivileged(void *arg)
 	return pt_run(&r, NULL) == -EACCES ? 0 : 2;
 }
 
+/* Write @val to sysfs @path in a child; whether it is done within @secs. */
+static int sysfs_write_within(const char *path, const char *val, int secs)
+{
+	int status, i;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY);
+
+		_exit(fd < 0 || write(fd, val, strlen(val)) < 0);
+	}
+	for (i = 0; i < secs * 10; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) && !WEXITSTATUS(status);
+		usleep(100 * 1000);
+	}
+	return 0;	/* stuck: left behind */
+}
+
+/*
+ * Metadata for a namespace formatted without room for it: -EINVAL, and
+ * the request is freed.  One left allocated holds the queue for good:
+ * changing nr_requests, which freezes the queue, would never return.
+ */
+TEST(nvme_passthrough_metadata_without_room)
+{
+	static char buf[4096], meta[64];
+	char path[64], nr[16] = { 0 }, other[16];
+	struct nvme_uring_cmd *cmd;
+	struct ring r;
+	struct pt pt;
+	int ret, fd;
+
+	ret = pt_open(&pt);
+	if (ret)
+		SKIP(return, "no NVMe namespace at " NG_DISK " and " RAW_DISK ": %s",
+		     strerror(-ret));
+	ASSERT_EQ(0, ring_init(&r, 4, IORING_SETUP_SQE128 | IORING_SETUP_CQE32));
+	cmd = pt_cmd(&r, &pt, NVME_URING_CMD_IO, NVME_READ, buf, sizeof(buf), sizeof(buf),
+		     PT_OFF);
+	cmd->metadata = (unsigned long)meta;
+	cmd->metadata_len = 8;
+	EXPECT_EQ(-EINVAL, pt_run(&r, NULL));
+	ring_exit(&r);
+
+	snprintf(path, sizeof(path), "/sys/block/nvme0n1/queue/nr_requests");
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, nr, sizeof(nr) - 1));
+	close(fd);
+	snprintf(other, sizeof(other), "%d", atoi(nr) - 1);
+	EXPECT_TRUE(sysfs_write_within(path, other, 10)) TH_LOG("the queue does not freeze");
+	EXPECT_TRUE(sysfs_write_within(path, nr, 10));
+	pt_close(&pt);
+}
+
 /* What the NVMe driver refuses, with 6.1's errnos. */
 TEST(nvme_passthrough_bad_input)
 {
