@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -1827,6 +1828,64 @@ TEST_F(ring, pipe_read_punted_then_completed)
 	EXPECT_EQ(0, memcmp(buf, "hello", 5));
 	close(p[0]);
 	close(p[1]);
+}
+
+/*
+ * O_NONBLOCK does not make a read or write of a pollable file -EAGAIN, as
+ * on 6.1: it waits as a poll until the file is ready, as it would without
+ * the flag (liburing's eventfd-disable reads an EFD_NONBLOCK eventfd so).
+ * Only RWF_NOWAIT asks for -EAGAIN.  An eventfd READ, a pipe READV, and a
+ * WRITE to a full pipe: none ends before its file is ready.
+ */
+TEST_F(ring, nonblocking_files_wait_for_data)
+{
+	struct io_uring_cqe cqe = { 0 };
+	char buf[16] = { 0 }, big[4096];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct io_uring_sqe *sqe;
+	/* what the eventfd READ, the pipe READV and the WRITE each end with */
+	const int want[3] = { sizeof(__u64), 5, 1 };
+	__u64 count = 0;
+	int efd, p[2], w[2], i, seen = 0;
+
+	efd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, pipe2(p, O_NONBLOCK));
+	ASSERT_EQ(0, pipe2(w, O_NONBLOCK));
+	memset(big, 'f', sizeof(big));
+	while (write(w[1], big, sizeof(big)) > 0)
+		;
+	ASSERT_EQ(EAGAIN, errno);
+
+	prep_rw(ring_get_sqe(&self->r), IORING_OP_READ, efd, &count, sizeof(count), 0);
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_READV, p[0], &iov, 1, 0);
+	sqe->user_data = 1;
+	sqe = ring_get_sqe(&self->r);
+	prep_rw(sqe, IORING_OP_WRITE, w[1], big, 1, 0);
+	sqe->user_data = 2;
+	ASSERT_EQ(3, ring_submit(&self->r, 0));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, ring_peek_cqe(&self->r, &cqe))
+		TH_LOG("user_data %llu ended with %d", cqe.user_data, cqe.res);
+
+	ASSERT_EQ(0, eventfd_write(efd, 5));
+	ASSERT_EQ(5, write(p[1], "hello", 5));
+	ASSERT_EQ(sizeof(big), read(w[0], big, sizeof(big)));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+		ASSERT_GT(3, cqe.user_data);
+		seen |= 1 << cqe.user_data;
+		EXPECT_EQ(want[cqe.user_data], cqe.res) TH_LOG("user_data %llu", cqe.user_data);
+	}
+	EXPECT_EQ(7, seen);
+	EXPECT_EQ(5, count);
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	close(efd);
+	close(p[0]);
+	close(p[1]);
+	close(w[0]);
+	close(w[1]);
 }
 
 TEST_F(ring, out_of_range_index_is_dropped)
