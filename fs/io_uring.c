@@ -2459,6 +2459,23 @@ static void io_complete_rw(struct kiocb *kiocb, long res)
 }
 
 /*
+ * Whether @file can say "would block" rather than block: one that takes
+ * IOCB_NOWAIT, or, as 6.1 has it, a pipe, socket or device that is
+ * O_NONBLOCK, which their ->read_iter() and ->write_iter() honour.  Not
+ * a regular file or a block device: O_NONBLOCK means nothing to them
+ * (shmem, NFS, FUSE, sysfs and /proc would block the submitter), and
+ * they are not polled.
+ */
+static bool io_file_nowait(struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	if (file->f_mode & FMODE_NOWAIT)
+		return true;
+	return (file->f_flags & O_NONBLOCK) && !S_ISREG(mode) && !S_ISBLK(mode);
+}
+
+/*
  * Whether a request must go to a worker without even trying inline: files
  * that cannot say "would block", and buffered writes that the file system
  * cannot do without blocking.
@@ -2467,7 +2484,7 @@ static bool io_rw_must_punt(struct kiocb *kiocb, int rw)
 {
 	struct file *file = kiocb->ki_filp;
 
-	if (!(file->f_mode & FMODE_NOWAIT))
+	if (!io_file_nowait(file))
 		return true;
 	return rw == WRITE && !(kiocb->ki_flags & IOCB_DIRECT) &&
 	       S_ISREG(file_inode(file)->i_mode) &&
@@ -4881,6 +4898,12 @@ static bool io_cancel_by_data(const struct io_cancel_match *m)
 static void io_poll_retry_queue(struct io_kiocb *req);
 static bool io_poll_retry_nonblock(struct io_kiocb *req);
 
+/* Whether a cancellation has asked armed @req to end already. */
+static bool io_poll_cancelled(struct io_kiocb *req)
+{
+	return atomic_read(&req->poll.owners) & IO_POLL_CANCELLED;
+}
+
 /* The poll_hash bucket of the armed requests with @user_data. */
 static struct list_head *io_poll_bucket(struct io_ring_ctx *ctx, u64 user_data)
 {
@@ -4967,6 +4990,27 @@ static void io_poll_post_more(struct io_kiocb *req, __poll_t mask)
 }
 
 /*
+ * The owner ends @req, off its queue, with @res (a mask) or, for a request
+ * that waited to be tried again, by a retry: true for that, and the caller
+ * queues it.  A cancellation may have marked @req since the owner last
+ * looked; it said it found @req, so @req ends with -ECANCELED as it
+ * promised.  The mark is made under completion_lock, which we hold: a
+ * cancellation that comes after us finds @req gone (-ENOENT).
+ */
+static bool io_poll_end_locked(struct io_kiocb *req, long res)
+{
+	lockdep_assert_held(&req->ctx->completion_lock);
+	if (io_poll_cancelled(req))
+		res = -ECANCELED;
+	if ((req->flags & REQ_F_POLL_RETRY) && res != -ECANCELED) {
+		list_del_init(&req->list);
+		return true;
+	}
+	io_poll_post(req, res);
+	return false;
+}
+
+/*
  * The owner ends @req with @res, a mask or -ECANCELED; or, if it is a
  * socket request whose file is ready, hands it to a worker to try again.
  * Process context.
@@ -4974,14 +5018,11 @@ static void io_poll_post_more(struct io_kiocb *req, __poll_t mask)
 static void io_poll_end(struct io_kiocb *req, long res)
 {
 	struct io_ring_ctx *ctx = req->ctx;
-	bool retry = (req->flags & REQ_F_POLL_RETRY) && res != -ECANCELED;
+	bool retry;
 
 	io_poll_unhook(req);
 	spin_lock_irq(&ctx->completion_lock);
-	if (retry)
-		list_del_init(&req->list);
-	else
-		io_poll_post(req, res);
+	retry = io_poll_end_locked(req, res);
 	spin_unlock_irq(&ctx->completion_lock);
 	if (retry) {
 		io_poll_retry_queue(req);
@@ -5029,7 +5070,8 @@ static void io_poll_owned(struct io_kiocb *req)
 		}
 		if (mask) {
 			spin_lock_irq(&req->ctx->completion_lock);
-			more = io_cqring_room_for_more(req->ctx);
+			/* no event after a removal that found it (it ends) */
+			more = !io_poll_cancelled(req) && io_cqring_room_for_more(req->ctx);
 			if (more)
 				io_poll_post_more(req, mask);
 			spin_unlock_irq(&req->ctx->completion_lock);
@@ -5123,8 +5165,8 @@ static void io_poll_owned_later(struct io_kiocb *req)
 static void io_poll_wake_end(struct io_kiocb *req, __poll_t mask)
 {
 	struct io_ring_ctx *ctx = req->ctx;
-	bool retry = req->flags & REQ_F_POLL_RETRY;
 	unsigned long flags;
+	bool retry;
 
 	/*
 	 * Left on the queue for the worker to take off: io_poll_let_go()
@@ -5135,10 +5177,7 @@ static void io_poll_wake_end(struct io_kiocb *req, __poll_t mask)
 		return;
 	}
 	io_poll_unhook_locked(req);
-	if (retry)
-		list_del_init(&req->list);
-	else
-		io_poll_post(req, mangle_poll(mask & req->poll.events));
+	retry = io_poll_end_locked(req, mangle_poll(mask & req->poll.events));
 	spin_unlock_irqrestore(&ctx->completion_lock, flags);
 	if (retry) {
 		io_poll_retry_queue(req);
@@ -5162,7 +5201,8 @@ static void io_poll_wake_more(struct io_kiocb *req, __poll_t mask)
 		io_poll_owned_later(req);
 		return;
 	}
-	if (!io_cqring_room_for_more(ctx)) {
+	/* a removal that found it has had its last event: it ends */
+	if (io_poll_cancelled(req) || !io_cqring_room_for_more(ctx)) {
 		spin_unlock_irqrestore(&ctx->completion_lock, flags);
 		io_poll_wake_end(req, mask);
 		return;
@@ -5313,13 +5353,11 @@ static enum io_poll_armed io_poll_arm(struct io_kiocb *req, __poll_t events, boo
 
 /*
  * A read or write can wait for its file as a poll if the file says when it
- * is ready; not if it is O_NONBLOCK, which asks for -EAGAIN instead.
+ * is ready; O_NONBLOCK or not, as on 6.1 (RWF_NOWAIT asks for -EAGAIN).
  */
 static bool io_rw_pollable(struct io_kiocb *req)
 {
-	struct file *file = req->file;
-
-	return file_can_poll(file) && !(file->f_flags & O_NONBLOCK);
+	return file_can_poll(req->file);
 }
 
 static bool io_op_is_rw(u8 op)
@@ -5336,7 +5374,7 @@ static bool io_op_is_rw(u8 op)
  */
 static bool io_poll_retry_nonblock(struct io_kiocb *req)
 {
-	return !io_op_is_rw(req->sqe.opcode) || (req->file->f_mode & FMODE_NOWAIT);
+	return !io_op_is_rw(req->sqe.opcode) || io_file_nowait(req->file);
 }
 
 /* Requests that would block wait as armed polls: for what (0: they block). */
@@ -5459,12 +5497,6 @@ static int io_poll_add(struct io_kiocb *req)
 			    &mask, &error);
 	io_poll_not_armed(req, armed, mask, error);
 	return 0;
-}
-
-/* Whether a cancellation has asked armed @req to end already. */
-static bool io_poll_cancelled(struct io_kiocb *req)
-{
-	return atomic_read(&req->poll.owners) & IO_POLL_CANCELLED;
 }
 
 /*
