@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -967,6 +968,70 @@ TEST(direct_descriptors)
 	ring_exit(&r);
 	unlink(a);
 	unlink(b);
+}
+
+/*
+ * As on 6.1, an OPENAT of a cached regular file is made in io_uring_enter()
+ * itself, and so is a chain of it, a READ and a CLOSE of the slot: when
+ * the READ's CQE is seen the slot is empty again, and the next chain's
+ * OPENAT cannot be undone by the last one's CLOSE (liburing's
+ * open-direct-link).  A FIFO is opened by a worker, which waits for the
+ * other end, as openat(2) does.
+ */
+TEST(open_read_close_chain_ends_in_enter)
+{
+	struct io_uring_cqe cqe = { 0 };
+	struct io_uring_sqe *sqe;
+	char a[64], fifo[64], c;
+	struct ring r;
+	int i, wfd;
+
+	/* a file system whose reads can be tried without blocking (not tmpfs) */
+	snprintf(a, sizeof(a), "/mnt/ext4/fixed-chain-%d", getpid());
+	wfd = open(a, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	if (wfd < 0)
+		SKIP(return, "no ext4 at /mnt/ext4");
+	ASSERT_EQ(1, write(wfd, "L", 1));
+	close(wfd);
+	ASSERT_EQ(0, ring_init(&r, 8, 0));
+	ASSERT_EQ(0, register_sparse(r.fd, 2));
+	prep_open_direct(&r, a, O_RDONLY, 1, 1);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	ASSERT_EQ(1, ring_peek_cqe(&r, &cqe)) TH_LOG("OPENAT not made in io_uring_enter()");
+	EXPECT_EQ(0, cqe.res);
+	for (i = 0; i < 20; i++) {
+		c = 0;
+		sqe = prep_open_direct(&r, a, O_RDONLY, 1, 1);
+		sqe->flags = IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
+		prep_fixed_read(&r, 0, &c, IOSQE_IO_LINK, 2);
+		sqe = ring_get_sqe(&r);
+		sqe->opcode = IORING_OP_CLOSE;
+		sqe->file_index = 1;
+		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+		sqe->user_data = 3;
+		ASSERT_EQ(3, ring_submit(&r, 0));
+		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe)) TH_LOG("round %d: chain not done", i);
+		EXPECT_EQ(2, cqe.user_data);
+		EXPECT_EQ(1, cqe.res);
+		EXPECT_EQ('L', c);
+		EXPECT_EQ(-EBADF, fixed_read_byte(&r, 0)) TH_LOG("round %d: not closed", i);
+	}
+
+	snprintf(fifo, sizeof(fifo), "/tmp/fixed-fifo-%d", getpid());
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	prep_open_direct(&r, fifo, O_RDONLY, 2, 4);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	usleep(50 * 1000);
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	wfd = open(fifo, O_WRONLY);
+	ASSERT_LE(0, wfd);
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(4, cqe.user_data);
+	EXPECT_EQ(0, cqe.res);
+	close(wfd);
+	ring_exit(&r);
+	unlink(fifo);
+	unlink(a);
 }
 
 /* Without registered files, a direct descriptor has nowhere to go. */

@@ -567,6 +567,49 @@ TEST_F(poll, wakeup_races_removal)
 }
 
 /*
+ * The same for a multishot poll, which a wakeup leaves armed: the removal
+ * always finds it (0), its last CQE is -ECANCELED, and once the removal's
+ * CQE is out no event of the poll (IORING_CQE_F_MORE) comes after it.
+ */
+TEST_F(poll, wakeup_races_multishot_removal)
+{
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		struct io_uring_cqe cqe = { 0 };
+		int p[2], rm_res = 1, last = 1, late = 0;
+		struct racer rc;
+		pthread_t th;
+
+		ASSERT_EQ(0, pipe(p));
+		prep_poll_multishot(&self->r, p[0], POLLIN, 1);
+		ASSERT_EQ(1, ring_submit(&self->r, 0));
+		rc.fd = p[1];
+		rc.go = 0;
+		ASSERT_EQ(0, pthread_create(&th, NULL, write_soon, &rc));
+		prep_poll_remove(&self->r, 1, 2);
+		__atomic_store_n(&rc.go, 1, __ATOMIC_RELEASE);
+		ASSERT_EQ(1, ring_submit(&self->r, 0));
+		pthread_join(th, NULL);
+		while (rm_res == 1 || last == 1) {
+			ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
+			if (cqe.user_data == 2)
+				rm_res = cqe.res;
+			else if (!(cqe.flags & IORING_CQE_F_MORE))
+				last = cqe.res;
+			else if (rm_res != 1)
+				late++;
+		}
+		EXPECT_EQ(0, rm_res) TH_LOG("round %d", i);
+		EXPECT_EQ(-ECANCELED, last) TH_LOG("round %d", i);
+		EXPECT_EQ(0, late) TH_LOG("round %d: an event after the removal", i);
+		EXPECT_EQ(0, ring_peek_cqe(&self->r, &cqe));
+		close(p[0]);
+		close(p[1]);
+	}
+}
+
+/*
  * A CQE that goes to the backlog while the reader empties the ring and goes
  * to sleep: nothing else may ever be posted, so the waiter must move it in
  * itself.  A writer thread fills the 4 CQEs of the ring, tells this thread
