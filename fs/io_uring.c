@@ -3290,12 +3290,71 @@ static int io_req_get_path(struct io_kiocb *req, int lookup_flags)
  * open_how at addr2, of size len.  The CQE carries the new fd; or, with a
  * file_index, 0 or the slot allocated, the file being a direct descriptor
  * (which has no close-on-exec to ask for).  The path (and open_how) are
- * read at submission, so they need not outlive the io_uring_enter() call;
- * the open itself may block, so a worker makes it.
+ * read at submission, so they need not outlive the io_uring_enter() call.
  */
+
+/*
+ * Whether the submitter may make the open itself, as 6.1 does, rather
+ * than a worker: when the path resolves from the dentry cache alone, to a
+ * regular file or a directory, and nothing is created or truncated.  So
+ * a chain of OPENAT and I/O on a cached file runs in io_uring_enter(),
+ * as on 6.1.  A FIFO or a device is opened by a worker, which may block
+ * (6.1 would open those O_NONBLOCK, where a FIFO's open differs).
+ */
+static bool io_open_inline(struct io_kiocb *req, const struct open_how *how,
+			   const struct open_flags *op)
+{
+	struct path path;
+	bool inline_ok;
+
+	if (how->flags & (O_TRUNC | O_CREAT | __O_TMPFILE))
+		return false;
+	if (filename_lookup(req->sqe.fd, req->path, op->lookup_flags | LOOKUP_CACHED, &path, NULL))
+		return false;
+	inline_ok = d_is_reg(path.dentry) || d_is_dir(path.dentry);
+	path_put(&path);
+	return inline_ok;
+}
+
+/*
+ * Open the path: in a worker as openat(2) would; inline, as
+ * io_open_inline() allowed, by the same cached walk and O_NONBLOCK, so
+ * that nothing makes the submitter wait (a lease to break, a FIFO renamed
+ * over the path since).  Inline, whatever goes wrong, or gives other
+ * than a regular file or a directory, is ERR_PTR(-EAGAIN): a worker opens
+ * it again and gives openat(2)'s answer.
+ */
+static struct file *io_open_file(struct io_kiocb *req, const struct open_how *how,
+				 struct open_flags *op, bool force_nonblock)
+{
+	struct file *file;
+	umode_t mode;
+
+	if (!force_nonblock)
+		return do_filp_open(req->sqe.fd, req->path, op);
+	op->lookup_flags |= LOOKUP_CACHED;
+	op->open_flag |= O_NONBLOCK;
+	file = do_filp_open(req->sqe.fd, req->path, op);
+	if (IS_ERR(file))
+		return ERR_PTR(-EAGAIN);
+	mode = file_inode(file)->i_mode;
+	if (!S_ISREG(mode) && !S_ISDIR(mode)) {
+		fput(file);
+		return ERR_PTR(-EAGAIN);
+	}
+	if (!(how->flags & O_NONBLOCK))
+		file->f_flags &= ~O_NONBLOCK;
+	return file;
+}
+
 static int io_open(struct io_kiocb *req, const struct open_how *how, bool force_nonblock)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
+	/*
+	 * Inline only with a path read by this call: audit keeps a pointer
+	 * from the name into the audit context of the syscall that read it.
+	 */
+	bool fresh = !req->path;
 	struct open_flags op;
 	struct file *file;
 	int ret, fd;
@@ -3309,11 +3368,13 @@ static int io_open(struct io_kiocb *req, const struct open_how *how, bool force_
 	ret = io_req_get_path(req, 0);
 	if (ret)
 		return ret;
-	if (force_nonblock)
+	if (force_nonblock && (!fresh || !io_open_inline(req, how, &op)))
 		return -EAGAIN;
 
 	if (sqe->file_index) {
-		file = do_filp_open(sqe->fd, req->path, &op);
+		file = io_open_file(req, how, &op, force_nonblock);
+		if (file == ERR_PTR(-EAGAIN) && force_nonblock)
+			return -EAGAIN;
 		if (IS_ERR(file)) {
 			ret = PTR_ERR(file);
 		} else {
@@ -3325,7 +3386,11 @@ static int io_open(struct io_kiocb *req, const struct open_how *how, bool force_
 	}
 	fd = get_unused_fd_flags(how->flags);
 	if (fd >= 0) {
-		file = do_filp_open(sqe->fd, req->path, &op);
+		file = io_open_file(req, how, &op, force_nonblock);
+		if (file == ERR_PTR(-EAGAIN) && force_nonblock) {
+			put_unused_fd(fd);
+			return -EAGAIN;
+		}
 		if (IS_ERR(file)) {
 			put_unused_fd(fd);
 			fd = PTR_ERR(file);
