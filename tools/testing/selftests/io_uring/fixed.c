@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1032,6 +1034,62 @@ TEST(open_read_close_chain_ends_in_enter)
 	ring_exit(&r);
 	unlink(fifo);
 	unlink(a);
+}
+
+/* Milliseconds since @t0. */
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * An open made in io_uring_enter() never waits there: one that must break
+ * a lease first (a read lease of our own, on a file opened for writing)
+ * is made by a worker, which waits for the lease holder as openat(2)
+ * does, while io_uring_enter() returns at once.  The lease break time is
+ * cut to 2 s meanwhile, so that an open that did wait shows as such.
+ */
+TEST(inline_open_does_not_wait_for_a_lease)
+{
+	char path[64], old[16] = { 0 };
+	struct io_uring_cqe cqe = { 0 };
+	int fd, sysctl, lease;
+	struct timespec t0;
+	struct ring r;
+
+	snprintf(path, sizeof(path), "/mnt/ext4/fixed-lease-%d", getpid());
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	if (fd < 0)
+		SKIP(return, "no ext4 at /mnt/ext4");
+	close(fd);
+	sysctl = open("/proc/sys/fs/lease-break-time", O_RDWR);
+	if (sysctl < 0 || read(sysctl, old, sizeof(old) - 1) <= 0 || pwrite(sysctl, "2\n", 2, 0) != 2)
+		SKIP(unlink(path); return, "cannot set fs.lease-break-time (not root?)");
+	signal(SIGIO, SIG_IGN);
+	lease = open(path, O_RDONLY);
+	ASSERT_LE(0, lease);
+	ASSERT_EQ(0, fcntl(lease, F_SETLEASE, F_RDLCK));
+
+	ASSERT_EQ(0, ring_init(&r, 4, 0));
+	prep_open_direct(&r, path, O_WRONLY, 0, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(1, ring_submit(&r, 0));
+	EXPECT_GT(1000, ms_since(&t0)) TH_LOG("io_uring_enter() waited for the lease");
+	EXPECT_EQ(0, ring_peek_cqe(&r, &cqe));
+	ASSERT_EQ(0, fcntl(lease, F_SETLEASE, F_UNLCK));
+	ASSERT_EQ(0, ring_wait_cqe(&r, &cqe));
+	EXPECT_EQ(1, cqe.user_data);
+	EXPECT_LE(0, cqe.res);
+	EXPECT_EQ(O_WRONLY, fcntl(cqe.res, F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	close(cqe.res);
+	close(lease);
+	ring_exit(&r);
+	EXPECT_EQ(strlen(old), pwrite(sysctl, old, strlen(old), 0));
+	close(sysctl);
+	unlink(path);
 }
 
 /* Without registered files, a direct descriptor has nowhere to go. */
