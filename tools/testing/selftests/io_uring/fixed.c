@@ -1066,7 +1066,8 @@ TEST(inline_open_does_not_wait_for_a_lease)
 		SKIP(return, "no ext4 at /mnt/ext4");
 	close(fd);
 	sysctl = open("/proc/sys/fs/lease-break-time", O_RDWR);
-	if (sysctl < 0 || read(sysctl, old, sizeof(old) - 1) <= 0 || pwrite(sysctl, "2\n", 2, 0) != 2)
+	if (sysctl < 0 || read(sysctl, old, sizeof(old) - 1) <= 0 ||
+	    pwrite(sysctl, "2\n", 2, 0) != 2)
 		SKIP(unlink(path); return, "cannot set fs.lease-break-time (not root?)");
 	signal(SIGIO, SIG_IGN);
 	lease = open(path, O_RDONLY);
