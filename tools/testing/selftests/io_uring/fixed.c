@@ -901,14 +901,21 @@ static int socket_direct(struct ring *r, int type, __u32 slot)
 	return ring_run_one(r, 0xd3);
 }
 
-static int close_direct(struct ring *r, int fd, __u32 slot)
+/* CLOSE of @fd, or of direct descriptor @slot (1-based), with @flags. */
+static void prep_close_direct(struct ring *r, int fd, __u32 slot, __u8 flags, __u64 data)
 {
 	struct io_uring_sqe *sqe = ring_get_sqe(r);
 
 	sqe->opcode = IORING_OP_CLOSE;
 	sqe->fd = fd;
 	sqe->file_index = slot;
-	sqe->user_data = 0xd2;
+	sqe->flags = flags;
+	sqe->user_data = data;
+}
+
+static int close_direct(struct ring *r, int fd, __u32 slot)
+{
+	prep_close_direct(r, fd, slot, 0, 0xd2);
 	return ring_run_one(r, 0xd2);
 }
 
@@ -1006,11 +1013,7 @@ TEST(open_read_close_chain_ends_in_enter)
 		sqe = prep_open_direct(&r, a, O_RDONLY, 1, 1);
 		sqe->flags = IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
 		prep_fixed_read(&r, 0, &c, IOSQE_IO_LINK, 2);
-		sqe = ring_get_sqe(&r);
-		sqe->opcode = IORING_OP_CLOSE;
-		sqe->file_index = 1;
-		sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
-		sqe->user_data = 3;
+		prep_close_direct(&r, 0, 1, IOSQE_CQE_SKIP_SUCCESS, 3);
 		ASSERT_EQ(3, ring_submit(&r, 0));
 		ASSERT_EQ(1, ring_peek_cqe(&r, &cqe)) TH_LOG("round %d: chain not done", i);
 		EXPECT_EQ(2, cqe.user_data);
@@ -1531,11 +1534,7 @@ TEST(linked_read_uses_the_slot_at_its_turn)
 
 	prep_open_direct(&r, b, O_RDONLY, 1, 1)->flags = IOSQE_IO_LINK;
 	prep_fixed_read(&r, 0, &c, IOSQE_IO_LINK, 2);
-	sqe = ring_get_sqe(&r);
-	sqe->opcode = IORING_OP_CLOSE;
-	sqe->file_index = 1;
-	sqe->flags = IOSQE_IO_LINK;
-	sqe->user_data = 3;
+	prep_close_direct(&r, 0, 1, IOSQE_IO_LINK, 3);
 	prep_fixed_read(&r, 0, &c, 0, 4);
 	ASSERT_EQ(4, ring_submit(&r, 4));
 	ASSERT_EQ(0, reap_in_order(&r, 4, 1, res));

@@ -521,6 +521,35 @@ static void *write_soon(void *arg)
 	return NULL;
 }
 
+/*
+ * Arm a poll (user_data 1) on a new pipe @p, one-shot or @multishot, and
+ * submit its removal (user_data 2) while another thread writes to the
+ * pipe.  0, or -1 if a step failed.  The caller closes the pipe.
+ */
+static int race_wakeup_and_removal(struct ring *r, int p[2], bool multishot)
+{
+	struct racer rc = { 0 };
+	pthread_t th;
+	int ret;
+
+	if (pipe(p))
+		return -1;
+	if (multishot)
+		prep_poll_multishot(r, p[0], POLLIN, 1);
+	else
+		prep_poll(r, p[0], POLLIN, 1);
+	if (ring_submit(r, 0) != 1)
+		return -1;
+	rc.fd = p[1];
+	if (pthread_create(&th, NULL, write_soon, &rc))
+		return -1;
+	prep_poll_remove(r, 1, 2);
+	__atomic_store_n(&rc.go, 1, __ATOMIC_RELEASE);
+	ret = ring_submit(r, 0);
+	pthread_join(th, NULL);
+	return ret == 1 ? 0 : -1;
+}
+
 /* A wakeup racing with removal: exactly one of them ends the poll. */
 TEST_F(poll, wakeup_races_removal)
 {
@@ -528,20 +557,9 @@ TEST_F(poll, wakeup_races_removal)
 
 	for (i = 0; i < 300; i++) {
 		struct io_uring_cqe cqe = { 0 };
-		struct racer rc;
-		pthread_t th;
 		int p[2], n, poll_res = 1, rm_res = 1;
 
-		ASSERT_EQ(0, pipe(p));
-		prep_poll(&self->r, p[0], POLLIN, 1);
-		ASSERT_EQ(1, ring_submit(&self->r, 0));
-		rc.fd = p[1];
-		rc.go = 0;
-		ASSERT_EQ(0, pthread_create(&th, NULL, write_soon, &rc));
-		prep_poll_remove(&self->r, 1, 2);
-		__atomic_store_n(&rc.go, 1, __ATOMIC_RELEASE);
-		ASSERT_EQ(1, ring_submit(&self->r, 0));
-		pthread_join(th, NULL);
+		ASSERT_EQ(0, race_wakeup_and_removal(&self->r, p, false));
 		for (n = 0; n < 2; n++) {
 			ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
 			if (cqe.user_data == 1)
@@ -578,19 +596,8 @@ TEST_F(poll, wakeup_races_multishot_removal)
 	for (i = 0; i < 300; i++) {
 		struct io_uring_cqe cqe = { 0 };
 		int p[2], rm_res = 1, last = 1, late = 0;
-		struct racer rc;
-		pthread_t th;
 
-		ASSERT_EQ(0, pipe(p));
-		prep_poll_multishot(&self->r, p[0], POLLIN, 1);
-		ASSERT_EQ(1, ring_submit(&self->r, 0));
-		rc.fd = p[1];
-		rc.go = 0;
-		ASSERT_EQ(0, pthread_create(&th, NULL, write_soon, &rc));
-		prep_poll_remove(&self->r, 1, 2);
-		__atomic_store_n(&rc.go, 1, __ATOMIC_RELEASE);
-		ASSERT_EQ(1, ring_submit(&self->r, 0));
-		pthread_join(th, NULL);
+		ASSERT_EQ(0, race_wakeup_and_removal(&self->r, p, true));
 		while (rm_res == 1 || last == 1) {
 			ASSERT_EQ(0, ring_wait_cqe(&self->r, &cqe));
 			if (cqe.user_data == 2)
